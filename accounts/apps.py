@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Tài khoản và phạm vi")
+
+    def ready(self) -> None:
+        # Groups need the permissions that contrib.auth creates after migrate, so they are
+        # synchronised there too (the same hook Django uses for permissions themselves).
+        from accounts.roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

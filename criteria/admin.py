@@ -1,0 +1,326 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from criteria import services
+from criteria.catalogue import LOADED_SOURCE
+from criteria.models import (
+    Assessment,
+    Certification,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    Indicator,
+    IndicatorValue,
+    Threshold,
+)
+
+
+class CriterionGroupInline(admin.TabularInline):
+    model = CriterionGroup
+    extra = 0
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_vi",
+        "level",
+        "first_year",
+        "last_year",
+        "criterion_count",
+        "indicator_count",
+    )
+    list_filter = ("level", "threshold_basis")
+    search_fields = ("code", "name_vi", "legal_basis")
+    inlines = [CriterionGroupInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_criteria=Count("criteria", distinct=True),
+                n_indicators=Count("criteria__indicators", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("số tiêu chí"), ordering="n_criteria")
+    def criterion_count(self, obj):
+        return obj.n_criteria
+
+    @admin.display(description=_("số chỉ tiêu"), ordering="n_indicators")
+    def indicator_count(self, obj):
+        return obj.n_indicators
+
+
+@admin.register(CriterionGroup)
+class CriterionGroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "criteria_set", "order")
+    list_filter = ("criteria_set",)
+    search_fields = ("code", "name_vi")
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("code", "order", "name_vi", "unit", "kind", "comparison", "wording_confirmed")
+    show_change_link = True
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("number", "name_vi", "name_en", "group", "criteria_set", "indicator_count")
+    list_filter = ("criteria_set", "group")
+    search_fields = ("name_vi", "name_en")
+    autocomplete_fields = ("criteria_set", "group")
+    list_select_related = ("criteria_set", "group")
+    inlines = [IndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_indicators=Count("indicators"))
+
+    @admin.display(description=_("số chỉ tiêu"), ordering="n_indicators")
+    def indicator_count(self, obj):
+        return obj.n_indicators
+
+
+class ThresholdInline(admin.TabularInline):
+    model = Threshold
+    extra = 0
+    fields = (
+        "region",
+        "commune_group",
+        "province",
+        "year_from",
+        "year_to",
+        "value",
+        "value_secondary",
+        "status",
+        "source",
+    )
+    autocomplete_fields = ("region", "commune_group", "province")
+
+
+class UnconfirmedFilter(admin.SimpleListFilter):
+    title = _("ngưỡng chưa xác nhận")
+    parameter_name = "unconfirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Có ngưỡng chưa xác nhận hoặc chưa có giá trị"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(thresholds__status__in=["unconfirmed", "unknown"]).distinct()
+        return queryset
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "short_name",
+        "criterion",
+        "kind",
+        "comparison",
+        "unit",
+        "unconfirmed_thresholds",
+    )
+    list_filter = ("criterion__criteria_set", "kind", UnconfirmedFilter)
+    search_fields = ("code", "name_vi", "name_en")
+    autocomplete_fields = ("criterion",)
+    list_select_related = ("criterion__criteria_set",)
+    inlines = [ThresholdInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_unconfirmed=Count(
+                    "thresholds", filter=Q(thresholds__status__in=["unconfirmed", "unknown"])
+                )
+            )
+        )
+
+    @admin.display(description=_("nội dung"))
+    def short_name(self, obj):
+        return obj.name_vi[:80]
+
+    @admin.display(description=_("ngưỡng chưa xác nhận"), ordering="n_unconfirmed")
+    def unconfirmed_thresholds(self, obj):
+        return obj.n_unconfirmed
+
+    def save_formset(self, request, form, formset, change):
+        # A threshold edited by hand is no longer the loader's: load_criteria will keep it.
+        for f in formset.forms:
+            if (
+                f.has_changed()
+                and hasattr(f.instance, "source")
+                and f.instance.source == LOADED_SOURCE
+            ):
+                f.instance.source = f"admin:{request.user.username}"
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    list_display = (
+        "indicator",
+        "region",
+        "commune_group",
+        "province",
+        "year_from",
+        "year_to",
+        "value",
+        "value_secondary",
+        "status",
+    )
+    list_filter = ("status", "indicator__criterion__criteria_set", "region")
+    search_fields = ("indicator__code", "indicator__name_vi")
+    autocomplete_fields = ("indicator", "region", "commune_group", "province")
+    list_select_related = ("indicator", "region", "commune_group", "province")
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed() and obj.source == LOADED_SOURCE:
+            obj.source = f"admin:{request.user.username}"
+        super().save_model(request, obj, form, change)
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    extra = 0
+    fields = ("criterion", "met", "note")
+    readonly_fields = ("criterion", "met")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ("commune", "commune_code", "year", "criteria_set", "status", "criteria_met")
+    list_filter = (
+        "year",
+        "status",
+        "criteria_set",
+        "commune__district__province",
+        "commune__district",
+    )
+    search_fields = ("commune__code", "commune__name")
+    autocomplete_fields = ("commune",)
+    list_select_related = ("commune", "criteria_set")
+    # Criteria met and results are written by criteria.services only (one code path).
+    readonly_fields = (
+        "criteria_met",
+        "version",
+        "created_by",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+    )
+    fields = (
+        "commune",
+        "year",
+        "criteria_set",
+        "status",
+        "note",
+        "return_reason",
+        *readonly_fields,
+    )
+    inlines = [CriterionResultInline]
+
+    @admin.display(description=_("mã xã"), ordering="commune__code")
+    def commune_code(self, obj):
+        return obj.commune.code
+
+
+@admin.register(CriterionResult)
+class CriterionResultAdmin(SimpleHistoryAdmin):
+    """Read-only: results are written by criteria.services with the criteria-met count."""
+
+    list_display = ("assessment", "criterion", "met")
+    list_filter = ("met", "assessment__year", "criterion__criteria_set")
+    search_fields = ("assessment__commune__code", "assessment__commune__name")
+    list_select_related = ("assessment__commune", "criterion")
+    readonly_fields = ("assessment", "criterion", "met", "note")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ("assessment", "indicator", "value", "value_secondary", "met", "manual")
+    list_filter = ("manual", "met", "assessment__year")
+    search_fields = ("assessment__commune__code", "assessment__commune__name", "indicator__code")
+    list_select_related = ("assessment__commune", "indicator")
+    readonly_fields = (
+        "assessment",
+        "indicator",
+        "value",
+        "value_secondary",
+        "met",
+        "manual",
+        "manual_reason",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CertificationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = (
+            "commune",
+            "tier",
+            "criteria_set",
+            "decision_number",
+            "decision_date",
+            "authority",
+            "revoked_on",
+            "revocation_reason",
+        )
+
+    def clean(self):
+        data = super().clean()
+        commune, date, cset = (
+            data.get("commune"),
+            data.get("decision_date"),
+            data.get("criteria_set"),
+        )
+        if self.instance.pk is None and commune and date and cset:
+            # The same rule as the certification page: all criteria met in an approved assessment.
+            services.certification_check(commune=commune, year=date.year, criteria_set=cset)
+        return data
+
+
+@admin.register(Certification)
+class CertificationAdmin(SimpleHistoryAdmin):
+    form = CertificationAdminForm
+    list_display = ("commune", "tier", "decision_number", "decision_date", "revoked_on")
+    list_filter = (
+        "tier",
+        "criteria_set",
+        "commune__district__province",
+        "commune__district",
+        ("revoked_on", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("commune__code", "commune__name", "decision_number")
+    autocomplete_fields = ("commune", "criteria_set")
+    list_select_related = ("commune",)
+    date_hierarchy = "decision_date"

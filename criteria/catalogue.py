@@ -1,0 +1,183 @@
+"""Loading criteria sets from the project's YAML catalogues (criteria/data/*.yaml).
+
+Idempotent: sets, groups, criteria and indicators are keyed by their codes and updated in
+place; thresholds are replaced only while they are still as loaded (an admin's edit, marked by a
+changed `source`, is kept).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from communes.models import Region
+from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CATALOGUE_FILES = [DATA_DIR / "criteria-2016-2020.yaml", DATA_DIR / "criteria-2021-2025.yaml"]
+LOADED_SOURCE = "catalogue"  # `source` of thresholds this loader owns
+
+STATUS = {
+    "confirmed": Threshold.Status.CONFIRMED,
+    "UNCONFIRMED": Threshold.Status.UNCONFIRMED,
+    "unknown": Threshold.Status.UNKNOWN,
+}
+LEVELS = {"xa": CriteriaSet.Level.COMMUNE}
+
+
+@dataclass
+class CatalogueReport:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + n
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def _split(value) -> tuple[Decimal | None, Decimal | None]:
+    """A threshold value, or the pair of a two-part indicator (17.1: hygienic / clean water)."""
+    if isinstance(value, dict):
+        first, second = list(value.values())[:2]
+        return (
+            Decimal(str(first)) if first is not None else None,
+            Decimal(str(second)) if second is not None else None,
+        )
+    if isinstance(value, int | float):
+        return Decimal(str(value)), None
+    return None, None
+
+
+def _status(value, declared: str | None) -> str:
+    if value is None:
+        return Threshold.Status.UNKNOWN
+    status = STATUS.get(declared or "UNCONFIRMED", Threshold.Status.UNCONFIRMED)
+    return Threshold.Status.UNCONFIRMED if status == Threshold.Status.UNKNOWN else status
+
+
+@transaction.atomic
+def load_catalogue(path: Path) -> CatalogueReport:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    report = CatalogueReport()
+    cat = data["catalogue"]
+    for order, r in enumerate(data["regions"], start=1):
+        Region.objects.update_or_create(
+            code=r["code"],
+            defaults={"name_vi": r["name_vi"], "name_en": r["name_en"], "order": order},
+        )
+    regions = {r.code: r for r in Region.objects.all()}
+
+    criteria_set, _ = CriteriaSet.objects.update_or_create(
+        code=cat["code"],
+        defaults={
+            "name_vi": cat["name_vi"],
+            "name_en": cat["name_en"],
+            "legal_basis": cat["legal_basis"],
+            "level": LEVELS[cat["level"]],
+            "first_year": cat["period"]["from"],
+            "last_year": cat["period"]["to"],
+            "effective_from": _date(cat.get("effective_from")),
+            "threshold_basis": CriteriaSet.ThresholdBasis.REGION,
+        },
+    )
+    report.add("criteria_set")
+
+    groups = {}
+    for order, g in enumerate(data["groups"], start=1):
+        groups[g["code"]], _ = CriterionGroup.objects.update_or_create(
+            criteria_set=criteria_set,
+            code=g["code"],
+            defaults={"name_vi": g["name_vi"], "name_en": g["name_en"], "order": order},
+        )
+        report.add("group")
+
+    for c in data["criteria"]:
+        criterion, _ = Criterion.objects.update_or_create(
+            criteria_set=criteria_set,
+            number=c["number"],
+            defaults={
+                "group": groups[c["group"]],
+                "name_vi": c["name_vi"],
+                "name_en": c["name_en"],
+            },
+        )
+        report.add("criterion")
+        for order, i in enumerate(c["sub_indicators"], start=1):
+            indicator, _ = Indicator.objects.update_or_create(
+                criterion=criterion,
+                code=i["code"],
+                defaults={
+                    "order": order,
+                    "name_vi": i["name_vi"],
+                    "name_en": i.get("name_en", ""),
+                    "unit": i.get("unit") or "",
+                    "kind": i["kind"],
+                    "comparison": i.get("comparator") or "",
+                    "secondary_label": (
+                        i["components"][1]["name_vi"] if len(i.get("components") or []) > 1 else ""
+                    ),
+                    "wording_confirmed": i.get("wording_status") == "confirmed",
+                },
+            )
+            report.add("indicator")
+            if indicator.is_numeric:
+                report.add("threshold", _load_thresholds(indicator, i, regions, criteria_set))
+    return report
+
+
+def _load_thresholds(indicator: Indicator, spec: dict, regions: dict, criteria_set) -> int:
+    indicator.thresholds.filter(source=LOADED_SOURCE).delete()
+    edited = set(
+        indicator.thresholds.filter(province__isnull=True).values_list(
+            "region_id", "year_from", "year_to"
+        )
+    )
+    rows = []
+
+    def add(region, value, declared, year_from=None, year_to=None):
+        if (region.pk if region else None, year_from, year_to) in edited:
+            return  # an admin has set this one; keep it
+        first, second = _split(value)
+        rows.append(
+            Threshold(
+                indicator=indicator,
+                region=region,
+                value=first,
+                value_secondary=second,
+                status=_status(first, declared),
+                year_from=year_from,
+                year_to=year_to,
+                source=LOADED_SOURCE,
+            )
+        )
+
+    target = spec.get("national_target")
+    target = None if isinstance(target, str) else target
+    level_year = spec.get("thresholds_year")
+    by_year = spec.get("thresholds_by_year")
+    if level_year:
+        # The decision states the level for `level_year`; the yearly path before it is not known,
+        # so earlier years get the same level, marked unconfirmed (editable in the admin).
+        add(None, target, spec.get("national_target_status"), level_year, level_year)
+        add(None, target, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
+        for code, value in (spec.get("thresholds") or {}).items():
+            add(regions[code], value, spec.get("thresholds_status"), level_year, level_year)
+            add(regions[code], value, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
+    elif by_year:
+        add(None, target, spec.get("national_target_status"))
+        for year, values in by_year.items():
+            for code, value in values.items():
+                add(regions[code], value, spec.get("thresholds_status"), int(year), int(year))
+    else:
+        add(None, target, spec.get("national_target_status"))
+        for code, value in (spec.get("thresholds") or {}).items():
+            add(regions[code], value, spec.get("thresholds_status"))
+    Threshold.objects.bulk_create(rows)
+    return len(rows)

@@ -1,0 +1,378 @@
+"""Writes to assessments and certifications. Views, imports and seeds all come through here,
+so the criteria-met count and the certification rule have one code path each."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, CommuneGroupAssignment
+from criteria.evaluation import (
+    Catalogue,
+    Evaluation,
+    IndicatorEntry,
+    ThresholdKey,
+    evaluate_assessment,
+)
+from criteria.models import (
+    Assessment,
+    Certification,
+    CriteriaSet,
+    CriterionResult,
+    IndicatorValue,
+)
+
+
+class StaleAssessment(Exception):
+    """Someone else saved the assessment since the form was opened."""
+
+    def __init__(self, current: Assessment):
+        super().__init__("stale assessment")
+        self.current = current
+
+
+def criteria_set_for_year(year: int, level: str = CriteriaSet.Level.COMMUNE) -> CriteriaSet:
+    criteria_set = CriteriaSet.objects.in_force(year, level).order_by("-first_year").first()
+    if criteria_set is None:
+        raise ValidationError(
+            _("Không có bộ tiêu chí nào áp dụng cho năm %(year)s.") % {"year": year},
+            code="no_criteria_set",
+        )
+    return criteria_set
+
+
+def threshold_key(commune: Commune, year: int) -> ThresholdKey:
+    """The threshold key of a commune in a year. `commune.district.province` should be loaded."""
+    province = commune.district.province
+    group = (
+        CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .order_by("-year_from")
+        .values_list("group_id", flat=True)
+        .first()
+    )
+    return ThresholdKey(
+        year=year, province_id=province.pk, region_id=province.region_id, commune_group_id=group
+    )
+
+
+@dataclass
+class AssessmentInput:
+    """Everything one save or one import row says about a commune-year."""
+
+    entries: Mapping[int, IndicatorEntry]  # by indicator id
+    criterion_flags: Mapping[int, bool] | None = None  # by criterion id, when no indicators
+    criterion_notes: Mapping[int, str] | None = None
+    note: str | None = None
+
+
+def _raise_on_errors(evaluation: Evaluation) -> None:
+    if evaluation.errors:
+        raise ValidationError(
+            {code: ValidationError(msg, code="invalid") for code, msg in evaluation.errors.items()}
+        )
+
+
+def assessment_create(
+    *, commune: Commune, year: int, user=None, status: str = Assessment.Status.DRAFT
+) -> Assessment:
+    if not commune.exists_in(year):
+        raise ValidationError(
+            _("Xã %(name)s không tồn tại trong năm %(year)s.")
+            % {"name": commune.name, "year": year},
+            code="commune_not_in_year",
+        )
+    return Assessment.objects.create(
+        commune=commune,
+        year=year,
+        criteria_set=criteria_set_for_year(year),
+        status=status,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    assessment: Assessment,
+    data: AssessmentInput,
+    user=None,
+    expected_version: int | None = None,
+    catalogue: Catalogue | None = None,
+    allow_approved: bool = False,
+) -> Evaluation:
+    """Record indicator entries, re-evaluate every criterion and the criteria-met count.
+
+    Refuses an approved assessment (unless `allow_approved`) and a stale `expected_version`.
+    Writes only rows that changed, so the history shows real changes.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleAssessment(locked)
+    if locked.status == Assessment.Status.APPROVED and not allow_approved:
+        raise ValidationError(
+            _("Đánh giá đã được phê duyệt và bị khóa; cán bộ tỉnh cần mở lại trước khi sửa."),
+            code="locked",
+        )
+    catalogue = catalogue or Catalogue.load(locked.criteria_set)
+    evaluation = evaluate_assessment(
+        catalogue, threshold_key(locked.commune, locked.year), data.entries, data.criterion_flags
+    )
+    _raise_on_errors(evaluation)
+
+    existing_values = {v.indicator_id: v for v in locked.values.all()}
+    for ind_id, outcome in evaluation.outcomes.items():
+        entry = outcome.entry
+        fields = {
+            "value": entry.value,
+            "value_secondary": entry.value_secondary,
+            "met": outcome.met,
+            "manual": outcome.manual,
+            "manual_reason": entry.manual_reason.strip() if outcome.manual else "",
+        }
+        row = existing_values.get(ind_id)
+        if row is None:
+            IndicatorValue.objects.create(assessment=locked, indicator_id=ind_id, **fields)
+        elif any(getattr(row, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.save()
+
+    notes = data.criterion_notes or {}
+    existing_results = {r.criterion_id: r for r in locked.results.all()}
+    for crit_id, met in evaluation.criteria_met.items():
+        note = notes.get(crit_id)
+        row = existing_results.get(crit_id)
+        if row is None:
+            CriterionResult.objects.create(
+                assessment=locked, criterion_id=crit_id, met=met, note=note or ""
+            )
+        elif row.met != met or (note is not None and row.note != note):
+            row.met = met
+            if note is not None:
+                row.note = note
+            row.save()
+
+    locked.criteria_met = evaluation.total
+    locked.version += 1
+    if data.note is not None:
+        locked.note = data.note
+    locked._history_user = user
+    locked.save()
+    assessment.refresh_from_db()
+    return evaluation
+
+
+def assessments_bulk_create(
+    *,
+    rows: Sequence[tuple[Commune, int, str, AssessmentInput]],
+    catalogue: Catalogue,
+    user=None,
+) -> list[Assessment]:
+    """Create many new assessments (commune, year, status, input) in a few queries.
+
+    For seeds and imports into empty years: the same evaluation as `assessment_save`, written
+    with bulk_create (so no per-row history entries). Call inside a transaction.
+    """
+    evaluations = []
+    assessments = []
+    for commune, year, status, data in rows:
+        evaluation = evaluate_assessment(
+            catalogue, _bulk_key(commune, year), data.entries, data.criterion_flags
+        )
+        _raise_on_errors(evaluation)
+        evaluations.append(evaluation)
+        now = timezone.now()
+        assessments.append(
+            Assessment(
+                commune=commune,
+                year=year,
+                criteria_set=catalogue.criteria_set,
+                status=status,
+                criteria_met=evaluation.total,
+                note=data.note or "",
+                created_by=user,
+                approved_by=user if status == Assessment.Status.APPROVED else None,
+                approved_at=now if status == Assessment.Status.APPROVED else None,
+            )
+        )
+    Assessment.objects.bulk_create(assessments)
+    values, results = [], []
+    for assessment, evaluation, (_c, _y, _s, data) in zip(
+        assessments, evaluations, rows, strict=True
+    ):
+        notes = data.criterion_notes or {}
+        for ind_id, o in evaluation.outcomes.items():
+            values.append(
+                IndicatorValue(
+                    assessment=assessment,
+                    indicator_id=ind_id,
+                    value=o.entry.value,
+                    value_secondary=o.entry.value_secondary,
+                    met=o.met,
+                    manual=o.manual,
+                    manual_reason=o.entry.manual_reason.strip() if o.manual else "",
+                )
+            )
+        for crit_id, met in evaluation.criteria_met.items():
+            results.append(
+                CriterionResult(
+                    assessment=assessment,
+                    criterion_id=crit_id,
+                    met=met,
+                    note=notes.get(crit_id, ""),
+                )
+            )
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)
+    CriterionResult.objects.bulk_create(results, batch_size=2000)
+    return assessments
+
+
+def _bulk_key(commune: Commune, year: int) -> ThresholdKey:
+    # Commune groups only matter for group-based sets; bulk paths prefetch none, so they use the
+    # province and region (all sets loaded today are region-based).
+    province = commune.district.province
+    return ThresholdKey(year=year, province_id=province.pk, region_id=province.region_id)
+
+
+# --- Workflow -------------------------------------------------------------------------------
+
+
+def _transition(assessment: Assessment, allowed_from: set[str], message: str) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status not in allowed_from:
+        raise ValidationError(message, code="bad_transition")
+    return locked
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user) -> Assessment:
+    a = _transition(
+        assessment,
+        {Assessment.Status.DRAFT},
+        _("Chỉ gửi duyệt được đánh giá ở trạng thái dự thảo."),
+    )
+    a.status = Assessment.Status.SUBMITTED
+    a.submitted_by, a.submitted_at = user, timezone.now()
+    a.version += 1
+    a._history_user = user
+    a.save()
+    return a
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, user) -> Assessment:
+    a = _transition(
+        assessment, {Assessment.Status.SUBMITTED}, _("Chỉ phê duyệt được đánh giá đã gửi duyệt.")
+    )
+    a.status = Assessment.Status.APPROVED
+    a.approved_by, a.approved_at = user, timezone.now()
+    a.return_reason = ""
+    a.version += 1
+    a._history_user = user
+    a.save()
+    return a
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, user, reason: str) -> Assessment:
+    """Send a submitted assessment back to draft (or reopen an approved one), with a reason."""
+    if not reason.strip():
+        raise ValidationError(_("Cần ghi lý do."), code="reason_required")
+    a = _transition(
+        assessment,
+        {Assessment.Status.SUBMITTED, Assessment.Status.APPROVED},
+        _("Chỉ trả lại hoặc mở lại được đánh giá đã gửi duyệt hoặc đã phê duyệt."),
+    )
+    a.status = Assessment.Status.DRAFT
+    a.return_reason = reason.strip()
+    a.approved_by, a.approved_at = None, None
+    a.version += 1
+    a._history_user = user
+    a.save()
+    return a
+
+
+# --- Certification --------------------------------------------------------------------------
+
+
+def certification_check(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment:
+    """The approved assessment that allows certifying `commune` in `year`, or ValidationError."""
+    assessment = (
+        Assessment.objects.filter(commune=commune, year=year, status=Assessment.Status.APPROVED)
+        .select_related("criteria_set")
+        .first()
+    )
+    if assessment is None:
+        raise ValidationError(
+            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
+            code="no_approved_assessment",
+        )
+    if assessment.criteria_set_id != criteria_set.pk:
+        raise ValidationError(
+            _("Đánh giá năm %(year)s theo bộ tiêu chí khác (%(set)s).")
+            % {"year": year, "set": assessment.criteria_set},
+            code="other_criteria_set",
+        )
+    needed = criteria_set.criteria.count()
+    if assessment.criteria_met < needed:
+        raise ValidationError(
+            _(
+                "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm %(year)s đạt "
+                "%(met)s/%(needed)s tiêu chí."
+            )
+            % {"year": year, "met": assessment.criteria_met, "needed": needed},
+            code="criteria_not_all_met",
+        )
+    return assessment
+
+
+@transaction.atomic
+def certification_create(
+    *,
+    commune: Commune,
+    tier: str,
+    decision_number: str,
+    decision_date,
+    authority: str,
+    user=None,
+) -> Certification:
+    criteria_set = criteria_set_for_year(decision_date.year)
+    certification_check(commune=commune, year=decision_date.year, criteria_set=criteria_set)
+    if Certification.objects.filter(
+        commune=commune, tier=tier, decision_number=decision_number
+    ).exists():
+        raise ValidationError(_("Quyết định này đã được ghi nhận."), code="duplicate")
+    cert = Certification(
+        commune=commune,
+        tier=tier,
+        criteria_set=criteria_set,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        authority=authority,
+        created_by=user,
+    )
+    cert._history_user = user
+    cert.full_clean()
+    cert.save()
+    return cert
+
+
+@transaction.atomic
+def certification_revoke(*, certification: Certification, revoked_on, reason: str, user=None):
+    if certification.revoked_on is not None:
+        raise ValidationError(_("Quyết định đã bị thu hồi trước đó."), code="already_revoked")
+    if not reason.strip():
+        raise ValidationError(_("Cần ghi lý do thu hồi."), code="reason_required")
+    if revoked_on < certification.decision_date:
+        raise ValidationError(
+            _("Ngày thu hồi phải sau ngày quyết định công nhận."), code="revoked_before_decision"
+        )
+    certification.revoked_on = revoked_on
+    certification.revocation_reason = reason.strip()
+    certification._history_user = user
+    certification.save()
+    return certification

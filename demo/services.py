@@ -1,0 +1,279 @@
+"""The demo province: Lạng Sơn 2016-2018 with synthetic but internally consistent assessments.
+
+Per-commune values are invented (deterministically, from a fixed seed). Only the province's 2017
+totals are real: 36 of 207 communes certified and 8.65 criteria per commune on average, as the
+provincial steering committee reported them (conference of 31/05/2018).
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts.models import Membership
+from accounts.roles import DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
+from communes.models import Commune, District, Province
+from communes.services import load_langson_2017
+from criteria.catalogue import CATALOGUE_FILES, load_catalogue
+from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_value
+from criteria.models import Assessment, Certification, CriteriaSet, Indicator
+from criteria.services import AssessmentInput, assessments_bulk_create, certification_create
+
+PROVINCE_CODE = "20"
+CHI_LANG_DISTRICT = "187"
+YEARS = (2016, 2017, 2018)
+SEED = 20180531
+PASSWORD = "demo12345"  # noqa: S105 - documented demo password, refused with DEBUG off
+
+# Reported for the end of 2017 (Báo Lạng Sơn, conference of 31/05/2018).
+CERTIFIED_2017 = 36
+CRITERIA_TOTAL_2017 = 1790  # 1790 / 207 = 8.647… -> 8.65
+
+# Certified before the end of 2016 / during 2017 / during 2018.
+NEW_CERTIFIED = {2016: 28, 2017: 8, 2018: 10}
+# Communes on record (ntm-reference §9.3), by code: appraised 2015 and certified in 2018.
+KNOWN_EARLY = ["06505", "06628", "06298", "06235"]  # Vạn Linh, Đình Lập, Xuân Mai, Gia Cát
+KNOWN_2018 = {
+    "06622": ("2165/QĐ-UBND", datetime.date(2018, 10, 31)),  # Bính Xá
+    "06280": ("2166/QĐ-UBND", datetime.date(2018, 10, 31)),  # Văn An
+}
+# Synthetic difficulty order of the 19 criteria (easiest first), perturbed per commune.
+EASY_FIRST = [19, 1, 4, 8, 18, 12, 15, 9, 3, 7, 16, 6, 14, 2, 5, 11, 13, 10, 17]
+MANUAL_REASON = (
+    "Chưa có ngưỡng vùng đã xác nhận; Ban Chỉ đạo tỉnh đánh giá theo hướng dẫn (dữ liệu minh họa)."
+)
+
+DEMO_USERS = [
+    # username, first name, last name, role, scope code
+    ("admin", "Quản trị", "", None, None),
+    (
+        "province",
+        "Cán bộ",
+        "Ban Chỉ đạo tỉnh Lạng Sơn",
+        Membership.Role.PROVINCE_STAFF,
+        PROVINCE_CODE,
+    ),
+    ("district", "Cán bộ", "huyện Chi Lăng", Membership.Role.DISTRICT_OFFICIAL, CHI_LANG_DISTRICT),
+]
+
+
+@dataclass
+class SeedReport:
+    assessments_created: int = 0
+    assessments_kept: int = 0
+    certifications_created: int = 0
+    users_created: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CommunePlan:
+    commune: Commune
+    order: list[int]  # criteria numbers, easiest first for this commune
+    counts: dict[int, int]  # criteria met by year
+    certified_on: datetime.date | None = None
+    decision: str = ""
+
+
+def plan_demo(communes: list[Commune]) -> list[CommunePlan]:
+    """Decide, deterministically, how many and which criteria each commune meets each year."""
+    rng = random.Random(SEED)
+    by_code = {c.code: c for c in communes}
+    pool = [c.code for c in communes if c.code not in KNOWN_EARLY and c.code not in KNOWN_2018]
+    rng.shuffle(pool)
+    early = KNOWN_EARLY + pool[: NEW_CERTIFIED[2016] - len(KNOWN_EARLY)]
+    pool = pool[len(early) - len(KNOWN_EARLY) :]
+    new_2017 = pool[: NEW_CERTIFIED[2017]]
+    pool = pool[NEW_CERTIFIED[2017] :]
+    new_2018 = list(KNOWN_2018) + pool[: NEW_CERTIFIED[2018] - len(KNOWN_2018)]
+    certified_year = dict.fromkeys(early, 2016)
+    certified_year |= dict.fromkeys(new_2017, 2017)
+    certified_year |= dict.fromkeys(new_2018, 2018)
+
+    plans = {}
+    for c in communes:
+        noise = {n: i + rng.gauss(0, 3) for i, n in enumerate(EASY_FIRST)}
+        plans[c.code] = CommunePlan(c, sorted(noise, key=noise.get), {})
+
+    # 2017: certified communes meet all 19; the rest share what the reported total leaves.
+    rest = []
+    for code, plan in plans.items():
+        cy = certified_year.get(code)
+        if cy is not None and cy <= 2017:
+            plan.counts[2017] = 19
+        elif cy == 2018:
+            plan.counts[2017] = rng.randint(15, 18)
+        else:
+            plan.counts[2017] = max(1, min(14, round(rng.triangular(1, 14, 5))))
+            rest.append(plan)
+    gap = CRITERIA_TOTAL_2017 - sum(p.counts[2017] for p in plans.values())
+    while gap:
+        plan = rng.choice(rest)
+        step = 1 if gap > 0 else -1
+        if 1 <= plan.counts[2017] + step <= 14:
+            plan.counts[2017] += step
+            gap -= step
+
+    for code, plan in plans.items():
+        cy = certified_year.get(code)
+        c17 = plan.counts[2017]
+        if cy == 2016:
+            plan.counts[2016] = plan.counts[2018] = 19
+        elif cy == 2017:
+            plan.counts[2016], plan.counts[2018] = rng.randint(16, 18), 19
+        elif cy == 2018:
+            plan.counts[2016], plan.counts[2018] = max(1, c17 - rng.choice([0, 1, 1, 2])), 19
+        else:
+            # Mostly progress, occasionally a criterion lost (reports list both).
+            plan.counts[2016] = max(1, min(18, c17 - rng.choice([0, 0, 1, 1, 2, -1])))
+            plan.counts[2018] = max(1, min(18, c17 + rng.choice([0, 1, 1, 2, 3, -1])))
+        if cy is not None:
+            if plan.commune.code in KNOWN_2018:
+                plan.decision, plan.certified_on = KNOWN_2018[plan.commune.code]
+            else:
+                plan.certified_on = datetime.date(cy, rng.randint(9, 12), rng.randint(1, 28))
+                plan.decision = f"MH-{rng.randint(100, 2999)}/QĐ-UBND"
+    return [plans[c.code] for c in communes if c.code in by_code]
+
+
+def _number(rng: random.Random, low: float, high: float) -> Decimal:
+    return Decimal(str(round(rng.uniform(low, high), 1)))
+
+
+def make_entry(ind: Indicator, threshold, want_met: bool, rng: random.Random) -> IndicatorEntry:
+    """An indicator entry whose evaluation gives `want_met`."""
+    if not ind.is_numeric:
+        return IndicatorEntry(met=want_met)
+    cap = 100.0 if ind.kind == Indicator.Kind.PERCENT else None
+    if threshold is None or threshold.value is None:
+        value = _number(rng, 40, 100) if cap else _number(rng, 0, 50)
+        return IndicatorEntry(value=value, met=want_met, manual_reason=MANUAL_REASON)
+    t = float(threshold.value)
+    for _attempt in range(50):
+        if ind.comparison == Indicator.Comparison.EQUAL:
+            value = Decimal(str(t)) if want_met else Decimal(rng.randint(1, 15))
+        elif ind.comparison == Indicator.Comparison.AT_LEAST:
+            top = cap if cap else t * 1.4
+            value = _number(rng, t, top) if want_met else _number(rng, t * 0.5, t - 0.1)
+        else:
+            value = _number(rng, t * 0.3, t) if want_met else _number(rng, t + 0.2, t * 2.5)
+        second = None
+        if ind.secondary_label and threshold.value_secondary is not None:
+            s = float(threshold.value_secondary)
+            second = _number(rng, s, min(100.0, s * 1.5)) if want_met else _number(rng, 0, s - 0.1)
+        if evaluate_value(ind, threshold, value, second) is want_met:
+            return IndicatorEntry(value=value, value_secondary=second)
+    raise RuntimeError(f"could not make a value for {ind.code}")
+
+
+def build_input(
+    plan: CommunePlan, year: int, catalogue: Catalogue, key: ThresholdKey, rng: random.Random
+) -> AssessmentInput:
+    met_numbers = set(plan.order[: plan.counts[year]])
+    entries = {}
+    for criterion in catalogue.criteria:
+        indicators = catalogue.indicators[criterion.pk]
+        want = criterion.number in met_numbers
+        failing = set() if want else {rng.choice(indicators).pk}
+        for ind in indicators:
+            ind_met = want or (ind.pk not in failing and rng.random() < 0.6)
+            entries[ind.pk] = make_entry(ind, catalogue.threshold_for(ind, key), ind_met, rng)
+    return AssessmentInput(entries=entries, note="Dữ liệu minh họa (demo).")
+
+
+def ensure_users(report: SeedReport) -> None:
+    sync_role_groups()
+    User = get_user_model()
+    from django.contrib.auth.models import Group
+
+    for username, first, last, role, scope_code in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(PASSWORD)
+            report.users_created.append(username)
+        if role is None:
+            user.is_staff = user.is_superuser = True
+        user.save()
+        if role == Membership.Role.PROVINCE_STAFF:
+            Membership.objects.update_or_create(
+                user=user,
+                defaults={
+                    "role": role,
+                    "province": Province.objects.get(code=scope_code),
+                    "district": None,
+                },
+            )
+            user.groups.add(Group.objects.get(name=PROVINCE_GROUP))
+        elif role == Membership.Role.DISTRICT_OFFICIAL:
+            Membership.objects.update_or_create(
+                user=user,
+                defaults={
+                    "role": role,
+                    "district": District.objects.get(code=scope_code),
+                    "province": None,
+                },
+            )
+            user.groups.add(Group.objects.get(name=DISTRICT_GROUP))
+
+
+@transaction.atomic
+def seed_demo() -> SeedReport:
+    report = SeedReport()
+    if not Province.objects.filter(code=PROVINCE_CODE).exists():
+        load_langson_2017()
+    if not CriteriaSet.objects.filter(code="xa-ntm-2016-2020").exists():
+        for path in CATALOGUE_FILES:
+            load_catalogue(path)
+    ensure_users(report)
+    admin = get_user_model().objects.get(username="admin")
+
+    communes = list(
+        Commune.objects.in_programme()
+        .valid_in(2017)
+        .filter(district__province__code=PROVINCE_CODE)
+        .select_related("district__province")
+        .order_by("code")
+    )
+    criteria_set = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    catalogue = Catalogue.load(criteria_set)
+    plans = plan_demo(communes)
+    existing = set(
+        Assessment.objects.filter(commune__in=communes, year__in=YEARS).values_list(
+            "commune_id", "year"
+        )
+    )
+    rows = []
+    for year in YEARS:
+        rng = random.Random(f"{SEED}-{year}")
+        for plan in plans:
+            province = plan.commune.district.province
+            key = ThresholdKey(year=year, province_id=province.pk, region_id=province.region_id)
+            data = build_input(plan, year, catalogue, key, rng)
+            if (plan.commune.pk, year) in existing:
+                report.assessments_kept += 1
+                continue
+            rows.append((plan.commune, year, Assessment.Status.APPROVED, data))
+    assessments_bulk_create(rows=rows, catalogue=catalogue, user=admin)
+    report.assessments_created = len(rows)
+
+    for plan in plans:
+        if plan.certified_on is None:
+            continue
+        if Certification.objects.filter(
+            commune=plan.commune, decision_number=plan.decision
+        ).exists():
+            continue
+        certification_create(
+            commune=plan.commune,
+            tier=Certification.Tier.NTM,
+            decision_number=plan.decision,
+            decision_date=plan.certified_on,
+            authority="Chủ tịch UBND tỉnh Lạng Sơn",
+            user=admin,
+        )
+        report.certifications_created += 1
+    return report

@@ -1,0 +1,78 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+
+from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
+from reports.figures import headline
+
+pytestmark = pytest.mark.django_db
+
+LANGSON = {"district__province__code": "20"}
+
+
+def test_it_reproduces_the_reported_2017_figures():
+    h = headline(2017, **LANGSON)
+    assert (h.certified, h.communes) == (36, 207)
+    assert str(h.average) == "8.65"
+    assert h.carried_forward == 0 and h.not_assessed == 0
+
+
+def test_it_shows_progress_from_year_to_year():
+    years = [headline(y, **LANGSON) for y in (2016, 2017, 2018)]
+    assert [h.certified for h in years] == sorted(h.certified for h in years)
+    assert years[0].average < years[1].average < years[2].average
+
+
+def test_every_assessment_is_consistent_with_its_results_and_values():
+    assessments = Assessment.objects.filter(commune__district__province__code="20").annotate(
+        n_met=Count("results", filter=Q(results__met=True)), n_results=Count("results")
+    )
+    assert assessments.count() == 207 * 3
+    assert all(a.criteria_met == a.n_met and a.n_results == 19 for a in assessments)
+    # A met criterion has only met indicators; an unmet one has at least one unmet indicator.
+    all_met = {}
+    for assessment_id, criterion_id, met in IndicatorValue.objects.filter(
+        assessment__commune__district__province__code="20"
+    ).values_list("assessment_id", "indicator__criterion_id", "met"):
+        key = (assessment_id, criterion_id)
+        all_met[key] = all_met.get(key, True) and met is True
+    results = CriterionResult.objects.filter(assessment__commune__district__province__code="20")
+    assert len(all_met) == results.count()
+    for assessment_id, criterion_id, met in results.values_list(
+        "assessment_id", "criterion_id", "met"
+    ):
+        assert all_met[(assessment_id, criterion_id)] is met
+
+
+def test_certified_communes_met_all_criteria_that_year():
+    for cert in Certification.objects.filter(commune__district__province__code="20"):
+        assessment = Assessment.objects.get(commune=cert.commune, year=cert.decision_date.year)
+        assert assessment.criteria_met == 19
+
+
+def test_it_is_idempotent():
+    before = Assessment.objects.count(), Certification.objects.count(), headline(2017, **LANGSON)
+    call_command("seed_demo", force=True, verbosity=0)
+    assert (
+        Assessment.objects.count(),
+        Certification.objects.count(),
+        headline(2017, **LANGSON),
+    ) == before
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo", verbosity=0)
+
+
+def test_it_creates_one_account_per_role(django_user_model):
+    province = django_user_model.objects.get(username="province")
+    district = django_user_model.objects.get(username="district")
+    assert django_user_model.objects.get(username="admin").is_superuser
+    assert province.membership.province.code == "20"
+    assert district.membership.district.code == "187"
+    assert province.check_password("demo12345")
+    assert district.has_perm("criteria.submit_assessment")
+    assert not district.has_perm("criteria.approve_assessment")
+    assert province.has_perm("criteria.approve_assessment")

@@ -1,0 +1,74 @@
+"""Every admin changelist, add page and change page answers 200 for the admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label not in ("auth",)]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_admin_pages_answer(admin_client, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "20"}).status_code == 200
+    obj = model._default_manager.order_by("pk").first()
+    if obj is not None:
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert admin_client.get(change).status_code == 200
+    if admin.site._registry[model].has_add_permission(_request(admin_client)):
+        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert admin_client.get(add).status_code == 200
+
+
+def _request(client):
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(username="admin")
+    return request
+
+
+def test_every_model_is_registered():
+    from django.apps import apps
+
+    ours = [
+        m for m in apps.get_models() if m._meta.app_label in ("communes", "criteria", "accounts")
+    ]
+    unregistered = [
+        m._meta.label
+        for m in ours
+        if m not in admin.site._registry and not m.__name__.startswith("Historical")
+    ]
+    assert unregistered == []
+
+
+def test_certification_in_admin_is_refused_below_all_criteria(admin_client):
+    from communes.models import Commune
+    from criteria.models import Assessment, CriteriaSet
+
+    weak = (
+        Assessment.objects.filter(year=2017, criteria_met__lt=19).select_related("commune").first()
+    )
+    response = admin_client.post(
+        reverse("admin:criteria_certification_add"),
+        {
+            "commune": weak.commune.pk,
+            "tier": "ntm",
+            "criteria_set": CriteriaSet.objects.get(code="xa-ntm-2016-2020").pk,
+            "decision_number": "999/QĐ-UBND",
+            "decision_date": "2017-12-01",
+            "authority": "Chủ tịch UBND tỉnh",
+        },
+    )
+    assert response.status_code == 200
+    assert "Chưa đủ điều kiện công nhận" in response.content.decode()
+    assert (
+        not Commune.objects.get(pk=weak.commune.pk)
+        .certifications.filter(decision_number="999/QĐ-UBND")
+        .exists()
+    )
