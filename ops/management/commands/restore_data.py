@@ -1,0 +1,28 @@
+"""Restore a backup made by backup_data into the configured database, replacing its data."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ops.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Khôi phục dữ liệu từ tệp sao lưu (thay thế dữ liệu hiện có)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", type=Path, help="Tệp do backup_data tạo ra.")
+        parser.add_argument(
+            "--yes", action="store_true", help="Không hỏi lại (dữ liệu hiện có sẽ bị thay thế)."
+        )
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            raise CommandError(
+                "Khôi phục sẽ thay thế toàn bộ dữ liệu hiện có: thêm --yes để xác nhận."
+            )
+        try:
+            restore(options["source"])
+        except BackupError as exc:
+            raise CommandError(f"Khôi phục thất bại: {exc}") from exc
+        self.stdout.write(f"Đã khôi phục từ {options['source']}.")

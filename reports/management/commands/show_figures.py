@@ -1,0 +1,28 @@
+"""Print the headline figures of a province or district for a year (used by backup checks)."""
+
+from django.core.management.base import BaseCommand
+
+from reports.figures import headline
+
+
+class Command(BaseCommand):
+    help = "In số liệu chính (xã đạt chuẩn, bình quân tiêu chí) của một tỉnh hoặc huyện."
+
+    def add_arguments(self, parser):
+        parser.add_argument("year", type=int, help="Năm báo cáo.")
+        parser.add_argument("--province", help="Mã tỉnh (ví dụ 20).")
+        parser.add_argument("--district", help="Mã huyện (ví dụ 187).")
+
+    def handle(self, *args, **options):
+        scope = {}
+        if options["district"]:
+            scope["district__code"] = options["district"]
+        elif options["province"]:
+            scope["district__province__code"] = options["province"]
+        h = headline(options["year"], **scope)
+        self.stdout.write(
+            f"{h.year}: {h.certified}/{h.communes} xã đạt chuẩn; bình quân {h.average} "
+            "tiêu chí/xã; "
+            f"tổng {h.criteria_total}; chuyển từ năm trước {h.carried_forward}; "
+            f"chưa đánh giá {h.not_assessed}"
+        )
