@@ -53,7 +53,6 @@ def test_admin_sees_every_province(client, django_user_model):
 
 def test_english_uses_a_decimal_point(client, django_user_model):
     login(client, django_user_model, "province")
-    response = client.get(HOME, {"year": 2017}, headers={"cookie": "django_language=en"})
     client.cookies["django_language"] = "en"
     response = client.get(HOME, {"year": 2017})
     assert '"average">8.65<' in response.content.decode()
@@ -82,3 +81,9 @@ def test_logout_is_a_post(client, django_user_model):
     login(client, django_user_model, "province")
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_asks(client, django_user_model):
+    login(client, django_user_model, "province")
+    response = client.get(HOME, {"year": 2017}, headers={"accept-language": "en-US,en;q=0.9"})
+    assert '"average">8,65<' in response.content.decode()
