@@ -24,6 +24,14 @@ from criteria.models import (
 )
 from criteria.services import AssessmentInput
 
+NUMBER_ERRORS = {
+    "invalid": _("Cần nhập một số, ví dụ 85,5."),
+    "min_value": _("Giá trị không được âm."),
+    "max_value": _("Tỷ lệ phải nằm trong khoảng 0–100%%."),
+    "max_digits": _("Số quá lớn."),
+    "max_decimal_places": _("Chỉ ghi tối đa 2 chữ số thập phân."),
+    "max_whole_digits": _("Số quá lớn."),
+}
 SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 MET_CHOICES = [("", _("— Chưa đánh giá —")), ("1", _("Đạt")), ("0", _("Không đạt"))]
 
@@ -199,7 +207,7 @@ class AssessmentForm(forms.Form):
         if ind.is_numeric:
             known = threshold is not None and threshold.value is not None
             self.modes[ind.pk] = "computed" if known else "manual"
-            limits = {"min_value": Decimal(0)}
+            limits = {"min_value": Decimal(0), "error_messages": NUMBER_ERRORS}
             if ind.kind == Indicator.Kind.PERCENT:
                 limits["max_value"] = Decimal(100)
             self.fields[f"{p}_value"] = CommaDecimalField(

@@ -43,8 +43,15 @@ def _year(request: HttpRequest, default: int) -> int:
 
 
 def _criteria_count(year: int) -> int | None:
-    criteria_set = CriteriaSet.objects.in_force(year).order_by("-first_year").first()
-    return criteria_set.criteria.count() if criteria_set else None
+    """Criteria in the set in force in `year` (one query), None when there is no set."""
+    found = (
+        CriteriaSet.objects.in_force(year)
+        .order_by("-first_year")
+        .annotate(n=Count("criteria"))
+        .values_list("n", flat=True)
+        .first()
+    )
+    return found
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -84,8 +91,9 @@ def _can_review(user, scope: Scope) -> bool:
 
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Programme communes in the user's scope for a year, with criteria met, the year's
-    assessment status and certification. A fixed number of queries whatever the number of
-    communes (scope, latest year, criteria count, districts, count, page)."""
+    assessment status and certification. Eleven queries whatever the number of communes
+    (session and user, scope, latest year, criteria count, permissions, districts, count,
+    page)."""
     scope = scope_for(request.user)
     latest = (
         Assessment.objects.filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
@@ -438,8 +446,15 @@ def _stale_context(current: Assessment, form: AssessmentForm, request) -> dict:
         "changes": form.changes_against(values, results, current.note),
         "current": current,
         "by": last.history_user if last else None,
+        "by_name": _user_name(last.history_user if last else None),
         "at": last.history_date if last else None,
     }
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return _("hệ thống")
+    return user.get_full_name() or user.username
 
 
 # --- Workflow -------------------------------------------------------------------------------
