@@ -30,7 +30,7 @@ def test_province_staff_see_the_form_with_the_regional_threshold(client, world, 
     # 1.2 is >= 80 nationally but 70 in the commune's region (TDMNPB).
     assert "≥ 70%" in body and "mức của vùng" in body
     assert 'id="save"' in body
-    assert 'name="version" value="%d"' % draft.version in body
+    assert f'name="version" value="{draft.version}"' in body
     assert "js/assessment-form.js" in body
 
 
