@@ -279,14 +279,34 @@ def assessment_approve(*, assessment: Assessment, user) -> Assessment:
 
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user, reason: str) -> Assessment:
-    """Send a submitted assessment back to draft (or reopen an approved one), with a reason."""
+    """Send a submitted assessment back to draft with a reason that the submitter sees."""
+    return _back_to_draft(
+        assessment,
+        user,
+        reason,
+        {Assessment.Status.SUBMITTED},
+        _("Chỉ trả lại được đánh giá đã gửi duyệt."),
+    )
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
+    """Unlock an approved assessment (province staff), with a reason kept in its history."""
+    return _back_to_draft(
+        assessment,
+        user,
+        reason,
+        {Assessment.Status.APPROVED},
+        _("Chỉ mở lại được đánh giá đã phê duyệt."),
+    )
+
+
+def _back_to_draft(
+    assessment: Assessment, user, reason: str, allowed_from: set[str], message: str
+) -> Assessment:
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do."), code="reason_required")
-    a = _transition(
-        assessment,
-        {Assessment.Status.SUBMITTED, Assessment.Status.APPROVED},
-        _("Chỉ trả lại hoặc mở lại được đánh giá đã gửi duyệt hoặc đã phê duyệt."),
-    )
+    a = _transition(assessment, allowed_from, message)
     a.status = Assessment.Status.DRAFT
     a.return_reason = reason.strip()
     a.approved_by, a.approved_at = None, None

@@ -1,14 +1,40 @@
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages about communes and their assessments: the commune list, the commune page, the
+assessment form, the review workflow and certification.
 
-from accounts.roles import scope_for
+Access is decided in the `_get_*_for_user` helpers: out of the user's scope is 404 (guessing a
+code reveals nothing), in scope but not allowed by the role is 403. Every change is a POST that
+goes through `criteria.services`.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Scope, scope_for
 from communes.models import Commune, District
-from criteria.models import Assessment
+from criteria import services
+from criteria.evaluation import Catalogue, evaluate_assessment
+from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
+from criteria.history import assessment_history
+from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
 
 PAGE_SIZE = 50
+
+# Criteria-met bands of the 2016-2020 reports (ntm-reference: 19 · 15-18 · 10-14 · 5-9 · < 5).
+BANDS = {
+    "all": (_("Đạt tất cả tiêu chí"), None, None),
+    "15-18": ("15–18", 15, 18),
+    "10-14": ("10–14", 10, 14),
+    "5-9": ("5–9", 5, 9),
+    "0-4": (_("Dưới 5"), 0, 4),
+}
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -16,9 +42,58 @@ def _year(request: HttpRequest, default: int) -> int:
     return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else default
 
 
+def _criteria_count(year: int) -> int | None:
+    """Criteria in the set in force in `year` (one query), None when there is no set."""
+    found = (
+        CriteriaSet.objects.in_force(year)
+        .order_by("-first_year")
+        .annotate(n=Count("criteria"))
+        .values_list("n", flat=True)
+        .first()
+    )
+    return found
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+def _get_commune_for_user(request: HttpRequest, code: str, year: int | None = None):
+    """The commune with `code` (the unit of `year` when a reissued code is shared), or 404
+    when there is none or it lies outside the user's scope."""
+    commune = (
+        Commune.objects.with_code(code, year).select_related("district__province__region").first()
+    )
+    if commune is None:
+        raise Http404
+    scope = scope_for(request.user)
+    if not scope.covers_commune(commune):
+        raise Http404
+    return commune, scope
+
+
+def _get_assessment_for_user(request: HttpRequest, code: str, year: int):
+    commune, scope = _get_commune_for_user(request, code, year)
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by"),
+        commune=commune,
+        year=year,
+    )
+    return assessment, commune, scope
+
+
+def _can_review(user, scope: Scope) -> bool:
+    """Approve, return, reopen, certify: province staff (and admins), never a district."""
+    return not scope.is_district and user.has_perm("criteria.approve_assessment")
+
+
+# --- Commune list ---------------------------------------------------------------------------
+
+
 def commune_list(request: HttpRequest) -> HttpResponse:
-    """Programme communes in the user's scope for a year, with criteria met and certification.
-    Four queries whatever the number of communes (count, page, districts, latest year)."""
+    """Programme communes in the user's scope for a year, with criteria met, the year's
+    assessment status and certification. Eleven queries whatever the number of communes
+    (session and user, scope, latest year, criteria count, permissions, districts, count,
+    page)."""
     scope = scope_for(request.user)
     latest = (
         Assessment.objects.filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
@@ -27,23 +102,437 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         .first()
     )
     year = _year(request, latest or 2017)
+    n_criteria = _criteria_count(year)
     communes = Commune.objects.in_programme().valid_in(year).filter(**scope.commune_filter())
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
+    this_year = Assessment.objects.filter(commune=OuterRef("pk"), year=year)
+    rows = with_standing(communes.select_related("district"), year).annotate(
+        status=Subquery(this_year.values("status")[:1]),
+        year_met=Subquery(this_year.values("criteria_met")[:1]),
+    )
+
     district = request.GET.get("district", "")
     if district:
-        communes = communes.filter(district__code=district)
+        rows = rows.filter(district__code=district)
     q = request.GET.get("q", "").strip()
     if q:
-        communes = communes.filter(Q(name__icontains=q) | Q(code__startswith=q))
-    rows = with_standing(communes.select_related("district"), year).order_by(
-        "district__code", "code"
+        rows = rows.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    status = request.GET.get("status", "")
+    if status == "none":
+        rows = rows.filter(status__isnull=True)
+    elif status in Assessment.Status.values:
+        rows = rows.filter(status=status)
+    band = request.GET.get("band", "")
+    if band == "all" and n_criteria:
+        rows = rows.filter(met__gte=n_criteria)
+    elif band in BANDS and band != "all":
+        _label, low, high = BANDS[band]
+        rows = rows.filter(met__gte=low, met__lte=high)
+        if n_criteria:
+            rows = rows.filter(met__lt=n_criteria)
+    border = request.GET.get("border", "")
+    if border in ("1", "0"):
+        rows = rows.filter(is_border=border == "1")
+    disadvantaged = request.GET.get("disadvantaged", "")
+    if disadvantaged in ("1", "0"):
+        rows = rows.filter(is_disadvantaged=disadvantaged == "1")
+
+    page = Paginator(rows.order_by("district__code", "code"), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     ctx = {
         "year": year,
+        "n_criteria": n_criteria,
         "page": page,
         "districts": districts,
         "district": district,
         "q": q,
+        "status": status,
+        "statuses": Assessment.Status.choices,
+        "band": band,
+        "bands": [(k, v[0]) for k, v in BANDS.items()],
+        "border": border,
+        "disadvantaged": disadvantaged,
+        "query": filters.urlencode(),
+        "can_create": n_criteria is not None
+        and not scope.is_district
+        and request.user.has_perm("criteria.add_assessment"),
     }
     return render(request, "communes/commune_list.html", ctx)
+
+
+# --- Commune page ---------------------------------------------------------------------------
+
+
+def _year_rows(commune: Commune) -> list[dict]:
+    """A row per assessed year with criteria met, status and the criteria gained and lost
+    since the previous assessed year (two queries)."""
+    assessments = list(
+        commune.assessments.select_related("criteria_set")
+        .annotate(n_criteria=Count("criteria_set__criteria"))
+        .order_by("year")
+    )
+    met_numbers: dict[int, set[int]] = {a.pk: set() for a in assessments}
+    for assessment_id, number in commune.assessments.filter(results__met=True).values_list(
+        "pk", "results__criterion__number"
+    ):
+        met_numbers[assessment_id].add(number)
+    rows, previous = [], None
+    for a in assessments:
+        met = met_numbers[a.pk]
+        comparable = previous is not None and previous.criteria_set_id == a.criteria_set_id
+        rows.append(
+            {
+                "assessment": a,
+                "gained": sorted(met - met_numbers[previous.pk]) if comparable else [],
+                "lost": sorted(met_numbers[previous.pk] - met) if comparable else [],
+                "new_set": previous is not None and not comparable,
+            }
+        )
+        previous = a
+    rows.reverse()
+    return rows
+
+
+def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResponse:
+    can_certify = _can_review(request.user, scope) and request.user.has_perm(
+        "criteria.add_certification"
+    )
+    years = _year_rows(commune)
+    latest_year = years[0]["assessment"].year if years else None
+    next_year = (latest_year + 1) if latest_year else None
+    can_create = (
+        request.user.has_perm("criteria.add_assessment")
+        and not scope.is_district
+        and next_year is not None
+        and commune.exists_in(next_year)
+        and CriteriaSet.objects.in_force(next_year).exists()
+    )
+    target, bound = forms.get("revocation_target"), forms.get("revocation_form")
+    certifications = [
+        {
+            "certification": cert,
+            # Ids per row: several revocation forms share the page.
+            "form": bound
+            if cert.pk == target
+            else RevocationForm(auto_id=f"id_revoke{cert.pk}_%s"),
+            "open": cert.pk == target,
+        }
+        for cert in commune.certifications.select_related("created_by", "criteria_set")
+    ]
+    ctx = {
+        "commune": commune,
+        "year_param": request.GET.get("year", ""),
+        "predecessors": list(commune.predecessors.all()),
+        "successors": list(commune.successors.all()),
+        "years": years,
+        "certifications": certifications,
+        "can_certify": can_certify,
+        "next_year": next_year if can_create else None,
+        "certification_form": forms.get("certification_form") or CertificationForm(),
+    }
+    return render(request, "communes/commune_detail.html", ctx, status=status)
+
+
+def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
+    year = _year(request, 0) or None
+    commune, scope = _get_commune_for_user(request, code, year)
+    return _render_commune(request, commune, scope)
+
+
+@require_POST
+def certification_create(request: HttpRequest, code: str) -> HttpResponse:
+    commune, scope = _get_commune_for_user(request, code, _year(request, 0) or None)
+    if not (
+        _can_review(request.user, scope) and request.user.has_perm("criteria.add_certification")
+    ):
+        raise PermissionDenied
+    form = CertificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.certification_create(commune=commune, user=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã ghi nhận quyết định công nhận."))
+            return redirect(_commune_url(commune, request))
+    return _render_commune(request, commune, scope, status=400, certification_form=form)
+
+
+@require_POST
+def certification_revoke(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    commune, scope = _get_commune_for_user(request, code, _year(request, 0) or None)
+    certification = get_object_or_404(Certification, pk=pk, commune=commune)
+    if not (
+        _can_review(request.user, scope) and request.user.has_perm("criteria.change_certification")
+    ):
+        raise PermissionDenied
+    form = RevocationForm(request.POST, auto_id=f"id_revoke{pk}_%s")
+    if form.is_valid():
+        try:
+            services.certification_revoke(
+                certification=certification,
+                revoked_on=form.cleaned_data["revoked_on"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã thu hồi quyết định công nhận."))
+            return redirect(_commune_url(commune, request))
+    return _render_commune(
+        request, commune, scope, status=400, revocation_form=form, revocation_target=pk
+    )
+
+
+def _commune_url(commune: Commune, request: HttpRequest) -> str:
+    url = commune.get_absolute_url()
+    year = _year(request, 0)
+    return f"{url}?year={year}" if year else url
+
+
+# --- Assessment form ------------------------------------------------------------------------
+
+
+def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """GET shows the assessment of `code` in `year` (an empty form when there is none yet and
+    the user may create it); POST saves it through `services.assessment_save`.
+
+    Queries do not grow with the catalogue: the catalogue is loaded in three, the saved values,
+    results and the three history tables in one each."""
+    commune, scope = _get_commune_for_user(request, code, year)
+    assessment = (
+        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by")
+        .filter(commune=commune, year=year)
+        .first()
+    )
+    user = request.user
+    may_change = user.has_perm("criteria.change_assessment") and not scope.is_district
+    if assessment is None:
+        if not (may_change and user.has_perm("criteria.add_assessment")):
+            raise Http404
+        try:
+            criteria_set = services.criteria_set_for_year(year)
+        except ValidationError:
+            raise Http404 from None
+    else:
+        criteria_set = assessment.criteria_set
+
+    catalogue = Catalogue.load(criteria_set)
+    key = services.threshold_key(commune, year)
+    values, results = {}, {}
+    if assessment is not None:
+        values = {v.indicator_id: v for v in assessment.values.all()}
+        results = {r.criterion_id: r for r in assessment.results.all()}
+    locked = assessment is not None and assessment.status == Assessment.Status.APPROVED
+    editable = may_change and not locked
+
+    def make_form(data=None):
+        return AssessmentForm(
+            data,
+            catalogue=catalogue,
+            key=key,
+            values=values,
+            results=results,
+            note=assessment.note if assessment else "",
+            version=assessment.version if assessment else 0,
+            disabled=not editable,
+        )
+
+    stale = None
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        form = make_form(request.POST)
+        if locked:
+            messages.error(request, _("Đánh giá đã được phê duyệt và bị khóa."))
+            return redirect(request.path)
+        if form.is_valid():
+            outcome = _save(request, commune, year, assessment, form)
+            if outcome is None:
+                messages.success(request, _("Đã lưu đánh giá."))
+                return redirect(request.path)
+            if isinstance(outcome, services.StaleAssessment):
+                stale = _stale_context(outcome.current, form, request)
+                form = stale["form"]
+            else:
+                form.add_service_errors(outcome)
+        status = 409 if stale else 400
+    elif request.method == "GET":
+        form = make_form()
+        status = 200
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+
+    typed = form.to_input()
+    evaluation = evaluate_assessment(catalogue, key, typed.entries, typed.criterion_flags)
+    can_review = _can_review(user, scope)
+    state = assessment.status if assessment else None
+    ctx = {
+        "commune": commune,
+        "year": year,
+        "assessment": assessment,
+        "form": form,
+        "groups": form.groups(evaluation),
+        "met_total": evaluation.total,
+        "n_criteria": len(catalogue.criteria),
+        "criteria_set": criteria_set,
+        "province": commune.district.province,
+        "region": commune.district.province.region,
+        "editable": editable,
+        "locked": locked,
+        "stale": stale,
+        "can_submit": state == Assessment.Status.DRAFT
+        and user.has_perm("criteria.submit_assessment"),
+        "can_approve": state == Assessment.Status.SUBMITTED and can_review,
+        "can_return": state == Assessment.Status.SUBMITTED and can_review,
+        "can_reopen": state == Assessment.Status.APPROVED and can_review,
+        "reason_form": ReasonForm(),
+        "history": assessment_history(assessment, catalogue) if assessment else [],
+    }
+    return render(request, "communes/assessment_form.html", ctx, status=status)
+
+
+def _save(request, commune, year, assessment, form):
+    """None when saved; the StaleAssessment or ValidationError otherwise (nothing written)."""
+    expected = form.cleaned_data["version"]
+    try:
+        with transaction.atomic():
+            if assessment is None:
+                existing = Assessment.objects.filter(commune=commune, year=year).first()
+                if existing is not None:
+                    # Someone created it since this form was opened.
+                    raise services.StaleAssessment(existing)
+                assessment = services.assessment_create(
+                    commune=commune, year=year, user=request.user
+                )
+                expected = assessment.version
+            services.assessment_save(
+                assessment=assessment,
+                data=form.to_input(),
+                user=request.user,
+                expected_version=expected,
+                catalogue=form.catalogue,
+            )
+    except (services.StaleAssessment, ValidationError) as e:
+        return e
+    return None
+
+
+def _stale_context(current: Assessment, form: AssessmentForm, request) -> dict:
+    """What changed since the form was opened: the user's values against the saved ones. The
+    form comes back with the user's input and the current version, so saving again is a
+    deliberate choice made with the differences in view."""
+    values = {v.indicator_id: v for v in current.values.all()}
+    results = {r.criterion_id: r for r in current.results.all()}
+    last = current.history.select_related("history_user").first()
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    fresh = AssessmentForm(
+        data,
+        catalogue=form.catalogue,
+        key=form.key,
+        values=values,
+        results=results,
+        note=current.note,
+        version=current.version,
+    )
+    fresh.is_valid()
+    return {
+        "form": fresh,
+        "changes": form.changes_against(values, results, current.note),
+        "current": current,
+        "by": last.history_user if last else None,
+        "by_name": _user_name(last.history_user if last else None),
+        "at": last.history_date if last else None,
+    }
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return _("hệ thống")
+    return user.get_full_name() or user.username
+
+
+# --- Workflow -------------------------------------------------------------------------------
+
+
+def _transition(
+    request, code: str, year: int, action, *, review: bool, reason: bool, done: str
+) -> HttpResponse:
+    assessment, _commune, scope = _get_assessment_for_user(request, code, year)
+    if review:
+        allowed = _can_review(request.user, scope)
+    else:
+        allowed = request.user.has_perm("criteria.submit_assessment")
+    if not allowed:
+        raise PermissionDenied
+    kwargs = {"assessment": assessment, "user": request.user}
+    if reason:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Cần ghi lý do."))
+            return redirect(assessment)
+        kwargs["reason"] = form.cleaned_data["reason"]
+    try:
+        action(**kwargs)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, done)
+    return redirect(assessment)
+
+
+@require_POST
+def assessment_submit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _transition(
+        request,
+        code,
+        year,
+        services.assessment_submit,
+        review=False,
+        reason=False,
+        done=_("Đã gửi đánh giá lên tỉnh duyệt."),
+    )
+
+
+@require_POST
+def assessment_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _transition(
+        request,
+        code,
+        year,
+        services.assessment_approve,
+        review=True,
+        reason=False,
+        done=_("Đã phê duyệt đánh giá."),
+    )
+
+
+@require_POST
+def assessment_return(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _transition(
+        request,
+        code,
+        year,
+        services.assessment_return,
+        review=True,
+        reason=True,
+        done=_("Đã trả lại đánh giá để sửa."),
+    )
+
+
+@require_POST
+def assessment_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _transition(
+        request,
+        code,
+        year,
+        services.assessment_reopen,
+        review=True,
+        reason=True,
+        done=_("Đã mở lại đánh giá."),
+    )

@@ -1,0 +1,433 @@
+"""Forms of the commune and assessment pages.
+
+`AssessmentForm` is built from the catalogue of the assessment's criteria set (as many criteria
+and indicators as the set has) and turns what the user typed into the `AssessmentInput` that
+`criteria.services.assessment_save` takes; it only parses and draws, the service evaluates.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, ThresholdKey
+from criteria.models import (
+    Certification,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    Indicator,
+    IndicatorValue,
+    Threshold,
+)
+from criteria.services import AssessmentInput
+
+NUMBER_ERRORS = {
+    "invalid": _("Cần nhập một số, ví dụ 85,5."),
+    "min_value": _("Giá trị không được âm."),
+    "max_value": _("Tỷ lệ phải nằm trong khoảng 0–100%%."),
+    "max_digits": _("Số quá lớn."),
+    "max_decimal_places": _("Chỉ ghi tối đa 2 chữ số thập phân."),
+    "max_whole_digits": _("Số quá lớn."),
+}
+SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+MET_CHOICES = [("", _("— Chưa đánh giá —")), ("1", _("Đạt")), ("0", _("Không đạt"))]
+
+# The catalogue keeps the units of its sources (English); the form speaks Vietnamese.
+UNITS_VI = {
+    "houses": _("nhà"),
+    "million VND per person per year": _("triệu đồng/người/năm"),
+    "rating": _("xếp loại"),
+}
+
+
+def unit_label(indicator: Indicator) -> str:
+    if indicator.kind == Indicator.Kind.PERCENT:
+        return "%"
+    return str(UNITS_VI.get(indicator.unit, indicator.unit))
+
+
+def plain_number(value: Decimal | None) -> str:
+    """80.00 -> "80", 8.50 -> "8,5": what a person would type (no thousands separator)."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+class DecimalInput(forms.TextInput):
+    input_type = "text"
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return plain_number(value)
+        return super().format_value(value)
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A decimal typed with a comma (Vietnamese) or a point; never a thousands separator, so
+    "80.5" is 80,5 and not 805 as Django's localized parsing would read it."""
+
+    widget = DecimalInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+            if value.count(".") > 1:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs["inputmode"] = "decimal"
+        attrs["autocomplete"] = "off"
+        return attrs
+
+
+def _met_choice(met: bool | None) -> str:
+    return "" if met is None else ("1" if met else "0")
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    threshold: Threshold | None
+    mode: str  # "computed" (numeric with a threshold), "manual" (numeric without), "choice"
+    unit: str
+    met: bool | None
+    fields: list = field(default_factory=list)  # bound fields, in tab order
+
+    @property
+    def threshold_text(self) -> str:
+        """ "≥ 80%", "= 0 nhà", "≥ 95% · trong đó nước sạch ≥ 60%"; "" when none is known."""
+        t = self.threshold
+        if t is None or t.value is None:
+            return ""
+        sign = SIGNS[self.indicator.comparison]
+        unit = self.unit if self.unit == "%" else f" {self.unit}"
+        text = f"{sign} {plain_number(t.value)}{unit}"
+        if self.indicator.secondary_label and t.value_secondary is not None:
+            second = plain_number(t.value_secondary)
+            text += f" · {self.indicator.secondary_label} {sign} {second}{unit}"
+        return text
+
+    @property
+    def threshold_scope(self) -> str:
+        t = self.threshold
+        if t is None:
+            return ""
+        if t.province_id:
+            where = _("mức của tỉnh")
+        elif t.region_id or t.commune_group_id:
+            where = _("mức của vùng") if t.region_id else _("mức của nhóm xã")
+        else:
+            where = _("mức toàn quốc")
+        if t.status != Threshold.Status.CONFIRMED:
+            return _("%(where)s, chưa xác nhận") % {"where": where}
+        return str(where)
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    met: bool
+    indicators: list[IndicatorRow]
+    note: object  # bound field
+    flag: object = None  # bound field, for a criterion without indicators
+
+
+@dataclass
+class GroupRow:
+    group: CriterionGroup
+    criteria: list[CriterionRow]
+
+
+class AssessmentForm(forms.Form):
+    """One field per thing a person states: a value (and the pair's second value) for numeric
+    indicators, met / not met for boolean and level ones, met / not met with a reason for numeric
+    indicators without a known threshold, a note per criterion and one for the assessment."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    note = forms.CharField(
+        label=_("Ghi chú chung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self,
+        *args,
+        catalogue: Catalogue,
+        key: ThresholdKey,
+        values: dict[int, IndicatorValue] | None = None,
+        results: dict[int, CriterionResult] | None = None,
+        note: str = "",
+        version: int = 0,
+        disabled: bool = False,
+        **kwargs,
+    ):
+        values = values or {}
+        results = results or {}
+        initial = kwargs.pop("initial", None) or {}
+        initial.update({"version": version, "note": note})
+        super().__init__(*args, initial=initial, **kwargs)
+        self.catalogue = catalogue
+        self.key = key
+        self.modes: dict[int, str] = {}
+        self.thresholds: dict[int, Threshold | None] = {}
+        for criterion in catalogue.criteria:
+            indicators = catalogue.indicators[criterion.pk]
+            for ind in indicators:
+                self._add_indicator_fields(ind, values.get(ind.pk))
+            result = results.get(criterion.pk)
+            self.fields[f"c{criterion.pk}_note"] = forms.CharField(
+                label=_("Ghi chú tiêu chí %(n)s") % {"n": criterion.number},
+                required=False,
+                max_length=2000,
+            )
+            self.initial[f"c{criterion.pk}_note"] = result.note if result else ""
+            if not indicators:
+                self.fields[f"c{criterion.pk}_met"] = forms.ChoiceField(
+                    label=_("Kết quả tiêu chí %(n)s") % {"n": criterion.number},
+                    choices=MET_CHOICES,
+                    required=False,
+                )
+                self.initial[f"c{criterion.pk}_met"] = _met_choice(result.met if result else None)
+        if disabled:
+            for f in self.fields.values():
+                f.disabled = True
+
+    def _add_indicator_fields(self, ind: Indicator, saved: IndicatorValue | None) -> None:
+        threshold = self.catalogue.threshold_for(ind, self.key)
+        self.thresholds[ind.pk] = threshold
+        p = f"i{ind.pk}"
+        if ind.is_numeric:
+            known = threshold is not None and threshold.value is not None
+            self.modes[ind.pk] = "computed" if known else "manual"
+            limits = {"min_value": Decimal(0), "error_messages": NUMBER_ERRORS}
+            if ind.kind == Indicator.Kind.PERCENT:
+                limits["max_value"] = Decimal(100)
+            self.fields[f"{p}_value"] = CommaDecimalField(
+                label=_("%(code)s – giá trị (%(unit)s)")
+                % {"code": ind.code, "unit": unit_label(ind)},
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                **limits,
+            )
+            self.initial[f"{p}_value"] = saved.value if saved else None
+            if ind.secondary_label:
+                self.fields[f"{p}_value2"] = CommaDecimalField(
+                    label=_("%(code)s – %(label)s (%(unit)s)")
+                    % {"code": ind.code, "label": ind.secondary_label, "unit": unit_label(ind)},
+                    required=False,
+                    max_digits=12,
+                    decimal_places=2,
+                    **limits,
+                )
+                self.initial[f"{p}_value2"] = saved.value_secondary if saved else None
+            if not known:
+                self.fields[f"{p}_met"] = forms.ChoiceField(
+                    label=_("%(code)s – tự đánh giá") % {"code": ind.code},
+                    choices=MET_CHOICES,
+                    required=False,
+                )
+                self.fields[f"{p}_reason"] = forms.CharField(
+                    label=_("%(code)s – lý do tự đánh giá") % {"code": ind.code},
+                    required=False,
+                    max_length=2000,
+                )
+                self.initial[f"{p}_met"] = _met_choice(saved.met if saved else None)
+                self.initial[f"{p}_reason"] = saved.manual_reason if saved else ""
+        else:
+            self.modes[ind.pk] = "choice"
+            self.fields[f"{p}_met"] = forms.ChoiceField(
+                label=_("%(code)s – kết quả") % {"code": ind.code},
+                choices=MET_CHOICES,
+                required=False,
+            )
+            self.initial[f"{p}_met"] = _met_choice(saved.met if saved else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        for ind_id, mode in self.modes.items():
+            if mode != "manual":
+                continue
+            met, reason = cleaned.get(f"i{ind_id}_met"), cleaned.get(f"i{ind_id}_reason", "")
+            if met and not (reason or "").strip():
+                self.add_error(
+                    f"i{ind_id}_reason",
+                    ValidationError(
+                        _("Chỉ tiêu chưa có ngưỡng số: cần ghi lý do khi tự đánh giá."),
+                        code="reason_required",
+                    ),
+                )
+        return cleaned
+
+    # --- Reading what was typed -------------------------------------------------------------
+
+    def _data(self) -> dict:
+        """Cleaned data once validated (fields with errors are absent), else the initial data."""
+        if self.is_bound:
+            return getattr(self, "cleaned_data", {})
+        return {name: self.initial.get(name) for name in self.fields}
+
+    def to_input(self) -> AssessmentInput:
+        data = self._data()
+        entries: dict[int, IndicatorEntry] = {}
+        flags: dict[int, bool] = {}
+        notes: dict[int, str] = {}
+        for criterion in self.catalogue.criteria:
+            for ind in self.catalogue.indicators[criterion.pk]:
+                p, mode = f"i{ind.pk}", self.modes[ind.pk]
+                met = data.get(f"{p}_met") or ""
+                entries[ind.pk] = IndicatorEntry(
+                    value=data.get(f"{p}_value"),
+                    value_secondary=data.get(f"{p}_value2"),
+                    met=None if mode == "computed" or met == "" else met == "1",
+                    manual_reason=(data.get(f"{p}_reason") or "") if mode == "manual" else "",
+                )
+            if not self.catalogue.indicators[criterion.pk]:
+                flags[criterion.pk] = data.get(f"c{criterion.pk}_met") == "1"
+            notes[criterion.pk] = (data.get(f"c{criterion.pk}_note") or "").strip()
+        return AssessmentInput(
+            entries=entries,
+            criterion_flags=flags,
+            criterion_notes=notes,
+            note=(data.get("note") or "").strip(),
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put the service's errors (keyed by indicator code) next to their fields."""
+        by_code = {ind.code: ind for ind in self.catalogue.all_indicators()}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for code, errors in error.error_dict.items():
+            ind = by_code.get(code)
+            if ind is None:
+                self.add_error(None, errors)
+                continue
+            name = f"i{ind.pk}_reason" if self.modes[ind.pk] == "manual" else f"i{ind.pk}_value"
+            if name not in self.fields:
+                name = f"i{ind.pk}_met"
+            self.add_error(name, errors)
+
+    def groups(self, evaluation: Evaluation) -> list[GroupRow]:
+        """The form laid out as the catalogue is: groups, criteria, indicators, with the
+        evaluation's met marks."""
+        out: list[GroupRow] = []
+        for criterion in self.catalogue.criteria:
+            if not out or out[-1].group.pk != criterion.group_id:
+                out.append(GroupRow(criterion.group, []))
+            rows = []
+            for ind in self.catalogue.indicators[criterion.pk]:
+                outcome = evaluation.outcomes.get(ind.pk)
+                p = f"i{ind.pk}"
+                names = [f"{p}_value", f"{p}_value2", f"{p}_met", f"{p}_reason"]
+                rows.append(
+                    IndicatorRow(
+                        indicator=ind,
+                        threshold=self.thresholds[ind.pk],
+                        mode=self.modes[ind.pk],
+                        unit=unit_label(ind),
+                        met=outcome.met if outcome else None,
+                        fields=[self[n] for n in names if n in self.fields],
+                    )
+                )
+            flag = f"c{criterion.pk}_met"
+            out[-1].criteria.append(
+                CriterionRow(
+                    criterion=criterion,
+                    met=evaluation.criteria_met.get(criterion.pk, False),
+                    indicators=rows,
+                    note=self[f"c{criterion.pk}_note"],
+                    flag=self[flag] if flag in self.fields else None,
+                )
+            )
+        return out
+
+    def changes_against(
+        self, values: dict[int, IndicatorValue], results: dict[int, CriterionResult], note: str
+    ) -> list[tuple[str, str, str]]:
+        """(what, the user's value, the current value) wherever the two differ: what a refused
+        stale save shows."""
+        data = self._data()
+        changes = []
+
+        def differ(label, mine, current):
+            if mine != current:
+                changes.append((label, mine, current))
+
+        for criterion in self.catalogue.criteria:
+            for ind in self.catalogue.indicators[criterion.pk]:
+                p, mode, saved = f"i{ind.pk}", self.modes[ind.pk], values.get(ind.pk)
+                if ind.is_numeric:
+                    differ(
+                        _("Chỉ tiêu %(code)s: giá trị") % {"code": ind.code},
+                        plain_number(data.get(f"{p}_value")),
+                        plain_number(saved.value if saved else None),
+                    )
+                    if ind.secondary_label:
+                        differ(
+                            _("Chỉ tiêu %(code)s: %(label)s")
+                            % {"code": ind.code, "label": ind.secondary_label},
+                            plain_number(data.get(f"{p}_value2")),
+                            plain_number(saved.value_secondary if saved else None),
+                        )
+                if mode != "computed":
+                    differ(
+                        _("Chỉ tiêu %(code)s: kết quả") % {"code": ind.code},
+                        _met_label(data.get(f"{p}_met") or ""),
+                        _met_label(_met_choice(saved.met if saved else None)),
+                    )
+                if mode == "manual":
+                    differ(
+                        _("Chỉ tiêu %(code)s: lý do") % {"code": ind.code},
+                        (data.get(f"{p}_reason") or "").strip(),
+                        saved.manual_reason if saved else "",
+                    )
+            result = results.get(criterion.pk)
+            differ(
+                _("Tiêu chí %(n)s: ghi chú") % {"n": criterion.number},
+                (data.get(f"c{criterion.pk}_note") or "").strip(),
+                result.note if result else "",
+            )
+        differ(_("Ghi chú chung"), (data.get("note") or "").strip(), note)
+        return changes
+
+
+def _met_label(choice: str) -> str:
+    return str(dict(MET_CHOICES)[choice]) if choice else "—"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần ghi lý do.")},
+    )
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ("tier", "decision_number", "decision_date", "authority")
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class RevocationForm(forms.Form):
+    revoked_on = forms.DateField(
+        label=_("Ngày thu hồi"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần ghi lý do thu hồi.")},
+    )

@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+
+from criteria.models import Assessment
+from tests.base import make_assessment, make_certification
+from tests.criteria.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("communes:commune_list")
+
+
+def codes(response) -> list[str]:
+    return [c.code for c in response.context["page"]]
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(LIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_province_staff_see_their_province_only(client, world):
+    login(client, world.province_staff)
+    response = client.get(LIST, {"year": 2027})
+    assert codes(response) == ["98101", "98102", "98201"]
+
+
+def test_district_official_sees_their_district_only(client, world):
+    login(client, world.official_a)
+    response = client.get(LIST, {"year": 2027})
+    assert codes(response) == ["98101", "98102"]
+    login(client, world.official_b)
+    assert codes(client.get(LIST, {"year": 2027})) == ["98201"]
+
+
+def test_rows_show_criteria_met_status_and_certification(client, world):
+    import datetime
+
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)
+    make_assessment(world.commune_a2, 2027, world.cset, met=1, status=Assessment.Status.DRAFT)
+    make_certification(world.commune_a1, world.cset, datetime.date(2027, 6, 1))
+    login(client, world.province_staff)
+    response = client.get(LIST, {"year": 2027})
+    rows = {c.code: c for c in response.context["page"]}
+    assert (rows["98101"].met, rows["98101"].status, rows["98101"].certified) == (
+        3,
+        "approved",
+        True,
+    )
+    assert (rows["98102"].met, rows["98102"].status, rows["98102"].year_met) == (0, "draft", 1)
+    assert rows["98201"].status is None
+    body = response.content.decode()
+    assert "3/3" in body and "Dự thảo" in body and "Đạt chuẩn" in body
+    assert reverse("communes:assessment_edit", args=["98101", 2027]) in body
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"district": "982"}, ["98201"]),
+        ({"status": "approved"}, ["98101"]),
+        ({"status": "draft"}, ["98102"]),
+        ({"status": "none"}, ["98201"]),
+        ({"band": "all"}, ["98101"]),
+        ({"band": "0-4"}, ["98102", "98201"]),
+        ({"border": "1"}, ["98201"]),
+        ({"disadvantaged": "1"}, ["98102"]),
+        ({"disadvantaged": "0"}, ["98101", "98201"]),
+        ({"q": "hai"}, ["98102"]),
+        ({"q": "982"}, ["98201"]),
+    ],
+)
+def test_filters(client, world, params, expected):
+    world.commune_b1.is_border = True
+    world.commune_b1.save()
+    world.commune_a2.is_disadvantaged = True
+    world.commune_a2.save()
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)
+    make_assessment(world.commune_a2, 2027, world.cset, met=1, status=Assessment.Status.DRAFT)
+    login(client, world.province_staff)
+    assert codes(client.get(LIST, {"year": 2027, **params})) == expected
+
+
+def test_district_official_gets_no_link_to_create_an_assessment(client, world):
+    login(client, world.official_a)
+    body = client.get(LIST, {"year": 2027}).content.decode()
+    assert reverse("communes:assessment_edit", args=["98101", 2027]) not in body
+    login(client, world.province_staff)
+    body = client.get(LIST, {"year": 2027}).content.decode()
+    assert reverse("communes:assessment_edit", args=["98101", 2027]) in body
+
+
+def test_it_keeps_a_fixed_number_of_queries_for_the_whole_province(
+    client, django_user_model, django_assert_num_queries
+):
+    client.force_login(django_user_model.objects.get(username="province"))
+    with django_assert_num_queries(11):
+        response = client.get(LIST, {"year": 2017})
+    assert response.context["page"].paginator.count == 207
+    assert len(response.context["page"]) == 50
+    with django_assert_num_queries(11):
+        client.get(LIST, {"year": 2017, "band": "10-14", "page": 2})
+
+
+def test_demo_2017_counts_36_communes_meeting_all_criteria(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = client.get(LIST, {"year": 2017, "band": "all"})
+    assert response.context["page"].paginator.count == 36
