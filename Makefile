@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint bench serve setup clean
+.PHONY: run test test-sqlite test-postgres lint bench loadtest faulttest setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,20 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) manage.py run_bench
+
+# Load and fault tests: gunicorn (4 workers) + the local PostgreSQL, demo data, loopback only.
+LOAD_DB ?= ntm_load
+LOAD_URL ?= postgres://postgres@127.0.0.1:5432/$(LOAD_DB)
+
+load-db:
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(LOAD_DB)'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres $(LOAD_DB)
+
+loadtest: $(STAMP) load-db
+	DATABASE_URL=$(LOAD_URL) $(PY) manage.py loadtest
+
+faulttest: $(STAMP) load-db
+	DATABASE_URL=$(LOAD_URL) $(PY) manage.py loadtest --restart-db-at 20
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
