@@ -37,24 +37,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", ctx)
 
 
-def _report_links(scope, year: int) -> list[tuple[str, str]]:
-    """(label, url) of the reports the user may open for `year`: their district's, or their
-    province's; admins start from the list of provinces in the admin, so get none here."""
+def _report_links(scope, year: int) -> list[dict]:
+    """The reports the user may open for `year`: their district's or their province's (admins
+    reach any report by its URL)."""
     if scope.district is not None:
-        return [
-            (
-                str(scope.district),
-                reverse("reports:district_report", args=[scope.district.code, year]),
-            )
-        ]
-    if scope.province is not None:
-        return [
-            (
-                str(scope.province),
-                reverse("reports:province_report", args=[scope.province.code, year]),
-            )
-        ]
-    return []
+        kind, area, label = "district", scope.district, str(scope.district)
+    elif scope.province is not None:
+        kind, area, label = "province", scope.province, str(scope.province)
+    else:
+        return []
+    args = [area.code, year]
+    return [
+        {
+            "label": label,
+            "html": reverse(f"reports:{kind}_report", args=args),
+            "pdf": reverse(f"reports:{kind}_report_pdf", args=args),
+            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=args),
+        }
+    ]
 
 
 # --- Reports --------------------------------------------------------------------------------
