@@ -74,7 +74,9 @@ def check(figures, expected):
     assert h.carried_forward == expected["carried_forward"]
     assert h.not_assessed == expected["not_assessed"]
     rows = expected["rows"]
-    assert [c.code for c in figures.communes] == sorted(rows, key=lambda k: (rows[k]["district"], k))
+    assert [c.code for c in figures.communes] == sorted(
+        rows, key=lambda k: (rows[k]["district"], k)
+    )
     for c in figures.communes:
         r = rows[c.code]
         assert (c.met, c.met_year, c.certified, c.missing) == (

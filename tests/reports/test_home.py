@@ -82,3 +82,15 @@ def test_logout_is_a_post(client, django_user_model):
     login(client, django_user_model, "province")
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_home_links_the_reports_of_the_users_scope(client, django_user_model):
+    login(client, django_user_model, "province")
+    body = client.get(HOME, {"year": 2017}).content.decode()
+    assert 'href="/reports/province/20/2017/"' in body
+    assert 'href="/reports/province/20/2017.pdf"' in body
+    assert 'href="/reports/province/20/2017.xlsx"' in body
+    login(client, django_user_model, "district")
+    body = client.get(HOME, {"year": 2017}).content.decode()
+    assert 'href="/reports/district/187/2017.pdf"' in body
+    assert "/reports/province/" not in body
