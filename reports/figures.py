@@ -8,15 +8,29 @@ Definitions (issue "Reports"): over the programme communes that exist on 31/12 o
 The provisional variant also counts submitted assessments.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from communes.models import Commune
-from criteria.models import Assessment
-from criteria.standing import with_standing
+from communes.models import Commune, District, year_end
+from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
+from criteria.services import criteria_set_for_year
+from criteria.standing import counted_statuses, with_standing
 
 
 def programme_communes(year: int, **scope_filter) -> QuerySet[Commune]:
@@ -75,3 +89,411 @@ def years_with_data(**scope_filter) -> list[int]:
         .distinct()
         .order_by("-year")
     )
+
+
+# --- The full report ------------------------------------------------------------------------
+#
+# `report_figures()` gathers everything a province or district report shows in a fixed number of
+# queries (see its docstring), whatever the number of communes. The HTML page, the PDF and the
+# workbook all render the same `ReportFigures`.
+
+TIER_RANK = {
+    Certification.Tier.NTM: 1,
+    Certification.Tier.ADVANCED: 2,
+    Certification.Tier.MODEL: 3,
+}
+# A commune "near the standard" misses at most this many criteria (15-18 of 19).
+NEAR_STANDARD_MISSING = 4
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int
+    high: int
+    is_top: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"band_{self.low}_{self.high}"
+
+    @property
+    def label(self) -> str:
+        if self.is_top:
+            return str(self.low)
+        if self.low == 0:
+            return _("dưới %(n)s") % {"n": self.high + 1}
+        return f"{self.low}–{self.high}"
+
+
+def bands_for(criteria_count: int) -> list[Band]:
+    """19 · 15-18 · 10-14 · 5-9 · under 5 for the 19 criteria of 2016-2025; the top band is
+    "all criteria of the set" and the lower ones are cut below it, so a smaller set still gets
+    a sensible split (3 criteria: 3 · under 3)."""
+    top = criteria_count
+    bands = [Band(top, top, is_top=True)]
+    for low, high in ((15, 18), (10, 14), (5, 9), (0, 4)):
+        high = min(high, top - 1)
+        if low <= high:
+            bands.append(Band(low, high))
+    return bands
+
+
+def _percent(part: int, whole: int, places: str = "0.1") -> Decimal:
+    if not whole:
+        return Decimal(places) * 0
+    return (Decimal(100 * part) / whole).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _counted(year: int, provisional: bool):
+    """The assessments that count for a commune in `year`, newest first (for a Subquery)."""
+    return Assessment.objects.filter(
+        commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
+    ).order_by("-year")
+
+
+def _standing_aggregates(year: int, bands: list[Band]) -> dict:
+    """Aggregates over a `with_standing` queryset: headline figures and band counts."""
+    aggs = {
+        "communes": Count("pk"),
+        "n_certified": Count("pk", filter=Q(certified=True)),
+        "criteria_total": Coalesce(Sum("met"), 0),
+        "carried_forward": Count("pk", filter=Q(met_year__lt=year)),
+        "not_assessed": Count("pk", filter=Q(met_year__isnull=True)),
+    }
+    for band in bands:
+        if band.is_top:
+            condition = Q(met__gte=band.low)
+        else:
+            condition = Q(met__gte=band.low, met__lte=band.high)
+        aggs[band.key] = Count("pk", filter=condition)
+    return aggs
+
+
+def _headline_from(year: int, row: dict) -> Headline:
+    return Headline(
+        year=year,
+        communes=row["communes"],
+        certified=row["n_certified"],
+        criteria_total=row["criteria_total"],
+        carried_forward=row["carried_forward"],
+        not_assessed=row["not_assessed"],
+    )
+
+
+@dataclass(frozen=True)
+class BandRow:
+    band: Band
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    number: int
+    name: str
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    code: str
+    name: str
+    headline: Headline
+    bands: list[BandRow]
+
+
+@dataclass(frozen=True)
+class TierRow:
+    tier: str
+    label: str
+    count: int
+    percent: Decimal
+
+
+@dataclass
+class CommuneRow:
+    code: str
+    name: str
+    district: str
+    met: int
+    met_year: int | None
+    tier: str | None
+    missing: list[int] = field(default_factory=list)
+    met_before: int = 0
+    gained: list[int] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+
+    @property
+    def certified(self) -> bool:
+        return self.tier is not None
+
+    @property
+    def tier_label(self) -> str:
+        return Certification.Tier(self.tier).label if self.tier else ""
+
+    @property
+    def missing_text(self) -> str:
+        return ", ".join(str(n) for n in self.missing)
+
+    @property
+    def gained_text(self) -> str:
+        return ", ".join(str(n) for n in self.gained)
+
+    @property
+    def lost_text(self) -> str:
+        return ", ".join(str(n) for n in self.lost)
+
+
+@dataclass
+class ReportFigures:
+    year: int
+    provisional: bool
+    criteria_set: CriteriaSet
+    criteria: list[tuple[int, str]]
+    headline: Headline
+    previous: Headline
+    tiers: list[TierRow]
+    bands: list[BandRow]
+    per_criterion: list[CriterionRow]
+    districts: list[DistrictRow]
+    district_total: DistrictRow | None
+    communes: list[CommuneRow]
+    progress: list[Headline]
+
+    @property
+    def criteria_count(self) -> int:
+        return len(self.criteria)
+
+    @property
+    def certified_change(self) -> int:
+        return self.headline.certified - self.previous.certified
+
+    @property
+    def average_change(self) -> Decimal:
+        return self.headline.average - self.previous.average
+
+    @property
+    def gained(self) -> list[CommuneRow]:
+        return [c for c in self.communes if c.gained]
+
+    @property
+    def lost(self) -> list[CommuneRow]:
+        return [c for c in self.communes if c.lost]
+
+    @property
+    def near_standard(self) -> list[CommuneRow]:
+        """Assessed communes missing 1 to 4 criteria, the most advanced first."""
+        low = max(1, self.criteria_count - NEAR_STANDARD_MISSING)
+        rows = [
+            c
+            for c in self.communes
+            if c.met_year is not None and low <= c.met < self.criteria_count and not c.certified
+        ]
+        return sorted(rows, key=lambda c: (-c.met, c.code))
+
+    @property
+    def carried_forward(self) -> list[CommuneRow]:
+        return [c for c in self.communes if c.met_year is not None and c.met_year < self.year]
+
+    @property
+    def not_assessed(self) -> list[CommuneRow]:
+        return [c for c in self.communes if c.met_year is None]
+
+
+def _band_rows(bands: list[Band], row: dict) -> list[BandRow]:
+    return [BandRow(b, row[b.key], _percent(row[b.key], row["communes"])) for b in bands]
+
+
+def _progress(year: int, provisional: bool, years: list[int], **scope_filter) -> list[Headline]:
+    """Headline figures for each of `years` in ONE query: a subquery per year on the programme
+    communes in scope, each year's sums filtered to the communes that existed then."""
+    if not years:
+        return []
+    qs = Commune.objects.in_programme().filter(**scope_filter)
+    annotations, aggregates = {}, {}
+    for y in years:
+        end = year_end(y)
+        annotations[f"met_{y}"] = Coalesce(
+            Subquery(_counted(y, provisional).values("criteria_met")[:1]),
+            0,
+            output_field=IntegerField(),
+        )
+        annotations[f"cert_{y}"] = Exists(
+            Certification.objects.in_force_on(end).filter(commune=OuterRef("pk"))
+        )
+        exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+        )
+        aggregates[f"communes_{y}"] = Count("pk", filter=exists)
+        aggregates[f"certified_{y}"] = Count("pk", filter=exists & Q(**{f"cert_{y}": True}))
+        aggregates[f"total_{y}"] = Coalesce(Sum(f"met_{y}", filter=exists), 0)
+    row = qs.annotate(**annotations).aggregate(**aggregates)
+    return [
+        Headline(
+            year=y,
+            communes=row[f"communes_{y}"],
+            certified=row[f"certified_{y}"],
+            criteria_total=row[f"total_{y}"],
+            carried_forward=0,
+            not_assessed=0,
+        )
+        for y in sorted(years)
+    ]
+
+
+def report_figures(
+    year: int, provisional: bool = False, *, by_district: bool = True, **scope_filter
+) -> ReportFigures:
+    """Every figure of a report for the programme communes matching `scope_filter`.
+
+    Twelve queries whatever the number of communes (eleven without `by_district`): the criteria
+    set and its criteria (2), headline and bands for the year and the year before (2), tiers (1),
+    per criterion (1), per district (1), the per-commune rows (1) and their criterion results
+    for both years (1), the years with data and the progress (2), plus one for the set of the
+    year before when the commune rows need it (1, only when sets differ)."""
+    criteria_set = criteria_set_for_year(year)
+    criteria = list(criteria_set.criteria.order_by("number").values_list("number", "name_vi"))
+    bands = bands_for(len(criteria))
+    scope_qs = programme_communes(year, **scope_filter)
+    standing = with_standing(scope_qs, year, provisional)
+
+    row = standing.aggregate(**_standing_aggregates(year, bands))
+    current = _headline_from(year, row)
+    band_rows = _band_rows(bands, row)
+    previous = headline(year - 1, provisional, **scope_filter)
+
+    # Tiers: communes holding a certification of each tier in force on 31/12 (a commune with
+    # two tiers counts in both).
+    tier_counts = dict(
+        Certification.objects.in_force_on(year_end(year))
+        .filter(commune__in=scope_qs)
+        .values("tier")
+        .annotate(n=Count("commune", distinct=True))
+        .values_list("tier", "n")
+    )
+    tiers = [
+        TierRow(
+            t.value,
+            t.label,
+            tier_counts.get(t.value, 0),
+            _percent(tier_counts.get(t.value, 0), current.communes),
+        )
+        for t in Certification.Tier
+    ]
+
+    counted_ids = scope_qs.annotate(
+        counted_id=Subquery(_counted(year, provisional).values("pk")[:1])
+    ).values("counted_id")
+    per_number = dict(
+        CriterionResult.objects.filter(assessment__in=counted_ids, met=True)
+        .values("criterion__number")
+        .annotate(n=Count("pk"))
+        .values_list("criterion__number", "n")
+    )
+    per_criterion = [
+        CriterionRow(
+            n, name, per_number.get(n, 0), _percent(per_number.get(n, 0), current.communes)
+        )
+        for n, name in criteria
+    ]
+
+    districts, district_total = [], None
+    if by_district:
+        for d in (
+            standing.values("district__code", "district__name", "district__kind")
+            .annotate(**_standing_aggregates(year, bands))
+            .order_by("district__code")
+        ):
+            name = f"{District.Kind(d['district__kind']).label} {d['district__name']}"
+            districts.append(
+                DistrictRow(
+                    d["district__code"], name, _headline_from(year, d), _band_rows(bands, d)
+                )
+            )
+        district_total = DistrictRow("", _("Tổng"), current, band_rows)
+
+    communes = _commune_rows(year, provisional, scope_qs)
+    years = [y for y in years_with_data(**scope_filter) if y <= year]
+    return ReportFigures(
+        year=year,
+        provisional=provisional,
+        criteria_set=criteria_set,
+        criteria=criteria,
+        headline=current,
+        previous=previous,
+        tiers=tiers,
+        bands=band_rows,
+        per_criterion=per_criterion,
+        districts=districts,
+        district_total=district_total,
+        communes=communes,
+        progress=_progress(year, provisional, years, **scope_filter),
+    )
+
+
+def _commune_rows(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> list[CommuneRow]:
+    """One row per programme commune with the criteria it misses and what changed since the
+    year before (two queries)."""
+    best_tier = (
+        Certification.objects.in_force_on(year_end(year))
+        .filter(commune=OuterRef("pk"))
+        .annotate(
+            rank=Case(
+                *[When(tier=t, then=Value(r)) for t, r in TIER_RANK.items()],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-rank")
+    )
+    now = _counted(year, provisional)
+    before = _counted(year - 1, provisional)
+    rows = list(
+        scope_qs.annotate(
+            met=Coalesce(Subquery(now.values("criteria_met")[:1]), 0, output_field=IntegerField()),
+            met_year=Subquery(now.values("year")[:1]),
+            now_id=Subquery(now.values("pk")[:1]),
+            now_set=Subquery(now.values("criteria_set_id")[:1]),
+            before_id=Subquery(before.values("pk")[:1]),
+            before_set=Subquery(before.values("criteria_set_id")[:1]),
+            met_before=Coalesce(
+                Subquery(before.values("criteria_met")[:1]), 0, output_field=IntegerField()
+            ),
+            tier=Subquery(best_tier.values("tier")[:1]),
+        )
+        .select_related("district")
+        .order_by("district__code", "code")
+    )
+    met_by_assessment: dict[int, set[int]] = {}
+    missed_by_assessment: dict[int, list[int]] = {}
+    for assessment_id, number, met in (
+        CriterionResult.objects.filter(
+            Q(assessment__in=scope_qs.annotate(a=Subquery(now.values("pk")[:1])).values("a"))
+            | Q(assessment__in=scope_qs.annotate(b=Subquery(before.values("pk")[:1])).values("b"))
+        )
+        .order_by("criterion__number")
+        .values_list("assessment_id", "criterion__number", "met")
+    ):
+        if met:
+            met_by_assessment.setdefault(assessment_id, set()).add(number)
+        else:
+            missed_by_assessment.setdefault(assessment_id, []).append(number)
+    out = []
+    for r in rows:
+        row = CommuneRow(
+            code=r.code,
+            name=r.name,
+            district=str(r.district),
+            met=r.met,
+            met_year=r.met_year,
+            tier=r.tier,
+            missing=missed_by_assessment.get(r.now_id, []),
+            met_before=r.met_before,
+        )
+        if r.now_id != r.before_id and (r.before_id is None or r.now_set == r.before_set):
+            now_met = met_by_assessment.get(r.now_id, set())
+            before_met = met_by_assessment.get(r.before_id, set())
+            row.gained = sorted(now_met - before_met)
+            row.lost = sorted(before_met - now_met)
+        out.append(row)
+    return out

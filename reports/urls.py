@@ -7,3 +7,27 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
 ]
+
+# /reports/province/20/2017/, /reports/province/20/2017.pdf, /reports/province/20/2017.xlsx and
+# the same under /reports/district/<code>/.
+for kind in ("province", "district"):
+    urlpatterns += [
+        path(
+            f"reports/{kind}/<str:code>/<int:year>/",
+            views.report_html,
+            {"kind": kind},
+            name=f"{kind}_report",
+        ),
+        path(
+            f"reports/{kind}/<str:code>/<int:year>.pdf",
+            views.report_pdf,
+            {"kind": kind},
+            name=f"{kind}_report_pdf",
+        ),
+        path(
+            f"reports/{kind}/<str:code>/<int:year>.xlsx",
+            views.report_xlsx,
+            {"kind": kind},
+            name=f"{kind}_report_xlsx",
+        ),
+    ]

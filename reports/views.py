@@ -1,8 +1,15 @@
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.roles import scope_for
-from reports import figures
+from communes.models import District, Province
+from reports import charts, figures, pdf, xlsx
 
 
 def parse_year(request: HttpRequest, years: list[int]) -> int | None:
@@ -25,5 +32,154 @@ def home(request: HttpRequest) -> HttpResponse:
         "years": years,
         "year": year,
         "headline": figures.headline(year, **scope_filter) if year else None,
+        "report_links": _report_links(scope, year) if year else [],
     }
     return render(request, "reports/home.html", ctx)
+
+
+def _report_links(scope, year: int) -> list[dict]:
+    """The reports the user may open for `year`: their district's or their province's (admins
+    reach any report by its URL)."""
+    if scope.district is not None:
+        kind, area, label = "district", scope.district, str(scope.district)
+    elif scope.province is not None:
+        kind, area, label = "province", scope.province, str(scope.province)
+    else:
+        return []
+    args = [area.code, year]
+    return [
+        {
+            "label": label,
+            "html": reverse(f"reports:{kind}_report", args=args),
+            "pdf": reverse(f"reports:{kind}_report_pdf", args=args),
+            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=args),
+        }
+    ]
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """The province or district a report covers."""
+
+    kind: str  # "province" | "district"
+    code: str
+    name: str  # "tỉnh Lạng Sơn", "Huyện Chi Lăng"
+    place: str  # "Lạng Sơn", "Chi Lăng": the place in the date line
+    authority: str  # "UBND tỉnh Lạng Sơn"
+    scope_filter: dict
+
+    @property
+    def is_province(self) -> bool:
+        return self.kind == "province"
+
+
+def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
+    """The province or district `code` if the user's scope covers it, else 404 (not 403: codes
+    must not reveal what exists outside the user's scope)."""
+    scope = scope_for(request.user)
+    if kind == "province":
+        province = get_object_or_404(Province, code=code)
+        if not scope.covers_province(province):
+            raise Http404
+        return Area(
+            kind=kind,
+            code=province.code,
+            name=f"{translation.gettext('tỉnh')} {province.name}",
+            place=province.name,
+            authority=f"{translation.gettext('UBND tỉnh')} {province.name}",
+            scope_filter={"district__province": province},
+        )
+    district = get_object_or_404(District.objects.select_related("province"), code=code)
+    if not scope.covers_district(district):
+        raise Http404
+    return Area(
+        kind=kind,
+        code=district.code,
+        name=str(district),
+        place=district.name,
+        authority=f"UBND {district.get_kind_display().lower()} {district.name}",
+        scope_filter={"district": district},
+    )
+
+
+def _parse_provisional(request: HttpRequest) -> bool:
+    raw = request.GET.get("provisional", "0")
+    if raw not in ("0", "1"):
+        raise Http404
+    return raw == "1"
+
+
+def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
+    area = _get_area_for_user(request, kind, code)
+    if not 1990 <= year <= 2100:
+        raise Http404
+    provisional = _parse_provisional(request)
+    try:
+        data = figures.report_figures(
+            year, provisional, by_district=area.is_province, **area.scope_filter
+        )
+    except ValidationError as exc:  # no criteria set in force that year
+        raise Http404 from exc
+    suffix = "?provisional=1" if provisional else ""
+    args = [area.code, year]
+    return {
+        "area": area,
+        "year": year,
+        "provisional": provisional,
+        "figures": data,
+        "report_date": timezone.localdate(),
+        "charts": {
+            "progress": charts.progress_chart(data.progress, data.criteria_count),
+            "bands": charts.bands_chart(data.bands),
+            "criteria": charts.criteria_chart(data.per_criterion),
+        },
+        "urls": {
+            "html": reverse(f"reports:{kind}_report", args=args),
+            "pdf": reverse(f"reports:{kind}_report_pdf", args=args) + suffix,
+            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=args) + suffix,
+            "previous": reverse(f"reports:{kind}_report", args=[area.code, year - 1]) + suffix,
+            "next": reverse(f"reports:{kind}_report", args=[area.code, year + 1]) + suffix,
+        },
+    }
+
+
+def _filename(ctx: dict, extension: str) -> str:
+    area = ctx["area"]
+    kind = "tinh" if area.is_province else "huyen"
+    provisional = "-tam-thoi" if ctx["provisional"] else ""
+    return f"bao-cao-ntm-{kind}-{area.code}-{ctx['year']}{provisional}.{extension}"
+
+
+def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
+    ctx = _report_context(request, kind, code, year)
+    return render(request, "reports/report.html", ctx)
+
+
+def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
+    ctx = _report_context(request, kind, code, year)
+    html = render_to_string("reports/report_pdf.html", ctx, request=None)
+    area = ctx["area"]
+    key = "-".join(
+        [
+            area.kind,
+            area.code,
+            str(year),
+            "provisional" if ctx["provisional"] else "approved",
+            translation.get_language() or "vi",
+        ]
+    )
+    content, _cached = pdf.cached_pdf(html, key=key)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(ctx, "pdf")}"'
+    return response
+
+
+def report_xlsx(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
+    ctx = _report_context(request, kind, code, year)
+    content = xlsx.report_workbook(ctx["figures"], area=ctx["area"], report_date=ctx["report_date"])
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(ctx, "xlsx")}"'
+    return response

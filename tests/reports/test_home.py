@@ -87,3 +87,15 @@ def test_vietnamese_is_the_default_whatever_the_browser_asks(client, django_user
     login(client, django_user_model, "province")
     response = client.get(HOME, {"year": 2017}, headers={"accept-language": "en-US,en;q=0.9"})
     assert '"average">8,65<' in response.content.decode()
+
+
+def test_home_links_the_reports_of_the_users_scope(client, django_user_model):
+    login(client, django_user_model, "province")
+    body = client.get(HOME, {"year": 2017}).content.decode()
+    assert 'href="/reports/province/20/2017/"' in body
+    assert 'href="/reports/province/20/2017.pdf"' in body
+    assert 'href="/reports/province/20/2017.xlsx"' in body
+    login(client, django_user_model, "district")
+    body = client.get(HOME, {"year": 2017}).content.decode()
+    assert 'href="/reports/district/187/2017.pdf"' in body
+    assert "/reports/province/" not in body

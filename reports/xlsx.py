@@ -1,0 +1,336 @@
+"""The report as an Excel workbook (openpyxl): a summary sheet, one sheet per table and the
+per-commune annex as a real Excel table.
+
+Numbers are stored as numbers (with number formats), never as text, so staff can paste and sum
+them. Every text cell goes through `safe_text`: a commune or criterion name starting with
+= + - @ could otherwise be taken for a formula by Excel or by a later CSV export.
+"""
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.figures import ReportFigures
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+INT = "#,##0"
+AVERAGE = "0.00"
+PERCENT = "0.0%"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="198754")
+TOTAL_FONT = Font(bold=True)
+
+
+def safe_text(value: str) -> str:
+    """Text that no spreadsheet will run as a formula: a leading apostrophe before = + - @."""
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell_value(value):
+    if isinstance(value, Promise):  # lazy translations (choice labels)
+        value = str(value)
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _fraction(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _append(ws: Worksheet, values: Iterable, formats: Sequence[str | None] = ()) -> None:
+    ws.append([_cell_value(v) for v in values])
+    row = ws.max_row
+    for col, fmt in enumerate(formats, start=1):
+        if fmt:
+            ws.cell(row=row, column=col).number_format = fmt
+    for cell in ws[row]:
+        # openpyxl types a string starting with "=" as a formula: force text whatever it holds.
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _header(ws: Worksheet, titles: Sequence[str], widths: Sequence[int]) -> None:
+    _append(ws, titles)
+    for cell in ws[ws.max_row]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _table_sheet(
+    wb: Workbook,
+    title: str,
+    titles: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Sequence],
+    formats: Sequence[str | None],
+) -> Worksheet:
+    ws = wb.create_sheet(title)
+    _header(ws, titles, widths)
+    for values in rows:
+        _append(ws, values, formats)
+    ws.freeze_panes = "A2"
+    if ws.max_row > 1:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{ws.max_row}"
+    return ws
+
+
+def report_workbook(figures: ReportFigures, *, area, report_date: datetime.date) -> bytes:
+    wb = Workbook()
+    _summary_sheet(wb.active, figures, area, report_date)
+    _bands_sheet(wb, figures)
+    _criteria_sheet(wb, figures)
+    if figures.districts:
+        _districts_sheet(wb, figures)
+    _progress_sheet(wb, figures)
+    _near_sheet(wb, figures)
+    _change_sheet(wb, figures)
+    _annex_sheet(wb, figures)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
+    ws.title = _("Tổng hợp")
+    h, p = f.headline, f.previous
+    _append(
+        ws,
+        [
+            _("Báo cáo kết quả xây dựng nông thôn mới năm %(year)s – %(area)s")
+            % {"year": f.year, "area": area.name}
+        ],
+    )
+    ws["A1"].font = Font(bold=True, size=14)
+    _append(ws, [_("Ngày lập báo cáo: %(date)s") % {"date": date_format(report_date, "d/m/Y")}])
+    _append(
+        ws,
+        [
+            _(
+                "Đến 31/12/%(year)s: %(certified)s/%(communes)s xã đạt chuẩn nông thôn mới "
+                "(%(percent)s%%); bình quân %(average)s tiêu chí/xã."
+            )
+            % {
+                "year": f.year,
+                "certified": h.certified,
+                "communes": h.communes,
+                "percent": number_format(h.certified_percent, 1, use_l10n=True),
+                "average": number_format(h.average, 2, use_l10n=True),
+            }
+        ],
+    )
+    if f.provisional:
+        _append(ws, [_("SỐ LIỆU TẠM THỜI: gồm cả đánh giá đã gửi duyệt, chưa được phê duyệt.")])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="B00020")
+    else:
+        _append(ws, [_("Chỉ tính đánh giá đã được phê duyệt.")])
+    _append(ws, [_("Bộ tiêu chí: %(set)s") % {"set": f.criteria_set.name_vi}])
+    _append(ws, [])
+    _header(
+        ws,
+        [
+            _("Chỉ tiêu"),
+            _("Năm %(y)s") % {"y": f.year - 1},
+            _("Năm %(y)s") % {"y": f.year},
+            _("Tăng/giảm"),
+        ],
+        [46, 14, 14, 14],
+    )
+    header_row = ws.max_row
+    rows = [
+        (_("Số xã trong chương trình"), p.communes, h.communes, INT),
+        (_("Số xã đạt chuẩn nông thôn mới"), p.certified, h.certified, INT),
+        (
+            _("Tỷ lệ xã đạt chuẩn"),
+            _fraction(p.certified, p.communes),
+            _fraction(h.certified, h.communes),
+            PERCENT,
+        ),
+        (_("Bình quân tiêu chí/xã"), p.average, h.average, AVERAGE),
+        (_("Tổng số tiêu chí đạt"), p.criteria_total, h.criteria_total, INT),
+        (_("Số xã dùng kết quả năm trước"), p.carried_forward, h.carried_forward, INT),
+        (_("Số xã chưa từng được đánh giá"), p.not_assessed, h.not_assessed, INT),
+    ]
+    for label, before, now, fmt in rows:
+        _append(
+            ws, [label, before, now, _cell_value(now) - _cell_value(before)], [None, fmt, fmt, fmt]
+        )
+    _append(ws, [])
+    _append(ws, [_("Đạt chuẩn theo hạng"), _("Số xã"), _("Tỷ lệ")])
+    for cell in ws[ws.max_row]:
+        cell.font = TOTAL_FONT
+    for tier in f.tiers:
+        _append(
+            ws, [tier.label, tier.count, _fraction(tier.count, h.communes)], [None, INT, PERCENT]
+        )
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def _bands_sheet(wb: Workbook, f: ReportFigures) -> None:
+    _table_sheet(
+        wb,
+        _("Theo số tiêu chí"),
+        [_("Số tiêu chí đạt"), _("Số xã"), _("Tỷ lệ")],
+        [22, 12, 12],
+        [[b.band.label, b.count, _fraction(b.count, f.headline.communes)] for b in f.bands],
+        [None, INT, PERCENT],
+    )
+
+
+def _criteria_sheet(wb: Workbook, f: ReportFigures) -> None:
+    _table_sheet(
+        wb,
+        _("Theo tiêu chí"),
+        [_("Tiêu chí"), _("Tên tiêu chí"), _("Số xã đạt"), _("Tỷ lệ")],
+        [10, 44, 12, 12],
+        [
+            [r.number, r.name, r.count, _fraction(r.count, f.headline.communes)]
+            for r in f.per_criterion
+        ],
+        [INT, None, INT, PERCENT],
+    )
+
+
+def _districts_sheet(wb: Workbook, f: ReportFigures) -> None:
+    band_titles = [_("%(band)s TC") % {"band": b.band.label} for b in f.bands]
+    rows = []
+    for d in [*f.districts, f.district_total]:
+        h = d.headline
+        rows.append(
+            [
+                d.code,
+                d.name,
+                h.communes,
+                h.certified,
+                _fraction(h.certified, h.communes),
+                h.average,
+                h.criteria_total,
+                *[b.count for b in d.bands],
+                h.carried_forward,
+            ]
+        )
+    ws = _table_sheet(
+        wb,
+        _("Theo huyện"),
+        [
+            _("Mã"),
+            _("Huyện"),
+            _("Số xã"),
+            _("Đạt chuẩn"),
+            _("Tỷ lệ"),
+            _("Bình quân TC/xã"),
+            _("Tổng TC đạt"),
+            *band_titles,
+            _("Dùng KQ năm trước"),
+        ],
+        [8, 26, 10, 11, 10, 12, 12, *[10] * len(band_titles), 12],
+        rows,
+        [None, None, INT, INT, PERCENT, AVERAGE, INT, *[INT] * len(band_titles), INT],
+    )
+    # The total row is not data to filter: keep it out of the filter range, in bold.
+    ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row - 1}"
+    for cell in ws[ws.max_row]:
+        cell.font = TOTAL_FONT
+
+
+def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
+    _table_sheet(
+        wb,
+        _("Tiến độ"),
+        [_("Năm"), _("Số xã"), _("Đạt chuẩn"), _("Tỷ lệ"), _("Bình quân TC/xã")],
+        [10, 10, 12, 10, 16],
+        [
+            [h.year, h.communes, h.certified, _fraction(h.certified, h.communes), h.average]
+            for h in f.progress
+        ],
+        ["0", INT, INT, PERCENT, AVERAGE],
+    )
+
+
+def _near_sheet(wb: Workbook, f: ReportFigures) -> None:
+    _table_sheet(
+        wb,
+        _("Gần đạt chuẩn"),
+        [_("Mã xã"), _("Xã"), _("Huyện"), _("Số TC đạt"), _("Tiêu chí còn thiếu")],
+        [9, 24, 22, 11, 30],
+        [[c.code, c.name, c.district, c.met, c.missing_text] for c in f.near_standard],
+        [None, None, None, INT, None],
+    )
+
+
+def _change_sheet(wb: Workbook, f: ReportFigures) -> None:
+    rows = [
+        [c.code, c.name, c.district, c.met_before, c.met, c.gained_text, c.lost_text]
+        for c in f.communes
+        if c.gained or c.lost
+    ]
+    _table_sheet(
+        wb,
+        _("Tăng giảm tiêu chí"),
+        [
+            _("Mã xã"),
+            _("Xã"),
+            _("Huyện"),
+            _("Số TC năm %(y)s") % {"y": f.year - 1},
+            _("Số TC năm %(y)s") % {"y": f.year},
+            _("Tiêu chí đạt thêm"),
+            _("Tiêu chí không còn đạt"),
+        ],
+        [9, 24, 22, 13, 13, 24, 24],
+        rows,
+        [None, None, None, INT, INT, None, None],
+    )
+
+
+def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
+    ws = wb.create_sheet(_("Phụ lục theo xã"))
+    titles = [
+        _("Mã xã"),
+        _("Xã"),
+        _("Huyện"),
+        _("Số TC đạt"),
+        _("Năm đánh giá"),
+        _("Dùng KQ năm trước"),
+        _("Đạt chuẩn"),
+        _("Tiêu chí chưa đạt"),
+    ]
+    _header(ws, titles, [9, 24, 22, 11, 13, 14, 24, 40])
+    for c in f.communes:
+        carried = c.met_year is not None and c.met_year < f.year
+        _append(
+            ws,
+            [
+                c.code,
+                c.name,
+                c.district,
+                c.met,
+                c.met_year,
+                _("Có") if carried else "",
+                c.tier_label,
+                c.missing_text if c.met_year else _("Chưa đánh giá"),
+            ],
+            [None, None, None, INT, "0", None, None, None],
+        )
+    ws.freeze_panes = "C2"
+    if ws.max_row > 1:
+        table = Table(displayName="PhuLucTheoXa", ref=f"A1:H{ws.max_row}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(table)
