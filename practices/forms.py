@@ -45,6 +45,8 @@ class PracticeForm(forms.ModelForm):
             "contact",
             "partners",
         )
+        # Vietnamese users type "45,5": read decimals in the active language's format.
+        localized_fields = ("investment_million_vnd", "income_million_vnd")
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 6}),
             "results": forms.Textarea(attrs={"rows": 4}),
