@@ -35,7 +35,8 @@ def practices_for_commune(commune: Commune, year: int, limit: int = 10) -> list[
     return list(
         Practice.objects.published()
         .filter(
-            province_id=commune.district.province_id,
+            # Through the district id: no extra query for the commune's province.
+            province__districts=commune.district_id,
             year__lte=year,
             criteria__in=missed,
         )
