@@ -276,4 +276,7 @@ def seed_demo() -> SeedReport:
             user=admin,
         )
         report.certifications_created += 1
+    from practices.demo import seed_demo_practices  # issue 8: example good practices
+
+    seed_demo_practices(user=admin)
     return report

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "ops",
+    "practices",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Photos and documents of good practices (served through a view that checks scope).
+NTM_PRACTICE_MAX_UPLOAD_BYTES = int(env("NTM_PRACTICE_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 
 # Rendered PDFs are cached on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = Path(env("NTM_REPORT_CACHE_DIR", str(BASE_DIR / "cache" / "reports")))

@@ -1,0 +1,104 @@
+"""Which published practices to learn from: for one commune, those helping the criteria it has
+not met yet; for a province report, those linked to the criteria most communes still miss."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+
+from communes.models import Commune
+from criteria.models import Assessment, Criterion, CriterionResult
+from practices.models import Practice
+
+
+def latest_approved(commune_ref, year: int):
+    """The pk of the latest approved assessment of a commune up to `year` (a subquery)."""
+    return Subquery(
+        Assessment.objects.approved()
+        .filter(commune=commune_ref, year__lte=year)
+        .order_by("-year")
+        .values("pk")[:1]
+    )
+
+
+def missed_criteria(commune: Commune, year: int):
+    """Criteria the commune did not meet in its latest approved assessment up to `year`
+    (a lazy queryset, used as a subquery)."""
+    return CriterionResult.objects.filter(
+        met=False, assessment=latest_approved(commune.pk, year)
+    ).values("criterion_id")
+
+
+def practices_for_commune(commune: Commune, year: int, limit: int = 10) -> list[Practice]:
+    """Published practices of the commune's province, from `year` or before, that help a
+    criterion the commune has not met; each carries `missed` (those criteria). Two queries."""
+    missed = missed_criteria(commune, year)
+    return list(
+        Practice.objects.published()
+        .filter(
+            # Through the district id: no extra query for the commune's province.
+            province__districts=commune.district_id,
+            year__lte=year,
+            criteria__in=missed,
+        )
+        .distinct()
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "criteria",
+                queryset=Criterion.objects.filter(pk__in=missed).order_by("number"),
+                to_attr="missed",
+            )
+        )
+        .order_by("-year", "title")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class MissedCriterion:
+    criterion: Criterion
+    communes_missing: int
+    practices: list[Practice]
+
+
+def practices_for_missed_criteria(province, year: int, limit: int = 5) -> list[MissedCriterion]:
+    """The criteria that most programme communes of `province` still miss in their latest
+    approved assessment up to `year`, among those that a published practice (of `year` or
+    before) helps, most missed first, with those practices. Three queries."""
+    communes = (
+        Commune.objects.in_programme()
+        .valid_in(year)
+        .filter(district__province=province)
+        .values("pk")
+    )
+    published = Practice.objects.published().filter(province=province, year__lte=year)
+    counts = list(
+        CriterionResult.objects.filter(
+            met=False,
+            assessment__commune__in=communes,
+            assessment=latest_approved(OuterRef("assessment__commune"), year),
+            criterion__practices__in=published,
+        )
+        .values("criterion_id")
+        .annotate(n=Count("assessment", distinct=True))
+        .order_by("-n", "criterion_id")[:limit]
+    )
+    if not counts:
+        return []
+    criteria = Criterion.objects.filter(
+        pk__in=[row["criterion_id"] for row in counts]
+    ).prefetch_related(
+        Prefetch(
+            "practices",
+            queryset=published.select_related("category").order_by("-year", "title"),
+            to_attr="published_practices",
+        )
+    )
+    by_pk = {c.pk: c for c in criteria}
+    return [
+        MissedCriterion(
+            criterion=by_pk[row["criterion_id"]],
+            communes_missing=row["n"],
+            practices=by_pk[row["criterion_id"]].published_practices,
+        )
+        for row in counts
+    ]

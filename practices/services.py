@@ -1,0 +1,135 @@
+"""The only writers of practices and their attachments."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from practices.models import Attachment, Practice
+from practices.uploads import check_upload
+
+# Form fields that are many-to-many relations, set after the row exists.
+M2M_FIELDS = ("criteria", "communes")
+FIELDS = (
+    "title",
+    "category",
+    "district",
+    "year",
+    "summary",
+    "results",
+    "households",
+    "investment_million_vnd",
+    "income_million_vnd",
+    "contact",
+    "partners",
+)
+
+
+def _check_place(province, district, communes) -> None:
+    if district is not None and district.province_id != province.pk:
+        raise ValidationError({"district": _("Huyện không thuộc tỉnh của mô hình.")})
+    for commune in communes:
+        if district is not None and commune.district_id != district.pk:
+            raise ValidationError(
+                {"communes": _("Xã %(name)s không thuộc huyện đã chọn.") % {"name": commune.name}}
+            )
+        if commune.district.province_id != province.pk:
+            raise ValidationError(
+                {
+                    "communes": _("Xã %(name)s không thuộc tỉnh của mô hình.")
+                    % {"name": commune.name}
+                }
+            )
+
+
+@transaction.atomic
+def practice_create(
+    *,
+    province,
+    data: dict,
+    user,
+    upload: UploadedFile | None = None,
+    caption: str = "",
+) -> Practice:
+    """A new practice, always a draft (province staff publish it with `practice_publish`).
+    `data` holds the form's cleaned values (FIELDS and M2M_FIELDS)."""
+    _check_place(province, data.get("district"), data.get("communes", []))
+    practice = Practice(
+        province=province,
+        created_by=user,
+        status=Practice.Status.DRAFT,
+        **{name: data[name] for name in FIELDS if name in data},
+    )
+    practice.full_clean()
+    practice.save()
+    for name in M2M_FIELDS:
+        getattr(practice, name).set(data.get(name, []))
+    if upload is not None:
+        attachment_add(practice=practice, upload=upload, caption=caption, user=user)
+    return practice
+
+
+@transaction.atomic
+def practice_update(*, practice: Practice, data: dict, user) -> Practice:
+    _check_place(practice.province, data.get("district"), data.get("communes", []))
+    for name in FIELDS:
+        if name in data:
+            setattr(practice, name, data[name])
+    practice.full_clean()
+    practice.save()
+    for name in M2M_FIELDS:
+        if name in data:
+            getattr(practice, name).set(data[name])
+    return practice
+
+
+def practice_publish(*, practice: Practice, user) -> Practice:
+    if practice.is_published:
+        raise ValidationError(_("Mô hình này đã được công bố."), code="already_published")
+    practice.status = Practice.Status.PUBLISHED
+    practice.published_at = timezone.now()
+    practice.published_by = user
+    practice.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    return practice
+
+
+def practice_unpublish(*, practice: Practice, user) -> Practice:
+    """Back to draft, e.g. to correct it; it leaves the lists of others and the compendium."""
+    if not practice.is_published:
+        raise ValidationError(_("Mô hình này chưa được công bố."), code="not_published")
+    practice.status = Practice.Status.DRAFT
+    practice.published_at = None
+    practice.published_by = None
+    practice.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    return practice
+
+
+def attachment_add(
+    *, practice: Practice, upload: UploadedFile, caption: str = "", user=None
+) -> Attachment:
+    """Store a checked photo or PDF (raises ValidationError on a bad file, nothing written)."""
+    checked = check_upload(upload)
+    attachment = Attachment(
+        practice=practice,
+        kind=checked.kind,
+        original_name=(upload.name or "")[:200],
+        content_type=checked.content_type,
+        size=upload.size,
+        caption=caption,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment) -> None:
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    # The file goes once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,263 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Scope, scope_for
+from communes.models import District, Province
+from criteria.models import Criterion
+from practices import pdf, services
+from practices.forms import AttachmentForm, PracticeForm
+from practices.models import Attachment, Category, Practice
+
+PAGE_SIZE = 25
+
+
+def _visible(request: HttpRequest) -> tuple[Scope, object]:
+    scope = scope_for(request.user)
+    return scope, Practice.objects.visible_to(scope, request.user)
+
+
+def _get_practice_for_user(request: HttpRequest, pk: int) -> tuple[Practice, Scope]:
+    """The practice if the user may see it; 404 otherwise (out of scope or another's draft)."""
+    scope, qs = _visible(request)
+    practice = get_object_or_404(qs.select_related("category", "province", "district"), pk=pk)
+    return practice, scope
+
+
+def _get_rw_practice_for_user(request: HttpRequest, pk: int) -> tuple[Practice, Scope]:
+    practice, scope = _get_practice_for_user(request, pk)
+    if not practice.editable_by(scope, request.user):
+        raise Http404
+    return practice, scope
+
+
+def _int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def practice_list(request: HttpRequest) -> HttpResponse:
+    """Practices the user may see, filtered. A fixed number of queries whatever the number of
+    practices (pinned in tests/practices/test_practice_list.py)."""
+    scope, qs = _visible(request)
+    filters = {
+        "category": _int(request.GET.get("category", "")),
+        "district": request.GET.get("district", "").strip(),
+        "criterion": _int(request.GET.get("criterion", "")),
+        "year": _int(request.GET.get("year", "")),
+        "q": request.GET.get("q", "").strip(),
+    }
+    if filters["category"]:
+        qs = qs.filter(category_id=filters["category"])
+    if filters["district"]:
+        qs = qs.filter(district__code=filters["district"])
+    if filters["criterion"]:
+        qs = qs.filter(criteria__pk=filters["criterion"])
+    if filters["year"]:
+        qs = qs.filter(year=filters["year"])
+    if filters["q"]:
+        qs = qs.search(filters["q"])
+    qs = qs.select_related("category", "province", "district").prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.order_by("number"))
+    )
+    page = Paginator(qs.order_by("category__order", "-year", "title"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    districts = District.objects.order_by("code")
+    if not scope.is_admin:
+        districts = districts.filter(province=scope.province)
+    ctx = {
+        "scope": scope,
+        "page": page,
+        "filters": filters,
+        "categories": Category.objects.all(),
+        "districts": districts,
+        "criteria": Criterion.objects.select_related("criteria_set").order_by(
+            "criteria_set__first_year", "number"
+        ),
+        "province": scope.province,
+        "compendium_years": list(
+            Practice.objects.published()
+            .filter(province=scope.province)
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        if scope.province is not None
+        else [],
+    }
+    return render(request, "practices/practice_list.html", ctx)
+
+
+def _detail_ctx(request: HttpRequest, practice: Practice, scope: Scope, form=None) -> dict:
+    can_edit = practice.editable_by(scope, request.user)
+    return {
+        "practice": practice,
+        "communes": practice.communes.select_related("district").order_by("code"),
+        "criteria": practice.criteria.select_related("criteria_set").order_by("number"),
+        "attachments": practice.attachments.all(),
+        "can_edit": can_edit,
+        "can_publish": practice.publishable_by(scope),
+        "attachment_form": (form or AttachmentForm()) if can_edit else None,
+    }
+
+
+def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    practice, scope = _get_practice_for_user(request, pk)
+    return render(request, "practices/practice_detail.html", _detail_ctx(request, practice, scope))
+
+
+def practice_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        form = PracticeForm(request.POST, scope=scope)
+        upload_form = AttachmentForm(request.POST, request.FILES, required=False, prefix="upload")
+        if form.is_valid() and upload_form.is_valid():
+            province = form.cleaned_data.get("province") or scope.province
+            try:
+                practice = services.practice_create(
+                    province=province,
+                    data=form.cleaned_data,
+                    user=request.user,
+                    upload=upload_form.cleaned_data.get("file"),
+                    caption=upload_form.cleaned_data.get("caption", ""),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if practice.publishable_by(scope):
+                    messages.success(request, _("Đã lưu dự thảo. Bấm “Công bố” khi sẵn sàng."))
+                else:
+                    messages.success(
+                        request, _("Đã gửi đề xuất. Cán bộ tỉnh sẽ xem xét và công bố.")
+                    )
+                return redirect(practice)
+    else:
+        form = PracticeForm(scope=scope, initial={"year": None})
+        upload_form = AttachmentForm(required=False, prefix="upload")
+    ctx = {"form": form, "upload_form": upload_form, "practice": None, "scope": scope}
+    return render(request, "practices/practice_form.html", ctx)
+
+
+def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    practice, scope = _get_rw_practice_for_user(request, pk)
+    if request.method == "POST":
+        form = PracticeForm(request.POST, instance=practice, scope=scope)
+        if form.is_valid():
+            try:
+                services.practice_update(
+                    practice=practice, data=form.cleaned_data, user=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Đã lưu thay đổi."))
+                return redirect(practice)
+    else:
+        form = PracticeForm(instance=practice, scope=scope)
+    ctx = {"form": form, "upload_form": None, "practice": practice, "scope": scope}
+    return render(request, "practices/practice_form.html", ctx)
+
+
+@require_POST
+def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    practice, scope = _get_practice_for_user(request, pk)
+    if not practice.publishable_by(scope):
+        raise Http404
+    try:
+        services.practice_publish(practice=practice, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Đã công bố mô hình."))
+    return redirect(practice)
+
+
+@require_POST
+def practice_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    practice, scope = _get_practice_for_user(request, pk)
+    if not practice.publishable_by(scope):
+        raise Http404
+    try:
+        services.practice_unpublish(practice=practice, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Đã chuyển mô hình về dự thảo."))
+    return redirect(practice)
+
+
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    practice, scope = _get_rw_practice_for_user(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.attachment_add(
+            practice=practice,
+            upload=form.cleaned_data["file"],
+            caption=form.cleaned_data["caption"],
+            user=request.user,
+        )
+        messages.success(request, _("Đã tải tệp lên."))
+        return redirect(practice)
+    # Re-render the detail page with the errors: nothing was stored.
+    ctx = _detail_ctx(request, practice, scope, form)
+    return render(request, "practices/practice_detail.html", ctx, status=400)
+
+
+def _get_attachment_for_user(request: HttpRequest, pk: int) -> tuple[Attachment, Scope]:
+    scope, qs = _visible(request)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("practice").filter(practice__in=qs), pk=pk
+    )
+    return attachment, scope
+
+
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Uploaded files are not under a public /media/ URL: only users who may see the practice
+    get them. Served with the content type found when it was checked."""
+    attachment, _scope = _get_attachment_for_user(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not attachment.is_photo and attachment.content_type != "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment, scope = _get_attachment_for_user(request, pk)
+    practice = attachment.practice
+    if not practice.editable_by(scope, request.user):
+        raise Http404
+    services.attachment_delete(attachment=attachment)
+    messages.success(request, _("Đã xóa tệp."))
+    return redirect(practice)
+
+
+def compendium_pdf(request: HttpRequest, province_code: str, year: int) -> HttpResponse:
+    """The printable compendium of a province's published practices of a year. Everyone who
+    works in the province may download it (it is meant to be handed out)."""
+    scope = scope_for(request.user)
+    province = get_object_or_404(Province, code=province_code)
+    if not scope.is_admin and (scope.province is None or scope.province.pk != province.pk):
+        raise Http404
+    if not 1990 <= year <= 2100:
+        raise Http404
+    content = pdf.compendium(province, year)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="mo-hinh-cach-lam-hay-{province.code}-{year}.pdf"'
+    )
+    return response
