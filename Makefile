@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint bench loadtest faulttest setup clean
+.PHONY: run test test-sqlite test-postgres lint messages bench loadtest faulttest setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_translations
+
+# English interface: extract the gettext strings into locale/en/LC_MESSAGES/django.po, then
+# compile django.mo (both committed). Needs GNU gettext (msgfmt, xgettext); translate any new
+# msgid in the .po, run this again, and `make lint` checks that nothing is left untranslated.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=cache
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles
 
 bench: $(STAMP)
 	$(PY) manage.py run_bench

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -329,7 +330,8 @@ class CriterionResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} – {self.criterion.number}: {'đạt' if self.met else 'chưa đạt'}"
+        met = gettext("đạt") if self.met else gettext("chưa đạt")
+        return f"{self.assessment} – {self.criterion.number}: {met}"
 
 
 class IndicatorValue(models.Model):

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Scope, scope_for
@@ -29,11 +30,11 @@ PAGE_SIZE = 50
 
 # Criteria-met bands of the 2016-2020 reports (ntm-reference: 19 · 15-18 · 10-14 · 5-9 · < 5).
 BANDS = {
-    "all": (_("Đạt tất cả tiêu chí"), None, None),
+    "all": (gettext_lazy("Đạt tất cả tiêu chí"), None, None),
     "15-18": ("15–18", 15, 18),
     "10-14": ("10–14", 10, 14),
     "5-9": ("5–9", 5, 9),
-    "0-4": (_("Dưới 5"), 0, 4),
+    "0-4": (gettext_lazy("Dưới 5"), 0, 4),
 }
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
@@ -186,10 +187,10 @@ class Practice(models.Model):
         names = [c.name for c in self.communes.all()]
         parts = []
         if names:
-            parts.append(", ".join(f"xã {n}" for n in names))
+            parts.append(", ".join(gettext("xã %(name)s") % {"name": n} for n in names))
         if self.district_id:
             parts.append(str(self.district))
-        parts.append(f"tỉnh {self.province.name}")
+        parts.append(gettext("tỉnh %(name)s") % {"name": self.province.name})
         return " – ".join(parts)
 
 

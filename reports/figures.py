@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, year_end
 from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
+from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
 from criteria.standing import counted_statuses, with_standing
 
@@ -353,7 +354,12 @@ def report_figures(
     for both years (1), the years with data and the progress (2), plus one for the set of the
     year before when the commune rows need it (1, only when sets differ)."""
     criteria_set = criteria_set_for_year(year)
-    criteria = list(criteria_set.criteria.order_by("number").values_list("number", "name_vi"))
+    criteria = [
+        (number, pick_name(name_vi, name_en))
+        for number, name_vi, name_en in criteria_set.criteria.order_by("number").values_list(
+            "number", "name_vi", "name_en"
+        )
+    ]
     bands = bands_for(len(criteria))
     scope_qs = programme_communes(year, **scope_filter)
     standing = with_standing(scope_qs, year, provisional)

@@ -100,7 +100,8 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
         code=district.code,
         name=str(district),
         place=district.name,
-        authority=f"UBND {district.get_kind_display().lower()} {district.name}",
+        authority=translation.gettext("UBND %(kind)s %(name)s")
+        % {"kind": district.get_kind_display().lower(), "name": district.name},
         scope_filter={"district": district},
     )
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from criteria.naming import localized_name
 from reports.figures import ReportFigures
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,7 +143,7 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="B00020")
     else:
         _append(ws, [_("Chỉ tính đánh giá đã được phê duyệt.")])
-    _append(ws, [_("Bộ tiêu chí: %(set)s") % {"set": f.criteria_set.name_vi}])
+    _append(ws, [_("Bộ tiêu chí: %(set)s") % {"set": localized_name(f.criteria_set)}])
     _append(ws, [])
     _header(
         ws,

@@ -1,0 +1,96 @@
+"""Checks that the committed translations are complete and that the compiled .mo matches the .po.
+
+Pure Python (no gettext tools needed): the .po is read by ops.po, the .mo by the standard
+library's GNUTranslations, which is what Django itself loads.
+"""
+
+import gettext
+import re
+from pathlib import Path
+
+from ops.po import Entry, parse
+
+PLACEHOLDER = re.compile(r"%\((\w+(?:\.\w+)*)\)[sdif]|%%")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def check_po(po_path: Path) -> list[str]:
+    """Problems of one .po file: untranslated or fuzzy entries, placeholders that differ."""
+    problems = []
+    for entry in parse(po_path):
+        if entry.is_header:
+            continue
+        where = f"{po_path}:{entry.line}"
+        if entry.fuzzy:
+            problems.append(f"{where}: fuzzy: {entry.msgid!r}")
+        if not entry.translated:
+            problems.append(f"{where}: untranslated: {entry.msgid!r}")
+            continue
+        if "python-format" in entry.flags:
+            problems.extend(_placeholder_problems(entry, where))
+    return problems
+
+
+def _placeholder_problems(entry: Entry, where: str) -> list[str]:
+    expected = _placeholders(entry.msgid)
+    translations = (
+        [entry.msgstr] if entry.msgid_plural is None else list(entry.msgstr_plural.values())
+    )
+    problems = []
+    for text in translations:
+        found = _placeholders(text)
+        # Singular forms may drop a count placeholder (“one commune”), never add one.
+        if found != expected and not (entry.msgid_plural and set(found) <= set(expected)):
+            problems.append(f"{where}: placeholders {found} differ from {expected}: {text!r}")
+    return problems
+
+
+def expected_catalog(entries: list[Entry]) -> dict:
+    catalog = {}
+    for entry in entries:
+        if entry.is_header or entry.fuzzy or not entry.translated:
+            continue
+        key = entry.catalog_key()
+        if entry.msgid_plural is None:
+            catalog[key] = entry.msgstr
+        else:
+            for index, text in entry.msgstr_plural.items():
+                catalog[(key, index)] = text
+    return catalog
+
+
+def check_mo(po_path: Path) -> list[str]:
+    """The .mo next to `po_path` must exist and hold exactly the .po's translations."""
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return [f"{mo_path}: missing (run make messages)"]
+    with mo_path.open("rb") as handle:
+        compiled = dict(gettext.GNUTranslations(handle)._catalog)
+    compiled.pop("", None)
+    expected = expected_catalog(parse(po_path))
+    if compiled == expected:
+        return []
+    stale = sorted(str(k) for k in expected.keys() - compiled.keys())
+    stale += sorted(str(k) for k in compiled.keys() & expected.keys() if compiled[k] != expected[k])
+    extra = sorted(str(k) for k in compiled.keys() - expected.keys())
+    detail = "; ".join(
+        part
+        for part in (
+            f"{len(stale)} missing or changed (e.g. {stale[0]!r})" if stale else "",
+            f"{len(extra)} no longer in the .po (e.g. {extra[0]!r})" if extra else "",
+        )
+        if part
+    )
+    return [f"{mo_path}: stale, {detail} (run make messages)"]
+
+
+def check_locale_dir(locale_dir: Path) -> tuple[list[Path], list[str]]:
+    po_files = sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
+    problems = []
+    for po_path in po_files:
+        problems += check_po(po_path)
+        problems += check_mo(po_path)
+    return po_files, problems
