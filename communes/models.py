@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -90,7 +91,8 @@ class District(models.Model):
         verbose_name_plural = _("huyện")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.name}"
+        # "Huyện Chi Lăng"; English puts the kind after the name ("Chi Lăng District").
+        return gettext("%(kind)s %(name)s") % {"kind": self.get_kind_display(), "name": self.name}
 
 
 class CommuneQuerySet(models.QuerySet):
@@ -173,7 +175,11 @@ class Commune(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.name} ({self.code})"
+        return gettext("%(kind)s %(name)s (%(code)s)") % {
+            "kind": self.get_kind_display(),
+            "name": self.name,
+            "code": self.code,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("communes:commune_detail", args=[self.code])

@@ -87,9 +87,9 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
         return Area(
             kind=kind,
             code=province.code,
-            name=f"{translation.gettext('tỉnh')} {province.name}",
+            name=translation.gettext("tỉnh %(name)s") % {"name": province.name},
             place=province.name,
-            authority=f"{translation.gettext('UBND tỉnh')} {province.name}",
+            authority=translation.gettext("UBND tỉnh %(name)s") % {"name": province.name},
             scope_filter={"district__province": province},
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
