@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from practices import services
 from practices.models import Attachment, Category, Practice
@@ -42,4 +43,8 @@ class PracticeAdmin(admin.ModelAdmin):
         for practice in queryset.filter(status=Practice.Status.DRAFT):
             services.practice_publish(practice=practice, user=request.user)
             count += 1
-        self.message_user(request, _("Đã công bố %(n)d mô hình.") % {"n": count})
+        self.message_user(
+            request,
+            ngettext("Đã công bố %(n)d mô hình.", "Đã công bố %(n)d mô hình.", count)
+            % {"n": count},
+        )
