@@ -89,6 +89,18 @@ def _can_review(user, scope: Scope) -> bool:
 # --- Commune list ---------------------------------------------------------------------------
 
 
+def _report_areas(scope, districts, district_code: str) -> list[tuple[str, str, str]]:
+    """The reports the list links to: (kind, code, label) for the user's province and for the
+    district shown (a district official's own, or the district filter)."""
+    areas = []
+    if scope.province is not None and not scope.is_district:
+        areas.append(("province", scope.province.code, str(scope.province)))
+    shown = scope.district or next((d for d in districts if d.code == district_code), None)
+    if shown is not None:
+        areas.append(("district", shown.code, str(shown)))
+    return areas
+
+
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Programme communes in the user's scope for a year, with criteria met, the year's
     assessment status and certification. Eleven queries whatever the number of communes
@@ -144,6 +156,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     filters.pop("page", None)
     ctx = {
         "year": year,
+        "report_areas": _report_areas(scope, districts, district),
         "n_criteria": n_criteria,
         "page": page,
         "districts": districts,
@@ -228,6 +241,7 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         "predecessors": list(commune.predecessors.all()),
         "successors": list(commune.successors.all()),
         "years": years,
+        "latest_year": latest_year,
         "certifications": certifications,
         "can_certify": can_certify,
         "next_year": next_year if can_create else None,
