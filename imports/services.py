@@ -459,7 +459,8 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
                     row,
                     key,
                     _(
-                        "Bộ tiêu chí năm %(year)s chỉ có %(n)s tiêu chí: không có tiêu chí %(number)s."
+                        "Bộ tiêu chí năm %(year)s chỉ có %(n)s tiêu chí: "
+                        "không có tiêu chí %(number)s."
                     )
                     % {"year": year, "n": len(criteria), "number": number},
                 )
@@ -532,23 +533,47 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
     evaluation = evaluate_assessment(catalogue, key, entries, flags)
     for code, message in evaluation.errors.items():
         errors.add(row, code if code in sheet.headers else "", f"{code}: {message}")
-    computed_criteria = {by_id[i].criterion_id for i in entries}
+    in_file = {by_id[i].criterion_id for i in from_file}
+    recorded_only = {by_id[i].criterion_id for i in entries} - in_file
     for criterion in criteria:
-        if criterion.pk in computed_criteria and criterion.pk in explicit:
-            computed = evaluation.criteria_met[criterion.pk]
-            if explicit[criterion.pk] != computed:
-                errors.add(
-                    row,
-                    f"c{criterion.number}",
-                    _(
-                        "Tiêu chí %(number)s được tính từ giá trị các chỉ tiêu là “%(computed)s”, "
-                        "mâu thuẫn với giá trị ghi ở cột này."
-                    )
-                    % {
-                        "number": criterion.number,
-                        "computed": _("đạt") if computed else _("chưa đạt"),
-                    },
+        computed = evaluation.criteria_met[criterion.pk]
+        if (
+            criterion.pk in recorded_only
+            and criterion.pk in flags
+            and flags[criterion.pk] != computed
+        ):
+            # Not silently ignored: an emptied "x" would otherwise look like a change that
+            # never happens.
+            errors.add(
+                row,
+                f"c{criterion.number}",
+                _(
+                    "Tiêu chí %(number)s của đánh giá hiện có được tính từ giá trị các chỉ tiêu "
+                    "đã ghi (“%(computed)s”): hãy sửa chỉ tiêu trên trang đánh giá, hoặc thêm "
+                    "cột chỉ tiêu vào tệp."
                 )
+                % {
+                    "number": criterion.number,
+                    "computed": _("đạt") if computed else _("chưa đạt"),
+                },
+            )
+        elif (
+            criterion.pk in in_file
+            and criterion.pk in explicit
+            and explicit[criterion.pk] != computed
+        ):
+            errors.add(
+                row,
+                f"c{criterion.number}",
+                _(
+                    "Tiêu chí %(number)s được tính từ giá trị các chỉ tiêu là “%(computed)s”, "
+                    "mâu thuẫn với giá trị ghi ở cột này."
+                )
+                % {
+                    "number": criterion.number,
+                    "computed": _("đạt") if computed else _("chưa đạt"),
+                },
+            )
 
     plan = RowPlan(
         row=row,
