@@ -76,6 +76,24 @@ GET_MATRIX = {
         lambda o: {"province_code": "98", "year": YEAR},
         row(302, 200, 200, 200, 404, 200),
     ),
+    # Imports: province staff and admin; district officials may not import (403). A preview
+    # token belongs to one session: nobody else can open it (404).
+    "imports:import_upload": (lambda o: {}, row(302, 403, 403, 200, 200, 200)),
+    "imports:import_preview": (lambda o: {"token": "0" * 32}, row(302, 403, 403, 404, 404, 404)),
+    "imports:import_apply": (lambda o: {"token": "0" * 32}, POST_ONLY),
+    # Without the query string naming a province these answer 400 (see QUERY_MATRIX below).
+    "imports:template_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400)),
+    "imports:export_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400)),
+}
+
+# Downloads scoped by a query string: province 98's template and export.
+QUERY = {
+    "imports:template_download": "?province=98&year=2027",
+    "imports:export_download": "?province=98&first=2026&last=2027",
+}
+QUERY_MATRIX = {
+    "imports:template_download": row(302, 403, 403, 200, 404, 200),
+    "imports:export_download": row(302, 403, 403, 200, 404, 200),
 }
 
 # State-changing URLs: name -> (assessment state before, POST data, expected answers)
@@ -163,6 +181,13 @@ def test_get(client, objects, name, persona):
     assert response.status_code == expected[persona], (name, persona, url)
     if response.status_code == 302 and persona == ANON and name != "set_language":
         assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "persona"), [(n, p) for n in QUERY for p in PERSONAS])
+def test_scoped_downloads(client, objects, name, persona):
+    url = reverse(name) + QUERY[name]
+    response = as_persona(client, objects, persona).get(url)
+    assert response.status_code == QUERY_MATRIX[name][persona], (name, persona)
 
 
 POST_CASES = [(name, persona) for name in sorted(POST_MATRIX) for persona in PERSONAS]
