@@ -3,6 +3,7 @@ country (`seed_national`): values invented from a seeded random generator, but a
 that `criteria.evaluation` finds exactly the criteria the caller wants met."""
 
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_value
@@ -15,6 +16,7 @@ MANUAL_REASON = (
 )
 
 
+@dataclass
 class CachedCatalogue(Catalogue):
     """A catalogue that remembers the threshold chosen for (indicator, key).
 
@@ -22,15 +24,16 @@ class CachedCatalogue(Catalogue):
     the choice itself is still `criteria.evaluation.select_threshold`."""
 
     def __post_init__(self) -> None:
-        self._chosen: dict[tuple[int, ThresholdKey], Threshold | None] = {}
+        self._chosen: dict[ThresholdKey, dict[int, Threshold | None]] = {}
 
     def threshold_for(self, indicator: Indicator, key: ThresholdKey) -> Threshold | None:
-        cache_key = (indicator.pk, key)
-        try:
-            return self._chosen[cache_key]
-        except KeyError:
-            chosen = self._chosen[cache_key] = super().threshold_for(indicator, key)
-            return chosen
+        by_indicator = self._chosen.get(key)
+        if by_indicator is None:
+            by_indicator = self._chosen[key] = {
+                ind.pk: super(CachedCatalogue, self).threshold_for(ind, key)
+                for ind in self.all_indicators()
+            }
+        return by_indicator[indicator.pk]
 
 
 def difficulty_order(rng: random.Random) -> list[int]:
