@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,12 +20,12 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     """Programme communes in the user's scope for a year, with criteria met and certification.
     Four queries whatever the number of communes (count, page, districts, latest year)."""
     scope = scope_for(request.user)
-    latest = (
-        Assessment.objects.filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
+    # MAX() rather than ORDER BY year DESC LIMIT 1: with the whole country loaded, PostgreSQL
+    # answered the LIMIT form by walking the year index backwards through every other
+    # province's later years (194 ms); MAX goes through the scope's communes (1 ms).
+    latest = Assessment.objects.filter(
+        **{f"commune__{k}": v for k, v in scope.commune_filter().items()}
+    ).aggregate(latest=Max("year"))["latest"]
     year = _year(request, latest or 2017)
     communes = Commune.objects.in_programme().valid_in(year).filter(**scope.commune_filter())
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
