@@ -461,7 +461,7 @@ def seed_national(
             progress(report.provinces, len(layouts), report)
 
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        _write_in_thread(batches, write)
+        write_in_thread(batches, write)
     else:  # inside a caller's transaction (tests): its connection must do every write
         for batch in batches:
             write(batch)
@@ -469,7 +469,7 @@ def seed_national(
     return report
 
 
-def _write_in_thread(batches: Iterable[ProvinceBatch], write: Callable) -> None:
+def write_in_thread(batches: Iterable[ProvinceBatch], write: Callable) -> None:
     """Produce batches here and write them in a second thread (its own connection)."""
     pending: queue.Queue = queue.Queue(maxsize=2)  # bounds memory to ~3 provinces
     failure: list[BaseException] = []

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from io import StringIO
 
+import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.test import TestCase
@@ -12,7 +13,13 @@ from communes.models import Commune, District, Province
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
 from criteria.services import certification_check, criteria_set_for_year
-from demo.national import PROVINCE_CODES, NationalSeedError, delete_synthetic, seed_national
+from demo.national import (
+    PROVINCE_CODES,
+    NationalSeedError,
+    delete_synthetic,
+    seed_national,
+    write_in_thread,
+)
 from reports.figures import headline
 
 YEARS = (2016, 2017)
@@ -199,3 +206,28 @@ class SeedNationalTests(TestCase):
             self.assertTrue(
                 certs.filter(commune_id=commune_id, decision_date__year__lte=year).exists()
             )
+
+
+def test_the_writer_thread_writes_every_batch_in_order():
+    written = []
+    write_in_thread(iter(range(7)), written.append)
+    assert written == list(range(7))
+
+
+def test_a_failing_writer_stops_the_producer_and_raises():
+    produced, written = [], []
+
+    def batches():
+        for i in range(50):
+            produced.append(i)
+            yield i
+
+    def write(batch):
+        if batch == 2:
+            raise RuntimeError("disk full")
+        written.append(batch)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_in_thread(batches(), write)
+    assert written == [0, 1]
+    assert len(produced) < 10  # the bounded queue stopped the producer early
