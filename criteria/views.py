@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -107,12 +107,12 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     (session and user, scope, latest year, criteria count, permissions, districts, count,
     page)."""
     scope = scope_for(request.user)
-    latest = (
-        Assessment.objects.filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
+    # MAX() rather than ORDER BY year DESC LIMIT 1: with the whole country loaded, PostgreSQL
+    # answered the LIMIT form by walking the year index backwards through every other
+    # province's later years (194 ms); MAX goes through the scope's communes (1 ms).
+    latest = Assessment.objects.filter(
+        **{f"commune__{k}": v for k, v in scope.commune_filter().items()}
+    ).aggregate(latest=Max("year"))["latest"]
     year = _year(request, latest or 2017)
     n_criteria = _criteria_count(year)
     communes = Commune.objects.in_programme().valid_in(year).filter(**scope.commune_filter())
