@@ -16,8 +16,8 @@ from criteria.models import Assessment, Certification
 from tests.base import make_assessment, make_certification
 from tests.practices.conftest import make_practice, png_upload
 
-ANON, A, B, P, O, ADM = "anonymous", "official_a", "official_b", "province", "other", "admin"
-PERSONAS = (ANON, A, B, P, O, ADM)
+ANON, A, B, P, OTHER, ADM = "anonymous", "official_a", "official_b", "province", "other", "admin"
+PERSONAS = (ANON, A, B, P, OTHER, ADM)
 YEAR = 2027
 
 
@@ -153,7 +153,7 @@ def objects(world, settings, tmp_path):
         A: world.official_a,
         B: world.official_b,
         P: world.province_staff,
-        O: world.other_province_staff,
+        OTHER: world.other_province_staff,
         ADM: world.admin,
     }
     return {
