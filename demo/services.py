@@ -8,7 +8,6 @@ provincial steering committee reported them (conference of 31/05/2018).
 import datetime
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,9 +17,10 @@ from accounts.roles import DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province
 from communes.services import load_langson_2017
 from criteria.catalogue import CATALOGUE_FILES, load_catalogue
-from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_value
-from criteria.models import Assessment, Certification, CriteriaSet, Indicator
+from criteria.evaluation import Catalogue, ThresholdKey
+from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.services import AssessmentInput, assessments_bulk_create, certification_create
+from demo.synthetic import difficulty_order, synthetic_entries
 
 PROVINCE_CODE = "20"
 CHI_LANG_DISTRICT = "187"
@@ -40,11 +40,6 @@ KNOWN_2018 = {
     "06622": ("2165/QĐ-UBND", datetime.date(2018, 10, 31)),  # Bính Xá
     "06280": ("2166/QĐ-UBND", datetime.date(2018, 10, 31)),  # Văn An
 }
-# Synthetic difficulty order of the 19 criteria (easiest first), perturbed per commune.
-EASY_FIRST = [19, 1, 4, 8, 18, 12, 15, 9, 3, 7, 16, 6, 14, 2, 5, 11, 13, 10, 17]
-MANUAL_REASON = (
-    "Chưa có ngưỡng vùng đã xác nhận; Ban Chỉ đạo tỉnh đánh giá theo hướng dẫn (dữ liệu minh họa)."
-)
 
 DEMO_USERS = [
     # username, first name, last name, role, scope code
@@ -94,8 +89,7 @@ def plan_demo(communes: list[Commune]) -> list[CommunePlan]:
 
     plans = {}
     for c in communes:
-        noise = {n: i + rng.gauss(0, 3) for i, n in enumerate(EASY_FIRST)}
-        plans[c.code] = CommunePlan(c, sorted(noise, key=noise.get), {})
+        plans[c.code] = CommunePlan(c, difficulty_order(rng), {})
 
     # 2017: certified communes meet all 19; the rest share what the reported total leaves.
     rest = []
@@ -138,48 +132,11 @@ def plan_demo(communes: list[Commune]) -> list[CommunePlan]:
     return [plans[c.code] for c in communes if c.code in by_code]
 
 
-def _number(rng: random.Random, low: float, high: float) -> Decimal:
-    return Decimal(str(round(rng.uniform(low, high), 1)))
-
-
-def make_entry(ind: Indicator, threshold, want_met: bool, rng: random.Random) -> IndicatorEntry:
-    """An indicator entry whose evaluation gives `want_met`."""
-    if not ind.is_numeric:
-        return IndicatorEntry(met=want_met)
-    cap = 100.0 if ind.kind == Indicator.Kind.PERCENT else None
-    if threshold is None or threshold.value is None:
-        value = _number(rng, 40, 100) if cap else _number(rng, 0, 50)
-        return IndicatorEntry(value=value, met=want_met, manual_reason=MANUAL_REASON)
-    t = float(threshold.value)
-    for _attempt in range(50):
-        if ind.comparison == Indicator.Comparison.EQUAL:
-            value = Decimal(str(t)) if want_met else Decimal(rng.randint(1, 15))
-        elif ind.comparison == Indicator.Comparison.AT_LEAST:
-            top = cap if cap else t * 1.4
-            value = _number(rng, t, top) if want_met else _number(rng, t * 0.5, t - 0.1)
-        else:
-            value = _number(rng, t * 0.3, t) if want_met else _number(rng, t + 0.2, t * 2.5)
-        second = None
-        if ind.secondary_label and threshold.value_secondary is not None:
-            s = float(threshold.value_secondary)
-            second = _number(rng, s, min(100.0, s * 1.5)) if want_met else _number(rng, 0, s - 0.1)
-        if evaluate_value(ind, threshold, value, second) is want_met:
-            return IndicatorEntry(value=value, value_secondary=second)
-    raise RuntimeError(f"could not make a value for {ind.code}")
-
-
 def build_input(
     plan: CommunePlan, year: int, catalogue: Catalogue, key: ThresholdKey, rng: random.Random
 ) -> AssessmentInput:
     met_numbers = set(plan.order[: plan.counts[year]])
-    entries = {}
-    for criterion in catalogue.criteria:
-        indicators = catalogue.indicators[criterion.pk]
-        want = criterion.number in met_numbers
-        failing = set() if want else {rng.choice(indicators).pk}
-        for ind in indicators:
-            ind_met = want or (ind.pk not in failing and rng.random() < 0.6)
-            entries[ind.pk] = make_entry(ind, catalogue.threshold_for(ind, key), ind_met, rng)
+    entries = synthetic_entries(catalogue, key, met_numbers, rng)
     return AssessmentInput(entries=entries, note="Dữ liệu minh họa (demo).")
 
 

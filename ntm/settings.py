@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "demo",
     "ops",
     "practices",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,9 @@ NTM_PRACTICE_MAX_UPLOAD_BYTES = int(env("NTM_PRACTICE_MAX_UPLOAD_BYTES", str(5 *
 
 # Rendered PDFs are cached on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = Path(env("NTM_REPORT_CACHE_DIR", str(BASE_DIR / "cache" / "reports")))
+
+# Excel import: the largest workbook accepted, in bytes (10 MB).
+NTM_IMPORT_MAX_BYTES = int(env("NTM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("communes/", include("criteria.urls")),
     path("practices/", include("practices.urls")),
+    path("imports/", include("imports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -70,6 +70,7 @@ class Area:
     place: str  # "Lạng Sơn", "Chi Lăng": the place in the date line
     authority: str  # "UBND tỉnh Lạng Sơn"
     scope_filter: dict
+    province_pk: int | None = None  # for the province report's good-practice links
 
     @property
     def is_province(self) -> bool:
@@ -90,6 +91,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             name=translation.gettext("tỉnh %(name)s") % {"name": province.name},
             place=province.name,
             authority=translation.gettext("UBND tỉnh %(name)s") % {"name": province.name},
+            province_pk=province.pk,
             scope_filter={"district__province": province},
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)

@@ -127,6 +127,15 @@ def test_province_report_heading_names_the_area_in_vietnamese(province_client):
     assert "Báo cáo kết quả xây dựng nông thôn mới năm 2017 – tỉnh Lạng Sơn" in html
 
 
+def test_excel_import_page_in_english(english):
+    html = text_of(english.get(reverse("imports:import_upload")))
+    assert_english(
+        html,
+        ["Import assessments from Excel", "Download the template", "Check the file"],
+        ["Nhập đánh giá từ Excel", "Tải tệp mẫu", "Kiểm tra tệp"],
+    )
+
+
 def test_login_page_in_english(client):
     client.cookies[COOKIE] = "en"
     html = text_of(client.get(reverse("login")))

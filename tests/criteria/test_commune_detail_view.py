@@ -87,3 +87,28 @@ def test_demo_commune_page_queries_are_bounded(
     assert all(
         r["assessment"].status == Assessment.Status.APPROVED for r in response.context["years"]
     )
+
+
+def test_the_commune_page_links_practices_for_missed_criteria(client, django_user_model):
+    from criteria.models import Assessment
+    from practices.models import Practice
+
+    client.force_login(django_user_model.objects.get(username="province"))
+    example = Practice.objects.published().filter(province__code="20").first()
+    helped = set(example.criteria.values_list("pk", flat=True))
+    missing = (
+        Assessment.objects.filter(year=2018, commune__district__province__code="20")
+        .filter(results__met=False, results__criterion__in=helped)
+        .select_related("commune")
+        .first()
+    )
+    meeting = (
+        Assessment.objects.filter(year=2018, commune__district__province__code="20")
+        .exclude(results__met=False, results__criterion__in=helped)
+        .filter(criteria_met=19)
+        .select_related("commune")
+        .first()
+    )
+    assert example.title in client.get(f"/communes/{missing.commune.code}/").content.decode()
+    body = client.get(f"/communes/{meeting.commune.code}/").content.decode()
+    assert example.title not in body

@@ -107,3 +107,14 @@ def test_demo_2017_counts_36_communes_meeting_all_criteria(client, django_user_m
     client.force_login(django_user_model.objects.get(username="province"))
     response = client.get(LIST, {"year": 2017, "band": "all"})
     assert response.context["page"].paginator.count == 36
+
+
+def test_the_list_links_the_reports_of_the_users_scope(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="province"))
+    body = client.get("/communes/", {"year": 2017, "district": "187"}).content.decode()
+    assert 'href="/reports/province/20/2017/"' in body
+    assert 'href="/reports/district/187/2017.pdf"' in body
+    client.force_login(django_user_model.objects.get(username="district"))
+    body = client.get("/communes/", {"year": 2017}).content.decode()
+    assert 'href="/reports/district/187/2017/"' in body
+    assert "/reports/province/" not in body

@@ -115,7 +115,19 @@ def test_a_markup_looking_name_is_escaped_in_the_page(client, report_world):
 
 def test_query_count_is_fixed(client, django_user_model, django_assert_num_queries):
     login(client, django_user_model, "province")
-    # session, user, membership + its province, the province; then the 11 of report_figures.
-    with django_assert_num_queries(16):
+    # session, user, membership + its province, the province; then the 11 of report_figures;
+    # then the good practices for the criteria most communes miss (1 query when none apply).
+    with django_assert_num_queries(17):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_query_count_with_practices_to_learn_from(
+    client, django_user_model, django_assert_num_queries
+):
+    login(client, django_user_model, "province")
+    # The demo's example practices are dated 2018: two more queries fetch them.
+    with django_assert_num_queries(19):
+        response = client.get(URL.replace("2017", "2018"))
+    assert response.status_code == 200
+    assert "Ví dụ minh họa" in response.content.decode()

@@ -45,7 +45,6 @@ class Command(BaseCommand):
             raise CommandError("Đặt DATABASE_URL trỏ tới PostgreSQL (ví dụ ntm_load).")
         call_command("migrate", verbosity=0)
         call_command("seed_demo", force=True, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
         plan = self.prepare(options)
         server = self.start_gunicorn(options["workers"])
         started_at = timezone.now()
@@ -100,8 +99,9 @@ class Command(BaseCommand):
             year=year,
         )
 
-    def start_gunicorn(self, workers: int) -> subprocess.Popen:
-        env = {
+    @staticmethod
+    def production_env() -> dict:
+        return {
             **os.environ,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "loadtest-" + "x" * 50),
@@ -110,6 +110,16 @@ class Command(BaseCommand):
             "DJANGO_SECURE_COOKIES": "0",
             "DJANGO_HSTS_SECONDS": "0",
         }
+
+    def start_gunicorn(self, workers: int) -> subprocess.Popen:
+        env = self.production_env()
+        # With DEBUG off, static files come from the hashed manifest that collectstatic writes.
+        subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(  # noqa: S603
             [

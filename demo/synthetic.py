@@ -1,0 +1,88 @@
+"""Synthetic indicator entries shared by the demo province (`seed_demo`) and the synthetic
+country (`seed_national`): values invented from a seeded random generator, but always chosen so
+that `criteria.evaluation` finds exactly the criteria the caller wants met."""
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_value
+from criteria.models import Indicator, Threshold
+
+# Synthetic difficulty order of the 19 criteria (easiest first), perturbed per commune.
+EASY_FIRST = [19, 1, 4, 8, 18, 12, 15, 9, 3, 7, 16, 6, 14, 2, 5, 11, 13, 10, 17]
+MANUAL_REASON = (
+    "Chưa có ngưỡng vùng đã xác nhận; Ban Chỉ đạo tỉnh đánh giá theo hướng dẫn (dữ liệu minh họa)."
+)
+
+
+@dataclass
+class CachedCatalogue(Catalogue):
+    """A catalogue that remembers the threshold chosen for (indicator, key).
+
+    Seeds ask for the same few thousand (indicator, region, year) thresholds millions of times;
+    the choice itself is still `criteria.evaluation.select_threshold`."""
+
+    def __post_init__(self) -> None:
+        self._chosen: dict[ThresholdKey, dict[int, Threshold | None]] = {}
+
+    def threshold_for(self, indicator: Indicator, key: ThresholdKey) -> Threshold | None:
+        by_indicator = self._chosen.get(key)
+        if by_indicator is None:
+            by_indicator = self._chosen[key] = {
+                ind.pk: super(CachedCatalogue, self).threshold_for(ind, key)
+                for ind in self.all_indicators()
+            }
+        return by_indicator[indicator.pk]
+
+
+def difficulty_order(rng: random.Random) -> list[int]:
+    """Criteria numbers, easiest first, with the commune's own perturbation."""
+    noise = {n: i + rng.gauss(0, 3) for i, n in enumerate(EASY_FIRST)}
+    return sorted(noise, key=noise.get)
+
+
+def _number(rng: random.Random, low: float, high: float) -> Decimal:
+    return Decimal(str(round(rng.uniform(low, high), 1)))
+
+
+def make_entry(ind: Indicator, threshold, want_met: bool, rng: random.Random) -> IndicatorEntry:
+    """An indicator entry whose evaluation gives `want_met`."""
+    if not ind.is_numeric:
+        return IndicatorEntry(met=want_met)
+    cap = 100.0 if ind.kind == Indicator.Kind.PERCENT else None
+    if threshold is None or threshold.value is None:
+        value = _number(rng, 40, 100) if cap else _number(rng, 0, 50)
+        return IndicatorEntry(value=value, met=want_met, manual_reason=MANUAL_REASON)
+    t = float(threshold.value)
+    for _attempt in range(50):
+        if ind.comparison == Indicator.Comparison.EQUAL:
+            value = Decimal(str(t)) if want_met else Decimal(rng.randint(1, 15))
+        elif ind.comparison == Indicator.Comparison.AT_LEAST:
+            top = cap if cap else t * 1.4
+            value = _number(rng, t, top) if want_met else _number(rng, t * 0.5, t - 0.1)
+        else:
+            value = _number(rng, t * 0.3, t) if want_met else _number(rng, t + 0.2, t * 2.5)
+        second = None
+        if ind.secondary_label and threshold.value_secondary is not None:
+            s = float(threshold.value_secondary)
+            second = _number(rng, s, min(100.0, s * 1.5)) if want_met else _number(rng, 0, s - 0.1)
+        if evaluate_value(ind, threshold, value, second) is want_met:
+            return IndicatorEntry(value=value, value_secondary=second)
+    raise RuntimeError(f"could not make a value for {ind.code}")
+
+
+def synthetic_entries(
+    catalogue: Catalogue, key: ThresholdKey, met_numbers: set[int], rng: random.Random
+) -> dict[int, IndicatorEntry]:
+    """Entries (by indicator id) meeting exactly the criteria numbered in `met_numbers`: every
+    indicator of a met criterion is met; an unmet criterion has at least one unmet indicator."""
+    entries = {}
+    for criterion in catalogue.criteria:
+        indicators = catalogue.indicators[criterion.pk]
+        want = criterion.number in met_numbers
+        failing = set() if want else {rng.choice(indicators).pk}
+        for ind in indicators:
+            ind_met = want or (ind.pk not in failing and rng.random() < 0.6)
+            entries[ind.pk] = make_entry(ind, catalogue.threshold_for(ind, key), ind_met, rng)
+    return entries

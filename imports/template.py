@@ -1,0 +1,211 @@
+"""Writing workbooks in the import format: the blank template for a year and (through
+`imports.export`) filled exports. One writer, so what we hand out is what we read back."""
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from communes.models import Commune, District, Province
+from criteria.models import CriteriaSet, Criterion
+from imports.workbook import FIELDS, MET_CHOICES
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEADING = ("commune_code", "commune_name", "district", "year")
+TRAILING = ("status", "note", "certification_decision", "certification_date", "certification_tier")
+STATUS_CHOICES = ("Dự thảo", "Đã gửi duyệt", "Đã phê duyệt")
+TIER_CHOICES = ("NTM", "NTM nâng cao", "NTM kiểu mẫu")
+
+# English explanations for the instructions sheet (the Vietnamese ones are in FIELDS).
+EXPLANATIONS_EN = {
+    "commune_code": "Official 5-digit commune code (GSO). Required.",
+    "commune_name": "Commune name, checked against the code: a mismatch is an error. Optional.",
+    "district": "District name, for reading only; ignored on import.",
+    "year": "Year assessed (e.g. 2019). Required.",
+    "status": "draft / submitted / approved (or the Vietnamese labels); empty means approved.",
+    "note": "The assessment's note. Optional.",
+    "certification_decision": (
+        "Number of the decision certifying the commune in the row's year. Needs all criteria "
+        "met and an approved assessment."
+    ),
+    "certification_date": "Date of the decision: dd/mm/yyyy, yyyy-mm-dd or an Excel date.",
+    "certification_tier": "NTM / NTM nâng cao / NTM kiểu mẫu (ntm, advanced, model); empty = NTM.",
+}
+
+
+@dataclass
+class SheetRow:
+    commune: Commune
+    year: int
+    met: dict[int, bool]  # by criterion number; empty for a blank template row
+    status: str = ""
+    note: str = ""
+    decision: str = ""
+    decision_date: object = None
+    tier: str = ""
+
+
+def header(criteria_count: int) -> list[str]:
+    return (
+        [FIELDS[k][0] for k in LEADING]
+        + [f"TC{n}" for n in range(1, criteria_count + 1)]
+        + [FIELDS[k][0] for k in TRAILING]
+    )
+
+
+def build_workbook(
+    rows: Iterable[SheetRow], criteria_sets: Sequence[CriteriaSet], title: str
+) -> bytes:
+    """A workbook in the import format: the data sheet and an instructions sheet.
+    The criterion columns run to the largest set among `criteria_sets`."""
+    criteria = list(
+        Criterion.objects.filter(criteria_set__in=criteria_sets).order_by("criteria_set", "number")
+    )
+    count = max((c.number for c in criteria), default=0)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Đánh giá")
+    ws.append(header(count))
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEEDD")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(horizontal="center")
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        ws.append(
+            [row.commune.code, row.commune.name, row.commune.district.name, row.year]
+            + ["x" if row.met.get(number) else None for number in range(1, count + 1)]
+            + [row.status or None, row.note or None, row.decision or None, row.decision_date]
+            + [row.tier or None]
+        )
+        ws.cell(row=n + 1, column=1).number_format = "@"  # keep leading zeros
+        if row.decision_date:
+            ws.cell(row=n + 1, column=len(LEADING) + count + 4).number_format = "DD/MM/YYYY"
+    last = max(n + 1, 2)
+    first_c = len(LEADING) + 1
+    met_range = f"{get_column_letter(first_c)}2:{get_column_letter(first_c + count - 1)}{last}"
+    _list_validation(ws, MET_CHOICES, met_range, _("x khi đạt, để trống khi chưa đạt."))
+    status_col = get_column_letter(first_c + count)
+    _list_validation(ws, STATUS_CHOICES, f"{status_col}2:{status_col}{last}", "")
+    tier_col = get_column_letter(first_c + count + 4)
+    _list_validation(ws, TIER_CHOICES, f"{tier_col}2:{tier_col}{last}", "")
+    ws.freeze_panes = "E2"
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 18
+    for index in range(first_c, first_c + count):
+        ws.column_dimensions[get_column_letter(index)].width = 5
+    _instructions(wb, criteria, title)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _list_validation(ws, choices: Sequence[str], cells: str, prompt: str) -> None:
+    # A warning, not a stop: the importer also accepts 1/0, true/false, yes/no.
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        error=_("Giá trị nên chọn trong danh sách."),
+        prompt=prompt or None,
+        showInputMessage=bool(prompt),
+    )
+    validation.add(cells)
+    ws.add_data_validation(validation)
+
+
+def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
+    ws = wb.create_sheet(_("Hướng dẫn"))
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append(["Cột", "Column", "Giải thích", "Explanation"])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for key in LEADING:
+        vi, en, doc = FIELDS[key]
+        ws.append([vi, en, str(doc), EXPLANATIONS_EN[key]])
+    ws.append(
+        [
+            "TC1 … TCn",
+            "c1 … cn",
+            "Tiêu chí đạt: x, X, 1, Đạt, true, yes. Chưa đạt: để trống, 0, Không đạt, Chưa đạt, "
+            "false, no. Số tiêu chí theo bộ tiêu chí áp dụng cho năm của dòng; cột thừa phải để "
+            "trống.",
+            "Criterion met: x, X, 1, Đạt, true, yes. Not met: empty, 0, Không đạt, Chưa đạt, "
+            "false, no. The number of criteria follows the criteria set in force in the row's "
+            "year; extra columns must stay empty.",
+        ]
+    )
+    ws.append(
+        [
+            "2.1, 17.6, …",
+            "2.1, 17.6, …",
+            "Cột chỉ tiêu (không bắt buộc), đặt tên theo mã chỉ tiêu: số liệu hoặc đạt/chưa đạt. "
+            "Khi có, kết quả tiêu chí được tính từ chỉ tiêu; cột TC mâu thuẫn là lỗi.",
+            "Optional indicator columns named by indicator code: a value, or met/not met. When "
+            "present, the criterion is computed from them; a contradicting c column is an error.",
+        ]
+    )
+    for key in TRAILING:
+        vi, en, doc = FIELDS[key]
+        ws.append([vi, en, str(doc), EXPLANATIONS_EN[key]])
+    ws.append([])
+    ws.append(
+        [
+            "Dòng trùng xã và năm với đánh giá đã có sẽ cập nhật đánh giá đó (có lưu lịch sử); "
+            "đánh giá đã phê duyệt chỉ được cập nhật khi chọn “Cập nhật cả đánh giá đã phê duyệt”. "
+            "Có bất kỳ lỗi nào thì không dòng nào được ghi."
+        ]
+    )
+    ws.append(
+        [
+            "A row for the commune and year of an existing assessment updates it (with history); "
+            "an approved assessment is only updated when 'update approved' is chosen. Any error "
+            "and no row is written."
+        ]
+    )
+    ws.append([])
+    ws.append(["Tiêu chí", "Criterion", "Tên", "Name"])
+    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    seen = set()
+    for criterion in criteria:
+        label = (criterion.number, criterion.name_vi)
+        if label in seen:
+            continue
+        seen.add(label)
+        ws.append(
+            [f"TC{criterion.number}", f"c{criterion.number}", criterion.name_vi, criterion.name_en]
+        )
+    for letter, width in (("A", 18), ("B", 24), ("C", 70), ("D", 70)):
+        ws.column_dimensions[letter].width = width
+
+
+def template_rows(year: int, province: Province, district: District | None) -> list[SheetRow]:
+    """One blank row per programme commune of the province (or district) that exists in `year`."""
+    communes = (
+        Commune.objects.in_programme()
+        .valid_in(year)
+        .in_scope(province=province, district=district)
+        .select_related("district")
+        .order_by("district__code", "code")
+    )
+    return [SheetRow(commune=c, year=year, met={}) for c in communes]
+
+
+def template_workbook(year: int, criteria_set: CriteriaSet, province: Province, district=None):
+    place = district or province
+    title = _("Mẫu nhập đánh giá nông thôn mới – %(place)s – năm %(year)s (%(set)s)") % {
+        "place": place,
+        "year": year,
+        "set": criteria_set.name_vi,
+    }
+    return build_workbook(template_rows(year, province, district), [criteria_set], title)

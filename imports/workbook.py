@@ -1,0 +1,424 @@
+"""Reading an assessment workbook: checks on the file itself (size, zip structure, zip bomb,
+encryption), header matching in Vietnamese and English, and the parsing of single cells (the
+met / not-met vocabulary, dates, numbers). No database access: `imports.services` resolves codes,
+years and criteria.
+
+The format: the first sheet, a header row (row 1), then one row per commune and year.
+"""
+
+import datetime
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+# Named columns: key -> (Vietnamese header, English header, explanation).
+FIELDS = {
+    "commune_code": (
+        "Mã xã",
+        "commune_code",
+        gettext_lazy("Mã xã chính thức (5 chữ số, mã của Tổng cục Thống kê). Bắt buộc."),
+    ),
+    "commune_name": (
+        "Tên xã",
+        "commune_name",
+        gettext_lazy("Tên xã, để đối chiếu với mã: tên không khớp là lỗi. Không bắt buộc."),
+    ),
+    "district": ("Huyện", "district", gettext_lazy("Tên huyện, chỉ để đọc; khi nhập bỏ qua.")),
+    "year": ("Năm", "year", gettext_lazy("Năm đánh giá (ví dụ 2019). Bắt buộc.")),
+    "status": (
+        "Trạng thái",
+        "status",
+        gettext_lazy(
+            "Dự thảo / Đã gửi duyệt / Đã phê duyệt (draft / submitted / approved); "
+            "để trống là Đã phê duyệt."
+        ),
+    ),
+    "note": ("Ghi chú", "note", gettext_lazy("Ghi chú của đánh giá. Không bắt buộc.")),
+    "certification_decision": (
+        "Số QĐ công nhận",
+        "certification_decision",
+        gettext_lazy(
+            "Số quyết định công nhận đạt chuẩn, nếu xã được công nhận trong năm của dòng. "
+            "Cần đủ tất cả tiêu chí và đánh giá đã phê duyệt."
+        ),
+    ),
+    "certification_date": (
+        "Ngày công nhận",
+        "certification_date",
+        gettext_lazy("Ngày quyết định: dd/mm/yyyy, yyyy-mm-dd hoặc ô ngày của Excel."),
+    ),
+    "certification_tier": (
+        "Hạng",
+        "certification_tier",
+        gettext_lazy("NTM / NTM nâng cao / NTM kiểu mẫu (ntm, advanced, model); trống là NTM."),
+    ),
+}
+REQUIRED = ("commune_code", "year")
+
+MET_WORDS = {"x", "1", "đạt", "true", "yes", "có"}
+NOT_MET_WORDS = {"", "0", "không đạt", "chưa đạt", "false", "no", "không"}
+MET_CHOICES = ("x", "Đạt", "Chưa đạt")  # the template's drop-down list
+
+STATUS_WORDS = {
+    "draft": "draft",
+    "dự thảo": "draft",
+    "submitted": "submitted",
+    "đã gửi duyệt": "submitted",
+    "gửi duyệt": "submitted",
+    "approved": "approved",
+    "đã phê duyệt": "approved",
+    "phê duyệt": "approved",
+}
+TIER_WORDS = {
+    "ntm": "ntm",
+    "đạt chuẩn ntm": "ntm",
+    "advanced": "advanced",
+    "ntm nâng cao": "advanced",
+    "nâng cao": "advanced",
+    "đạt chuẩn ntm nâng cao": "advanced",
+    "model": "model",
+    "ntm kiểu mẫu": "model",
+    "kiểu mẫu": "model",
+    "đạt chuẩn ntm kiểu mẫu": "model",
+}
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
+# A real workbook inflates 5-30 times; a zip bomb thousands of times.
+MAX_INFLATION = 100
+CRITERION_HEADER = re.compile(r"^(?:c|tc)\s*(\d{1,2})$")
+INDICATOR_HEADER = re.compile(r"^\d{1,2}\.\d{1,2}$")
+FORMULA_TAG = re.compile(rb"<f[\s>/]")
+MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read: nothing in it is imported."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str  # the header as written in the file, or "" for a whole row
+    message: str
+    cell: str = ""
+
+
+@dataclass
+class Row:
+    number: int  # the row number Excel shows
+    values: dict[str, object]  # column key -> raw cell value
+    cells: dict[str, str]  # column key -> cell reference ("F12")
+
+
+@dataclass
+class Sheet:
+    headers: dict[str, str]  # column key -> header as written
+    rows: list[Row] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+    @cached_property
+    def criterion_numbers(self) -> list[int]:
+        return sorted(int(k[1:]) for k in self.headers if k.startswith("c") and k[1:].isdigit())
+
+    @cached_property
+    def indicator_codes(self) -> list[str]:
+        return [k for k in self.headers if INDICATOR_HEADER.match(k)]
+
+
+def normalise(text: object) -> str:
+    if isinstance(text, float):
+        text = repr(text)
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+_HEADER_NAMES = {
+    normalise(name): key for key, (vi, en, _doc) in FIELDS.items() for name in (vi, en)
+}
+
+
+def column_key(header: object) -> str | None:
+    """The key a header names ('commune_code', 'c5', '2.1'), or None for an unknown one."""
+    text = normalise(header)
+    if text in _HEADER_NAMES:
+        return _HEADER_NAMES[text]
+    if match := CRITERION_HEADER.match(text):
+        return f"c{int(match.group(1))}"
+    if INDICATOR_HEADER.match(text):
+        return text
+    return None
+
+
+# --- The file -------------------------------------------------------------------------------
+
+
+def check_file(path: Path, max_bytes: int) -> None:
+    """Refuse, before openpyxl sees it, a file that is too large, not an xlsx, encrypted, or a
+    zip whose declared uncompressed size is out of proportion to its size (zip bomb)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise WorkbookError(
+            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+            % {"size": f"{size / 1e6:.1f}", "limit": f"{max_bytes / 1e6:.0f}"}
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        raise WorkbookError(
+            _(
+                "Tệp được đặt mật khẩu (mã hóa) hoặc là tệp .xls cũ: hãy bỏ mật khẩu và lưu lại "
+                "dưới dạng Excel .xlsx."
+            )
+        )
+    if not head.startswith(b"PK"):
+        raise WorkbookError(_("Tệp không phải là bảng tính Excel .xlsx."))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError(_("Tệp không phải là bảng tính Excel .xlsx."))
+    inflated = sum(info.file_size for info in infos)
+    if inflated > max(size, 1) * MAX_INFLATION:
+        raise WorkbookError(
+            _(
+                "Tệp bị từ chối: dung lượng khi giải nén (%(inflated)s MB) lớn bất thường so với "
+                "kích thước tệp."
+            )
+            % {"inflated": f"{inflated / 1e6:.0f}"}
+        )
+
+
+def read_sheet(path: Path, max_bytes: int) -> Sheet:
+    """Check and read the first sheet. Raises WorkbookError for a problem with the whole file;
+    cell-level problems (a formula without a value) are collected in `Sheet.errors`."""
+    check_file(path, max_bytes)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+    try:
+        ws = wb.worksheets[0]
+        sheet_xml = _sheet_xml(path, ws)
+        _check_merged_header(sheet_xml)
+        try:
+            raw_rows = list(ws.iter_rows(values_only=True))
+        except Exception as exc:
+            raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+    finally:
+        wb.close()
+    if not raw_rows:
+        raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+    sheet = _sheet_from_rows(raw_rows)
+    if FORMULA_TAG.search(sheet_xml):
+        _check_formulas(path, sheet)
+    return sheet
+
+
+def _sheet_xml(path: Path, ws) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(ws._worksheet_path.lstrip("/"))
+
+
+def _check_merged_header(sheet_xml: bytes) -> None:
+    for _c1, r1, _c2, _r2 in MERGE_REF.findall(sheet_xml):
+        if int(r1) == 1:
+            raise WorkbookError(
+                _("Dòng tiêu đề có ô gộp (merge): mỗi cột cần một tiêu đề riêng ở dòng 1.")
+            )
+
+
+def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
+    header_row = raw_rows[0]
+    keys: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    unknown, duplicate = [], []
+    for index, header in enumerate(header_row):
+        if header is None or str(header).strip() == "":
+            continue
+        key = column_key(header)
+        if key is None:
+            unknown.append(str(header).strip())
+        elif key in headers:
+            duplicate.append(str(header).strip())
+        else:
+            keys[index] = key
+            headers[key] = str(header).strip()
+    if unknown:
+        raise WorkbookError(
+            _("Không nhận ra cột: %(columns)s.") % {"columns": ", ".join(unknown)}
+            + " "
+            + _("Xem trang “Hướng dẫn” của tệp mẫu.")
+        )
+    if duplicate:
+        raise WorkbookError(_("Cột bị lặp: %(columns)s.") % {"columns": ", ".join(duplicate)})
+    missing = [FIELDS[k][0] for k in REQUIRED if k not in headers]
+    if missing:
+        raise WorkbookError(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
+    sheet = Sheet(headers=headers)
+    letters = {index: get_column_letter(index + 1) for index in keys}
+    pending_blanks: list[int] = []
+    for offset, raw in enumerate(raw_rows[1:]):
+        number = offset + 2
+        values = {key: raw[index] for index, key in keys.items() if index < len(raw)}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            pending_blanks.append(number)
+            continue
+        # Blank rows count only when data follows them; trailing ones are just the sheet's end.
+        sheet.blank_rows.extend(pending_blanks)
+        pending_blanks = []
+        cells = {key: f"{letters[index]}{number}" for index, key in keys.items()}
+        sheet.rows.append(Row(number=number, values=values, cells=cells))
+    return sheet
+
+
+def _check_formulas(path: Path, sheet: Sheet) -> None:
+    """Formulas are taken at their cached value (what Excel last computed); a formula without
+    one (a file written by a program, never opened in Excel) is an error."""
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb.worksheets[0]
+        rows_by_number = {row.number: row for row in sheet.rows}
+        for number, formulas in enumerate(ws.iter_rows(values_only=True), start=1):
+            row = rows_by_number.get(number)
+            if row is None:
+                continue
+            for key, ref in row.cells.items():
+                index = _column_index(ref)
+                value = formulas[index] if index < len(formulas) else None
+                is_formula = isinstance(value, str) and value.startswith("=")
+                if is_formula and row.values.get(key) is None:
+                    sheet.errors.append(
+                        CellError(
+                            row=number,
+                            column=sheet.headers[key],
+                            cell=ref,
+                            message=_(
+                                "Ô chứa công thức chưa có giá trị tính sẵn: hãy mở tệp bằng "
+                                "Excel và lưu lại, hoặc dán giá trị thay cho công thức."
+                            ),
+                        )
+                    )
+    finally:
+        wb.close()
+
+
+def _column_index(ref: str) -> int:
+    letters = ref.rstrip("0123456789")
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+# --- Cells ----------------------------------------------------------------------------------
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_met(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = normalise(value) if value is not None else ""
+    if text in MET_WORDS:
+        return True
+    if text in NOT_MET_WORDS:
+        return False
+    raise ValueError(
+        _(
+            "Giá trị “%(value)s” không hợp lệ: ghi x (hoặc Đạt, 1) khi đạt; để trống (hoặc "
+            "Chưa đạt, 0) khi chưa đạt."
+        )
+        % {"value": value}
+    )
+
+
+def parse_code(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip() if value is not None else ""
+    if isinstance(value, int) or text.isdigit():
+        text = text.zfill(5)
+    if not (len(text) == 5 and text.isdigit()):
+        raise ValueError(_("Mã xã “%(value)s” không hợp lệ: cần 5 chữ số.") % {"value": value})
+    return text
+
+
+def parse_year(value: object) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip() if value is not None else ""
+    if not (text.isdigit() and 1990 <= int(text) <= 2100):
+        raise ValueError(_("Năm “%(value)s” không hợp lệ.") % {"value": value})
+    return int(text)
+
+
+def parse_date(value: object) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        _("Ngày “%(value)s” không hợp lệ: ghi dd/mm/yyyy (ví dụ 31/10/2019).") % {"value": value}
+    )
+
+
+def parse_decimal(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value})
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "").rstrip("%")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # Vietnamese decimal comma
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value}) from None
+    if not number.is_finite():
+        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value})
+    return number
+
+
+def parse_status(value: object) -> str:
+    text = normalise(value)
+    if text in STATUS_WORDS:
+        return STATUS_WORDS[text]
+    raise ValueError(
+        _("Trạng thái “%(value)s” không hợp lệ: Dự thảo, Đã gửi duyệt hoặc Đã phê duyệt.")
+        % {"value": value}
+    )
+
+
+def parse_tier(value: object) -> str:
+    text = normalise(value)
+    if text in TIER_WORDS:
+        return TIER_WORDS[text]
+    raise ValueError(
+        _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao hoặc NTM kiểu mẫu.") % {"value": value}
+    )

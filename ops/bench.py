@@ -1,0 +1,349 @@
+"""`make bench`: time the pages and writes that must stay fast at national scale.
+
+Runs in-process against the database of DATABASE_URL, with the Django test Client logged in
+through `force_login` (no server, no network) and DEBUG off. Each case runs a few warm-ups, then
+N timed runs (median and 95th percentile), then one run under CaptureQueriesContext (queries
+per request) and one under tracemalloc (peak of Python allocations during the case; C libraries
+such as cairo/pango are not traced, so the process's max RSS is printed beside it).
+
+Report pages that another branch adds are listed already: a case whose URL does not resolve is
+printed as "not available yet", so merging the reports makes them run with no change here.
+"""
+
+import json
+import resource
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import Resolver404, resolve
+
+from communes.models import Commune, District, Province
+from criteria.evaluation import IndicatorEntry
+from criteria.models import Assessment, Certification
+from criteria.services import (
+    AssessmentInput,
+    assessment_approve,
+    assessment_return,
+    assessment_save,
+    assessment_submit,
+)
+
+PROVINCE = "20"  # Lạng Sơn, the demo province: 207 programme communes
+DISTRICT = "187"  # Chi Lăng
+YEAR = 2017
+RESULTS_FILE = Path(settings.BASE_DIR) / "bench" / "results.json"
+NOT_AVAILABLE = "not available yet"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    # A page: GET `path` as `username`. Otherwise `setup()` returns (run, teardown).
+    path: str = ""
+    username: str = ""
+    setup: Callable[[], tuple[Callable[[], object], Callable[[], None]]] | None = None
+    runs: int = 15
+    warmups: int = 2
+
+
+def page(name: str, path: str, username: str, runs: int = 15, warmups: int = 2) -> Case:
+    return Case(name, path=path, username=username, runs=runs, warmups=warmups)
+
+
+@dataclass
+class Result:
+    name: str
+    status: str = "ok"
+    runs: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    peak_mb: float | None = None  # tracemalloc peak of one run
+    maxrss_mb: float | None = None  # the process's max RSS after the case
+    samples_ms: list[float] = field(default_factory=list)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0-100) with linear interpolation between closest ranks (the
+    default of numpy and of `statistics.quantiles(method="inclusive")`)."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarize(name: str, samples_ms: list[float]) -> Result:
+    return Result(
+        name,
+        runs=len(samples_ms),
+        median_ms=statistics.median(samples_ms),
+        p95_ms=percentile(samples_ms, 95),
+        samples_ms=samples_ms,
+    )
+
+
+def ratio(results: list[Result], numerator: str, denominator: str) -> float | None:
+    """median(numerator) / median(denominator), None when either did not run."""
+    by_name = {r.name: r for r in results}
+    top, bottom = by_name.get(numerator), by_name.get(denominator)
+    if not top or not bottom or top.median_ms is None or not bottom.median_ms:
+        return None
+    return top.median_ms / bottom.median_ms
+
+
+def _fmt(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{digits}f}"
+
+
+def format_table(results: list[Result], ratios: list[tuple[str, float | None]]) -> str:
+    header = ["case", "runs", "median ms", "p95 ms", "queries", "peak MB", "max RSS MB"]
+    rows = [
+        [
+            r.name if r.status == "ok" else f"{r.name} ({r.status})",
+            _fmt(r.runs) if r.status == "ok" else "–",
+            _fmt(r.median_ms),
+            _fmt(r.p95_ms),
+            _fmt(r.queries),
+            _fmt(r.peak_mb),
+            _fmt(r.maxrss_mb, 0),
+        ]
+        for r in results
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    lines = [
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w)
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    ]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    for label, value in ratios:
+        lines.append(f"{label}: {'–' if value is None else f'{value:.1f} x'}")
+    return "\n".join(lines)
+
+
+def to_json(results: list[Result], ratios: list[tuple[str, float | None]], meta: dict) -> str:
+    return json.dumps(
+        {
+            **meta,
+            "cases": [asdict(r) for r in results],
+            "ratios": [{"ratio": label, "value": value} for label, value in ratios],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+def headline_sql(province_code: str, year: int) -> tuple[int, int, int]:
+    """The province headline by hand, in one query: (communes, certified, criteria met total).
+
+    The baseline that the ORM pages are compared with; same definitions as reports.figures."""
+    q = connection.ops.quote_name
+    commune, district, province = (q(m._meta.db_table) for m in (Commune, District, Province))
+    assessment, certification = q(Assessment._meta.db_table), q(Certification._meta.db_table)
+    sql = f"""
+        SELECT COUNT(*),
+               SUM(CASE WHEN EXISTS (
+                   SELECT 1 FROM {certification} k
+                   WHERE k.commune_id = c.id AND k.decision_date <= %(end)s
+                     AND (k.revoked_on IS NULL OR k.revoked_on > %(end)s)) THEN 1 ELSE 0 END),
+               COALESCE(SUM(COALESCE((
+                   SELECT a.criteria_met FROM {assessment} a
+                   WHERE a.commune_id = c.id AND a.year <= %(year)s AND a.status = 'approved'
+                   ORDER BY a.year DESC LIMIT 1), 0)), 0)
+        FROM {commune} c
+        JOIN {district} d ON d.id = c.district_id
+        JOIN {province} p ON p.id = d.province_id
+        WHERE p.code = %(province)s AND c.in_programme
+          AND (c.valid_from IS NULL OR c.valid_from <= %(end)s)
+          AND (c.valid_to IS NULL OR c.valid_to >= %(end)s)
+    """  # noqa: S608 - table names from the models, values as parameters
+    end = f"{year}-12-31"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"end": end, "year": year, "province": province_code})
+        communes, certified, total = cursor.fetchone()
+    return int(communes), int(certified or 0), int(total)
+
+
+def baseline_setup():
+    return (lambda: headline_sql(PROVINCE, YEAR)), (lambda: None)
+
+
+def _entry_from_row(value) -> IndicatorEntry:
+    computed = value.indicator.is_numeric and not value.manual
+    return IndicatorEntry(
+        value=value.value,
+        value_secondary=value.value_secondary,
+        met=None if computed else value.met,
+        manual_reason=value.manual_reason,
+    )
+
+
+def _nudged(entry: IndicatorEntry, percent: bool) -> IndicatorEntry:
+    """The same entry with its value moved by 0.1 (inside 0-100 for a percentage)."""
+    if entry.value is None:
+        return entry
+    step = Decimal("0.1")
+    value = entry.value + step if not percent or entry.value + step <= 100 else entry.value - step
+    return IndicatorEntry(value, entry.value_secondary, entry.met, entry.manual_reason)
+
+
+def save_assessment_setup():
+    """Save all indicators of a Lạng Sơn commune's 2018 assessment, reopened for editing as a
+    province officer would; runs alternate two payloads so every save writes changed values.
+    Teardown saves the original values and approves it again."""
+    User = get_user_model()
+    officer = User.objects.get(username="province")
+    assessment = (
+        Assessment.objects.filter(commune__district__province__code=PROVINCE, year=2018)
+        .order_by("commune__code")
+        .first()
+    )
+    if assessment.status != Assessment.Status.DRAFT:
+        assessment_return(assessment=assessment, user=officer, reason="make bench")
+    rows = list(assessment.values.select_related("indicator"))
+    original = {v.indicator_id: _entry_from_row(v) for v in rows}
+    changed = {
+        v.indicator_id: _nudged(original[v.indicator_id], v.indicator.kind == "percent")
+        if v.indicator.is_numeric and not v.manual
+        else original[v.indicator_id]
+        for v in rows
+    }
+    payloads = [AssessmentInput(entries=changed), AssessmentInput(entries=original)]
+    runs = iter(range(10**6))
+
+    def run():
+        data = payloads[next(runs) % 2]
+        return assessment_save(assessment=assessment, data=data, user=officer)
+
+    def teardown():
+        assessment_save(assessment=assessment, data=payloads[1], user=officer)
+        assessment_submit(assessment=assessment, user=officer)
+        assessment_approve(assessment=assessment, user=officer)
+
+    return run, teardown
+
+
+CASES: list[Case] = [
+    Case("baseline: province headline, hand-written SQL", setup=baseline_setup, runs=30),
+    page("home page, province (Lạng Sơn)", "/", "province"),
+    page("commune list, province, one year", f"/communes/?year={YEAR}", "province"),
+    Case("save one assessment (all indicators)", setup=save_assessment_setup),
+    page("province report HTML", f"/reports/province/{PROVINCE}/{YEAR}/", "province"),
+    page("province report PDF", f"/reports/province/{PROVINCE}/{YEAR}.pdf", "province", 5, 1),
+    page("province report xlsx", f"/reports/province/{PROVINCE}/{YEAR}.xlsx", "province", 5, 1),
+    page("district report HTML", f"/reports/district/{DISTRICT}/{YEAR}/", "district"),
+    page("district report PDF", f"/reports/district/{DISTRICT}/{YEAR}.pdf", "district", 5, 1),
+    page("district report xlsx", f"/reports/district/{DISTRICT}/{YEAR}.xlsx", "district", 5, 1),
+    page("national report HTML", f"/reports/national/{YEAR}/", "admin", 5, 1),
+    page("national report PDF", f"/reports/national/{YEAR}.pdf", "admin", 3, 1),
+    page("national report xlsx", f"/reports/national/{YEAR}.xlsx", "admin", 3, 1),
+]
+BASELINE = CASES[0].name
+RATIOS = [
+    ("province report HTML / baseline", "province report HTML", BASELINE),
+    ("home page (province) / baseline", "home page, province (Lạng Sơn)", BASELINE),
+]
+
+
+def resolves(path: str) -> bool:
+    try:
+        resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def _page_runner(case: Case) -> Callable[[], object]:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=case.username))
+
+    def run():
+        response = client.get(case.path, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"{case.path}: HTTP {response.status_code}")
+        # Read a streamed body too: its cost is part of the request.
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
+
+    return run
+
+
+def measure(case: Case) -> Result:
+    if case.setup is None and not resolves(case.path):
+        return Result(case.name, status=NOT_AVAILABLE)
+    if case.setup is not None:
+        run, teardown = case.setup()
+    else:
+        run, teardown = _page_runner(case), (lambda: None)
+    try:
+        for _ in range(case.warmups):
+            run()
+        samples = []
+        for _ in range(case.runs):
+            started = time.perf_counter()
+            run()
+            samples.append((time.perf_counter() - started) * 1000)
+        result = summarize(case.name, samples)
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        result.queries = len(queries.captured_queries)
+        tracemalloc.start()
+        try:
+            run()
+            result.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+        # Linux reports ru_maxrss in KiB.
+        result.maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    finally:
+        teardown()
+    return result
+
+
+def run_bench(
+    cases: list[Case] | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> tuple[list[Result], list[tuple[str, float | None]]]:
+    """Measure every case with DEBUG off (the cost of production, no debug toolbar work)."""
+    results = []
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
+        for case in cases if cases is not None else CASES:
+            try:
+                result = measure(case)
+            except Exception as exc:  # one broken case must not hide the others
+                result = Result(case.name, status=f"error: {exc}")
+            results.append(result)
+            if on_result:
+                on_result(result)
+    ratios = [(label, ratio(results, top, bottom)) for label, top, bottom in RATIOS]
+    return results, ratios

@@ -1,0 +1,21 @@
+"""The commune list opens on the latest year assessed in the user's scope."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.base import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_opens_on_the_latest_year_of_the_scope(client, world, django_assert_max_num_queries):
+    make_assessment(world.commune_b1, 2027, world.cset, met=2)
+    client.force_login(get_user_model().objects.get(username="province"))
+    with django_assert_max_num_queries(8):
+        response = client.get("/communes/")
+    assert response.status_code == 200
+    assert response.context["year"] == 2018  # Lạng Sơn's latest, not district B's 2027
+    client.force_login(world.official_b)
+    assert client.get("/communes/").context["year"] == 2027
+    client.force_login(world.official_a)
+    assert client.get("/communes/").context["year"] == 2017  # nothing assessed: the default

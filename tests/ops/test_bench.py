@@ -1,0 +1,124 @@
+"""The bench runner's arithmetic and table (the benchmark itself does not run in CI)."""
+
+import json
+
+import pytest
+
+from ops.bench import (
+    NOT_AVAILABLE,
+    Case,
+    Result,
+    format_table,
+    headline_sql,
+    measure,
+    page,
+    percentile,
+    ratio,
+    resolves,
+    run_bench,
+    summarize,
+    to_json,
+)
+from reports.figures import headline
+
+
+def test_percentile_interpolates_between_ranks():
+    values = [float(v) for v in range(1, 21)]  # 1..20, shuffled order must not matter
+    shuffled = values[10:] + values[:10]
+    assert percentile(shuffled, 50) == 10.5
+    assert percentile(shuffled, 95) == pytest.approx(19.05)
+    assert percentile(shuffled, 0) == 1.0
+    assert percentile(shuffled, 100) == 20.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([10.0, 20.0], 95) == 19.5
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_summarize_gives_median_and_p95():
+    r = summarize("x", [12.0, 10.0, 11.0, 50.0, 13.0])
+    assert (r.runs, r.median_ms) == (5, 12.0)
+    assert r.p95_ms == pytest.approx(42.6)  # 13 + 0.6 * (50 - 13)
+
+
+def test_ratio_uses_medians_and_skips_missing_cases():
+    results = [
+        Result("page", median_ms=30.0),
+        Result("baseline", median_ms=4.0),
+        Result("later", status=NOT_AVAILABLE),
+    ]
+    assert ratio(results, "page", "baseline") == 7.5
+    assert ratio(results, "later", "baseline") is None
+    assert ratio(results, "absent", "baseline") is None
+
+
+def test_table_has_one_row_per_case_and_the_ratios():
+    results = [
+        Result("baseline", runs=30, median_ms=2.0, p95_ms=3.25, queries=1, peak_mb=0.01),
+        Result("province report HTML", status=NOT_AVAILABLE),
+        Result("home page", runs=15, median_ms=45.678, p95_ms=60.0, queries=5, maxrss_mb=150.4),
+    ]
+    text = format_table(results, [("home page / baseline", 22.8), ("report / baseline", None)])
+    lines = text.splitlines()
+    assert lines[0].split() == [
+        "case",
+        "runs",
+        "median",
+        "ms",
+        "p95",
+        "ms",
+        "queries",
+        "peak",
+        "MB",
+        "max",
+        "RSS",
+        "MB",
+    ]
+    assert lines[2].split() == ["baseline", "30", "2.0", "3.2", "1", "0.0", "–"]
+    assert "province report HTML (not available yet)" in lines[3]
+    assert lines[4].split()[-6:] == ["15", "45.7", "60.0", "5", "–", "150"]
+    assert lines[5] == "home page / baseline: 22.8 x"
+    assert lines[6] == "report / baseline: –"
+    data = json.loads(to_json(results, [("home page / baseline", 22.8)], {"database": "x"}))
+    assert data["database"] == "x"
+    assert [c["name"] for c in data["cases"]] == ["baseline", "province report HTML", "home page"]
+    assert data["cases"][1]["status"] == NOT_AVAILABLE
+    assert data["ratios"] == [{"ratio": "home page / baseline", "value": 22.8}]
+
+
+@pytest.mark.django_db
+def test_baseline_sql_gives_the_same_headline_as_the_reports():
+    h = headline(2017, district__province__code="20")
+    assert (
+        headline_sql("20", 2017) == (h.communes, h.certified, h.criteria_total) == (207, 36, 1790)
+    )
+    h18 = headline(2018, district__province__code="20")
+    assert headline_sql("20", 2018) == (h18.communes, h18.certified, h18.criteria_total)
+
+
+@pytest.mark.django_db
+def test_a_case_whose_url_does_not_resolve_is_skipped():
+    assert resolves("/communes/?year=2017")
+    assert not resolves("/no-such-report/20/2017/")
+    result = measure(page("later", "/no-such-report/20/2017/", "province"))
+    assert result.status == NOT_AVAILABLE and result.median_ms is None
+
+
+@pytest.mark.django_db
+def test_it_measures_a_page_and_counts_its_queries():
+    results, ratios = run_bench(
+        [
+            page("home", "/", "province", runs=3, warmups=1),
+            Case("broken", setup=lambda: 1 / 0),
+        ]
+    )
+    home, broken = results
+    assert home.status == "ok" and home.runs == 3 and len(home.samples_ms) == 3
+    assert home.median_ms > 0 and home.p95_ms >= home.median_ms
+    assert 1 <= home.queries <= 10
+    assert home.peak_mb > 0
+    assert broken.status.startswith("error")
+    assert [label for label, _value in ratios] == [
+        "province report HTML / baseline",
+        "home page (province) / baseline",
+    ]

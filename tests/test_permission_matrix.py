@@ -1,0 +1,207 @@
+"""Every URL of the project, for every persona, against one table of expected answers.
+
+The URL list comes from the resolver: a new URL without a row here fails
+`test_every_url_has_a_row`. Object URLs point at objects of district A of province 98, so the
+district official of district B and the staff of province 97 try objects outside their scope
+(guessing codes and ids must not work: 404). Codes: 302 = to the login page (anonymous) or a
+redirect after a successful POST; 405 = a state-changing URL asked with GET.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from criteria.models import Assessment, Certification
+from tests.base import make_assessment, make_certification
+from tests.practices.conftest import make_practice, png_upload
+
+ANON, A, B, P, OTHER, ADM = "anonymous", "official_a", "official_b", "province", "other", "admin"
+PERSONAS = (ANON, A, B, P, OTHER, ADM)
+YEAR = 2027
+
+
+def row(anon, a, b, p, o, adm):
+    return dict(zip(PERSONAS, (anon, a, b, p, o, adm), strict=True))
+
+
+EVERYONE = row(302, 200, 200, 200, 200, 200)
+PROVINCE_98 = row(302, 404, 404, 200, 404, 200)  # the province's own staff (and admin)
+DISTRICT_A = row(302, 200, 404, 200, 404, 200)  # district A's official, the province, admin
+POST_ONLY = row(302, 405, 405, 405, 405, 405)
+
+# name -> (kwargs builder, expected GET answers)
+GET_MATRIX = {
+    "login": (lambda o: {}, row(200, 200, 200, 200, 200, 200)),
+    "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405)),
+    "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302)),
+    "reports:home": (lambda o: {}, EVERYONE),
+    "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
+    "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
+    "reports:province_report_xlsx": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
+    "reports:district_report": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
+    "reports:district_report_pdf": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
+    "reports:district_report_xlsx": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
+    "communes:commune_list": (lambda o: {}, EVERYONE),
+    "communes:commune_detail": (lambda o: {"code": "98101"}, DISTRICT_A),
+    "communes:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, DISTRICT_A),
+    "communes:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "communes:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "communes:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "communes:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "communes:certification_create": (lambda o: {"code": "98101"}, POST_ONLY),
+    "communes:certification_revoke": (
+        lambda o: {"code": "98101", "pk": o["certification"].pk},
+        POST_ONLY,
+    ),
+    "practices:practice_list": (lambda o: {}, EVERYONE),
+    "practices:practice_create": (lambda o: {}, EVERYONE),
+    "practices:practice_detail": (
+        lambda o: {"pk": o["practice"].pk},
+        row(302, 200, 200, 200, 404, 200),
+    ),
+    "practices:practice_edit": (
+        lambda o: {"pk": o["practice"].pk},
+        row(302, 404, 404, 200, 404, 200),
+    ),
+    "practices:practice_publish": (lambda o: {"pk": o["practice"].pk}, POST_ONLY),
+    "practices:practice_unpublish": (lambda o: {"pk": o["practice"].pk}, POST_ONLY),
+    "practices:attachment_add": (lambda o: {"pk": o["practice"].pk}, POST_ONLY),
+    "practices:attachment_file": (
+        lambda o: {"pk": o["attachment"].pk},
+        row(302, 200, 200, 200, 404, 200),
+    ),
+    "practices:attachment_delete": (lambda o: {"pk": o["attachment"].pk}, POST_ONLY),
+    "practices:compendium_pdf": (
+        lambda o: {"province_code": "98", "year": YEAR},
+        row(302, 200, 200, 200, 404, 200),
+    ),
+    # Imports: province staff and admin; district officials may not import (403). A preview
+    # token belongs to one session: nobody else can open it (404).
+    "imports:import_upload": (lambda o: {}, row(302, 403, 403, 200, 200, 200)),
+    "imports:import_preview": (lambda o: {"token": "0" * 32}, row(302, 403, 403, 404, 404, 404)),
+    "imports:import_apply": (lambda o: {"token": "0" * 32}, POST_ONLY),
+    # Without the query string naming a province these answer 400 (see QUERY_MATRIX below).
+    "imports:template_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400)),
+    "imports:export_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400)),
+}
+
+# Downloads scoped by a query string: province 98's template and export.
+QUERY = {
+    "imports:template_download": "?province=98&year=2027",
+    "imports:export_download": "?province=98&first=2026&last=2027",
+}
+QUERY_MATRIX = {
+    "imports:template_download": row(302, 403, 403, 200, 404, 200),
+    "imports:export_download": row(302, 403, 403, 200, 404, 200),
+}
+
+# State-changing URLs: name -> (assessment state before, POST data, expected answers)
+POST_MATRIX = {
+    "communes:assessment_submit": ("draft", {}, row(302, 302, 404, 302, 404, 302)),
+    "communes:assessment_approve": ("submitted", {}, row(302, 403, 404, 302, 404, 302)),
+    "communes:assessment_return": (
+        "submitted",
+        {"reason": "Thiếu hồ sơ"},
+        row(302, 403, 404, 302, 404, 302),
+    ),
+    "communes:assessment_reopen": (
+        "approved",
+        {"reason": "Sửa số liệu"},
+        row(302, 403, 404, 302, 404, 302),
+    ),
+}
+
+
+def url_names() -> set[str]:
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue  # the Django admin checks its own permissions (tests/test_admin.py)
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}:{p.name}" if namespace else p.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row():
+    assert url_names() == set(GET_MATRIX)
+
+
+@pytest.fixture
+def objects(world, settings, tmp_path):
+    from practices.services import attachment_add
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
+    make_assessment(world.commune_a1, YEAR, world.cset, met=1, status=Assessment.Status.DRAFT)
+    make_assessment(world.commune_a2, YEAR, world.cset, met=3)
+    certification = make_certification(world.commune_a2, world.cset, datetime.date(YEAR, 11, 1))
+    # The revoke URL names commune A1's code with A2's certification: both are in district A.
+    Certification.objects.filter(pk=certification.pk).update(commune=world.commune_a1)
+    practice = make_practice(
+        world.province,
+        "Mô hình thử",
+        year=YEAR,
+        district=world.district_a,
+        created_by=world.province_staff,
+    )
+    attachment = attachment_add(practice=practice, upload=png_upload(), user=world.province_staff)
+    users = {
+        A: world.official_a,
+        B: world.official_b,
+        P: world.province_staff,
+        OTHER: world.other_province_staff,
+        ADM: world.admin,
+    }
+    return {
+        "certification": certification,
+        "practice": practice,
+        "attachment": attachment,
+        "users": users,
+    }
+
+
+def as_persona(client, objects, persona):
+    if persona != ANON:
+        client.force_login(objects["users"][persona])
+    return client
+
+
+CASES = [(name, persona) for name in sorted(GET_MATRIX) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_get(client, objects, name, persona):
+    kwargs, expected = GET_MATRIX[name]
+    url = reverse(name, kwargs=kwargs(objects))
+    response = as_persona(client, objects, persona).get(url)
+    assert response.status_code == expected[persona], (name, persona, url)
+    if response.status_code == 302 and persona == ANON and name != "set_language":
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "persona"), [(n, p) for n in QUERY for p in PERSONAS])
+def test_scoped_downloads(client, objects, name, persona):
+    url = reverse(name) + QUERY[name]
+    response = as_persona(client, objects, persona).get(url)
+    assert response.status_code == QUERY_MATRIX[name][persona], (name, persona)
+
+
+POST_CASES = [(name, persona) for name in sorted(POST_MATRIX) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), POST_CASES)
+def test_post(client, objects, world, name, persona):
+    state, data, expected = POST_MATRIX[name]
+    Assessment.objects.filter(commune=world.commune_a1, year=YEAR).update(status=state)
+    url = reverse(name, kwargs={"code": "98101", "year": YEAR})
+    response = as_persona(client, objects, persona).post(url, data)
+    assert response.status_code == expected[persona], (name, persona)
+    after = Assessment.objects.get(commune=world.commune_a1, year=YEAR).status
+    if expected[persona] in (403, 404) or persona == ANON:
+        assert after == state  # refused: nothing changed
+    else:
+        assert after != state
