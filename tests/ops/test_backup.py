@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from reports.figures import headline
 
@@ -36,27 +35,6 @@ def expected_lines():
         h = headline(year, district__province__code="20")
         lines.append(f"{h.year}: {h.certified}/{h.communes} xã đạt chuẩn; bình quân {h.average}")
     return lines
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """An empty database of the same kind as the test database, as a DATABASE_URL."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_restore"
-    params = {"host": settings["HOST"], "port": settings["PORT"], "user": settings["USER"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.django_db(transaction=False)
