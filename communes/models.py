@@ -73,7 +73,7 @@ class Province(models.Model):
 
 class District(models.Model):
     class Kind(models.TextChoices):
-        PROVINCIAL_CITY = "thanh_pho", _("Thành phố thuộc tỉnh")
+        PROVINCIAL_CITY = "thanh_pho", _("Thành phố")
         TOWN = "thi_xa", _("Thị xã")
         URBAN_DISTRICT = "quan", _("Quận")
         RURAL_DISTRICT = "huyen", _("Huyện")
