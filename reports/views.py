@@ -38,15 +38,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _report_links(scope, year: int) -> list[dict]:
-    """The reports the user may open for `year`: their district's or their province's (admins
-    reach any report by its URL)."""
+    """The reports the user may open for `year`: their district's, their province's, or for
+    admins the national summary (which links every province's report)."""
     if scope.district is not None:
-        kind, area, label = "district", scope.district, str(scope.district)
+        kind, args, label = "district", [scope.district.code, year], str(scope.district)
     elif scope.province is not None:
-        kind, area, label = "province", scope.province, str(scope.province)
+        kind, args, label = "province", [scope.province.code, year], str(scope.province)
+    elif scope.is_admin:
+        kind, args, label = "national", [year], translation.gettext("Toàn quốc")
     else:
         return []
-    args = [area.code, year]
     return [
         {
             "label": label,
@@ -64,10 +65,10 @@ def _report_links(scope, year: int) -> list[dict]:
 class Area:
     """The province or district a report covers."""
 
-    kind: str  # "province" | "district"
-    code: str
-    name: str  # "tỉnh Lạng Sơn", "Huyện Chi Lăng"
-    place: str  # "Lạng Sơn", "Chi Lăng": the place in the date line
+    kind: str  # "national" | "province" | "district"
+    code: str  # "" for the national summary
+    name: str  # "toàn quốc", "tỉnh Lạng Sơn", "Huyện Chi Lăng"
+    place: str  # "Hà Nội", "Lạng Sơn", "Chi Lăng": the place in the date line
     authority: str  # "UBND tỉnh Lạng Sơn"
     scope_filter: dict
     province_pk: int | None = None  # for the province report's good-practice links
@@ -76,11 +77,35 @@ class Area:
     def is_province(self) -> bool:
         return self.kind == "province"
 
+    @property
+    def is_national(self) -> bool:
+        return self.kind == "national"
+
+    @property
+    def grouping(self) -> figures.Grouping | None:
+        """The rows of the report's table: provinces (national), districts (province)."""
+        return {"national": figures.BY_PROVINCE, "province": figures.BY_DISTRICT}.get(self.kind)
+
+    def url_args(self, year: int) -> list:
+        return [year] if self.is_national else [self.code, year]
+
 
 def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
     """The province or district `code` if the user's scope covers it, else 404 (not 403: codes
-    must not reveal what exists outside the user's scope)."""
+    must not reveal what exists outside the user's scope). The whole country (`kind`
+    "national") is for admins only."""
     scope = scope_for(request.user)
+    if kind == "national":
+        if not scope.is_admin:
+            raise Http404
+        return Area(
+            kind=kind,
+            code="",
+            name=translation.gettext("toàn quốc"),
+            place=translation.gettext("Hà Nội"),
+            authority=translation.gettext("Văn phòng Điều phối nông thôn mới Trung ương"),
+            scope_filter={},
+        )
     if kind == "province":
         province = get_object_or_404(Province, code=code)
         if not scope.covers_province(province):
@@ -114,23 +139,29 @@ def _parse_provisional(request: HttpRequest) -> bool:
     return raw == "1"
 
 
-def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
+def _report_context(
+    request: HttpRequest, kind: str, code: str, year: int, *, with_communes: bool = True
+) -> dict:
     area = _get_area_for_user(request, kind, code)
     if not 1990 <= year <= 2100:
         raise Http404
     provisional = _parse_provisional(request)
     try:
         data = figures.report_figures(
-            year, provisional, by_district=area.is_province, **area.scope_filter
+            year,
+            provisional,
+            grouping=area.grouping,
+            with_communes=with_communes,
+            **area.scope_filter,
         )
     except ValidationError as exc:  # no criteria set in force that year
         raise Http404 from exc
     suffix = "?provisional=1" if provisional else ""
-    args = [area.code, year]
     return {
         "area": area,
         "year": year,
         "provisional": provisional,
+        "suffix": suffix,
         "figures": data,
         "report_date": timezone.localdate(),
         "charts": {
@@ -139,35 +170,44 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
             "criteria": charts.criteria_chart(data.per_criterion),
         },
         "urls": {
-            "html": reverse(f"reports:{kind}_report", args=args),
-            "pdf": reverse(f"reports:{kind}_report_pdf", args=args) + suffix,
-            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=args) + suffix,
-            "previous": reverse(f"reports:{kind}_report", args=[area.code, year - 1]) + suffix,
-            "next": reverse(f"reports:{kind}_report", args=[area.code, year + 1]) + suffix,
+            "html": reverse(f"reports:{kind}_report", args=area.url_args(year)),
+            "pdf": reverse(f"reports:{kind}_report_pdf", args=area.url_args(year)) + suffix,
+            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=area.url_args(year)) + suffix,
+            "previous": reverse(f"reports:{kind}_report", args=area.url_args(year - 1)) + suffix,
+            "next": reverse(f"reports:{kind}_report", args=area.url_args(year + 1)) + suffix,
         },
     }
 
 
 def _filename(ctx: dict, extension: str) -> str:
     area = ctx["area"]
-    kind = "tinh" if area.is_province else "huyen"
+    name = {
+        "national": "toan-quoc",
+        "province": f"tinh-{area.code}",
+        "district": f"huyen-{area.code}",
+    }[area.kind]
     provisional = "-tam-thoi" if ctx["provisional"] else ""
-    return f"bao-cao-ntm-{kind}-{area.code}-{ctx['year']}{provisional}.{extension}"
+    return f"bao-cao-ntm-{name}-{ctx['year']}{provisional}.{extension}"
+
+
+# The national summary shows one row per province and no per-commune lists in HTML and PDF:
+# 8,200 communes would make a page of several MB and a PDF of ~250 pages that nobody reads (and
+# break the time and memory targets); each province row links to the province's full report.
 
 
 def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
-    ctx = _report_context(request, kind, code, year)
+    ctx = _report_context(request, kind, code, year, with_communes=kind != "national")
     return render(request, "reports/report.html", ctx)
 
 
 def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
-    ctx = _report_context(request, kind, code, year)
+    ctx = _report_context(request, kind, code, year, with_communes=kind != "national")
     html = render_to_string("reports/report_pdf.html", ctx, request=None)
     area = ctx["area"]
     key = "-".join(
         [
             area.kind,
-            area.code,
+            *([area.code] if area.code else []),
             str(year),
             "provisional" if ctx["provisional"] else "approved",
             translation.get_language() or "vi",

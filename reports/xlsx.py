@@ -98,12 +98,13 @@ def report_workbook(figures: ReportFigures, *, area, report_date: datetime.date)
     _summary_sheet(wb.active, figures, area, report_date)
     _bands_sheet(wb, figures)
     _criteria_sheet(wb, figures)
-    if figures.districts:
-        _districts_sheet(wb, figures)
+    if figures.areas:
+        _areas_sheet(wb, figures)
     _progress_sheet(wb, figures)
-    _near_sheet(wb, figures)
-    _change_sheet(wb, figures)
-    _annex_sheet(wb, figures)
+    if figures.has_communes:
+        _near_sheet(wb, figures)
+        _change_sheet(wb, figures)
+        _annex_sheet(wb, figures)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -209,10 +210,12 @@ def _criteria_sheet(wb: Workbook, f: ReportFigures) -> None:
     )
 
 
-def _districts_sheet(wb: Workbook, f: ReportFigures) -> None:
+def _areas_sheet(wb: Workbook, f: ReportFigures) -> None:
+    """The table by district (province report) or by province (national), with its total."""
+    by_province = f.grouping.kind == "province"
     band_titles = [_("%(band)s TC") % {"band": b.band.label} for b in f.bands]
     rows = []
-    for d in [*f.districts, f.district_total]:
+    for d in [*f.areas, f.area_total]:
         h = d.headline
         rows.append(
             [
@@ -229,10 +232,10 @@ def _districts_sheet(wb: Workbook, f: ReportFigures) -> None:
         )
     ws = _table_sheet(
         wb,
-        _("Theo huyện"),
+        _("Theo tỉnh") if by_province else _("Theo huyện"),
         [
             _("Mã"),
-            _("Huyện"),
+            _("Tỉnh") if by_province else _("Huyện"),
             _("Số xã"),
             _("Đạt chuẩn"),
             _("Tỷ lệ"),
