@@ -411,11 +411,10 @@ def report_figures(
     """Every figure of a report for the programme communes matching `scope_filter`.
 
     A fixed number of queries whatever the number of communes and provinces: the criteria set
-    and its criteria (2), headline and bands for the year and the year before (2), tiers (1),
-    per criterion (1), per district or province (1, only with a `grouping`), the per-commune
-    rows (1) and their criterion results for both years (1, both only `with_communes`), the
-    years with data and the progress (2), plus one for the set of the year before when the
-    commune rows need it (1, only when sets differ).
+    and its criteria (2), the headline, bands and table by district or province for the year
+    (1) and the headline of the year before (1), tiers (1), per criterion (1), the years with
+    data and the progress (2); with the per-commune rows, those rows (1) and their criterion
+    results for both years (1). Eight queries, ten with the communes.
 
     `grouping` picks the table's rows: BY_DISTRICT (province report), BY_PROVINCE (national
     summary) or None (district report). `with_communes=False` leaves out the per-commune rows

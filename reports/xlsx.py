@@ -15,6 +15,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -54,15 +55,19 @@ def _fraction(part: int, whole: int) -> float:
 
 
 def _append(ws: Worksheet, values: Iterable, formats: Sequence[str | None] = ()) -> None:
-    ws.append([_cell_value(v) for v in values])
-    row = ws.max_row
-    for col, fmt in enumerate(formats, start=1):
-        if fmt:
-            ws.cell(row=row, column=col).number_format = fmt
-    for cell in ws[row]:
+    """Append one row of cells made here, formatted before they are added: reading the row
+    back (`ws.max_row`, `ws[row]`) scans every cell of the sheet in openpyxl, which made the
+    8,400-row national annex take 80 s (quadratic); this keeps it linear."""
+    cells = []
+    for i, value in enumerate(values):
+        cell = Cell(ws, value=_cell_value(value))
         # openpyxl types a string starting with "=" as a formula: force text whatever it holds.
         if isinstance(cell.value, str):
             cell.data_type = "s"
+        if i < len(formats) and formats[i]:
+            cell.number_format = formats[i]
+        cells.append(cell)
+    ws.append(cells)
 
 
 def _header(ws: Worksheet, titles: Sequence[str], widths: Sequence[int]) -> None:

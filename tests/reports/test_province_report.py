@@ -49,9 +49,7 @@ def test_district_total_row_equals_the_province(client, django_user_model):
     assert total.headline == figures.headline
     assert sum(d.headline.communes for d in figures.areas) == 207
     assert sum(d.headline.certified for d in figures.areas) == 36
-    assert (
-        sum(d.headline.criteria_total for d in figures.areas) == total.headline.criteria_total
-    )
+    assert sum(d.headline.criteria_total for d in figures.areas) == total.headline.criteria_total
     for i, band in enumerate(total.bands):
         assert sum(d.bands[i].count for d in figures.areas) == band.count
 
