@@ -16,6 +16,7 @@ import io
 import json
 import resource
 import statistics
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -81,6 +82,23 @@ class _QueryCounter:
 
 def page(name: str, path: str, username: str, runs: int = 15, warmups: int = 2) -> Case:
     return Case(name, path=path, username=username, runs=runs, warmups=warmups)
+
+
+def first_render(name: str, path: str, username: str, runs: int) -> Case:
+    """A PDF page rendered from scratch every run: each run gets an empty report cache."""
+
+    def setup():
+        @contextlib.contextmanager
+        def each() -> Iterator[None]:
+            with (
+                tempfile.TemporaryDirectory(prefix="ntm-bench-") as tmp,
+                override_settings(REPORT_CACHE_DIR=Path(tmp)),
+            ):
+                yield
+
+        return _page_runner(page(name, path, username)), (lambda: None), each
+
+    return Case(name, path=path, setup=setup, runs=runs, warmups=1)
 
 
 @dataclass
@@ -321,12 +339,19 @@ CASES: list[Case] = [
     Case("save one assessment (all indicators)", setup=save_assessment_setup),
     Case("import 207 communes x 3 years", setup=import_setup, runs=5, warmups=1),
     page("province report HTML", f"/reports/province/{PROVINCE}/{YEAR}/", "province"),
+    first_render(
+        "province report PDF, first render",
+        f"/reports/province/{PROVINCE}/{YEAR}.pdf",
+        "province",
+        3,
+    ),
     page("province report PDF", f"/reports/province/{PROVINCE}/{YEAR}.pdf", "province", 5, 1),
     page("province report xlsx", f"/reports/province/{PROVINCE}/{YEAR}.xlsx", "province", 5, 1),
     page("district report HTML", f"/reports/district/{DISTRICT}/{YEAR}/", "district"),
     page("district report PDF", f"/reports/district/{DISTRICT}/{YEAR}.pdf", "district", 5, 1),
     page("district report xlsx", f"/reports/district/{DISTRICT}/{YEAR}.xlsx", "district", 5, 1),
     page("national report HTML", f"/reports/national/{YEAR}/", "admin", 5, 1),
+    first_render("national report PDF, first render", f"/reports/national/{YEAR}.pdf", "admin", 3),
     page("national report PDF", f"/reports/national/{YEAR}.pdf", "admin", 3, 1),
     page("national report xlsx", f"/reports/national/{YEAR}.xlsx", "admin", 3, 1),
 ]
@@ -362,7 +387,7 @@ def _page_runner(case: Case) -> Callable[[], object]:
 
 
 def measure(case: Case) -> Result:
-    if case.setup is None and not resolves(case.path):
+    if case.path and not resolves(case.path):
         return Result(case.name, status=NOT_AVAILABLE)
     each: Callable[[], AbstractContextManager] = _untimed
     if case.setup is not None:
