@@ -2,29 +2,34 @@
 
 Runs in-process against the database of DATABASE_URL, with the Django test Client logged in
 through `force_login` (no server, no network) and DEBUG off. Each case runs a few warm-ups, then
-N timed runs (median and 95th percentile), then one run under CaptureQueriesContext (queries
+N timed runs (median and 95th percentile), then one run under a query counter (queries
 per request) and one under tracemalloc (peak of Python allocations during the case; C libraries
 such as cairo/pango are not traced, so the process's max RSS is printed beside it).
 
-Report pages that another branch adds are listed already: a case whose URL does not resolve is
-printed as "not available yet", so merging the reports makes them run with no change here.
+A case whose URL does not resolve is printed as "not available yet" (a page another branch adds).
+Writes leave the database as they found it: the saved assessment is saved back and approved
+again, and the import runs in a transaction that is rolled back after every run.
 """
 
+import contextlib
+import io
 import json
 import resource
 import statistics
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
 
 from communes.models import Commune, District, Province
@@ -33,10 +38,13 @@ from criteria.models import Assessment, Certification
 from criteria.services import (
     AssessmentInput,
     assessment_approve,
+    assessment_reopen,
     assessment_return,
     assessment_save,
     assessment_submit,
 )
+from imports.export import export_workbook
+from imports.services import import_assessments
 
 PROVINCE = "20"  # Lạng Sơn, the demo province: 207 programme communes
 DISTRICT = "187"  # Chi Lăng
@@ -48,16 +56,49 @@ NOT_AVAILABLE = "not available yet"
 @dataclass(frozen=True)
 class Case:
     name: str
-    # A page: GET `path` as `username`. Otherwise `setup()` returns (run, teardown).
+    # A page: GET `path` as `username`. Otherwise `setup()` returns (run, teardown) or
+    # (run, teardown, each): `each()` is a context manager entered around every run, whose
+    # own work (preparing and undoing the run's state) is not timed.
     path: str = ""
     username: str = ""
-    setup: Callable[[], tuple[Callable[[], object], Callable[[], None]]] | None = None
+    setup: Callable[[], tuple] | None = None
     runs: int = 15
     warmups: int = 2
 
 
+@contextlib.contextmanager
+def _untimed() -> Iterator[None]:
+    yield
+
+
+class _QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def page(name: str, path: str, username: str, runs: int = 15, warmups: int = 2) -> Case:
     return Case(name, path=path, username=username, runs=runs, warmups=warmups)
+
+
+def first_render(name: str, path: str, username: str, runs: int) -> Case:
+    """A PDF page rendered from scratch every run: each run gets an empty report cache."""
+
+    def setup():
+        @contextlib.contextmanager
+        def each() -> Iterator[None]:
+            with (
+                tempfile.TemporaryDirectory(prefix="ntm-bench-") as tmp,
+                override_settings(REPORT_CACHE_DIR=Path(tmp)),
+            ):
+                yield
+
+        return _page_runner(page(name, path, username)), (lambda: None), each
+
+    return Case(name, path=path, setup=setup, runs=runs, warmups=1)
 
 
 @dataclass
@@ -226,8 +267,10 @@ def save_assessment_setup():
         .order_by("commune__code")
         .first()
     )
-    if assessment.status != Assessment.Status.DRAFT:
+    if assessment.status == Assessment.Status.SUBMITTED:
         assessment_return(assessment=assessment, user=officer, reason="make bench")
+    elif assessment.status == Assessment.Status.APPROVED:
+        assessment_reopen(assessment=assessment, user=officer, reason="make bench")
     rows = list(assessment.values.select_related("indicator"))
     original = {v.indicator_id: _entry_from_row(v) for v in rows}
     changed = {
@@ -251,18 +294,64 @@ def save_assessment_setup():
     return run, teardown
 
 
+IMPORT_YEARS = (2016, 2018)
+
+
+def import_setup():
+    """Import the demo province's 207 communes x 3 years (621 assessments with criteria met,
+    statuses and certifications) from a workbook exported by imports/export.py, into a state
+    where those assessments and the certifications the workbook carries do not exist. Each run
+    deletes them (untimed) in a transaction, imports (timed), then rolls back: the database is
+    left as it was."""
+    officer = get_user_model().objects.get(username="province")
+    province = Province.objects.get(code=PROVINCE)
+    content = export_workbook(province, *IMPORT_YEARS)
+    in_province = {"commune__district__province": province}
+
+    @contextlib.contextmanager
+    def each() -> Iterator[None]:
+        # No history rows for the deletion: it is rolled back, and writing ~24 k of them one by
+        # one would make each run's preparation take far longer than the import.
+        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+            Certification.objects.filter(
+                **in_province,
+                decision_date__year__range=IMPORT_YEARS,
+                revoked_on__isnull=True,
+            ).delete()
+            Assessment.objects.filter(**in_province, year__range=IMPORT_YEARS).delete()
+            with override_settings(SIMPLE_HISTORY_ENABLED=True):
+                yield
+            transaction.set_rollback(True)
+
+    def run():
+        report = import_assessments(file=io.BytesIO(content), user=officer, dry_run=False)
+        if not report.applied:
+            raise RuntimeError(f"import refused: {[e.message for e in report.errors[:3]]}")
+        return report
+
+    return run, (lambda: None), each
+
+
 CASES: list[Case] = [
     Case("baseline: province headline, hand-written SQL", setup=baseline_setup, runs=30),
     page("home page, province (Lạng Sơn)", "/", "province"),
     page("commune list, province, one year", f"/communes/?year={YEAR}", "province"),
     Case("save one assessment (all indicators)", setup=save_assessment_setup),
+    Case("import 207 communes x 3 years", setup=import_setup, runs=5, warmups=1),
     page("province report HTML", f"/reports/province/{PROVINCE}/{YEAR}/", "province"),
+    first_render(
+        "province report PDF, first render",
+        f"/reports/province/{PROVINCE}/{YEAR}.pdf",
+        "province",
+        3,
+    ),
     page("province report PDF", f"/reports/province/{PROVINCE}/{YEAR}.pdf", "province", 5, 1),
     page("province report xlsx", f"/reports/province/{PROVINCE}/{YEAR}.xlsx", "province", 5, 1),
     page("district report HTML", f"/reports/district/{DISTRICT}/{YEAR}/", "district"),
     page("district report PDF", f"/reports/district/{DISTRICT}/{YEAR}.pdf", "district", 5, 1),
     page("district report xlsx", f"/reports/district/{DISTRICT}/{YEAR}.xlsx", "district", 5, 1),
     page("national report HTML", f"/reports/national/{YEAR}/", "admin", 5, 1),
+    first_render("national report PDF, first render", f"/reports/national/{YEAR}.pdf", "admin", 3),
     page("national report PDF", f"/reports/national/{YEAR}.pdf", "admin", 3, 1),
     page("national report xlsx", f"/reports/national/{YEAR}.xlsx", "admin", 3, 1),
 ]
@@ -298,30 +387,37 @@ def _page_runner(case: Case) -> Callable[[], object]:
 
 
 def measure(case: Case) -> Result:
-    if case.setup is None and not resolves(case.path):
+    if case.path and not resolves(case.path):
         return Result(case.name, status=NOT_AVAILABLE)
+    each: Callable[[], AbstractContextManager] = _untimed
     if case.setup is not None:
-        run, teardown = case.setup()
+        run, teardown, *rest = case.setup()
+        each = rest[0] if rest else each
     else:
         run, teardown = _page_runner(case), (lambda: None)
     try:
         for _ in range(case.warmups):
-            run()
+            with each():
+                run()
         samples = []
         for _ in range(case.runs):
-            started = time.perf_counter()
-            run()
-            samples.append((time.perf_counter() - started) * 1000)
+            with each():
+                started = time.perf_counter()
+                run()
+                samples.append((time.perf_counter() - started) * 1000)
         result = summarize(case.name, samples)
-        with CaptureQueriesContext(connection) as queries:
+        # Counted by a wrapper, not CaptureQueriesContext: its log keeps only 9,000 queries.
+        counter = _QueryCounter()
+        with each(), connection.execute_wrapper(counter):
             run()
-        result.queries = len(queries.captured_queries)
-        tracemalloc.start()
-        try:
-            run()
-            result.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
-        finally:
-            tracemalloc.stop()
+        result.queries = counter.count
+        with each():
+            tracemalloc.start()
+            try:
+                run()
+                result.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+            finally:
+                tracemalloc.stop()
         # Linux reports ru_maxrss in KiB.
         result.maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     finally:

@@ -31,3 +31,25 @@ for kind in ("province", "district"):
             name=f"{kind}_report_xlsx",
         ),
     ]
+
+# The national summary (admins): /reports/national/2017/, /reports/national/2017.pdf, .xlsx.
+urlpatterns += [
+    path(
+        "reports/national/<int:year>/",
+        views.report_html,
+        {"kind": "national", "code": ""},
+        name="national_report",
+    ),
+    path(
+        "reports/national/<int:year>.pdf",
+        views.report_pdf,
+        {"kind": "national", "code": ""},
+        name="national_report_pdf",
+    ),
+    path(
+        "reports/national/<int:year>.xlsx",
+        views.report_xlsx,
+        {"kind": "national", "code": ""},
+        name="national_report_xlsx",
+    ),
+]

@@ -29,6 +29,7 @@ EVERYONE = row(302, 200, 200, 200, 200, 200)
 PROVINCE_98 = row(302, 404, 404, 200, 404, 200)  # the province's own staff (and admin)
 DISTRICT_A = row(302, 200, 404, 200, 404, 200)  # district A's official, the province, admin
 POST_ONLY = row(302, 405, 405, 405, 405, 405)
+ADMIN_ONLY = row(302, 404, 404, 404, 404, 200)  # the national summary
 
 # name -> (kwargs builder, expected GET answers)
 GET_MATRIX = {
@@ -42,6 +43,9 @@ GET_MATRIX = {
     "reports:district_report": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
     "reports:district_report_pdf": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
     "reports:district_report_xlsx": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
+    "reports:national_report": (lambda o: {"year": YEAR}, ADMIN_ONLY),
+    "reports:national_report_pdf": (lambda o: {"year": YEAR}, ADMIN_ONLY),
+    "reports:national_report_xlsx": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "communes:commune_list": (lambda o: {}, EVERYONE),
     "communes:commune_detail": (lambda o: {"code": "98101"}, DISTRICT_A),
     "communes:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, DISTRICT_A),

@@ -25,6 +25,8 @@ def test_database_url_names_postgresql():
         "5433",
         "ntm",
     )
+    # JIT compile cost more than the report queries themselves (see ntm/settings.py).
+    assert db["OPTIONS"] == {"options": "-c jit=off"}
 
 
 def test_unknown_database_scheme_is_refused():

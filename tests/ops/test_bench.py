@@ -122,3 +122,71 @@ def test_it_measures_a_page_and_counts_its_queries():
         "province report HTML / baseline",
         "home page (province) / baseline",
     ]
+
+
+@pytest.mark.django_db
+def test_the_import_case_imports_and_leaves_the_database_as_it_was():
+    from criteria.models import Assessment, Certification
+    from ops.bench import import_setup
+
+    langson = {"commune__district__province__code": "20"}
+
+    def state():
+        rows = Assessment.objects.filter(**langson).values_list(
+            "commune__code", "year", "status", "criteria_met"
+        )
+        return sorted(rows), Certification.objects.filter(**langson).count()
+
+    before = state()
+    run, _teardown, each = import_setup()
+    with each():
+        assert not Assessment.objects.filter(**langson).exists()  # deleted for the run
+        report = run()
+        assert report.counts["create"] == 621
+        assert state()[0] == before[0]  # the import restores what the export carried
+    assert len(before[0]) == 621
+    assert state() == before  # rolled back
+
+
+@pytest.mark.django_db
+def test_each_wraps_every_run_untimed_and_queries_are_counted():
+    import contextlib
+    import time
+
+    from django.contrib.auth import get_user_model
+
+    events = []
+
+    @contextlib.contextmanager
+    def each():
+        events.append("enter")
+        time.sleep(0.05)  # preparing the run must not be timed
+        yield
+        events.append("exit")
+
+    def run():
+        events.append("run")
+        return get_user_model().objects.count()
+
+    (result,) = run_bench([Case("x", setup=lambda: (run, lambda: None, each), runs=3, warmups=1)])[
+        0
+    ]
+    assert result.status == "ok"
+    assert events == ["enter", "run", "exit"] * 6  # 1 warm-up, 3 timed, queries, memory
+    assert result.median_ms < 50
+    assert result.queries == 1
+
+
+@pytest.mark.django_db
+def test_the_save_case_reopens_an_approved_assessment_and_approves_it_again():
+    from criteria.models import Assessment
+    from ops.bench import save_assessment_setup
+
+    (result,) = run_bench([Case("save", setup=save_assessment_setup, runs=2, warmups=0)])[0]
+    assert result.status == "ok", result.status
+    first = (
+        Assessment.objects.filter(commune__district__province__code="20", year=2018)
+        .order_by("commune__code")
+        .first()
+    )
+    assert first.status == Assessment.Status.APPROVED

@@ -28,7 +28,7 @@ def test_district_official_sees_their_district(client, django_user_model):
     expected = headline(2017, district__code="187")
     figures = response.context["figures"]
     assert figures.headline == expected
-    assert figures.districts == []  # no per-district table in a district report
+    assert figures.areas == []  # no per-district table in a district report
     body = response.content.decode()
     assert f'"certified">{expected.certified}/19<' in body
     assert "Huyện Chi Lăng" in body

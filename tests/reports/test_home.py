@@ -99,3 +99,19 @@ def test_home_links_the_reports_of_the_users_scope(client, django_user_model):
     body = client.get(HOME, {"year": 2017}).content.decode()
     assert 'href="/reports/district/187/2017.pdf"' in body
     assert "/reports/province/" not in body
+
+
+def test_admin_gets_the_national_report_links(client, django_user_model):
+    login(client, django_user_model, "admin")
+    response = client.get(HOME, {"year": 2017})
+    body = response.content.decode()
+    assert response.context["report_links"] == [
+        {
+            "label": "Toàn quốc",
+            "html": "/reports/national/2017/",
+            "pdf": "/reports/national/2017.pdf",
+            "xlsx": "/reports/national/2017.xlsx",
+        }
+    ]
+    assert 'href="/reports/national/2017/"' in body
+    assert 'href="/reports/national/2017.xlsx"' in body

@@ -45,15 +45,13 @@ def test_province_staff_see_the_2017_figures(client, django_user_model):
 def test_district_total_row_equals_the_province(client, django_user_model):
     login(client, django_user_model, "province")
     figures = client.get(URL).context["figures"]
-    total = figures.district_total
+    total = figures.area_total
     assert total.headline == figures.headline
-    assert sum(d.headline.communes for d in figures.districts) == 207
-    assert sum(d.headline.certified for d in figures.districts) == 36
-    assert (
-        sum(d.headline.criteria_total for d in figures.districts) == total.headline.criteria_total
-    )
+    assert sum(d.headline.communes for d in figures.areas) == 207
+    assert sum(d.headline.certified for d in figures.areas) == 36
+    assert sum(d.headline.criteria_total for d in figures.areas) == total.headline.criteria_total
     for i, band in enumerate(total.bands):
-        assert sum(d.bands[i].count for d in figures.districts) == band.count
+        assert sum(d.bands[i].count for d in figures.areas) == band.count
 
 
 def test_provisional_variant_is_labelled(client, django_user_model):
@@ -115,9 +113,9 @@ def test_a_markup_looking_name_is_escaped_in_the_page(client, report_world):
 
 def test_query_count_is_fixed(client, django_user_model, django_assert_num_queries):
     login(client, django_user_model, "province")
-    # session, user, membership + its province, the province; then the 11 of report_figures;
+    # session, user, membership + its province, the province; then the 10 of report_figures;
     # then the good practices for the criteria most communes miss (1 query when none apply).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -127,7 +125,7 @@ def test_query_count_with_practices_to_learn_from(
 ):
     login(client, django_user_model, "province")
     # The demo's example practices are dated 2018: two more queries fetch them.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()
