@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 PROVINCE_GROUP = "Cán bộ tỉnh"
 DISTRICT_GROUP = "Cán bộ huyện"
@@ -100,11 +99,3 @@ def scope_for(user) -> Scope:
         district = membership.district
         return Scope(is_admin=False, province=district.province, district=district)
     return Scope(is_admin=False, province=membership.province)
-
-
-def require_scope_for_commune(user, commune) -> Scope:
-    scope = scope_for(user)
-    if not scope.covers_commune(commune):
-        # 404, not 403: guessing codes must not reveal which communes exist elsewhere.
-        raise Http404
-    return scope

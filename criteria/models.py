@@ -218,9 +218,6 @@ class AssessmentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Assessment.Status.APPROVED)
 
-    def for_year(self, year: int):
-        return self.filter(year=year)
-
 
 class Assessment(models.Model):
     class Status(models.TextChoices):

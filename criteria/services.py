@@ -44,16 +44,23 @@ def criteria_set_for_year(year: int, level: str = CriteriaSet.Level.COMMUNE) -> 
     return criteria_set
 
 
-def threshold_key(commune: Commune, year: int) -> ThresholdKey:
-    """The threshold key of a commune in a year. `commune.district.province` should be loaded."""
+def threshold_key(
+    commune: Commune, year: int, criteria_set: CriteriaSet | None = None
+) -> ThresholdKey:
+    """The threshold key of a commune in a year. `commune.district.province` should be loaded.
+
+    The commune's group (one query) is looked up unless `criteria_set` is given and keys its
+    thresholds by region, as bulk paths do to stay query-free for region-based sets."""
     province = commune.district.province
-    group = (
-        CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
-        .exclude(year_to__lt=year)
-        .order_by("-year_from")
-        .values_list("group_id", flat=True)
-        .first()
-    )
+    group = None
+    if criteria_set is None or criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
+        group = (
+            CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
+            .exclude(year_to__lt=year)
+            .order_by("-year_from")
+            .values_list("group_id", flat=True)
+            .first()
+        )
     return ThresholdKey(
         year=year, province_id=province.pk, region_id=province.region_id, commune_group_id=group
     )
@@ -181,7 +188,10 @@ def assessments_bulk_create(
     assessments = []
     for commune, year, status, data in rows:
         evaluation = evaluate_assessment(
-            catalogue, _bulk_key(commune, year), data.entries, data.criterion_flags
+            catalogue,
+            threshold_key(commune, year, catalogue.criteria_set),
+            data.entries,
+            data.criterion_flags,
         )
         _raise_on_errors(evaluation)
         evaluations.append(evaluation)
@@ -229,13 +239,6 @@ def assessments_bulk_create(
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     CriterionResult.objects.bulk_create(results, batch_size=2000)
     return assessments
-
-
-def _bulk_key(commune: Commune, year: int) -> ThresholdKey:
-    # Commune groups only matter for group-based sets; bulk paths prefetch none, so they use the
-    # province and region (all sets loaded today are region-based).
-    province = commune.district.province
-    return ThresholdKey(year=year, province_id=province.pk, region_id=province.region_id)
 
 
 # --- Workflow -------------------------------------------------------------------------------

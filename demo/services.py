@@ -19,7 +19,12 @@ from communes.services import load_langson_2017
 from criteria.catalogue import CATALOGUE_FILES, load_catalogue
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet
-from criteria.services import AssessmentInput, assessments_bulk_create, certification_create
+from criteria.services import (
+    AssessmentInput,
+    assessments_bulk_create,
+    certification_create,
+    threshold_key,
+)
 from demo.synthetic import difficulty_order, synthetic_entries
 
 PROVINCE_CODE = "20"
@@ -207,8 +212,7 @@ def seed_demo() -> SeedReport:
     for year in YEARS:
         rng = random.Random(f"{SEED}-{year}")
         for plan in plans:
-            province = plan.commune.district.province
-            key = ThresholdKey(year=year, province_id=province.pk, region_id=province.region_id)
+            key = threshold_key(plan.commune, year, criteria_set)
             data = build_input(plan, year, catalogue, key, rng)
             if (plan.commune.pk, year) in existing:
                 report.assessments_kept += 1

@@ -39,6 +39,7 @@ from criteria.services import (
     assessments_bulk_create,
     certification_create,
     criteria_set_for_year,
+    threshold_key,
 )
 from imports import workbook
 from imports.workbook import CellError, Row, Sheet, WorkbookError
@@ -528,8 +529,7 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
         if ind_id not in entries and ind_id in by_id:
             entries[ind_id] = _entry_from_value(by_id[ind_id], value)
 
-    province = commune.district.province
-    key = ThresholdKey(year=year, province_id=province.pk, region_id=province.region_id)
+    key = threshold_key(commune, year, catalogue.criteria_set)
     evaluation = evaluate_assessment(catalogue, key, entries, flags)
     for code, message in evaluation.errors.items():
         errors.add(row, code if code in sheet.headers else "", f"{code}: {message}")

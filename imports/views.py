@@ -115,16 +115,21 @@ def _preview(request, token: str, entry: dict, report: ImportReport, status=200)
     return render(request, "imports/import_preview.html", ctx, status=status)
 
 
+def _run(request: HttpRequest, entry: dict, *, dry_run: bool):
+    """Import the uploaded file kept for this session (a dry run for the preview)."""
+    return import_assessments(
+        file=entry["path"],
+        user=request.user,
+        update_approved=entry["update_approved"],
+        dry_run=dry_run,
+    )
+
+
 @require_GET
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     _get_import_scope(request)
     entry = _get_upload(request, token)
-    report = import_assessments(
-        file=entry["path"],
-        user=request.user,
-        update_approved=entry["update_approved"],
-        dry_run=True,
-    )
+    report = _run(request, entry, dry_run=True)
     return _preview(request, token, entry, report)
 
 
@@ -132,12 +137,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 def import_apply(request: HttpRequest, token: str) -> HttpResponse:
     _get_import_scope(request)
     entry = _get_upload(request, token)
-    report = import_assessments(
-        file=entry["path"],
-        user=request.user,
-        update_approved=entry["update_approved"],
-        dry_run=False,
-    )
+    report = _run(request, entry, dry_run=False)
     if not report.applied:
         messages.error(request, _("Chưa ghi dữ liệu nào: tệp có lỗi."))
         return _preview(request, token, entry, report, status=400)
