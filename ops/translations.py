@@ -1,14 +1,13 @@
 """Checks that the committed translations are complete and that the compiled .mo matches the .po.
 
-Pure Python (no gettext tools needed): the .po is read by ops.po, the .mo by the standard
-library's GNUTranslations, which is what Django itself loads.
+Pure Python (no gettext tools needed): both files are read with polib, the library that
+translation tools themselves use, so no private part of the standard library's gettext is read.
 """
 
-import gettext
 import re
 from pathlib import Path
 
-from ops.po import Entry, parse
+import polib
 
 PLACEHOLDER = re.compile(r"%\((\w+(?:\.\w+)*)\)[sdif]|%%")
 
@@ -17,16 +16,22 @@ def _placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
+def _is_translated(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return entry.msgstr != ""
+
+
 def check_po(po_path: Path) -> list[str]:
     """Problems of one .po file: untranslated or fuzzy entries, placeholders that differ."""
     problems = []
-    for entry in parse(po_path):
-        if entry.is_header:
+    for entry in polib.pofile(str(po_path)):
+        if entry.obsolete:
             continue
-        where = f"{po_path}:{entry.line}"
+        where = f"{po_path}:{entry.linenum}"
         if entry.fuzzy:
             problems.append(f"{where}: fuzzy: {entry.msgid!r}")
-        if not entry.translated:
+        if not _is_translated(entry):
             problems.append(f"{where}: untranslated: {entry.msgid!r}")
             continue
         if "python-format" in entry.flags:
@@ -34,11 +39,9 @@ def check_po(po_path: Path) -> list[str]:
     return problems
 
 
-def _placeholder_problems(entry: Entry, where: str) -> list[str]:
+def _placeholder_problems(entry: polib.POEntry, where: str) -> list[str]:
     expected = _placeholders(entry.msgid)
-    translations = (
-        [entry.msgstr] if entry.msgid_plural is None else list(entry.msgstr_plural.values())
-    )
+    translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
     problems = []
     for text in translations:
         found = _placeholders(text)
@@ -48,17 +51,18 @@ def _placeholder_problems(entry: Entry, where: str) -> list[str]:
     return problems
 
 
-def expected_catalog(entries: list[Entry]) -> dict:
+def _catalog(entries) -> dict:
+    """What a compiled catalogue holds: (context, msgid, plural index) -> translation."""
     catalog = {}
     for entry in entries:
-        if entry.is_header or entry.fuzzy or not entry.translated:
+        fuzzy = "fuzzy" in getattr(entry, "flags", ())
+        if entry.obsolete or fuzzy or not entry.msgid or not _is_translated(entry):
             continue
-        key = entry.catalog_key()
-        if entry.msgid_plural is None:
-            catalog[key] = entry.msgstr
-        else:
+        if entry.msgid_plural:
             for index, text in entry.msgstr_plural.items():
-                catalog[(key, index)] = text
+                catalog[(entry.msgctxt, entry.msgid, int(index))] = text
+        else:
+            catalog[(entry.msgctxt, entry.msgid, None)] = entry.msgstr
     return catalog
 
 
@@ -67,10 +71,8 @@ def check_mo(po_path: Path) -> list[str]:
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists():
         return [f"{mo_path}: missing (run make messages)"]
-    with mo_path.open("rb") as handle:
-        compiled = dict(gettext.GNUTranslations(handle)._catalog)
-    compiled.pop("", None)
-    expected = expected_catalog(parse(po_path))
+    compiled = _catalog(polib.mofile(str(mo_path)))
+    expected = _catalog(polib.pofile(str(po_path)))
     if compiled == expected:
         return []
     stale = sorted(str(k) for k in expected.keys() - compiled.keys())
