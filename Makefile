@@ -47,7 +47,7 @@ lint: $(STAMP)
 # compile django.mo (both committed). Needs GNU gettext (msgfmt, xgettext); translate any new
 # msgid in the .po, run this again, and `make lint` checks that nothing is left untranslated.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=cache
+	$(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=cache
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles
 
 bench: $(STAMP)

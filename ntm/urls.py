@@ -1,6 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic.base import RedirectView
+
+admin.site.site_header = _("Quản trị hệ thống NTM")
+admin.site.site_title = _("Quản trị hệ thống NTM")
+admin.site.index_title = _("Quản trị hệ thống NTM")
 
 urlpatterns = [
     path("", include("reports.urls")),
@@ -11,6 +19,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page links; answer with the static file.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    ),
 ]
 
 handler500 = "ntm.lib.errors.server_error"
