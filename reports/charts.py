@@ -17,12 +17,14 @@ from reports.figures import BandRow, CriterionRow, Headline
 FONT = "DejaVu Sans, sans-serif"
 GREEN = "#198754"
 AMBER = "#b7791f"
-GREY = "#6c757d"
+# Text colours reach 4.5:1 on white (WCAG AA); AMBER stays the line colour, AMBER_TEXT labels it.
+GREY = "#5c636a"
+AMBER_TEXT = "#8a5a12"
 GRID = "#dee2e6"
 BAND_COLOURS = ["#146c43", "#4f9d69", "#9bc53d", "#e0a800", "#c0392b"]
 
 
-def _text(x, y, content, *, size=11, anchor="start", fill="#212529", weight="normal") -> str:
+def _text(x, y, content, *, size=12, anchor="start", fill="#212529", weight="normal") -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
         f'text-anchor="{anchor}" fill="{fill}" font-weight="{weight}">{escape(content)}</text>'
@@ -65,12 +67,12 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
                 y + 4,
                 _num(round(max_communes * (4 - i) / 4)),
                 anchor="end",
-                size=10,
+                size=12,
                 fill=GREY,
             )
         )
         body.append(
-            _text(left + plot_w + 6, y + 4, _num(round(max_avg * (4 - i) / 4)), size=10, fill=GREY)
+            _text(left + plot_w + 6, y + 4, _num(round(max_avg * (4 - i) / 4)), size=12, fill=GREY)
         )
     slot = plot_w / len(progress)
     bar_w = min(48, slot * 0.5)
@@ -83,7 +85,7 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
             f'<rect x="{cx - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
             f'height="{bar_h:.1f}" fill="{GREEN}"/>'
         )
-        body.append(_text(cx, y - 4, f"{h.certified}/{h.communes}", anchor="middle", size=10))
+        body.append(_text(cx, y - 4, f"{h.certified}/{h.communes}", anchor="middle", size=12))
         body.append(_text(cx, top + plot_h + 16, str(h.year), anchor="middle"))
         ay = top + plot_h - plot_h * float(h.average) / max_avg
         points.append((cx, ay, h.average))
@@ -91,12 +93,12 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
     body.append(f'<polyline points="{path}" fill="none" stroke="{AMBER}" stroke-width="2.5"/>')
     for x, y, avg in points:
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{AMBER}"/>')
-        body.append(_text(x + 7, y - 6, _num(avg, 2), size=10, fill=AMBER, weight="bold"))
+        body.append(_text(x + 7, y - 6, _num(avg, 2), size=12, fill=AMBER_TEXT, weight="bold"))
     legend_y = height - 8
     body.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="{GREEN}"/>')
-    body.append(_text(left + 14, legend_y, _("Xã đạt chuẩn / tổng số xã"), size=10))
+    body.append(_text(left + 14, legend_y, _("Xã đạt chuẩn / tổng số xã"), size=12))
     body.append(f'<rect x="{left + 230}" y="{legend_y - 6}" width="14" height="3" fill="{AMBER}"/>')
-    body.append(_text(left + 248, legend_y, _("Bình quân tiêu chí/xã (trục phải)"), size=10))
+    body.append(_text(left + 248, legend_y, _("Bình quân tiêu chí/xã (trục phải)"), size=12))
     return _svg(width, height, title, body)
 
 
@@ -111,7 +113,7 @@ def _hbars(title: str, rows: list[tuple[str, int, Decimal, str]], label_w: int) 
     for i, (label, count, percent, colour) in enumerate(rows):
         y = top + i * row_h
         bar_w = plot_w * float(percent) / 100
-        body.append(_text(label_w - 6, y + 12, label, anchor="end", size=10))
+        body.append(_text(label_w - 6, y + 12, label, anchor="end", size=12))
         body.append(
             f'<rect x="{label_w}" y="{y + 2}" width="{plot_w}" height="{row_h - 5}" '
             'fill="#f1f3f5"/>'
@@ -121,7 +123,7 @@ def _hbars(title: str, rows: list[tuple[str, int, Decimal, str]], label_w: int) 
             f'fill="{colour}"/>'
         )
         body.append(
-            _text(label_w + plot_w + 6, y + 12, f"{_num(count)} ({_num(percent, 1)}%)", size=10)
+            _text(label_w + plot_w + 6, y + 12, f"{_num(count)} ({_num(percent, 1)}%)", size=12)
         )
     return _svg(width, height, title, body)
 

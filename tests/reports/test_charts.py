@@ -26,3 +26,29 @@ def test_bar_charts_scale_to_100_percent():
     assert "TC 1" in svg and "3 (50,0%)" in svg
     svg = bands_chart([BandRow(Band(19, 19, is_top=True), 2, Decimal("100.0"))])
     assert "19 tiêu chí" in svg and 'width="440.0"' in svg
+
+
+def _contrast(hex_colour: str) -> float:
+    """WCAG contrast ratio of a colour against white."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
+def test_chart_text_is_at_least_12px_and_4_5_to_1():
+    import re
+
+    progress = [Headline(2016, 207, 28, 1708, 0, 0), Headline(2017, 207, 36, 1790, 0, 0)]
+    svgs = [
+        progress_chart(progress, 19),
+        criteria_chart([CriterionRow(1, "Quy hoạch", 3, Decimal("50.0"))]),
+        bands_chart([BandRow(Band(19, 19, is_top=True), 2, Decimal("100.0"))]),
+    ]
+    texts = [t for svg in svgs for t in re.findall(r"<text [^>]*>", svg)]
+    assert texts
+    for tag in texts:
+        size = float(re.search(r'font-size="([\d.]+)"', tag).group(1))
+        fill = re.search(r'fill="(#[0-9a-fA-F]{6})"', tag).group(1)
+        assert size >= 12, tag
+        assert _contrast(fill) >= 4.5, tag

@@ -1,0 +1,54 @@
+"""axe-core in Chromium on the main pages, in both languages: no critical or serious violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Page
+
+from tests.base import PASSWORD, make_assessment, make_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    "/",
+    "/communes/?year=2027",
+    "/communes/98101/",
+    "/communes/98101/2027/",
+    "/reports/province/98/2027/",
+    "/practices/",
+    "/practices/new/",
+    "/imports/",
+]
+BLOCKING = {"critical", "serious"}
+
+
+def _violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_main_pages_have_no_serious_accessibility_violation(live_server, page: Page, language):
+    world = make_world()
+    make_assessment(world.commune_a1, 2027, world.cset, met=1, status="draft")
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    found = {}
+    page.goto(f"{live_server.url}/accounts/login/")
+    found["/accounts/login/"] = _violations(page)
+    page.fill("#id_username", "province-staff")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    for path in PAGES:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        found[path] = _violations(page)
+    problems = [f"{path}: {v}" for path, violations in found.items() for v in violations]
+    assert problems == [], "\n".join(problems)
