@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.roles import scope_for
-from communes.models import District, Province
+from communes.models import Commune, District, Province
+from criteria import queue
 from reports import charts, figures, pdf, xlsx
 
 
@@ -33,8 +34,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "year": year,
         "headline": figures.headline(year, **scope_filter) if year else None,
         "report_links": _report_links(scope, year) if year else [],
+        "queue": _work_queue(scope),
     }
     return render(request, "reports/home.html", ctx)
+
+
+def _work_queue(scope) -> queue.WorkQueue:
+    """What waits for the user in the working year (this calendar year)."""
+    communes = Commune.objects.filter(**scope.commune_filter())
+    # By district for the whole country is the national report's job, not the admin's queue.
+    return queue.work_queue(
+        year=timezone.localdate().year,
+        communes=communes,
+        reviewer=not scope.is_district,
+        by_district=not scope.is_admin,
+    )
 
 
 def _report_links(scope, year: int) -> list[dict]:
