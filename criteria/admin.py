@@ -296,6 +296,17 @@ class CertificationAdminForm(forms.ModelForm):
             "revocation_reason",
         )
 
+    def clean_decision_date(self):
+        date = self.cleaned_data["decision_date"]
+        services.validate_programme_date(date)
+        return date
+
+    def clean_revoked_on(self):
+        date = self.cleaned_data["revoked_on"]
+        if date is not None:
+            services.validate_programme_date(date)
+        return date
+
     def clean(self):
         data = super().clean()
         commune, date, cset = (
