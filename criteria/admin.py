@@ -1,11 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.roles import scope_for
 from criteria import services
 from criteria.catalogue import LOADED_SOURCE
+from criteria.forms import ReasonForm
 from criteria.models import (
     Assessment,
     Certification,
@@ -17,6 +23,21 @@ from criteria.models import (
     IndicatorValue,
     Threshold,
 )
+from criteria.views import _can_review
+
+
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: simple-history's revert saves a past version whole
+    (status, criteria met, results) around criteria.services, the only writer of these models.
+    Hiding the button is not enough, so a POST to the history form is refused as well."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CriterionGroupInline(admin.TabularInline):
@@ -202,8 +223,25 @@ class CriterionResultInline(admin.TabularInline):
         return False
 
 
+# The workflow actions are offered in the change list and on an assessment's own page.
+BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+FORM_PREFIX = admin.ActionLocation.CHANGE_FORM.value
+
+
+def _scope_or_none(request):
+    try:
+        return scope_for(request.user)
+    except PermissionDenied:
+        return None
+
+
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(NoRevertHistoryAdmin):
+    """Assessments are created, evaluated and moved through the workflow by criteria.services
+    only, so the admin cannot add one nor change its commune, year, criteria set, status or
+    results; the workflow steps are actions that call the services the web pages call, under
+    the same permissions."""
+
     list_display = ("commune", "commune_code", "year", "criteria_set", "status", "criteria_met")
     list_filter = (
         "year",
@@ -213,10 +251,13 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "commune__district",
     )
     search_fields = ("commune__code", "commune__name")
-    autocomplete_fields = ("commune",)
     list_select_related = ("commune", "criteria_set")
-    # Criteria met and results are written by criteria.services only (one code path).
     readonly_fields = (
+        "commune",
+        "year",
+        "criteria_set",
+        "status",
+        "return_reason",
         "criteria_met",
         "version",
         "created_by",
@@ -226,24 +267,145 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "approved_by",
         "approved_at",
     )
-    fields = (
-        "commune",
-        "year",
-        "criteria_set",
-        "status",
-        "note",
-        "return_reason",
-        *readonly_fields,
-    )
+    fields = ("note", *readonly_fields)
     inlines = [CriterionResultInline]
+    actions = ["submit", "approve", "return_to_draft", "reopen"]
 
     @admin.display(description=_("mã xã"), ordering="commune__code")
     def commune_code(self, obj):
         return obj.commune.code
 
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            # The web form's optimistic lock must notice an edit made here.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    # --- Workflow actions: the web views' permissions, then the services' rules -------------
+
+    def has_submit_permission(self, request) -> bool:
+        return request.user.has_perm("criteria.submit_assessment")
+
+    def has_review_permission(self, request) -> bool:
+        scope = _scope_or_none(request)
+        return scope is not None and _can_review(request.user, scope)
+
+    @admin.action(
+        description=_("Gửi duyệt"),
+        description_plural=_("Gửi duyệt các đánh giá đã chọn"),
+        permissions=["submit"],
+        location=BOTH,
+    )
+    def submit(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.assessment_submit,
+            done=_("Đã gửi duyệt %(n)s đánh giá."),
+            failed=_("Không thể gửi duyệt %(assessment)s: %(error)s"),
+        )
+
+    @admin.action(
+        description=_("Phê duyệt"),
+        description_plural=_("Phê duyệt các đánh giá đã chọn"),
+        permissions=["review"],
+        location=BOTH,
+    )
+    def approve(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.assessment_approve,
+            done=_("Đã phê duyệt %(n)s đánh giá."),
+            failed=_("Không thể phê duyệt %(assessment)s: %(error)s"),
+        )
+
+    @admin.action(
+        description=_("Trả lại để sửa"),
+        description_plural=_("Trả lại các đánh giá đã chọn để sửa"),
+        permissions=["review"],
+        location=BOTH,
+    )
+    def return_to_draft(self, request, queryset):
+        return self._run_with_reason(
+            request,
+            queryset,
+            services.assessment_return,
+            title=_("Trả lại đánh giá để sửa"),
+            done=_("Đã trả lại %(n)s đánh giá để sửa."),
+            failed=_("Không thể trả lại %(assessment)s: %(error)s"),
+        )
+
+    @admin.action(
+        description=_("Mở lại"),
+        description_plural=_("Mở lại các đánh giá đã phê duyệt"),
+        permissions=["review"],
+        location=BOTH,
+    )
+    def reopen(self, request, queryset):
+        return self._run_with_reason(
+            request,
+            queryset,
+            services.assessment_reopen,
+            title=_("Mở lại đánh giá đã phê duyệt"),
+            done=_("Đã mở lại %(n)s đánh giá."),
+            failed=_("Không thể mở lại %(assessment)s: %(error)s"),
+        )
+
+    def _run(self, request, queryset, service, *, done, failed, **kwargs) -> None:
+        """Call `service` for each selected assessment: the ones it refuses are reported one by
+        one with its reason, the others go through (each in its own transaction)."""
+        scope = _scope_or_none(request)
+        changed = 0
+        for assessment in queryset.select_related("commune__district"):
+            try:
+                if scope is None or not scope.covers_commune(assessment.commune):
+                    raise ValidationError(gettext("ngoài phạm vi quản lý của bạn."))
+                service(assessment=assessment, user=request.user, **kwargs)
+            except ValidationError as e:
+                error = " ".join(e.messages)
+                self.message_user(
+                    request, failed % {"assessment": assessment, "error": error}, messages.ERROR
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, done % {"n": changed}, messages.SUCCESS)
+
+    def _run_with_reason(self, request, queryset, service, *, title, done, failed):
+        """Ask for the reason on an intermediate page (the pattern of the admin's delete
+        confirmation), then run the action with it."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._run(
+                request,
+                queryset,
+                service,
+                done=done,
+                failed=failed,
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        action_field = next(k for k in (f"{FORM_PREFIX}-action", "action") if k in request.POST)
+        ctx = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "assessments": queryset.select_related("commune"),
+            # Echoed back under its own name: the change page prefixes its action field.
+            "action_field": action_field,
+            "action": request.POST[action_field],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/criteria/assessment/action_reason.html", ctx)
+
 
 @admin.register(CriterionResult)
-class CriterionResultAdmin(SimpleHistoryAdmin):
+class CriterionResultAdmin(NoRevertHistoryAdmin):
     """Read-only: results are written by criteria.services with the criteria-met count."""
 
     list_display = ("assessment", "criterion", "met")
@@ -260,7 +422,7 @@ class CriterionResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(NoRevertHistoryAdmin):
     list_display = ("assessment", "indicator", "value", "value_secondary", "met", "manual")
     list_filter = ("manual", "met", "assessment__year")
     search_fields = ("assessment__commune__code", "assessment__commune__name", "indicator__code")
@@ -295,6 +457,17 @@ class CertificationAdminForm(forms.ModelForm):
             "revoked_on",
             "revocation_reason",
         )
+
+    def clean_decision_date(self):
+        date = self.cleaned_data["decision_date"]
+        services.validate_programme_date(date)
+        return date
+
+    def clean_revoked_on(self):
+        date = self.cleaned_data["revoked_on"]
+        if date is not None:
+            services.validate_programme_date(date)
+        return date
 
     def clean(self):
         data = super().clean()

@@ -22,7 +22,7 @@ from criteria.models import (
     IndicatorValue,
     Threshold,
 )
-from criteria.services import AssessmentInput
+from criteria.services import AssessmentInput, validate_programme_date
 
 NUMBER_ERRORS = {
     "invalid": _("Cần nhập một số, ví dụ 85,5."),
@@ -419,10 +419,16 @@ class CertificationForm(forms.ModelForm):
         fields = ("tier", "decision_number", "decision_date", "authority")
         widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def clean_decision_date(self):
+        date = self.cleaned_data["decision_date"]
+        validate_programme_date(date)
+        return date
+
 
 class RevocationForm(forms.Form):
     revoked_on = forms.DateField(
         label=_("Ngày thu hồi"),
+        validators=[validate_programme_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(

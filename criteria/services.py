@@ -1,6 +1,7 @@
 """Writes to assessments and certifications. Views, imports and seeds all come through here,
 so the criteria-met count and the certification rule have one code path each."""
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -86,6 +87,12 @@ def _raise_on_errors(evaluation: Evaluation) -> None:
 def assessment_create(
     *, commune: Commune, year: int, user=None, status: str = Assessment.Status.DRAFT
 ) -> Assessment:
+    if not commune.in_programme:
+        # The import's rule and message (imports.services), so both paths refuse the same units.
+        raise ValidationError(
+            _("%(commune)s không thuộc chương trình nông thôn mới.") % {"commune": commune},
+            code="commune_not_in_programme",
+        )
     if not commune.exists_in(year):
         raise ValidationError(
             _("Xã %(name)s không tồn tại trong năm %(year)s.")
@@ -322,6 +329,28 @@ def _back_to_draft(
 # --- Certification --------------------------------------------------------------------------
 
 
+def _dmy(date: datetime.date) -> str:
+    # Not strftime: it does not pad years before 1000 to four digits.
+    return f"{date.day:02}/{date.month:02}/{date.year:04}"
+
+
+# The programme began in 2010 (800/QĐ-TTg, 04/06/2010); no decision about it can be older.
+PROGRAMME_FIRST_DATE = datetime.date(2010, 1, 1)
+
+
+def validate_programme_date(value: datetime.date) -> None:
+    """Refuse a decision or revocation date outside the programme: before 2010 or after the end
+    of next year (a typing slip such as 9999-12-31 or 2109). The certification and revocation
+    forms and the services all use this one rule."""
+    last = datetime.date(timezone.localdate().year + 1, 12, 31)
+    if not PROGRAMME_FIRST_DATE <= value <= last:
+        raise ValidationError(
+            _("Ngày %(date)s nằm ngoài thời gian của chương trình (%(first)s – %(last)s).")
+            % {"date": _dmy(value), "first": _dmy(PROGRAMME_FIRST_DATE), "last": _dmy(last)},
+            code="date_outside_programme",
+        )
+
+
 def certification_check(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment:
     """The approved assessment that allows certifying `commune` in `year`, or ValidationError."""
     assessment = (
@@ -363,6 +392,7 @@ def certification_create(
     authority: str,
     user=None,
 ) -> Certification:
+    validate_programme_date(decision_date)
     criteria_set = criteria_set_for_year(decision_date.year)
     certification_check(commune=commune, year=decision_date.year, criteria_set=criteria_set)
     if Certification.objects.filter(
@@ -390,6 +420,7 @@ def certification_revoke(*, certification: Certification, revoked_on, reason: st
         raise ValidationError(_("Quyết định đã bị thu hồi trước đó."), code="already_revoked")
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do thu hồi."), code="reason_required")
+    validate_programme_date(revoked_on)
     if revoked_on < certification.decision_date:
         raise ValidationError(
             _("Ngày thu hồi phải sau ngày quyết định công nhận."), code="revoked_before_decision"

@@ -329,6 +329,9 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if assessment is None:
         if not (may_change and user.has_perm("criteria.add_assessment")):
             raise Http404
+        if not commune.in_programme:
+            # No form for a unit that assessment_create refuses (wards, townships).
+            raise Http404
         try:
             criteria_set = services.criteria_set_for_year(year)
         except ValidationError:

@@ -97,10 +97,16 @@ def make_criteria_set(
 
 
 def make_assessment(commune, year, cset, *, met=0, status=Assessment.Status.APPROVED):
-    """An assessment recorded criterion by criterion (no indicator values), through the service."""
+    """An assessment recorded criterion by criterion (no indicator values), through the service.
+
+    For a unit outside the programme, which the service refuses, the row is written directly:
+    such data exists from before the rule, and reports must ignore it."""
     from criteria.services import AssessmentInput, assessment_create, assessment_save
 
-    assessment = assessment_create(commune=commune, year=year)
+    if commune.in_programme:
+        assessment = assessment_create(commune=commune, year=year)
+    else:
+        assessment = Assessment.objects.create(commune=commune, year=year, criteria_set=cset)
     assert assessment.criteria_set == cset
     numbers = range(1, met + 1)
     flags = {c.pk: c.number in numbers for c in cset.criteria.all()}

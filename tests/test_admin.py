@@ -72,3 +72,31 @@ def test_certification_in_admin_is_refused_below_all_criteria(admin_client):
         .certifications.filter(decision_number="999/QĐ-UBND")
         .exists()
     )
+
+
+def test_certification_dates_outside_the_programme_are_refused_in_admin(admin_client):
+    from criteria.models import Certification
+
+    cert = Certification.objects.filter(revoked_on__isnull=True).order_by("pk").first()
+    data = {
+        "commune": cert.commune_id,
+        "tier": cert.tier,
+        "criteria_set": cert.criteria_set_id,
+        "decision_number": cert.decision_number,
+        "decision_date": cert.decision_date.isoformat(),
+        "authority": cert.authority,
+        "revoked_on": "9999-12-31",
+        "revocation_reason": "Nhập nhầm",
+    }
+    url = reverse("admin:criteria_certification_change", args=[cert.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Ngày 31/12/9999 nằm ngoài thời gian của chương trình" in response.content.decode()
+    add = admin_client.post(
+        reverse("admin:criteria_certification_add"),
+        {**data, "decision_number": "1/QĐ-UBND", "decision_date": "2009-12-31", "revoked_on": ""},
+    )
+    assert "Ngày 31/12/2009 nằm ngoài thời gian của chương trình" in add.content.decode()
+    cert.refresh_from_db()
+    assert cert.revoked_on is None
+    assert not Certification.objects.filter(decision_number="1/QĐ-UBND").exists()

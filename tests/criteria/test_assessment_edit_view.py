@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from criteria.models import Assessment, CriterionResult, Indicator, IndicatorValue
+from communes.models import Commune
+from criteria.models import Assessment, CriteriaSet, CriterionResult, Indicator, IndicatorValue
 from tests.criteria.conftest import form_data, indicators, login
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +248,15 @@ def test_a_save_keeps_a_fixed_number_of_queries(client, world, draft, django_ass
     data[next(k for k in data if k.endswith("_value"))] = "95"  # one value changes
     with django_assert_num_queries(30):
         assert client.post(url(world.commune_a1), data).status_code == 302
+
+
+def test_no_assessment_for_a_unit_outside_the_programme(client, world):
+    """Thị trấn Đồng Mỏ (06463, Lạng Sơn) is refused by the import; the form refuses it too."""
+    township = Commune.objects.with_code("06463", 2019).get()
+    assert not township.in_programme
+    cset = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    login(client, world.admin)
+    assert client.get(url(township, 2019)).status_code == 404
+    response = client.post(url(township, 2019), form_data(cset, 0, {"1.1": "1"}))
+    assert response.status_code == 404
+    assert not Assessment.objects.filter(commune=township).exists()

@@ -65,3 +65,11 @@ def test_other_scopes_get_404(client, world, persona):
     login(client, getattr(world, persona))
     assert client.post(URL, DECISION).status_code == 404
     assert not Certification.objects.filter(commune=world.commune_a1).exists()
+
+
+def test_a_decision_dated_before_the_programme_is_refused(client, world):
+    login(client, world.province_staff)
+    response = client.post(URL, {**DECISION, "decision_date": "2009-12-31"})
+    assert response.status_code == 400
+    assert "Ngày 31/12/2009 nằm ngoài thời gian của chương trình" in response.content.decode()
+    assert not Certification.objects.filter(commune=world.commune_a1).exists()

@@ -24,23 +24,23 @@ def test_it_rejects_get(client, world, cert):
 
 
 def test_anonymous_is_sent_to_login(client, world, cert):
-    assert client.post(url(cert), {"revoked_on": "2028-01-02", "reason": "x"}).status_code == 302
+    assert client.post(url(cert), {"revoked_on": "2027-09-01", "reason": "x"}).status_code == 302
 
 
 def test_province_staff_revoke_with_date_and_reason(client, world, cert):
     login(client, world.province_staff)
-    response = client.post(url(cert), {"revoked_on": "2028-01-02", "reason": "Sai phạm hồ sơ"})
+    response = client.post(url(cert), {"revoked_on": "2027-09-01", "reason": "Sai phạm hồ sơ"})
     assert response.status_code == 302
     cert.refresh_from_db()
     assert (
-        cert.revoked_on == datetime.date(2028, 1, 2) and cert.revocation_reason == "Sai phạm hồ sơ"
+        cert.revoked_on == datetime.date(2027, 9, 1) and cert.revocation_reason == "Sai phạm hồ sơ"
     )
     assert cert.history.first().history_user == world.province_staff
 
 
 def test_a_reason_is_required_and_the_date_must_follow_the_decision(client, world, cert):
     login(client, world.province_staff)
-    response = client.post(url(cert), {"revoked_on": "2028-01-02", "reason": ""})
+    response = client.post(url(cert), {"revoked_on": "2027-09-01", "reason": ""})
     assert response.status_code == 400 and "Cần ghi lý do thu hồi." in response.content.decode()
     response = client.post(url(cert), {"revoked_on": "2026-01-02", "reason": "x"})
     assert "Ngày thu hồi phải sau ngày quyết định công nhận." in response.content.decode()
@@ -50,13 +50,13 @@ def test_a_reason_is_required_and_the_date_must_follow_the_decision(client, worl
 
 def test_district_official_may_not_revoke(client, world, cert):
     login(client, world.official_a)
-    assert client.post(url(cert), {"revoked_on": "2028-01-02", "reason": "x"}).status_code == 403
+    assert client.post(url(cert), {"revoked_on": "2027-09-01", "reason": "x"}).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["official_b", "other_province_staff"])
 def test_other_scopes_get_404(client, world, cert, persona):
     login(client, getattr(world, persona))
-    assert client.post(url(cert), {"revoked_on": "2028-01-02", "reason": "x"}).status_code == 404
+    assert client.post(url(cert), {"revoked_on": "2027-09-01", "reason": "x"}).status_code == 404
     cert.refresh_from_db()
     assert cert.revoked_on is None
 
@@ -64,4 +64,13 @@ def test_other_scopes_get_404(client, world, cert, persona):
 def test_a_certification_of_another_commune_is_404(client, world, cert):
     login(client, world.province_staff)
     wrong = reverse("communes:certification_revoke", args=["98102", cert.pk])
-    assert client.post(wrong, {"revoked_on": "2028-01-02", "reason": "x"}).status_code == 404
+    assert client.post(wrong, {"revoked_on": "2027-09-01", "reason": "x"}).status_code == 404
+
+
+def test_a_revocation_dated_9999_12_31_is_refused(client, world, cert):
+    login(client, world.province_staff)
+    response = client.post(url(cert), {"revoked_on": "9999-12-31", "reason": "Nhập nhầm"})
+    assert response.status_code == 400
+    assert "Ngày 31/12/9999 nằm ngoài thời gian của chương trình" in response.content.decode()
+    cert.refresh_from_db()
+    assert cert.revoked_on is None

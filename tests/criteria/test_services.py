@@ -3,12 +3,14 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from communes.models import Commune
 from criteria import services
 from criteria.evaluation import Catalogue, IndicatorEntry
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
 from criteria.services import AssessmentInput
-from tests.base import make_assessment
+from tests.base import make_assessment, make_certification, make_commune
 
 pytestmark = pytest.mark.django_db
 
@@ -175,14 +177,57 @@ def test_certification_and_revocation(world):
             certification=cert, revoked_on=datetime.date(2027, 1, 1), reason="x"
         )
     services.certification_revoke(
-        certification=cert, revoked_on=datetime.date(2029, 3, 1), reason="Không duy trì tiêu chí"
+        certification=cert, revoked_on=datetime.date(2027, 12, 15), reason="Không duy trì tiêu chí"
     )
     assert (
-        Certification.objects.in_force_on(datetime.date(2028, 12, 31)).filter(pk=cert.pk).exists()
+        Certification.objects.in_force_on(datetime.date(2027, 12, 14)).filter(pk=cert.pk).exists()
     )
     assert (
-        not Certification.objects.in_force_on(datetime.date(2029, 12, 31))
+        not Certification.objects.in_force_on(datetime.date(2027, 12, 31))
         .filter(pk=cert.pk)
         .exists()
     )
     assert cert.history.count() == 2
+
+
+def test_a_unit_outside_the_programme_cannot_be_assessed(world):
+    ward = make_commune(world.district_a, "98109", "Chín", kind=Commune.Kind.WARD)
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_create(commune=ward, year=2027)
+    assert refused.value.messages == ["Phường Chín (98109) không thuộc chương trình nông thôn mới."]
+    assert not Assessment.objects.filter(commune=ward).exists()
+
+
+def test_programme_dates_run_from_2010_to_the_end_of_next_year():
+    last = datetime.date(timezone.localdate().year + 1, 12, 31)
+    for accepted in (datetime.date(2010, 1, 1), datetime.date(2018, 6, 30), last):
+        services.validate_programme_date(accepted)
+    for refused in (datetime.date(2009, 12, 31), last + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            services.validate_programme_date(refused)
+        assert error.value.code == "date_outside_programme"
+
+
+def test_a_decision_before_the_programme_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        services.certification_create(
+            commune=world.commune_a1,
+            tier=Certification.Tier.NTM,
+            decision_number="1/QĐ-UBND",
+            decision_date=datetime.date(2009, 12, 31),
+            authority="Chủ tịch UBND tỉnh",
+        )
+    assert refused.value.code == "date_outside_programme"
+    assert "31/12/2009" in refused.value.messages[0]
+    assert not Certification.objects.filter(commune=world.commune_a1).exists()
+
+
+def test_a_revocation_dated_9999_is_refused(world):
+    cert = make_certification(world.commune_a1, world.cset, datetime.date(2027, 6, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.certification_revoke(
+            certification=cert, revoked_on=datetime.date(9999, 12, 31), reason="Nhập nhầm"
+        )
+    assert refused.value.code == "date_outside_programme"
+    cert.refresh_from_db()
+    assert cert.revoked_on is None and cert.revocation_reason == ""
