@@ -252,7 +252,12 @@ def display_copy(source: BinaryIO) -> ContentFile:
         with Image.open(source) as image:
             if image.width * image.height > max_image_pixels():
                 raise _too_many_pixels(image.width, image.height)
-            image.thumbnail((DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE))  # decodes (draft for JPEG)
+            # A JPEG decodes at 1/2, 1/4 or 1/8 scale if that still leaves twice the final
+            # size (thumbnail's own draft asks for a square, which this skips for most photos).
+            scale = DISPLAY_MAX_SIDE / max(image.size)
+            if scale < 1:
+                image.draft(None, (int(image.width * scale * 2), int(image.height * scale * 2)))
+            image.thumbnail((DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE))
             image = ImageOps.exif_transpose(image)
             transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             out = io.BytesIO()
