@@ -180,6 +180,8 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 # Photos and documents of good practices (served through a view that checks scope).
 NTM_PRACTICE_MAX_UPLOAD_BYTES = int(env("NTM_PRACTICE_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+# Images above this many pixels are refused before they are decoded (40 megapixels).
+NTM_PRACTICE_IMAGE_MAX_PIXELS = int(env("NTM_PRACTICE_IMAGE_MAX_PIXELS", str(40_000_000)))
 
 # Rendered PDFs are cached on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = Path(env("NTM_REPORT_CACHE_DIR", str(BASE_DIR / "cache" / "reports")))

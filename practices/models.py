@@ -199,6 +199,10 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"practices/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
+def display_path(instance: "Attachment", filename: str) -> str:
+    return f"practices/display/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class Attachment(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Ảnh")
@@ -209,6 +213,12 @@ class Attachment(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=200)
+    # A photo's re-encoded copy (longest side 1600 px, no metadata) shown by pages and PDFs;
+    # the original is only downloaded. Empty for documents and for photos stored before copies
+    # existed (`manage.py create_display_copies` makes them; until then the original is shown).
+    display = models.FileField(
+        _("bản hiển thị"), upload_to=display_path, max_length=200, blank=True
+    )
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
     content_type = models.CharField(_("kiểu nội dung"), max_length=50)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
@@ -237,3 +247,11 @@ class Attachment(models.Model):
     @property
     def is_photo(self) -> bool:
         return self.kind == self.Kind.PHOTO
+
+    def get_display_url(self) -> str:
+        return reverse("practices:attachment_display", args=[self.pk])
+
+    @property
+    def shown_file(self):
+        """The file pages and PDFs show: the display copy, else (older photos) the original."""
+        return self.display if self.display else self.file

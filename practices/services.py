@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practices.models import Attachment, Practice
-from practices.uploads import check_upload
+from practices.uploads import check_upload, display_copy
 
 # Form fields that are many-to-many relations, set after the row exists.
 M2M_FIELDS = ("criteria", "communes")
@@ -108,7 +108,8 @@ def practice_unpublish(*, practice: Practice, user) -> Practice:
 def attachment_add(
     *, practice: Practice, upload: UploadedFile, caption: str = "", user=None
 ) -> Attachment:
-    """Store a checked photo or PDF (raises ValidationError on a bad file, nothing written)."""
+    """Store a checked photo or PDF (raises ValidationError on a bad file, nothing written).
+    A photo gets its display copy at once; the original is kept as uploaded, for download."""
     checked = check_upload(upload)
     attachment = Attachment(
         practice=practice,
@@ -119,17 +120,52 @@ def attachment_add(
         caption=caption,
         uploaded_by=user,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    display = display_copy(upload) if attachment.is_photo else None
     try:
+        attachment.file.save(upload.name, upload, save=False)
+        if display is not None:
+            attachment.display.save(display.name, display, save=False)
         attachment.save()
     except Exception:
-        attachment.file.delete(save=False)
+        _delete_files(attachment)
         raise
     return attachment
 
 
+def _delete_files(attachment: Attachment) -> None:
+    for field in (attachment.file, attachment.display):
+        if field:
+            field.delete(save=False)
+
+
+def attachment_create_display_copy(*, attachment: Attachment) -> bool:
+    """Give a photo stored before display copies existed its copy. The original is only read.
+    False if there is nothing to do (a document, a copy already there, or the original is
+    missing); ValidationError if the original is above the pixel limit or damaged."""
+    if not attachment.is_photo or attachment.display:
+        return False
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        return False
+    with handle:
+        display = display_copy(handle)
+    attachment.display.save(display.name, display, save=False)
+    try:
+        attachment.save(update_fields=["display"])
+    except Exception:
+        attachment.display.delete(save=False)
+        raise
+    return True
+
+
 def attachment_delete(*, attachment: Attachment) -> None:
-    storage, name = attachment.file.storage, attachment.file.name
+    storage = attachment.file.storage
+    names = [field.name for field in (attachment.file, attachment.display) if field]
     attachment.delete()
-    # The file goes once the row is gone for good.
-    transaction.on_commit(lambda: storage.delete(name))
+
+    def delete_files() -> None:  # once the row is gone for good
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

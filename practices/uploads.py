@@ -1,16 +1,28 @@
 """Checks on uploaded photos and documents: size, and type read from the content (never from
 the name). A file whose extension does not match its content is refused, so a browser or a
-download never treats it as something it is not."""
+download never treats it as something it is not.
 
+Images are measured from their header before any pixel is decoded, and refused above
+`settings.NTM_PRACTICE_IMAGE_MAX_PIXELS`: a 500 KB PNG of 13000 x 13000 pixels decodes to half a
+gigabyte. Pages and PDFs show a re-encoded display copy (`display_copy`), never the original.
+
+PDFs are parsed with pypdf: a file that only starts like a PDF is refused, and so is one that
+carries JavaScript or a launch action (document open, page or annotation triggers)."""
+
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from practices.models import Attachment
 
@@ -21,8 +33,17 @@ IMAGE_FORMATS = {
     "WEBP": ("image/webp", (".webp",)),
     "GIF": ("image/gif", (".gif",)),
 }
+# Served inline (with nosniff): the types a check above gave; everything else is a download.
+INLINE_CONTENT_TYPES = frozenset(content_type for content_type, _ext in IMAGE_FORMATS.values())
 PDF_MAGIC = b"%PDF-"
 PDF = ("application/pdf", (".pdf",))
+# Longest side of the display copy, in pixels: sharp on a page and in an A4 PDF.
+DISPLAY_MAX_SIDE = 1600
+DISPLAY_CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
+# Actions that run code or another program. /JS alone (without /S) also counts.
+ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
+# Bounds on the walk through actions and form fields, against crafted cycles.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -35,17 +56,147 @@ def max_upload_bytes() -> int:
     return settings.NTM_PRACTICE_MAX_UPLOAD_BYTES
 
 
-def _image_format(upload: UploadedFile) -> str | None:
+def max_image_pixels() -> int:
+    return settings.NTM_PRACTICE_IMAGE_MAX_PIXELS
+
+
+def _too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationError:
+    limit = f"{max_image_pixels() / 1_000_000:g}"
+    if width is None or height is None:
+        message = _(
+            "Ảnh quá lớn: vượt giới hạn %(max)s triệu điểm ảnh. Hãy thu nhỏ ảnh rồi tải lên lại."
+        ) % {"max": limit}
+    else:
+        message = _(
+            "Ảnh quá lớn: %(width)s × %(height)s điểm ảnh, vượt giới hạn %(max)s triệu điểm "
+            "ảnh. Hãy thu nhỏ ảnh (ví dụ cạnh dài 4000 điểm ảnh) rồi tải lên lại."
+        ) % {"width": width, "height": height, "max": limit}
+    return ValidationError(message, code="too_many_pixels")
+
+
+def _image_format(upload: BinaryIO) -> str | None:
+    """The Pillow format of an image within the pixel limit, None if it is not an image.
+    `Image.open` reads only the header, so the size is known before anything is decoded."""
     upload.seek(0)
     try:
         with Image.open(upload) as image:
             fmt = image.format
+            width, height = image.size
+            if width * height > max_image_pixels():
+                raise _too_many_pixels(width, height)
             image.verify()  # reads the whole file: a truncated or forged image fails here
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:
+        # Pillow's own guard (Image.MAX_IMAGE_PIXELS, left at its default: lowering it for the
+        # whole process would hide the size from the message above), refused all the same.
+        raise _too_many_pixels() from exc
     except Exception:  # Pillow raises many types on garbage; all mean "not an image"
         return None
     finally:
         upload.seek(0)
     return fmt
+
+
+def _resolve(obj):
+    return obj.get_object() if obj is not None else None
+
+
+def _is_active_action(action, depth: int = 0) -> bool:
+    """Whether an action dictionary (or a /Next chain of them) runs JavaScript or a program."""
+    if depth > MAX_DEPTH:
+        return True  # a chain this long is built to hide something
+    action = _resolve(action)
+    if isinstance(action, ArrayObject):
+        return any(_is_active_action(item, depth + 1) for item in action)
+    if not isinstance(action, DictionaryObject):
+        return False  # e.g. an /OpenAction that is a destination array
+    if "/JS" in action or action.get("/S") in ACTIVE_ACTIONS:
+        return True
+    return "/Next" in action and _is_active_action(action["/Next"], depth + 1)
+
+
+def _has_active_trigger(holder) -> bool:
+    """An /A action or any /AA (additional actions: open, close, focus, key...) that is active,
+    on a catalog, page, annotation or form field."""
+    holder = _resolve(holder)
+    if not isinstance(holder, DictionaryObject):
+        return False
+    if "/A" in holder and _is_active_action(holder["/A"]):
+        return True
+    triggers = _resolve(holder.get("/AA"))
+    if isinstance(triggers, DictionaryObject):
+        return any(_is_active_action(action) for action in triggers.values())
+    return False
+
+
+def _field_is_active(field, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return True  # a field tree this deep is built to hide something
+    field = _resolve(field)
+    if not isinstance(field, DictionaryObject):
+        return False
+    if _has_active_trigger(field):
+        return True
+    return any(_field_is_active(kid, depth + 1) for kid in _resolve(field.get("/Kids")) or [])
+
+
+def pdf_is_active(reader: PdfReader) -> bool:
+    """Whether the document can run code: the catalog's open action and triggers, a
+    document-level JavaScript name tree, form fields, and every page and annotation."""
+    catalog = _resolve(reader.trailer["/Root"])
+    if _is_active_action(catalog.get("/OpenAction")) or _has_active_trigger(catalog):
+        return True
+    names = _resolve(catalog.get("/Names"))
+    if isinstance(names, DictionaryObject) and "/JavaScript" in names:
+        return True
+    acroform = _resolve(catalog.get("/AcroForm"))
+    if isinstance(acroform, DictionaryObject):
+        fields = _resolve(acroform.get("/Fields")) or []
+        if any(_field_is_active(field) for field in fields):
+            return True
+    for page in reader.pages:
+        if _has_active_trigger(page):
+            return True
+        for annotation in _resolve(page.get("/Annots")) or []:
+            if _has_active_trigger(annotation):
+                return True
+    return False
+
+
+def _check_pdf(upload: BinaryIO) -> None:
+    """Raise ValidationError unless the file parses as a PDF with pages and no active content."""
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("Tệp PDF được đặt mật khẩu; hãy tải lên bản không có mật khẩu."),
+                code="encrypted_pdf",
+            )
+        if len(reader.pages) == 0:
+            raise ValueError("no pages")
+        active = pdf_is_active(reader)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many types on garbage; all mean "not a PDF"
+        raise ValidationError(
+            _(
+                "Tệp không phải là PDF hợp lệ (hỏng hoặc giả mạo); hãy xuất lại tệp PDF rồi "
+                "tải lên."
+            ),
+            code="invalid_pdf",
+        ) from exc
+    finally:
+        upload.seek(0)
+    if active:
+        raise ValidationError(
+            _(
+                "Tệp PDF có chứa mã JavaScript hoặc lệnh mở chương trình khác nên không được "
+                "nhận; hãy in lại thành PDF (Print to PDF) rồi tải lên."
+            ),
+            code="active_pdf",
+        )
 
 
 def check_upload(upload: UploadedFile) -> CheckedUpload:
@@ -86,4 +237,45 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             },
             code="wrong_extension",
         )
+    if kind == Attachment.Kind.DOCUMENT:
+        _check_pdf(upload)  # after the cheap checks: parsing costs more
     return CheckedUpload(kind=kind, content_type=content_type)
+
+
+def display_copy(source: BinaryIO) -> ContentFile:
+    """A copy of a checked image for pages and PDFs: longest side at most DISPLAY_MAX_SIDE,
+    turned upright, without metadata (no GPS position of the phone that took it); JPEG, or
+    PNG when the image has transparency. JPEGs are decoded at reduced scale (Pillow's draft),
+    so a 40-megapixel photo costs a fraction of its full size in memory."""
+    source.seek(0)
+    try:
+        with Image.open(source) as image:
+            if image.width * image.height > max_image_pixels():
+                raise _too_many_pixels(image.width, image.height)
+            # A JPEG decodes at 1/2, 1/4 or 1/8 scale if that still leaves twice the final
+            # size (thumbnail's own draft asks for a square, which this skips for most photos).
+            scale = DISPLAY_MAX_SIDE / max(image.size)
+            if scale < 1:
+                image.draft(None, (int(image.width * scale * 2), int(image.height * scale * 2)))
+            image.thumbnail((DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE))
+            image = ImageOps.exif_transpose(image)
+            transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            out = io.BytesIO()
+            if transparent:
+                image.convert("RGBA").save(out, format="PNG", optimize=True)
+                name = "display.png"
+            else:
+                image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+                name = "display.jpg"
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
+    except Exception as exc:  # passed verify() but does not decode: a damaged image
+        raise ValidationError(
+            _("Chỉ nhận ảnh (JPEG, PNG, WebP, GIF) hoặc tài liệu PDF hợp lệ."),
+            code="invalid_type",
+        ) from exc
+    finally:
+        source.seek(0)
+    return ContentFile(out.getvalue(), name=name)

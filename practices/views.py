@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from criteria.models import Criterion
 from practices import pdf, services
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
+from practices.uploads import DISPLAY_CONTENT_TYPES, INLINE_CONTENT_TYPES
 
 PAGE_SIZE = 25
 
@@ -217,22 +220,57 @@ def _get_attachment_for_user(request: HttpRequest, pk: int) -> tuple[Attachment,
     return attachment, scope
 
 
-def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Uploaded files are not under a public /media/ URL: only users who may see the practice
-    get them. Served with the content type found when it was checked."""
-    attachment, _scope = _get_attachment_for_user(request, pk)
+def _file_response(field, content_type: str, *, filename: str, download: bool) -> FileResponse:
+    """Only an image of a type checked at upload may be shown inline, and is never sniffed as
+    anything else; everything else (PDFs too) is a download, so a browser never runs what a
+    file carries."""
     try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     response = FileResponse(
         handle,
-        content_type=attachment.content_type,
-        as_attachment=not attachment.is_photo and attachment.content_type != "application/pdf",
-        filename=attachment.original_name,
+        content_type=content_type,
+        as_attachment=download or content_type not in INLINE_CONTENT_TYPES,
+        filename=filename,
     )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The original file, as uploaded, always as a download ("tải ảnh gốc" for a photo). Uploaded
+    files are not under a public /media/ URL: only users who may see the practice get them."""
+    attachment, _scope = _get_attachment_for_user(request, pk)
+    return _file_response(
+        attachment.file,
+        attachment.content_type,
+        filename=attachment.original_name,
+        download=True,
+    )
+
+
+def attachment_display(request: HttpRequest, pk: int) -> FileResponse:
+    """What pages show of a photo: its display copy (longest side 1600 px), inline. A photo
+    stored before copies existed shows its original until `create_display_copies` runs."""
+    attachment, _scope = _get_attachment_for_user(request, pk)
+    if not attachment.is_photo:
+        raise Http404
+    if not attachment.display:
+        return _file_response(
+            attachment.file,
+            attachment.content_type,
+            filename=attachment.original_name,
+            download=False,
+        )
+    suffix = Path(attachment.display.name).suffix
+    return _file_response(
+        attachment.display,
+        DISPLAY_CONTENT_TYPES[suffix],
+        filename=Path(attachment.original_name).stem + suffix,
+        download=False,
+    )
 
 
 @require_POST

@@ -75,6 +75,10 @@ GET_MATRIX = {
         lambda o: {"pk": o["attachment"].pk},
         row(302, 200, 200, 200, 404, 200),
     ),
+    "practices:attachment_display": (
+        lambda o: {"pk": o["attachment"].pk},
+        row(302, 200, 200, 200, 404, 200),
+    ),
     "practices:attachment_delete": (lambda o: {"pk": o["attachment"].pk}, POST_ONLY),
     "practices:compendium_pdf": (
         lambda o: {"province_code": "98", "year": YEAR},

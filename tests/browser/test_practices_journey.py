@@ -21,6 +21,7 @@ def login(page, live_server, username):
 
 def test_province_staff_publish_a_practice_with_a_photo(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
     world = make_world()
     # The transactional flush removed the seeded categories: this test brings its own.
     Category.objects.get_or_create(name="Phát triển kinh tế và tổ chức sản xuất", order=3)

@@ -1,8 +1,13 @@
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.actions import JavaScript
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from practices.models import Category, Practice
 from practices.services import practice_publish
@@ -10,8 +15,9 @@ from practices.services import practice_publish
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Uploads go to a temporary MEDIA_ROOT, never into the checkout."""
+    """Uploads and cached PDFs go to temporary folders, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
 
 
 def image_bytes(fmt="PNG", size=(40, 30), color=(25, 135, 84)) -> bytes:
@@ -20,7 +26,115 @@ def image_bytes(fmt="PNG", size=(40, 30), color=(25, 135, 84)) -> bytes:
     return buf.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes(writer: PdfWriter | None = None) -> bytes:
+    """A real one-page PDF (pypdf), or the document `writer` holds."""
+    if writer is None:
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
+
+
+# PDFs that can run code, each through another door pdf_is_active checks.
+
+
+def page_writer() -> PdfWriter:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    return writer
+
+
+def _js(code="app.alert(1)") -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
+    )
+
+
+def _launch() -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")}
+    )
+
+
+def pdf_with_open_action_js() -> bytes:
+    writer = page_writer()
+    writer.root_object[NameObject("/OpenAction")] = writer._add_object(_js())
+    return pdf_bytes(writer)
+
+
+def pdf_with_document_js() -> bytes:
+    writer = page_writer()
+    writer.add_open_action(JavaScript("this.print({bUI:true});"))  # the /Names tree
+    return pdf_bytes(writer)
+
+
+def pdf_with_chained_launch() -> bytes:
+    writer = page_writer()
+    go_to = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/GoTo"),
+            NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")]),
+            NameObject("/Next"): _launch(),
+        }
+    )
+    writer.root_object[NameObject("/OpenAction")] = go_to
+    return pdf_bytes(writer)
+
+
+def pdf_with_page_trigger_js() -> bytes:
+    writer = page_writer()
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): _js()})
+    return pdf_bytes(writer)
+
+
+def pdf_with_link_launch() -> bytes:
+    writer = page_writer()
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 100, 100)]),
+            NameObject("/A"): _launch(),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    return pdf_bytes(writer)
+
+
+def pdf_with_annotation_trigger_js() -> bytes:
+    writer = page_writer()
+    widget = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 100, 100)]),
+            NameObject("/AA"): DictionaryObject({NameObject("/E"): _js()}),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(widget)])
+    return pdf_bytes(writer)
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG of the given size, small on disk: 13000 x 13000 pixels is
+    about 20 KB (rows of zeros compress well), written row by row so the test never holds the
+    decoded image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte + packed pixels
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def png_upload(name="anh.png", **kwargs) -> SimpleUploadedFile:

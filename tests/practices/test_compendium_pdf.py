@@ -1,9 +1,12 @@
+import hashlib
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from practices.models import Category
+from practices.services import attachment_add
 from tests.practices.conftest import make_practice, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +70,10 @@ def test_it_contains_published_titles_not_drafts_and_lists_categories(client, wo
     assert "Nuôi ong lấy mật ở xã Một" in contents
     line = next(ln for ln in contents.splitlines() if "Nuôi ong" in ln)
     assert line.rstrip().endswith("3")
+    # Page numbers of the shared print stylesheet, on every page but the cover.
+    pages = text.split("\f")
+    assert "Trang" not in pages[0]
+    assert "Trang 3/4" in pages[2]
     # The photo is embedded.
     assert b"/Subtype /Image" in content or b"/Subtype/Image" in content
 
@@ -91,3 +98,77 @@ def test_demo_compendium_shows_the_five_examples(client, django_user_model, tmp_
     for category, title, *_ in EXAMPLES:
         assert category in text
         assert " ".join(title.split()[:4]) in text
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The HTML of every WeasyPrint render of the shared pipeline (reports.pdf), which is
+    replaced by a fake that returns a PDF-like fingerprint of that HTML."""
+    from reports import pdf
+
+    calls = []
+
+    def render(html):
+        calls.append(html)
+        return b"%PDF-fake " + hashlib.sha256(html.encode()).hexdigest().encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    return calls
+
+
+def test_a_second_request_is_served_from_the_cache(client, world, renders, settings):
+    make_practice(world.province, "Nuôi ong lấy mật")
+    client.force_login(world.province_staff)
+    first = client.get(url("98", 2026))
+    second = client.get(url("98", 2026))
+    assert len(renders) == 1
+    assert first.content == second.content
+    assert len(list(settings.REPORT_CACHE_DIR.glob("compendium-98-2026-*.pdf"))) == 1
+
+
+def test_a_changed_practice_changes_the_compendium(client, world, renders):
+    practice = make_practice(world.province, "Nuôi ong lấy mật")
+    client.force_login(world.province_staff)
+    before = client.get(url("98", 2026)).content
+    practice.title = "Nuôi ong lấy mật rừng"
+    practice.save()
+    after = client.get(url("98", 2026)).content
+    assert len(renders) == 2
+    assert after != before
+    assert "Nuôi ong lấy mật rừng" in renders[1]
+
+
+def test_a_changed_caption_changes_the_compendium(client, world, renders):
+    practice = make_practice(world.province, "Nuôi ong lấy mật")
+    photo = attachment_add(practice=practice, upload=png_upload(), caption="Trại ong")
+    client.force_login(world.province_staff)
+    before = client.get(url("98", 2026)).content
+    photo.caption = "Trại ong đầu nguồn"
+    photo.save()
+    assert client.get(url("98", 2026)).content != before
+    assert len(renders) == 2
+
+
+def test_it_draws_display_copies_not_originals(client, world, renders):
+    practice = make_practice(world.province, "Chợ phiên")
+    photo = attachment_add(practice=practice, upload=png_upload(size=(3000, 2000)))
+    client.force_login(world.province_staff)
+    client.get(url("98", 2026))
+    html = renders[0]
+    assert Path(photo.display.path).as_uri() in html
+    assert Path(photo.file.path).as_uri() not in html
+
+
+def test_an_older_photo_is_drawn_from_its_original_only_within_the_pixel_limit(
+    client, world, renders, settings
+):
+    practice = make_practice(world.province, "Chợ phiên")
+    photo = attachment_add(practice=practice, upload=png_upload(size=(300, 200)))
+    photo.display.delete(save=True)  # as stored before display copies existed
+    client.force_login(world.province_staff)
+    client.get(url("98", 2026))
+    assert Path(photo.file.path).as_uri() in renders[0]
+    settings.NTM_PRACTICE_IMAGE_MAX_PIXELS = 300 * 200 - 1
+    client.get(url("98", 2026))
+    assert "Chợ phiên" in renders[1]
+    assert Path(photo.file.path).as_uri() not in renders[1]
