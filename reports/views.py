@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import roles
 from accounts.roles import scope_for
 from communes.models import District, Province
 from reports import charts, figures, pdf, xlsx
@@ -94,9 +95,8 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
     """The province or district `code` if the user's scope covers it, else 404 (not 403: codes
     must not reveal what exists outside the user's scope). The whole country (`kind`
     "national") is for admins only."""
-    scope = scope_for(request.user)
     if kind == "national":
-        if not scope.is_admin:
+        if not roles.can_view_national(request.user):
             raise Http404
         return Area(
             kind=kind,
@@ -108,7 +108,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
         )
     if kind == "province":
         province = get_object_or_404(Province, code=code)
-        if not scope.covers_province(province):
+        if not roles.can_view_province(request.user, province):
             raise Http404
         return Area(
             kind=kind,
@@ -120,7 +120,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             scope_filter={"district__province": province},
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
-    if not scope.covers_district(district):
+    if not roles.can_view_district(request.user, district):
         raise Http404
     return Area(
         kind=kind,
