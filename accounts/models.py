@@ -4,15 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import District, Province
+from communes.models import Commune, District, Province
 
 
 class Membership(models.Model):
     class Role(models.TextChoices):
         PROVINCE_STAFF = "province", _("Cán bộ Ban Chỉ đạo tỉnh")
         DISTRICT_OFFICIAL = "district", _("Cán bộ huyện")
+        COMMUNE_OFFICIAL = "commune", _("Cán bộ UBND xã")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -27,24 +29,83 @@ class Membership(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("huyện")
     )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("xã")
+    )
 
     class Meta:
         verbose_name = _("phạm vi người dùng")
         verbose_name_plural = _("phạm vi người dùng")
         constraints = [
-            # Province staff are scoped to a province, district officials to a district.
+            # Exactly one unit, the one of the role: province staff a province, district
+            # officials a district, commune officials a commune.
             models.CheckConstraint(
-                condition=Q(role="province", province__isnull=False, district__isnull=True)
-                | Q(role="district", district__isnull=False, province__isnull=True),
+                condition=Q(
+                    role="province",
+                    province__isnull=False,
+                    district__isnull=True,
+                    commune__isnull=True,
+                )
+                | Q(
+                    role="district",
+                    district__isnull=False,
+                    province__isnull=True,
+                    commune__isnull=True,
+                )
+                | Q(
+                    role="commune",
+                    commune__isnull=False,
+                    province__isnull=True,
+                    district__isnull=True,
+                ),
                 name="membership_scope_matches_role",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.get_role_display()} – {self.province or self.district}"
+        unit = self.province or self.district or self.commune
+        return f"{self.user}: {self.get_role_display()} – {unit}"
 
     def clean(self) -> None:
-        if self.role == self.Role.PROVINCE_STAFF and (not self.province_id or self.district_id):
-            raise ValidationError(_("Cán bộ tỉnh cần chọn tỉnh (và không chọn huyện)."))
-        if self.role == self.Role.DISTRICT_OFFICIAL and (not self.district_id or self.province_id):
-            raise ValidationError(_("Cán bộ huyện cần chọn huyện (và không chọn tỉnh)."))
+        units = {"province": self.province_id, "district": self.district_id}
+        units["commune"] = self.commune_id
+        others = any(v for k, v in units.items() if k != self.role)
+        if self.role == self.Role.PROVINCE_STAFF and (not self.province_id or others):
+            raise ValidationError(
+                _("Cán bộ tỉnh cần chọn tỉnh (và không chọn huyện, xã)."), code="scope"
+            )
+        if self.role == self.Role.DISTRICT_OFFICIAL and (not self.district_id or others):
+            raise ValidationError(
+                _("Cán bộ huyện cần chọn huyện (và không chọn tỉnh, xã)."), code="scope"
+            )
+        if self.role == self.Role.COMMUNE_OFFICIAL and (not self.commune_id or others):
+            raise ValidationError(
+                _("Cán bộ UBND xã cần chọn xã (và không chọn tỉnh, huyện)."), code="scope"
+            )
+        if self.role == self.Role.DISTRICT_OFFICIAL and self._unit_changed("district_id"):
+            # Districts ended on 30/06/2025: nobody starts working for one afterwards. Existing
+            # memberships stay, so their officials keep reading the years their district existed.
+            # getattr: District gains `valid_to` with the dated hierarchy (issue 12); this check
+            # must work before and after that change.
+            district_end = getattr(self.district, "valid_to", None)
+            if district_end is not None and district_end < timezone.localdate():
+                raise ValidationError(
+                    _("Huyện %(district)s đã kết thúc hoạt động ngày %(date)s.")
+                    % {"district": self.district, "date": district_end.strftime("%d/%m/%Y")},
+                    code="district_ended",
+                )
+        if self.role == self.Role.COMMUNE_OFFICIAL and self._unit_changed("commune_id"):
+            commune_end = self.commune.valid_to
+            if commune_end is not None and commune_end < timezone.localdate():
+                raise ValidationError(
+                    _("Xã %(commune)s đã kết thúc hoạt động ngày %(date)s.")
+                    % {"commune": self.commune, "date": commune_end.strftime("%d/%m/%Y")},
+                    code="commune_ended",
+                )
+
+    def _unit_changed(self, field: str) -> bool:
+        """New, or now naming another unit than the stored row does."""
+        if self._state.adding or self.pk is None:
+            return True
+        stored = Membership.objects.filter(pk=self.pk).values_list(field, flat=True).first()
+        return stored != getattr(self, field)

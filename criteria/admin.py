@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import scope_for
+from accounts import roles
 from criteria import services
 from criteria.catalogue import LOADED_SOURCE
 from criteria.forms import ReasonForm
@@ -23,7 +23,6 @@ from criteria.models import (
     IndicatorValue,
     Threshold,
 )
-from criteria.views import _can_review
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -228,13 +227,6 @@ BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 FORM_PREFIX = admin.ActionLocation.CHANGE_FORM.value
 
 
-def _scope_or_none(request):
-    try:
-        return scope_for(request.user)
-    except PermissionDenied:
-        return None
-
-
 @admin.register(Assessment)
 class AssessmentAdmin(NoRevertHistoryAdmin):
     """Assessments are created, evaluated and moved through the workflow by criteria.services
@@ -290,8 +282,7 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
         return request.user.has_perm("criteria.submit_assessment")
 
     def has_review_permission(self, request) -> bool:
-        scope = _scope_or_none(request)
-        return scope is not None and _can_review(request.user, scope)
+        return roles.can_review_any(request.user)
 
     @admin.action(
         description=_("Gửi duyệt"),
@@ -304,6 +295,7 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
             request,
             queryset,
             services.assessment_submit,
+            allowed=roles.can_submit,
             done=_("Đã gửi duyệt %(n)s đánh giá."),
             failed=_("Không thể gửi duyệt %(assessment)s: %(error)s"),
         )
@@ -319,6 +311,7 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
             request,
             queryset,
             services.assessment_approve,
+            allowed=roles.can_review,
             done=_("Đã phê duyệt %(n)s đánh giá."),
             failed=_("Không thể phê duyệt %(assessment)s: %(error)s"),
         )
@@ -334,6 +327,7 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
             request,
             queryset,
             services.assessment_return,
+            allowed=roles.can_review,
             title=_("Trả lại đánh giá để sửa"),
             done=_("Đã trả lại %(n)s đánh giá để sửa."),
             failed=_("Không thể trả lại %(assessment)s: %(error)s"),
@@ -350,19 +344,20 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
             request,
             queryset,
             services.assessment_reopen,
+            allowed=roles.can_review,
             title=_("Mở lại đánh giá đã phê duyệt"),
             done=_("Đã mở lại %(n)s đánh giá."),
             failed=_("Không thể mở lại %(assessment)s: %(error)s"),
         )
 
-    def _run(self, request, queryset, service, *, done, failed, **kwargs) -> None:
-        """Call `service` for each selected assessment: the ones it refuses are reported one by
-        one with its reason, the others go through (each in its own transaction)."""
-        scope = _scope_or_none(request)
+    def _run(self, request, queryset, service, *, allowed, done, failed, **kwargs) -> None:
+        """Call `service` for each selected assessment the user may act on (`allowed`, the
+        web views' rule): the ones refused are reported one by one with the reason, the others
+        go through (each in its own transaction)."""
         changed = 0
         for assessment in queryset.select_related("commune__district"):
             try:
-                if scope is None or not scope.covers_commune(assessment.commune):
+                if not allowed(request.user, assessment):
                     raise ValidationError(gettext("ngoài phạm vi quản lý của bạn."))
                 service(assessment=assessment, user=request.user, **kwargs)
             except ValidationError as e:
@@ -375,7 +370,7 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
         if changed:
             self.message_user(request, done % {"n": changed}, messages.SUCCESS)
 
-    def _run_with_reason(self, request, queryset, service, *, title, done, failed):
+    def _run_with_reason(self, request, queryset, service, *, allowed, title, done, failed):
         """Ask for the reason on an intermediate page (the pattern of the admin's delete
         confirmation), then run the action with it."""
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -384,6 +379,7 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
                 request,
                 queryset,
                 service,
+                allowed=allowed,
                 done=done,
                 failed=failed,
                 reason=form.cleaned_data["reason"],

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Scope, scope_for
+from accounts import roles
+from accounts.roles import scope_for
 from communes.models import Commune, District
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
@@ -66,10 +67,9 @@ def _get_commune_for_user(request: HttpRequest, code: str, year: int | None = No
     )
     if commune is None:
         raise Http404
-    scope = scope_for(request.user)
-    if not scope.covers_commune(commune):
+    if not roles.can_view_commune(request.user, commune):
         raise Http404
-    return commune, scope
+    return commune, scope_for(request.user)
 
 
 def _get_assessment_for_user(request: HttpRequest, code: str, year: int):
@@ -79,12 +79,8 @@ def _get_assessment_for_user(request: HttpRequest, code: str, year: int):
         commune=commune,
         year=year,
     )
+    assessment.commune = commune  # the access predicates read it
     return assessment, commune, scope
-
-
-def _can_review(user, scope: Scope) -> bool:
-    """Approve, return, reopen, certify: province staff (and admins), never a district."""
-    return not scope.is_district and user.has_perm("criteria.approve_assessment")
 
 
 # --- Commune list ---------------------------------------------------------------------------
@@ -170,9 +166,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "border": border,
         "disadvantaged": disadvantaged,
         "query": filters.urlencode(),
-        "can_create": n_criteria is not None
-        and not scope.is_district
-        and request.user.has_perm("criteria.add_assessment"),
+        "can_create": n_criteria is not None and roles.can_create_assessments(request.user),
     }
     return render(request, "communes/commune_list.html", ctx)
 
@@ -211,16 +205,13 @@ def _year_rows(commune: Commune) -> list[dict]:
 
 
 def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResponse:
-    can_certify = _can_review(request.user, scope) and request.user.has_perm(
-        "criteria.add_certification"
-    )
+    can_certify = roles.can_certify(request.user, commune)
     years = _year_rows(commune)
     latest_year = years[0]["assessment"].year if years else None
     next_year = (latest_year + 1) if latest_year else None
     can_create = (
-        request.user.has_perm("criteria.add_assessment")
-        and not scope.is_district
-        and next_year is not None
+        next_year is not None
+        and roles.can_create_assessment(request.user, commune, next_year)
         and commune.exists_in(next_year)
         and CriteriaSet.objects.in_force(next_year).exists()
     )
@@ -260,9 +251,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def certification_create(request: HttpRequest, code: str) -> HttpResponse:
     commune, scope = _get_commune_for_user(request, code, _year(request, 0) or None)
-    if not (
-        _can_review(request.user, scope) and request.user.has_perm("criteria.add_certification")
-    ):
+    if not roles.can_certify(request.user, commune):
         raise PermissionDenied
     form = CertificationForm(request.POST)
     if form.is_valid():
@@ -280,9 +269,7 @@ def certification_create(request: HttpRequest, code: str) -> HttpResponse:
 def certification_revoke(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     commune, scope = _get_commune_for_user(request, code, _year(request, 0) or None)
     certification = get_object_or_404(Certification, pk=pk, commune=commune)
-    if not (
-        _can_review(request.user, scope) and request.user.has_perm("criteria.change_certification")
-    ):
+    if not roles.can_revoke_certification(request.user, commune):
         raise PermissionDenied
     form = RevocationForm(request.POST, auto_id=f"id_revoke{pk}_%s")
     if form.is_valid():
@@ -325,9 +312,11 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         .first()
     )
     user = request.user
-    may_change = user.has_perm("criteria.change_assessment") and not scope.is_district
+    if assessment is not None:
+        assessment.commune = commune  # the access predicates read it
+    may_change = roles.can_change_assessments(user, commune, year)
     if assessment is None:
-        if not (may_change and user.has_perm("criteria.add_assessment")):
+        if not roles.can_create_assessment(user, commune, year):
             raise Http404
         if not commune.in_programme:
             # No form for a unit that assessment_create refuses (wards, townships).
@@ -346,7 +335,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         values = {v.indicator_id: v for v in assessment.values.all()}
         results = {r.criterion_id: r for r in assessment.results.all()}
     locked = assessment is not None and assessment.status == Assessment.Status.APPROVED
-    editable = may_change and not locked
+    editable = assessment is None or roles.can_edit_assessment(user, assessment)
 
     def make_form(data=None):
         return AssessmentForm(
@@ -368,6 +357,8 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if locked:
             messages.error(request, _("Đánh giá đã được phê duyệt và bị khóa."))
             return redirect(request.path)
+        if not editable:
+            raise PermissionDenied  # a commune official's assessment while the province has it
         if form.is_valid():
             outcome = _save(request, commune, year, assessment, form)
             if outcome is None:
@@ -387,7 +378,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
     typed = form.to_input()
     evaluation = evaluate_assessment(catalogue, key, typed.entries, typed.criterion_flags)
-    can_review = _can_review(user, scope)
+    can_review = assessment is not None and roles.can_review(user, assessment)
     state = assessment.status if assessment else None
     ctx = {
         "commune": commune,
@@ -403,8 +394,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "editable": editable,
         "locked": locked,
         "stale": stale,
-        "can_submit": state == Assessment.Status.DRAFT
-        and user.has_perm("criteria.submit_assessment"),
+        "can_submit": state == Assessment.Status.DRAFT and roles.can_submit(user, assessment),
         "can_approve": state == Assessment.Status.SUBMITTED and can_review,
         "can_return": state == Assessment.Status.SUBMITTED and can_review,
         "can_reopen": state == Assessment.Status.APPROVED and can_review,
@@ -481,11 +471,11 @@ def _user_name(user) -> str:
 def _transition(
     request, code: str, year: int, action, *, review: bool, reason: bool, done: str
 ) -> HttpResponse:
-    assessment, _commune, scope = _get_assessment_for_user(request, code, year)
+    assessment, _commune, _scope = _get_assessment_for_user(request, code, year)
     if review:
-        allowed = _can_review(request.user, scope)
+        allowed = roles.can_review(request.user, assessment)
     else:
-        allowed = request.user.has_perm("criteria.submit_assessment")
+        allowed = roles.can_submit(request.user, assessment)
     if not allowed:
         raise PermissionDenied
     kwargs = {"assessment": assessment, "user": request.user}

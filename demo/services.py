@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.models import Membership
-from accounts.roles import DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
+from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province
 from communes.services import load_langson_2017
 from criteria.catalogue import CATALOGUE_FILES, load_catalogue
@@ -57,7 +57,17 @@ DEMO_USERS = [
         PROVINCE_CODE,
     ),
     ("district", "Cán bộ", "huyện Chi Lăng", Membership.Role.DISTRICT_OFFICIAL, CHI_LANG_DISTRICT),
+    ("xa", "Cán bộ", "UBND xã Bằng Mạc", Membership.Role.COMMUNE_OFFICIAL, "06475"),
 ]
+# The commune official works for xã Bằng Mạc as formed on 01/07/2025 (Gia Lộc, Bằng Hữu,
+# Thượng Cường, Bằng Mạc; it kept Gia Lộc's code 06475).
+TWO_TIER_START = datetime.date(2025, 7, 1)
+
+
+def commune_of_two_tiers(code: str) -> Commune | None:
+    """The commune-level unit `code` formed on or after 01/07/2025, None until the units of
+    2025 are loaded: before then 06475 is only the old xã Gia Lộc, whose official `xa` is not."""
+    return Commune.objects.with_code(code, 2026).filter(valid_from__gte=TWO_TIER_START).first()
 
 
 @dataclass
@@ -151,6 +161,11 @@ def ensure_users(report: SeedReport) -> None:
     from django.contrib.auth.models import Group
 
     for username, first, last, role, scope_code in DEMO_USERS:
+        commune = None
+        if role == Membership.Role.COMMUNE_OFFICIAL:
+            commune = commune_of_two_tiers(scope_code)
+            if commune is None:
+                continue  # the 2025 units are not loaded: no account for a unit not there
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
         )
@@ -180,6 +195,12 @@ def ensure_users(report: SeedReport) -> None:
                 },
             )
             user.groups.add(Group.objects.get(name=DISTRICT_GROUP))
+        elif role == Membership.Role.COMMUNE_OFFICIAL:
+            Membership.objects.update_or_create(
+                user=user,
+                defaults={"role": role, "commune": commune, "province": None, "district": None},
+            )
+            user.groups.add(Group.objects.get(name=COMMUNE_GROUP))
 
 
 @transaction.atomic

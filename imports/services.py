@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.roles import Scope, scope_for
+from accounts.roles import Scope, can_import, can_import_approved, scope_for
 from communes.models import Commune
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
 from criteria.models import (
@@ -162,6 +162,7 @@ def import_assessments(
             _("Đã bỏ qua %(n)s dòng trống ở giữa bảng: %(rows)s.")
             % {"n": len(sheet.blank_rows), "rows": _shorten(sheet.blank_rows)}
         )
+    update_approved = update_approved and can_import_approved(user)
     plans = _plan(sheet, scope, update_approved, report)
     for plan in plans:
         report.outcomes.append(
@@ -206,12 +207,13 @@ def _scope(user) -> Scope:
         scope = scope_for(user)
     except PermissionDenied:
         raise WorkbookError(_("Tài khoản của bạn không có quyền nhập đánh giá.")) from None
-    if scope.is_district:
-        # District officials enter and submit; the province approves. An import writes approved
-        # rows for many communes at once, so it is the province's tool.
-        raise WorkbookError(
-            _("Cán bộ huyện không nhập đánh giá từ Excel; hãy gửi tệp cho Ban Chỉ đạo tỉnh.")
-        )
+    if not can_import(user):
+        # District and commune officials enter and submit; the province approves.
+        if scope.is_district:
+            raise WorkbookError(
+                _("Cán bộ huyện không nhập đánh giá từ Excel; hãy gửi tệp cho Ban Chỉ đạo tỉnh.")
+            )
+        raise WorkbookError(_("Tài khoản của bạn không có quyền nhập đánh giá."))
     return scope
 
 

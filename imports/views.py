@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import Scope, scope_for
+from accounts.roles import Scope, can_import, scope_for
 from imports.export import export_workbook
 from imports.forms import ExportForm, TemplateForm, UploadForm
 from imports.services import ImportReport, criteria_sets_for_years, import_assessments
@@ -32,9 +32,10 @@ MAX_PREVIEW_ERRORS = 500
 
 
 def _get_import_scope(request: HttpRequest) -> Scope:
-    """Province staff (their province) and admins import; district officials may not."""
+    """Province staff (their province) and admins import; district and commune officials may
+    not (403)."""
     scope = scope_for(request.user)
-    if scope.is_district:
+    if not can_import(request.user):
         raise PermissionDenied
     return scope
 

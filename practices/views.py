@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Scope, scope_for
+from accounts.roles import Scope, can_propose_practice, can_view_compendium, scope_for
 from communes.models import District, Province
 from criteria.models import Criterion
 from practices import pdf, services
@@ -116,6 +116,8 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def practice_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    if not can_propose_practice(request.user):
+        raise Http404
     if request.method == "POST":
         form = PracticeForm(request.POST, scope=scope)
         upload_form = AttachmentForm(request.POST, request.FILES, required=False, prefix="upload")
@@ -287,9 +289,8 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def compendium_pdf(request: HttpRequest, province_code: str, year: int) -> HttpResponse:
     """The printable compendium of a province's published practices of a year. Everyone who
     works in the province may download it (it is meant to be handed out)."""
-    scope = scope_for(request.user)
     province = get_object_or_404(Province, code=province_code)
-    if not scope.is_admin and (scope.province is None or scope.province.pk != province.pk):
+    if not can_view_compendium(request.user, province):
         raise Http404
     if not 1990 <= year <= 2100:
         raise Http404

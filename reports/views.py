@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, Province
 from criteria import queue
@@ -34,19 +35,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "year": year,
         "headline": figures.headline(year, **scope_filter) if year else None,
         "report_links": _report_links(scope, year) if year else [],
-        "queue": _work_queue(scope),
+        "queue": _work_queue(request.user, scope),
     }
     return render(request, "reports/home.html", ctx)
 
 
-def _work_queue(scope) -> queue.WorkQueue:
+def _work_queue(user, scope) -> queue.WorkQueue:
     """What waits for the user in the working year (this calendar year)."""
     communes = Commune.objects.filter(**scope.commune_filter())
     # By district for the whole country is the national report's job, not the admin's queue.
     return queue.work_queue(
         year=timezone.localdate().year,
         communes=communes,
-        reviewer=not scope.is_district,
+        reviewer=roles.can_review_any(user),
         by_district=not scope.is_admin,
     )
 
@@ -108,9 +109,8 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
     """The province or district `code` if the user's scope covers it, else 404 (not 403: codes
     must not reveal what exists outside the user's scope). The whole country (`kind`
     "national") is for admins only."""
-    scope = scope_for(request.user)
     if kind == "national":
-        if not scope.is_admin:
+        if not roles.can_view_national(request.user):
             raise Http404
         return Area(
             kind=kind,
@@ -122,7 +122,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
         )
     if kind == "province":
         province = get_object_or_404(Province, code=code)
-        if not scope.covers_province(province):
+        if not roles.can_view_province(request.user, province):
             raise Http404
         return Area(
             kind=kind,
@@ -134,7 +134,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             scope_filter={"district__province": province},
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
-    if not scope.covers_district(district):
+    if not roles.can_view_district(request.user, district):
         raise Http404
     return Area(
         kind=kind,

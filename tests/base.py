@@ -3,6 +3,8 @@
 The world they build: province "Tỉnh Thử" (code 98, northern-mountain region) with districts
 A (981) and B (982), two programme communes in A and one in B, and province "Tỉnh Khác" (97)
 with one district and commune. Codes cannot collide with the real units (Lạng Sơn is 20).
+Personas: an admin, the staff of each province, the district officials of A and B and the
+commune official of commune A1 (Xã Một).
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.models import Membership
-from accounts.roles import DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
+from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province, Region
 from criteria.models import (
     Assessment,
@@ -47,7 +49,7 @@ def make_commune(district, code, name, **kwargs) -> Commune:
     return Commune.objects.create(district=district, code=code, name=name, **kwargs)
 
 
-def make_user(username, *, role=None, province=None, district=None, superuser=False):
+def make_user(username, *, role=None, province=None, district=None, commune=None, superuser=False):
     sync_role_groups()
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, is_staff=superuser, is_superuser=superuser
@@ -58,6 +60,9 @@ def make_user(username, *, role=None, province=None, district=None, superuser=Fa
     elif role == Membership.Role.DISTRICT_OFFICIAL:
         Membership.objects.create(user=user, role=role, district=district)
         user.groups.add(Group.objects.get(name=DISTRICT_GROUP))
+    elif role == Membership.Role.COMMUNE_OFFICIAL:
+        Membership.objects.create(user=user, role=role, commune=commune)
+        user.groups.add(Group.objects.get(name=COMMUNE_GROUP))
     return user
 
 
@@ -143,6 +148,7 @@ class World:
     other_province_staff: object
     official_a: object
     official_b: object
+    commune_official: object
 
 
 def make_world() -> World:
@@ -151,12 +157,13 @@ def make_world() -> World:
     district_a = make_district(province, "981", "Huyện A")
     district_b = make_district(province, "982", "Huyện B")
     district_other = make_district(other, "971", "Huyện Khác")
+    commune_a1 = make_commune(district_a, "98101", "Xã Một")
     return World(
         province=province,
         other_province=other,
         district_a=district_a,
         district_b=district_b,
-        commune_a1=make_commune(district_a, "98101", "Xã Một"),
+        commune_a1=commune_a1,
         commune_a2=make_commune(district_a, "98102", "Xã Hai"),
         commune_b1=make_commune(district_b, "98201", "Xã Ba"),
         commune_other=make_commune(district_other, "97101", "Xã Khác"),
@@ -173,5 +180,8 @@ def make_world() -> World:
         ),
         official_b=make_user(
             "official-b", role=Membership.Role.DISTRICT_OFFICIAL, district=district_b
+        ),
+        commune_official=make_user(
+            "commune-a1", role=Membership.Role.COMMUNE_OFFICIAL, commune=commune_a1
         ),
     )

@@ -3,39 +3,52 @@
 The URL list comes from the resolver: a new URL without a row here fails
 `test_every_url_has_a_row`. Object URLs point at objects of district A of province 98, so the
 district official of district B and the staff of province 97 try objects outside their scope
-(guessing codes and ids must not work: 404). Codes: 302 = to the login page (anonymous) or a
-redirect after a successful POST; 405 = a state-changing URL asked with GET.
+(guessing codes and ids must not work: 404); the commune official is commune A1's, so its own
+commune's pages answer and every report of a district or province is outside its scope.
+Codes: 302 = to the login page (anonymous) or a redirect after a successful POST; 405 = a
+state-changing URL asked with GET.
+
+The objects are built once for the module inside a transaction that is rolled back at the end;
+each test runs in a savepoint within it, so what a test changes is undone before the next.
+Report PDFs are real and rendered once per report (the cache directory is the module's); the
+compendium PDF, which has no cache, is replaced by a stub: only its status code is asserted here
+(tests/practices/test_compendium_pdf.py reads real ones).
 """
 
 import datetime
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from criteria.models import Assessment, Certification
-from tests.base import make_assessment, make_certification
-from tests.practices.conftest import make_practice, png_upload
+from tests.base import make_assessment, make_certification, make_world
+from tests.conftest import FAST_HASHERS
+from tests.practices.conftest import PDF_BYTES, make_practice, png_upload
 
 ANON, A, B, P, OTHER, ADM = "anonymous", "official_a", "official_b", "province", "other", "admin"
-PERSONAS = (ANON, A, B, P, OTHER, ADM)
+C = "commune_a1"
+PERSONAS = (ANON, A, B, P, OTHER, ADM, C)
 YEAR = 2027
 
 
-def row(anon, a, b, p, o, adm):
-    return dict(zip(PERSONAS, (anon, a, b, p, o, adm), strict=True))
+def row(anon, a, b, p, o, adm, c):
+    return dict(zip(PERSONAS, (anon, a, b, p, o, adm, c), strict=True))
 
 
-EVERYONE = row(302, 200, 200, 200, 200, 200)
-PROVINCE_98 = row(302, 404, 404, 200, 404, 200)  # the province's own staff (and admin)
-DISTRICT_A = row(302, 200, 404, 200, 404, 200)  # district A's official, the province, admin
-POST_ONLY = row(302, 405, 405, 405, 405, 405)
-ADMIN_ONLY = row(302, 404, 404, 404, 404, 200)  # the national summary
+EVERYONE = row(302, 200, 200, 200, 200, 200, 200)
+PROVINCE_98 = row(302, 404, 404, 200, 404, 200, 404)  # the province's own staff (and admin)
+DISTRICT_A = row(302, 200, 404, 200, 404, 200, 404)  # district A's official, the province, admin
+COMMUNE_A1 = row(302, 200, 404, 200, 404, 200, 200)  # and commune A1's own official
+POST_ONLY = row(302, 405, 405, 405, 405, 405, 405)
+ADMIN_ONLY = row(302, 404, 404, 404, 404, 200, 404)  # the national summary
 
 # name -> (kwargs builder, expected GET answers)
 GET_MATRIX = {
-    "login": (lambda o: {}, row(200, 200, 200, 200, 200, 200)),
-    "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405)),
-    "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302)),
+    "login": (lambda o: {}, row(200, 200, 200, 200, 200, 200, 200)),
+    "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405, 405)),
+    "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302, 302)),
     "reports:home": (lambda o: {}, EVERYONE),
     "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
     "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
@@ -47,8 +60,8 @@ GET_MATRIX = {
     "reports:national_report_pdf": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_xlsx": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "communes:commune_list": (lambda o: {}, EVERYONE),
-    "communes:commune_detail": (lambda o: {"code": "98101"}, DISTRICT_A),
-    "communes:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, DISTRICT_A),
+    "communes:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_A1),
+    "communes:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_A1),
     "communes:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "communes:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "communes:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
@@ -59,39 +72,43 @@ GET_MATRIX = {
         POST_ONLY,
     ),
     "practices:practice_list": (lambda o: {}, EVERYONE),
-    "practices:practice_create": (lambda o: {}, EVERYONE),
+    # A commune official has no province in its scope: no practices of its own (404).
+    "practices:practice_create": (lambda o: {}, row(302, 200, 200, 200, 200, 200, 404)),
     "practices:practice_detail": (
         lambda o: {"pk": o["practice"].pk},
-        row(302, 200, 200, 200, 404, 200),
+        row(302, 200, 200, 200, 404, 200, 404),
     ),
     "practices:practice_edit": (
         lambda o: {"pk": o["practice"].pk},
-        row(302, 404, 404, 200, 404, 200),
+        row(302, 404, 404, 200, 404, 200, 404),
     ),
     "practices:practice_publish": (lambda o: {"pk": o["practice"].pk}, POST_ONLY),
     "practices:practice_unpublish": (lambda o: {"pk": o["practice"].pk}, POST_ONLY),
     "practices:attachment_add": (lambda o: {"pk": o["practice"].pk}, POST_ONLY),
     "practices:attachment_file": (
         lambda o: {"pk": o["attachment"].pk},
-        row(302, 200, 200, 200, 404, 200),
+        row(302, 200, 200, 200, 404, 200, 404),
     ),
     "practices:attachment_display": (
         lambda o: {"pk": o["attachment"].pk},
-        row(302, 200, 200, 200, 404, 200),
+        row(302, 200, 200, 200, 404, 200, 404),
     ),
     "practices:attachment_delete": (lambda o: {"pk": o["attachment"].pk}, POST_ONLY),
     "practices:compendium_pdf": (
         lambda o: {"province_code": "98", "year": YEAR},
-        row(302, 200, 200, 200, 404, 200),
+        row(302, 200, 200, 200, 404, 200, 404),
     ),
-    # Imports: province staff and admin; district officials may not import (403). A preview
-    # token belongs to one session: nobody else can open it (404).
-    "imports:import_upload": (lambda o: {}, row(302, 403, 403, 200, 200, 200)),
-    "imports:import_preview": (lambda o: {"token": "0" * 32}, row(302, 403, 403, 404, 404, 404)),
+    # Imports: province staff and admin; district and commune officials may not import (403).
+    # A preview token belongs to one session: nobody else can open it (404).
+    "imports:import_upload": (lambda o: {}, row(302, 403, 403, 200, 200, 200, 403)),
+    "imports:import_preview": (
+        lambda o: {"token": "0" * 32},
+        row(302, 403, 403, 404, 404, 404, 403),
+    ),
     "imports:import_apply": (lambda o: {"token": "0" * 32}, POST_ONLY),
     # Without the query string naming a province these answer 400 (see QUERY_MATRIX below).
-    "imports:template_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400)),
-    "imports:export_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400)),
+    "imports:template_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400, 403)),
+    "imports:export_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400, 403)),
 }
 
 # Downloads scoped by a query string: province 98's template and export.
@@ -100,23 +117,23 @@ QUERY = {
     "imports:export_download": "?province=98&first=2026&last=2027",
 }
 QUERY_MATRIX = {
-    "imports:template_download": row(302, 403, 403, 200, 404, 200),
-    "imports:export_download": row(302, 403, 403, 200, 404, 200),
+    "imports:template_download": row(302, 403, 403, 200, 404, 200, 403),
+    "imports:export_download": row(302, 403, 403, 200, 404, 200, 403),
 }
 
 # State-changing URLs: name -> (assessment state before, POST data, expected answers)
 POST_MATRIX = {
-    "communes:assessment_submit": ("draft", {}, row(302, 302, 404, 302, 404, 302)),
-    "communes:assessment_approve": ("submitted", {}, row(302, 403, 404, 302, 404, 302)),
+    "communes:assessment_submit": ("draft", {}, row(302, 302, 404, 302, 404, 302, 302)),
+    "communes:assessment_approve": ("submitted", {}, row(302, 403, 404, 302, 404, 302, 403)),
     "communes:assessment_return": (
         "submitted",
         {"reason": "Thiếu hồ sơ"},
-        row(302, 403, 404, 302, 404, 302),
+        row(302, 403, 404, 302, 404, 302, 403),
     ),
     "communes:assessment_reopen": (
         "approved",
         {"reason": "Sửa số liệu"},
-        row(302, 403, 404, 302, 404, 302),
+        row(302, 403, 404, 302, 404, 302, 403),
     ),
 }
 
@@ -138,12 +155,35 @@ def test_every_url_has_a_row():
     assert url_names() == set(GET_MATRIX)
 
 
+@pytest.fixture(scope="module")
+def module_objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world and its objects, once for the module (see the module docstring)."""
+    media, reports = tmp_path_factory.mktemp("media"), tmp_path_factory.mktemp("reports")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media, REPORT_CACHE_DIR=reports, PASSWORD_HASHERS=FAST_HASHERS
+        ),
+        transaction.atomic(),
+    ):
+        yield _build_objects(make_world())
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def objects(world, settings, tmp_path):
+def objects(db, module_objects, monkeypatch):
+    monkeypatch.setattr("practices.pdf.compendium", lambda province, year: PDF_BYTES)
+    return module_objects
+
+
+@pytest.fixture
+def world(objects):
+    return objects["world"]
+
+
+def _build_objects(world) -> dict:
     from practices.services import attachment_add
 
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.REPORT_CACHE_DIR = tmp_path / "reports"
     make_assessment(world.commune_a1, YEAR, world.cset, met=1, status=Assessment.Status.DRAFT)
     make_assessment(world.commune_a2, YEAR, world.cset, met=3)
     certification = make_certification(world.commune_a2, world.cset, datetime.date(YEAR, 11, 1))
@@ -163,8 +203,10 @@ def objects(world, settings, tmp_path):
         P: world.province_staff,
         OTHER: world.other_province_staff,
         ADM: world.admin,
+        C: world.commune_official,
     }
     return {
+        "world": world,
         "certification": certification,
         "practice": practice,
         "attachment": attachment,

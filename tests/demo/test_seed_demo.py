@@ -1,8 +1,12 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
+from communes.models import Commune, District
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
+from demo import services
 from reports.figures import headline
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +80,41 @@ def test_it_creates_one_account_per_role(django_user_model):
     assert district.has_perm("criteria.submit_assessment")
     assert not district.has_perm("criteria.approve_assessment")
     assert province.has_perm("criteria.approve_assessment")
+
+
+def _bang_mac_2025():
+    """Xã Bằng Mạc of 01/07/2025: loaded by the unit loader when it is there, else made here
+    on the old district (before the dated hierarchy a commune needs one)."""
+    found = services.commune_of_two_tiers("06475")
+    if found is not None:
+        return found
+    Commune.objects.filter(code="06475", valid_to__isnull=True).update(
+        valid_to=datetime.date(2025, 6, 30)
+    )
+    return Commune.objects.create(
+        code="06475",
+        name="Bằng Mạc",
+        kind=Commune.Kind.COMMUNE,
+        district=District.objects.get(code="187"),
+        valid_from=datetime.date(2025, 7, 1),
+    )
+
+
+def test_it_creates_the_commune_official_of_bang_mac(django_user_model):
+    commune = _bang_mac_2025()
+    services.ensure_users(services.SeedReport())
+    xa = django_user_model.objects.get(username="xa")
+    assert xa.membership.role == "commune"
+    assert xa.membership.commune == commune
+    assert xa.check_password("demo12345")
+    assert xa.has_perm("criteria.change_assessment")
+    assert not xa.has_perm("criteria.approve_assessment")
+
+
+def test_it_creates_no_commune_official_before_the_2025_units(django_user_model, monkeypatch):
+    django_user_model.objects.filter(username="xa").delete()
+    monkeypatch.setattr(services, "commune_of_two_tiers", lambda code: None)
+    report = services.SeedReport()
+    services.ensure_users(report)
+    assert not django_user_model.objects.filter(username="xa").exists()
+    assert "xa" not in report.users_created

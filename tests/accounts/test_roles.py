@@ -1,0 +1,110 @@
+"""The access predicates of accounts/roles.py, persona by persona."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts import roles
+from accounts.roles import COMMUNE_GROUP, ROLE_PERMISSIONS, scope_for
+from criteria.models import Assessment
+from tests.base import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2027
+PERSONAS = ("admin", "province_staff", "other_province_staff", "official_a", "official_b")
+PERSONAS += ("commune_official",)
+
+
+@pytest.fixture
+def draft(world):
+    return make_assessment(world.commune_a1, YEAR, world.cset, status=Assessment.Status.DRAFT)
+
+
+def who(world, predicate) -> set[str]:
+    return {p for p in PERSONAS if predicate(getattr(world, p))}
+
+
+def test_the_commune_group_cannot_approve_or_certify():
+    perms = ROLE_PERMISSIONS[COMMUNE_GROUP]
+    assert "criteria.approve_assessment" not in perms
+    assert "criteria.add_certification" not in perms
+    assert "criteria.submit_assessment" in perms
+
+
+def test_a_commune_officials_scope_is_its_commune(world):
+    scope = scope_for(world.commune_official)
+    assert scope.commune == world.commune_a1
+    assert scope.commune_filter() == {"pk": world.commune_a1.pk}
+    assert scope.covers_commune(world.commune_a1)
+    assert not scope.covers_commune(world.commune_a2)
+    assert not scope.covers_district(world.district_a)
+    assert not scope.covers_province(world.province)
+    assert not scope.is_district and not scope.is_province_staff
+
+
+def test_who_sees_commune_a1(world):
+    seen = who(world, lambda u: roles.can_view_commune(u, world.commune_a1))
+    assert seen == {"admin", "province_staff", "official_a", "commune_official"}
+    assert not roles.can_view_commune(AnonymousUser(), world.commune_a1)
+
+
+def test_who_edits_the_draft(world, draft):
+    editors = who(world, lambda u: roles.can_edit_assessment(u, draft))
+    assert editors == {"admin", "province_staff", "commune_official"}
+
+
+def test_who_edits_a_submitted_assessment(world, draft):
+    draft.status = Assessment.Status.SUBMITTED
+    editors = who(world, lambda u: roles.can_edit_assessment(u, draft))
+    assert editors == {"admin", "province_staff"}
+
+
+def test_nobody_edits_an_approved_assessment(world, draft):
+    draft.status = Assessment.Status.APPROVED
+    assert who(world, lambda u: roles.can_edit_assessment(u, draft)) == set()
+
+
+def test_who_submits(world, draft):
+    submitters = who(world, lambda u: roles.can_submit(u, draft))
+    assert submitters == {"admin", "province_staff", "official_a", "commune_official"}
+
+
+def test_who_reviews_and_certifies(world, draft):
+    assert who(world, lambda u: roles.can_review(u, draft)) == {"admin", "province_staff"}
+    certifiers = who(world, lambda u: roles.can_certify(u, world.commune_a1))
+    assert certifiers == {"admin", "province_staff"}
+
+
+def test_who_imports(world):
+    assert who(world, roles.can_import) == {"admin", "province_staff", "other_province_staff"}
+    assert roles.can_import_approved(None)  # the operator at the shell
+    assert not roles.can_import_approved(world.commune_official)
+
+
+def test_who_opens_the_reports(world):
+    district = who(world, lambda u: roles.can_view_district(u, world.district_a))
+    assert district == {"admin", "province_staff", "official_a"}
+    province = who(world, lambda u: roles.can_view_province(u, world.province))
+    assert province == {"admin", "province_staff"}
+    assert who(world, roles.can_view_national) == {"admin"}
+
+
+def test_a_district_official_reads_but_no_longer_submits_after_the_end(world):
+    """Districts ended on 30/06/2025: their officials keep reading the years they existed."""
+    official = world.official_a
+    official.membership.district.valid_to = datetime.date(2025, 6, 30)
+    old = Assessment(commune=world.commune_a1, year=2024, status=Assessment.Status.DRAFT)
+    new = Assessment(commune=world.commune_a1, year=2025, status=Assessment.Status.DRAFT)
+    assert roles.can_view_commune(official, world.commune_a1)
+    assert roles.can_submit(official, old)
+    assert not roles.can_submit(official, new)
+    assert not roles.can_edit_assessment(official, old)
+
+
+def test_a_commune_official_proposes_no_practice(world):
+    assert not roles.can_propose_practice(world.commune_official)
+    assert roles.can_propose_practice(world.official_a)
+    assert not roles.can_view_compendium(world.commune_official, world.province)
+    assert roles.can_view_compendium(world.official_a, world.province)
