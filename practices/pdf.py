@@ -2,7 +2,7 @@
 category with page numbers, one section per published practice with its photos, the criteria
 it helps and whom to contact.
 
-It goes through the reports' PDF pipeline (`reports.pdf.cached_pdf`: the shared print
+It goes through the one PDF pipeline (`ntm.lib.pdf.cached_pdf`: the shared print
 stylesheet, its DejaVu Sans fonts and page numbers, and the on-disk cache keyed by the exact
 HTML), so an unchanged compendium is served without rendering and any change of a practice,
 a photo or a caption makes a new file. Photos are their display copies, read from disk
@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from criteria.models import Criterion
+from ntm.lib.pdf import cached_pdf
 from practices.models import Attachment, Category, Practice
-from reports.pdf import cached_pdf
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, Province
 from criteria import queue
-from reports import charts, figures, pdf, xlsx
+from ntm.lib import pdf
+from reports import charts, figures, xlsx
 
 
 def parse_year(request: HttpRequest, years: list[int]) -> int | None:

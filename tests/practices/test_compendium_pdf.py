@@ -102,9 +102,9 @@ def test_demo_compendium_shows_the_five_examples(client, django_user_model, tmp_
 
 @pytest.fixture
 def renders(monkeypatch):
-    """The HTML of every WeasyPrint render of the shared pipeline (reports.pdf), which is
+    """The HTML of every WeasyPrint render of the shared pipeline (ntm.lib.pdf), which is
     replaced by a fake that returns a PDF-like fingerprint of that HTML."""
-    from reports import pdf
+    from ntm.lib import pdf
 
     calls = []
 

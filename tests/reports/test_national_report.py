@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from communes.models import Commune
 from criteria.models import Assessment, Certification
 from demo.national import seed_national
-from reports import pdf
+from ntm.lib import pdf
 
 YEAR = 2017
 URL = reverse("reports:national_report", args=[YEAR])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from criteria.services import assessment_approve
-from reports import pdf
+from ntm.lib import pdf
 from tests.reports.conftest import login
 
 pytestmark = pytest.mark.django_db

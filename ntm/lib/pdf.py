@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint, cached on disk by the content it shows.
+"""The one PDF pipeline: WeasyPrint and its print stylesheet, cached by the content shown.
 
 WeasyPrint costs about a second to import and then time per table cell, so a rendered file is
 kept under `settings.REPORT_CACHE_DIR`, named after a hash of the exact HTML it was made from.
