@@ -23,6 +23,7 @@ from criteria.models import (
     CriteriaSet,
     CriterionResult,
     IndicatorValue,
+    recognised_year_error,
 )
 
 
@@ -34,8 +35,19 @@ class StaleAssessment(Exception):
         self.current = current
 
 
-def criteria_set_for_year(year: int, level: str = CriteriaSet.Level.COMMUNE) -> CriteriaSet:
-    criteria_set = CriteriaSet.objects.in_force(year, level).order_by("-first_year").first()
+def criteria_set_for_year(
+    year: int, level: str = CriteriaSet.Level.COMMUNE, *, code: str | None = None
+) -> CriteriaSet:
+    """The set of the period covering `year`, or the set `code` a user chose where periods
+    overlap (CriteriaSet.objects.for_year lists what may be chosen)."""
+    allowed = CriteriaSet.objects.for_year(year, level)
+    criteria_set = allowed.filter(code=code).first() if code else allowed.first()
+    if criteria_set is None and code:
+        raise ValidationError(
+            _("Bộ tiêu chí %(code)s không áp dụng cho năm %(year)s.")
+            % {"code": code, "year": year},
+            code="criteria_set_not_in_year",
+        )
     if criteria_set is None:
         raise ValidationError(
             _("Không có bộ tiêu chí nào áp dụng cho năm %(year)s.") % {"year": year},
@@ -84,7 +96,12 @@ def _raise_on_errors(evaluation: Evaluation) -> None:
 
 
 def assessment_create(
-    *, commune: Commune, year: int, user=None, status: str = Assessment.Status.DRAFT
+    *,
+    commune: Commune,
+    year: int,
+    user=None,
+    status: str = Assessment.Status.DRAFT,
+    criteria_set_code: str | None = None,
 ) -> Assessment:
     if not commune.exists_in(year):
         raise ValidationError(
@@ -95,7 +112,7 @@ def assessment_create(
     return Assessment.objects.create(
         commune=commune,
         year=year,
-        criteria_set=criteria_set_for_year(year),
+        criteria_set=criteria_set_for_year(year, code=criteria_set_code),
         status=status,
         created_by=user,
     )
@@ -322,8 +339,12 @@ def _back_to_draft(
 # --- Certification --------------------------------------------------------------------------
 
 
-def certification_check(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment:
-    """The approved assessment that allows certifying `commune` in `year`, or ValidationError."""
+def certification_check(
+    *, commune: Commune, year: int, criteria_set: CriteriaSet | None = None
+) -> Assessment:
+    """The approved assessment that allows recognising `commune` for `year` (the recognised
+    year, not the decision's), or ValidationError. Without `criteria_set`, the assessment's own
+    set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met in full."""
     assessment = (
         Assessment.objects.filter(commune=commune, year=year, status=Assessment.Status.APPROVED)
         .select_related("criteria_set")
@@ -334,7 +355,9 @@ def certification_check(*, commune: Commune, year: int, criteria_set: CriteriaSe
             _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
             code="no_approved_assessment",
         )
-    if assessment.criteria_set_id != criteria_set.pk:
+    if criteria_set is None:
+        criteria_set = assessment.criteria_set
+    elif assessment.criteria_set_id != criteria_set.pk:
         raise ValidationError(
             _("Đánh giá năm %(year)s theo bộ tiêu chí khác (%(set)s).")
             % {"year": year, "set": assessment.criteria_set},
@@ -361,10 +384,15 @@ def certification_create(
     decision_number: str,
     decision_date,
     authority: str,
+    recognised_year: int | None = None,
     user=None,
 ) -> Certification:
-    criteria_set = criteria_set_for_year(decision_date.year)
-    certification_check(commune=commune, year=decision_date.year, criteria_set=criteria_set)
+    """`recognised_year` defaults to the decision's year (see models.recognised_year_error)."""
+    if recognised_year is None:
+        recognised_year = decision_date.year
+    if message := recognised_year_error(recognised_year, decision_date):
+        raise ValidationError(message, code="recognised_year")
+    assessment = certification_check(commune=commune, year=recognised_year)
     if Certification.objects.filter(
         commune=commune, tier=tier, decision_number=decision_number
     ).exists():
@@ -372,9 +400,10 @@ def certification_create(
     cert = Certification(
         commune=commune,
         tier=tier,
-        criteria_set=criteria_set,
+        criteria_set=assessment.criteria_set,
         decision_number=decision_number,
         decision_date=decision_date,
+        recognised_year=recognised_year,
         authority=authority,
         created_by=user,
     )

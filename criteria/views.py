@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Scope, scope_for
-from communes.models import Commune, District
+from communes.models import Commune, CommuneGroup, District
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
@@ -46,8 +46,7 @@ def _year(request: HttpRequest, default: int) -> int:
 def _criteria_count(year: int) -> int | None:
     """Criteria in the set in force in `year` (one query), None when there is no set."""
     found = (
-        CriteriaSet.objects.in_force(year)
-        .order_by("-first_year")
+        CriteriaSet.objects.for_year(year)
         .annotate(n=Count("criteria"))
         .values_list("n", flat=True)
         .first()
@@ -222,7 +221,7 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         and not scope.is_district
         and next_year is not None
         and commune.exists_in(next_year)
-        and CriteriaSet.objects.in_force(next_year).exists()
+        and CriteriaSet.objects.for_year(next_year).exists()
     )
     target, bound = forms.get("revocation_target"), forms.get("revocation_form")
     certifications = [
@@ -326,18 +325,28 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
     user = request.user
     may_change = user.has_perm("criteria.change_assessment") and not scope.is_district
+    set_choices = []
     if assessment is None:
         if not (may_change and user.has_perm("criteria.add_assessment")):
             raise Http404
+        # Where periods overlap (2021 and early 2022, early 2026) the user picks the set with
+        # ?set=<code>; the form posts back to the same address, so the choice is kept.
         try:
-            criteria_set = services.criteria_set_for_year(year)
+            criteria_set = services.criteria_set_for_year(year, code=request.GET.get("set"))
         except ValidationError:
             raise Http404 from None
+        set_choices = list(CriteriaSet.objects.for_year(year))
     else:
         criteria_set = assessment.criteria_set
 
     catalogue = Catalogue.load(criteria_set)
     key = services.threshold_key(commune, year)
+    by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
+    commune_group = (
+        CommuneGroup.objects.filter(pk=key.commune_group_id).first()
+        if by_group and key.commune_group_id
+        else None
+    )
     values, results = {}, {}
     if assessment is not None:
         values = {v.indicator_id: v for v in assessment.values.all()}
@@ -366,7 +375,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             messages.error(request, _("Đánh giá đã được phê duyệt và bị khóa."))
             return redirect(request.path)
         if form.is_valid():
-            outcome = _save(request, commune, year, assessment, form)
+            outcome = _save(request, commune, year, assessment, form, criteria_set)
             if outcome is None:
                 messages.success(request, _("Đã lưu đánh giá."))
                 return redirect(request.path)
@@ -395,6 +404,9 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "met_total": evaluation.total,
         "n_criteria": len(catalogue.criteria),
         "criteria_set": criteria_set,
+        "set_choices": set_choices if len(set_choices) > 1 else [],
+        "by_group": by_group,
+        "commune_group": commune_group,
         "province": commune.district.province,
         "region": commune.district.province.region,
         "editable": editable,
@@ -411,7 +423,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "communes/assessment_form.html", ctx, status=status)
 
 
-def _save(request, commune, year, assessment, form):
+def _save(request, commune, year, assessment, form, criteria_set):
     """None when saved; the StaleAssessment or ValidationError otherwise (nothing written)."""
     expected = form.cleaned_data["version"]
     try:
@@ -422,7 +434,10 @@ def _save(request, commune, year, assessment, form):
                     # Someone created it since this form was opened.
                     raise services.StaleAssessment(existing)
                 assessment = services.assessment_create(
-                    commune=commune, year=year, user=request.user
+                    commune=commune,
+                    year=year,
+                    user=request.user,
+                    criteria_set_code=criteria_set.code,
                 )
                 expected = assessment.version
             services.assessment_save(
