@@ -21,6 +21,7 @@ from criteria.models import (
     CriterionResult,
     Indicator,
     IndicatorValue,
+    PovertyStandard,
     Threshold,
 )
 
@@ -44,6 +45,17 @@ class CriterionGroupInline(admin.TabularInline):
     extra = 0
 
 
+class PovertyStandardInline(admin.TabularInline):
+    model = PovertyStandard
+    extra = 0
+
+
+@admin.register(PovertyStandard)
+class PovertyStandardAdmin(admin.ModelAdmin):
+    list_display = ("name_vi", "criteria_set", "year_from", "year_to", "legal_basis", "confirmed")
+    list_filter = ("criteria_set", "confirmed")
+
+
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(admin.ModelAdmin):
     list_display = (
@@ -52,12 +64,14 @@ class CriteriaSetAdmin(admin.ModelAdmin):
         "level",
         "first_year",
         "last_year",
+        "effective_from",
+        "effective_to",
         "criterion_count",
         "indicator_count",
     )
     list_filter = ("level", "threshold_basis")
     search_fields = ("code", "name_vi", "legal_basis")
-    inlines = [CriterionGroupInline]
+    inlines = [CriterionGroupInline, PovertyStandardInline]
 
     def get_queryset(self, request):
         return (
@@ -441,6 +455,14 @@ class IndicatorValueAdmin(NoRevertHistoryAdmin):
 
 
 class CertificationAdminForm(forms.ModelForm):
+    recognised_year = forms.IntegerField(
+        label=_("năm được công nhận"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
+    )
+
     class Meta:
         model = Certification
         fields = (
@@ -449,6 +471,7 @@ class CertificationAdminForm(forms.ModelForm):
             "criteria_set",
             "decision_number",
             "decision_date",
+            "recognised_year",
             "authority",
             "revoked_on",
             "revocation_reason",
@@ -472,16 +495,27 @@ class CertificationAdminForm(forms.ModelForm):
             data.get("decision_date"),
             data.get("criteria_set"),
         )
-        if self.instance.pk is None and commune and date and cset:
-            # The same rule as the certification page: all criteria met in an approved assessment.
-            services.certification_check(commune=commune, year=date.year, criteria_set=cset)
+        if data.get("recognised_year") is None and date:
+            data["recognised_year"] = self.instance.recognised_year = date.year
+        year = data.get("recognised_year")
+        if self.instance.pk is None and commune and year and cset:
+            # The same rule as the certification page: all criteria met in the approved
+            # assessment of the recognised year.
+            services.certification_check(commune=commune, year=year, criteria_set=cset)
         return data
 
 
 @admin.register(Certification)
 class CertificationAdmin(SimpleHistoryAdmin):
     form = CertificationAdminForm
-    list_display = ("commune", "tier", "decision_number", "decision_date", "revoked_on")
+    list_display = (
+        "commune",
+        "tier",
+        "decision_number",
+        "decision_date",
+        "recognised_year",
+        "revoked_on",
+    )
     list_filter = (
         "tier",
         "criteria_set",

@@ -2,7 +2,10 @@
 
 Idempotent: sets, groups, criteria and indicators are keyed by their codes and updated in
 place; thresholds are replaced only while they are still as loaded (an admin's edit, marked by a
-changed `source`, is kept).
+changed `source`, is kept). Nothing is deleted: groups, criteria and indicators an admin added
+(e.g. to the 2026-2030 sets, loaded without indicators) stay.
+
+`periods.yaml` then sets each set's last day in force and its poverty standards.
 """
 
 import datetime
@@ -13,11 +16,25 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from communes.models import Region
-from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold
+from communes.models import CommuneGroup, Region
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    Indicator,
+    PovertyStandard,
+    Threshold,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CATALOGUE_FILES = [DATA_DIR / "criteria-2016-2020.yaml", DATA_DIR / "criteria-2021-2025.yaml"]
+CATALOGUE_FILES = [
+    DATA_DIR / "criteria-2011-2015.yaml",
+    DATA_DIR / "criteria-2016-2020.yaml",
+    DATA_DIR / "criteria-2021-2025.yaml",
+    DATA_DIR / "criteria-2026-2030.yaml",
+    DATA_DIR / "xa-ntm-hien-dai-2026-2030.yaml",
+]
+PERIODS_FILE = DATA_DIR / "periods.yaml"
 LOADED_SOURCE = "catalogue"  # `source` of thresholds this loader owns
 
 STATUS = {
@@ -25,7 +42,7 @@ STATUS = {
     "UNCONFIRMED": Threshold.Status.UNCONFIRMED,
     "unknown": Threshold.Status.UNKNOWN,
 }
-LEVELS = {"xa": CriteriaSet.Level.COMMUNE}
+LEVELS = {"xa": CriteriaSet.Level.COMMUNE, "xa_hien_dai": CriteriaSet.Level.MODERN}
 
 
 @dataclass
@@ -67,12 +84,21 @@ def load_catalogue(path: Path) -> CatalogueReport:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     report = CatalogueReport()
     cat = data["catalogue"]
-    for order, r in enumerate(data["regions"], start=1):
+    for order, r in enumerate(data.get("regions") or [], start=1):
         Region.objects.update_or_create(
             code=r["code"],
             defaults={"name_vi": r["name_vi"], "name_en": r["name_en"], "order": order},
         )
-    regions = {r.code: r for r in Region.objects.all()}
+    for g in data.get("commune_groups") or []:
+        # communes' reference list owns the groups' texts; only add a missing one.
+        CommuneGroup.objects.get_or_create(
+            code=g["code"], defaults={"name_vi": g["name_vi"], "name_en": g["name_en"]}
+        )
+    basis = cat.get("threshold_basis") or CriteriaSet.ThresholdBasis.REGION
+    if basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP:
+        keys = {g.code: g for g in CommuneGroup.objects.all()}
+    else:
+        keys = {r.code: r for r in Region.objects.all()}
 
     criteria_set, _ = CriteriaSet.objects.update_or_create(
         code=cat["code"],
@@ -84,13 +110,13 @@ def load_catalogue(path: Path) -> CatalogueReport:
             "first_year": cat["period"]["from"],
             "last_year": cat["period"]["to"],
             "effective_from": _date(cat.get("effective_from")),
-            "threshold_basis": CriteriaSet.ThresholdBasis.REGION,
+            "threshold_basis": basis,
         },
     )
     report.add("criteria_set")
 
     groups = {}
-    for order, g in enumerate(data["groups"], start=1):
+    for order, g in enumerate(data.get("groups") or [], start=1):
         groups[g["code"]], _ = CriterionGroup.objects.update_or_create(
             criteria_set=criteria_set,
             code=g["code"],
@@ -98,7 +124,7 @@ def load_catalogue(path: Path) -> CatalogueReport:
         )
         report.add("group")
 
-    for c in data["criteria"]:
+    for c in data.get("criteria") or []:
         criterion, _ = Criterion.objects.update_or_create(
             criteria_set=criteria_set,
             number=c["number"],
@@ -106,6 +132,9 @@ def load_catalogue(path: Path) -> CatalogueReport:
                 "group": groups[c["group"]],
                 "name_vi": c["name_vi"],
                 "name_en": c["name_en"],
+                "name_confirmed": c.get("name_status", "confirmed") == "confirmed",
+                # Only a criterion loaded without indicators is judged as a whole.
+                "whole_reason": "" if c["sub_indicators"] else data.get("whole_reason", ""),
             },
         )
         report.add("criterion")
@@ -128,27 +157,31 @@ def load_catalogue(path: Path) -> CatalogueReport:
             )
             report.add("indicator")
             if indicator.is_numeric:
-                report.add("threshold", _load_thresholds(indicator, i, regions, criteria_set))
+                report.add("threshold", _load_thresholds(indicator, i, keys, criteria_set))
     return report
 
 
-def _load_thresholds(indicator: Indicator, spec: dict, regions: dict, criteria_set) -> int:
+def _load_thresholds(indicator: Indicator, spec: dict, keys: dict, criteria_set) -> int:
+    """`keys` maps the codes of `thresholds` to regions or commune groups, after the set's
+    threshold basis."""
     indicator.thresholds.filter(source=LOADED_SOURCE).delete()
+    by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     edited = set(
         indicator.thresholds.filter(province__isnull=True).values_list(
-            "region_id", "year_from", "year_to"
+            "commune_group_id" if by_group else "region_id", "year_from", "year_to"
         )
     )
     rows = []
 
-    def add(region, value, declared, year_from=None, year_to=None):
-        if (region.pk if region else None, year_from, year_to) in edited:
+    def add(key, value, declared, year_from=None, year_to=None):
+        if (key.pk if key else None, year_from, year_to) in edited:
             return  # an admin has set this one; keep it
         first, second = _split(value)
         rows.append(
             Threshold(
                 indicator=indicator,
-                region=region,
+                region=None if by_group else key,
+                commune_group=key if by_group else None,
                 value=first,
                 value_secondary=second,
                 status=_status(first, declared),
@@ -168,16 +201,53 @@ def _load_thresholds(indicator: Indicator, spec: dict, regions: dict, criteria_s
         add(None, target, spec.get("national_target_status"), level_year, level_year)
         add(None, target, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
         for code, value in (spec.get("thresholds") or {}).items():
-            add(regions[code], value, spec.get("thresholds_status"), level_year, level_year)
-            add(regions[code], value, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
+            add(keys[code], value, spec.get("thresholds_status"), level_year, level_year)
+            add(keys[code], value, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
     elif by_year:
         add(None, target, spec.get("national_target_status"))
         for year, values in by_year.items():
             for code, value in values.items():
-                add(regions[code], value, spec.get("thresholds_status"), int(year), int(year))
+                add(keys[code], value, spec.get("thresholds_status"), int(year), int(year))
     else:
         add(None, target, spec.get("national_target_status"))
         for code, value in (spec.get("thresholds") or {}).items():
-            add(regions[code], value, spec.get("thresholds_status"))
+            add(keys[code], value, spec.get("thresholds_status"))
     Threshold.objects.bulk_create(rows)
     return len(rows)
+
+
+@transaction.atomic
+def load_periods(path: Path = PERIODS_FILE) -> CatalogueReport:
+    """Each set's last day in force and its poverty standards (sets not loaded are skipped)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    report = CatalogueReport()
+    sets = CriteriaSet.objects.in_bulk(list(data), field_name="code")
+    for code, spec in data.items():
+        criteria_set = sets.get(code)
+        if criteria_set is None:
+            continue
+        criteria_set.effective_to = _date(spec.get("effective_to"))
+        criteria_set.save(update_fields=["effective_to"])
+        report.add("period")
+        for p in spec.get("poverty_standards") or []:
+            PovertyStandard.objects.update_or_create(
+                criteria_set=criteria_set,
+                year_from=p["year_from"],
+                defaults={
+                    "year_to": p.get("year_to"),
+                    "name_vi": p["name_vi"].strip(),
+                    "name_en": (p.get("name_en") or "").strip(),
+                    "legal_basis": p.get("legal_basis") or "",
+                    "confirmed": bool(p.get("confirmed")),
+                },
+            )
+            report.add("poverty_standard")
+    return report
+
+
+def load_catalogues(paths: list[Path] | None = None) -> dict[str, CatalogueReport]:
+    """Every catalogue file (or `paths`), then the periods: what load_criteria and the demo
+    seed run."""
+    reports = {path.name: load_catalogue(path) for path in paths or CATALOGUE_FILES}
+    reports[PERIODS_FILE.name] = load_periods()
+    return reports

@@ -253,6 +253,18 @@ class AssessmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for criterion in self.catalogue.criteria:
+            # Judged as a whole (no indicators known): a manual decision, so it needs a reason.
+            name = f"c{criterion.pk}_met"
+            note = (cleaned.get(f"c{criterion.pk}_note") or "").strip()
+            if criterion.whole_reason and cleaned.get(name) and not note:
+                self.add_error(
+                    f"c{criterion.pk}_note",
+                    ValidationError(
+                        _("Tiêu chí được đánh giá cả tiêu chí: cần ghi lý do trong ghi chú."),
+                        code="reason_required",
+                    ),
+                )
         for ind_id, mode in self.modes.items():
             if mode != "manual":
                 continue
@@ -414,9 +426,18 @@ class ReasonForm(forms.Form):
 
 
 class CertificationForm(forms.ModelForm):
+    # Blank: the decision's own year (criteria.services.certification_create).
+    recognised_year = forms.IntegerField(
+        label=_("Năm được công nhận"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
+    )
+
     class Meta:
         model = Certification
-        fields = ("tier", "decision_number", "decision_date", "authority")
+        fields = ("tier", "decision_number", "decision_date", "recognised_year", "authority")
         widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_decision_date(self):

@@ -1,9 +1,12 @@
 """The criteria catalogue (sets, groups, criteria, indicators, thresholds), yearly assessments
 and certification decisions."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +15,49 @@ from simple_history.models import HistoricalRecords
 from communes.models import Commune, CommuneGroup, Province, Region
 
 
+def _in_force_between(start: datetime.date, end: datetime.date) -> Q:
+    """Sets in force on some day of [start, end]. Without `effective_from` a set counts from
+    1 January of its first year, without `effective_to` until 31 December of its last year:
+    a set is stretched beyond its period only by a recorded date."""
+    began = Q(effective_from__lte=end) | Q(effective_from__isnull=True, first_year__lte=end.year)
+    ended = (
+        Q(effective_to__gte=start)
+        | Q(effective_to__isnull=True, last_year__isnull=True)
+        | Q(effective_to__isnull=True, last_year__gte=start.year)
+    )
+    return began & ended
+
+
 class CriteriaSetQuerySet(models.QuerySet):
-    def in_force(self, year: int, level: str = "commune"):
-        return self.filter(level=level, first_year__lte=year).filter(
-            Q(last_year__isnull=True) | Q(last_year__gte=year)
+    """The one definition of "the set that applies": every caller asks `for_year` (an assessment
+    of a year) or `for_date` (a legal act of a day)."""
+
+    def for_date(self, date: datetime.date, level: str | None = "commune"):
+        """Sets legally in force on `date` (by effective_from / effective_to). `level=None`:
+        every tier."""
+        qs = self.filter(_in_force_between(date, date))
+        return qs if level is None else qs.filter(level=level)
+
+    def for_year(self, year: int, level: str | None = "commune"):
+        """Sets an assessment of `year` may use, the default first.
+
+        The default is the set whose period (first_year..last_year) covers the year. A set still
+        (or already) in force on some day of the year is allowed too, chosen explicitly: the
+        2016-2020 set for 2021 and early 2022 (318/QĐ-TTg took effect on 08/03/2022), the
+        2021-2025 set for early 2026 (51/2025/QĐ-TTg took effect on 15/02/2026)."""
+        in_period = Q(first_year__lte=year) & (Q(last_year__isnull=True) | Q(last_year__gte=year))
+        qs = self.filter(
+            in_period | _in_force_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
         )
+        if level is not None:
+            qs = qs.filter(level=level)
+        return qs.annotate(
+            is_default=Case(When(in_period, then=Value(True)), default=Value(False))
+        ).order_by("-is_default", "-first_year", "code")
+
+    def in_force(self, year: int, level: str = "commune"):
+        """Kept for callers in other apps: the same as `for_year`."""
+        return self.for_year(year, level)
 
 
 class CriteriaSet(models.Model):
@@ -24,6 +65,7 @@ class CriteriaSet(models.Model):
         COMMUNE = "commune", _("Xã nông thôn mới")
         ADVANCED = "advanced", _("Xã nông thôn mới nâng cao")
         MODEL = "model", _("Xã nông thôn mới kiểu mẫu")
+        MODERN = "modern", _("Xã nông thôn mới hiện đại (thí điểm)")
 
     class ThresholdBasis(models.TextChoices):
         REGION = "region", _("Theo vùng")
@@ -37,6 +79,9 @@ class CriteriaSet(models.Model):
     first_year = models.PositiveSmallIntegerField(_("năm đầu"))
     last_year = models.PositiveSmallIntegerField(_("năm cuối"), null=True, blank=True)
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    # The day before the next set took effect: a set stays usable (chosen explicitly) for
+    # assessments made until then, e.g. the 2016-2020 set until 07/03/2022.
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     threshold_basis = models.CharField(
         _("ngưỡng phân theo"),
         max_length=16,
@@ -54,6 +99,60 @@ class CriteriaSet(models.Model):
             models.CheckConstraint(
                 condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
                 name="criteria_set_years_ordered",
+            ),
+            # for_date / for_year read the window as [effective_from, effective_to].
+            models.CheckConstraint(
+                condition=Q(effective_from__isnull=True)
+                | Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="criteria_set_effective_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+    def poverty_standard_for(self, year: int) -> "PovertyStandard | None":
+        """The poverty standard of `year` in this period (one query)."""
+        return (
+            self.poverty_standards.filter(year_from__lte=year)
+            .filter(Q(year_to__isnull=True) | Q(year_to__gte=year))
+            .order_by("-year_from")
+            .first()
+        )
+
+
+class PovertyStandard(models.Model):
+    """The poverty standard a period measures households by (criterion "Hộ nghèo" / "Nghèo đa
+    chiều" / "Giảm nghèo"), with its legal basis: data, since it changes inside a period too
+    (2026 keeps the 2021-2025 standard, 2027-2030 has its own)."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        on_delete=models.CASCADE,
+        related_name="poverty_standards",
+        verbose_name=_("bộ tiêu chí"),
+    )
+    year_from = models.PositiveSmallIntegerField(_("từ năm"))
+    year_to = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+    name_vi = models.CharField(_("chuẩn nghèo (tiếng Việt)"), max_length=300)
+    name_en = models.CharField(_("chuẩn nghèo (tiếng Anh)"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200, blank=True)
+    confirmed = models.BooleanField(_("đã xác nhận"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["criteria_set", "year_from"]
+        verbose_name = _("chuẩn nghèo")
+        verbose_name_plural = _("chuẩn nghèo")
+        constraints = [
+            # load_criteria keys on it (one standard per set and first year).
+            models.UniqueConstraint(
+                fields=["criteria_set", "year_from"], name="poverty_standard_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_to__isnull=True) | Q(year_to__gte=models.F("year_from")),
+                name="poverty_standard_years_ordered",
             ),
         ]
 
@@ -95,6 +194,10 @@ class Criterion(models.Model):
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
     name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=200)
     name_en = models.CharField(_("tên (tiếng Anh)"), max_length=200, blank=True)
+    name_confirmed = models.BooleanField(_("tên đã xác nhận"), default=True)
+    # Why a criterion without indicators is judged as a whole (a manual decision with a reason),
+    # e.g. the indicators of 51/2025/QĐ-TTg are not yet in the catalogue.
+    whole_reason = models.TextField(_("lý do đánh giá cả tiêu chí"), blank=True)
 
     class Meta:
         ordering = ["criteria_set", "number"]
@@ -367,6 +470,29 @@ class IndicatorValue(models.Model):
         return f"{self.assessment} – {self.indicator.code}"
 
 
+# Decisions for year N are often signed early in N+1 (Lạng Sơn's 99, 103 and 105/QĐ-UBND of
+# 26/01/2023 recognise communes "năm 2022", ntm-reference §17.2). A wider gap is refused as a
+# likely typing error; widen it here if a real decision needs it.
+RECOGNITION_LAG_YEARS = 1
+
+
+def recognised_year_error(recognised_year: int, decision_date: datetime.date) -> str | None:
+    """Why a decision dated `decision_date` cannot recognise `recognised_year`, or None.
+
+    Plain values, so the form, the admin and the Excel import apply the same rule: the year
+    recognised is the decision's own year or up to RECOGNITION_LAG_YEARS before it."""
+    if recognised_year > decision_date.year:
+        return gettext(
+            "Quyết định ngày %(date)s không thể công nhận năm %(year)s (sau năm của quyết định)."
+        ) % {"date": decision_date.strftime("%d/%m/%Y"), "year": recognised_year}
+    if recognised_year < decision_date.year - RECOGNITION_LAG_YEARS:
+        return gettext(
+            "Quyết định ngày %(date)s công nhận năm %(year)s: chỉ chấp nhận năm của quyết định "
+            "hoặc năm liền trước."
+        ) % {"date": decision_date.strftime("%d/%m/%Y"), "year": recognised_year}
+    return None
+
+
 class CertificationQuerySet(models.QuerySet):
     def in_force_on(self, date):
         """Decisions dated on or before `date` and not revoked by then."""
@@ -390,6 +516,9 @@ class Certification(models.Model):
     )
     decision_number = models.CharField(_("số quyết định"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))
+    # "đạt chuẩn NTM năm 2018" in a decision of 20/01/2019: the year whose approved assessment
+    # the recognition rests on. Reports of "certified by 31/12 of N" still go by decision_date.
+    recognised_year = models.PositiveSmallIntegerField(_("năm được công nhận"))
     authority = models.CharField(
         _("cơ quan ban hành"), max_length=200, default="Chủ tịch UBND tỉnh"
     )
@@ -431,3 +560,9 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune.name}: {self.get_tier_display()} ({self.decision_number})"
+
+    def clean(self) -> None:
+        if self.recognised_year is None or self.decision_date is None:
+            return
+        if message := recognised_year_error(self.recognised_year, self.decision_date):
+            raise ValidationError({"recognised_year": message}, code="recognised_year")

@@ -24,6 +24,7 @@ from criteria.models import (
     CriteriaSet,
     CriterionResult,
     IndicatorValue,
+    recognised_year_error,
 )
 
 
@@ -35,8 +36,19 @@ class StaleAssessment(Exception):
         self.current = current
 
 
-def criteria_set_for_year(year: int, level: str = CriteriaSet.Level.COMMUNE) -> CriteriaSet:
-    criteria_set = CriteriaSet.objects.in_force(year, level).order_by("-first_year").first()
+def criteria_set_for_year(
+    year: int, level: str = CriteriaSet.Level.COMMUNE, *, code: str | None = None
+) -> CriteriaSet:
+    """The set of the period covering `year`, or the set `code` a user chose where periods
+    overlap (CriteriaSet.objects.for_year lists what may be chosen)."""
+    allowed = CriteriaSet.objects.for_year(year, level)
+    criteria_set = allowed.filter(code=code).first() if code else allowed.first()
+    if criteria_set is None and code:
+        raise ValidationError(
+            _("Bộ tiêu chí %(code)s không áp dụng cho năm %(year)s.")
+            % {"code": code, "year": year},
+            code="criteria_set_not_in_year",
+        )
     if criteria_set is None:
         raise ValidationError(
             _("Không có bộ tiêu chí nào áp dụng cho năm %(year)s.") % {"year": year},
@@ -85,7 +97,12 @@ def _raise_on_errors(evaluation: Evaluation) -> None:
 
 
 def assessment_create(
-    *, commune: Commune, year: int, user=None, status: str = Assessment.Status.DRAFT
+    *,
+    commune: Commune,
+    year: int,
+    user=None,
+    status: str = Assessment.Status.DRAFT,
+    criteria_set_code: str | None = None,
 ) -> Assessment:
     if not commune.in_programme:
         # The import's rule and message (imports.services), so both paths refuse the same units.
@@ -102,7 +119,7 @@ def assessment_create(
     return Assessment.objects.create(
         commune=commune,
         year=year,
-        criteria_set=criteria_set_for_year(year),
+        criteria_set=criteria_set_for_year(year, code=criteria_set_code),
         status=status,
         created_by=user,
     )
@@ -351,8 +368,12 @@ def validate_programme_date(value: datetime.date) -> None:
         )
 
 
-def certification_check(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment:
-    """The approved assessment that allows certifying `commune` in `year`, or ValidationError."""
+def certification_check(
+    *, commune: Commune, year: int, criteria_set: CriteriaSet | None = None
+) -> Assessment:
+    """The approved assessment that allows recognising `commune` for `year` (the recognised
+    year, not the decision's), or ValidationError. Without `criteria_set`, the assessment's own
+    set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met in full."""
     assessment = (
         Assessment.objects.filter(commune=commune, year=year, status=Assessment.Status.APPROVED)
         .select_related("criteria_set")
@@ -363,7 +384,9 @@ def certification_check(*, commune: Commune, year: int, criteria_set: CriteriaSe
             _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
             code="no_approved_assessment",
         )
-    if assessment.criteria_set_id != criteria_set.pk:
+    if criteria_set is None:
+        criteria_set = assessment.criteria_set
+    elif assessment.criteria_set_id != criteria_set.pk:
         raise ValidationError(
             _("Đánh giá năm %(year)s theo bộ tiêu chí khác (%(set)s).")
             % {"year": year, "set": assessment.criteria_set},
@@ -390,11 +413,16 @@ def certification_create(
     decision_number: str,
     decision_date,
     authority: str,
+    recognised_year: int | None = None,
     user=None,
 ) -> Certification:
     validate_programme_date(decision_date)
-    criteria_set = criteria_set_for_year(decision_date.year)
-    certification_check(commune=commune, year=decision_date.year, criteria_set=criteria_set)
+    """`recognised_year` defaults to the decision's year (see models.recognised_year_error)."""
+    if recognised_year is None:
+        recognised_year = decision_date.year
+    if message := recognised_year_error(recognised_year, decision_date):
+        raise ValidationError(message, code="recognised_year")
+    assessment = certification_check(commune=commune, year=recognised_year)
     if Certification.objects.filter(
         commune=commune, tier=tier, decision_number=decision_number
     ).exists():
@@ -402,9 +430,10 @@ def certification_create(
     cert = Certification(
         commune=commune,
         tier=tier,
-        criteria_set=criteria_set,
+        criteria_set=assessment.criteria_set,
         decision_number=decision_number,
         decision_date=decision_date,
+        recognised_year=recognised_year,
         authority=authority,
         created_by=user,
     )

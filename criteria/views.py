@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, District
+from communes.models import Commune, CommuneGroup, District
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
@@ -47,8 +47,7 @@ def _year(request: HttpRequest, default: int) -> int:
 def _criteria_count(year: int) -> int | None:
     """Criteria in the set in force in `year` (one query), None when there is no set."""
     found = (
-        CriteriaSet.objects.in_force(year)
-        .order_by("-first_year")
+        CriteriaSet.objects.for_year(year)
         .annotate(n=Count("criteria"))
         .values_list("n", flat=True)
         .first()
@@ -213,7 +212,7 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         next_year is not None
         and roles.can_create_assessment(request.user, commune, next_year)
         and commune.exists_in(next_year)
-        and CriteriaSet.objects.in_force(next_year).exists()
+        and CriteriaSet.objects.for_year(next_year).exists()
     )
     target, bound = forms.get("revocation_target"), forms.get("revocation_form")
     certifications = [
@@ -315,21 +314,31 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if assessment is not None:
         assessment.commune = commune  # the access predicates read it
     may_change = roles.can_change_assessments(user, commune, year)
+    set_choices = []
     if assessment is None:
         if not roles.can_create_assessment(user, commune, year):
             raise Http404
         if not commune.in_programme:
             # No form for a unit that assessment_create refuses (wards, townships).
             raise Http404
+        # Where periods overlap (2021 and early 2022, early 2026) the user picks the set with
+        # ?set=<code>; the form posts back to the same address, so the choice is kept.
         try:
-            criteria_set = services.criteria_set_for_year(year)
+            criteria_set = services.criteria_set_for_year(year, code=request.GET.get("set"))
         except ValidationError:
             raise Http404 from None
+        set_choices = list(CriteriaSet.objects.for_year(year))
     else:
         criteria_set = assessment.criteria_set
 
     catalogue = Catalogue.load(criteria_set)
     key = services.threshold_key(commune, year)
+    by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
+    commune_group = (
+        CommuneGroup.objects.filter(pk=key.commune_group_id).first()
+        if by_group and key.commune_group_id
+        else None
+    )
     values, results = {}, {}
     if assessment is not None:
         values = {v.indicator_id: v for v in assessment.values.all()}
@@ -360,7 +369,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if not editable:
             raise PermissionDenied  # a commune official's assessment while the province has it
         if form.is_valid():
-            outcome = _save(request, commune, year, assessment, form)
+            outcome = _save(request, commune, year, assessment, form, criteria_set)
             if outcome is None:
                 messages.success(request, _("Đã lưu đánh giá."))
                 return redirect(request.path)
@@ -389,6 +398,9 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "met_total": evaluation.total,
         "n_criteria": len(catalogue.criteria),
         "criteria_set": criteria_set,
+        "set_choices": set_choices if len(set_choices) > 1 else [],
+        "by_group": by_group,
+        "commune_group": commune_group,
         "province": commune.district.province,
         "region": commune.district.province.region,
         "editable": editable,
@@ -404,7 +416,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "communes/assessment_form.html", ctx, status=status)
 
 
-def _save(request, commune, year, assessment, form):
+def _save(request, commune, year, assessment, form, criteria_set):
     """None when saved; the StaleAssessment or ValidationError otherwise (nothing written)."""
     expected = form.cleaned_data["version"]
     try:
@@ -415,7 +427,10 @@ def _save(request, commune, year, assessment, form):
                     # Someone created it since this form was opened.
                     raise services.StaleAssessment(existing)
                 assessment = services.assessment_create(
-                    commune=commune, year=year, user=request.user
+                    commune=commune,
+                    year=year,
+                    user=request.user,
+                    criteria_set_code=criteria_set.code,
                 )
                 expected = assessment.version
             services.assessment_save(

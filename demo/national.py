@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from communes.models import Commune, CommuneGroupAssignment, District, Province, Region
-from criteria.catalogue import CATALOGUE_FILES, load_catalogue
+from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey, evaluate_assessment
 from criteria.models import (
     Assessment,
@@ -229,8 +229,7 @@ def delete_synthetic() -> None:
 
 def _catalogues(years: list[int]) -> tuple[dict[int, Catalogue], dict[int, str]]:
     if not CriteriaSet.objects.filter(code="xa-ntm-2016-2020").exists():
-        for path in CATALOGUE_FILES:
-            load_catalogue(path)
+        load_catalogues()
     by_set: dict[int, Catalogue] = {}
     catalogues = {}
     for y in years:
@@ -372,6 +371,7 @@ def write_province(batch: ProvinceBatch, user, report: NationalReport) -> None:
                     criteria_set_id=set_id,
                     decision_number=f"MẪU-{communes[pos].code}/QĐ-UBND",
                     decision_date=decided,
+                    recognised_year=decided.year,
                     authority=f"Chủ tịch UBND {layout.name}",
                     created_by_id=user_id,
                 )

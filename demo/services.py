@@ -16,7 +16,7 @@ from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province
 from communes.services import load_langson_2017
-from criteria.catalogue import CATALOGUE_FILES, load_catalogue
+from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.services import (
@@ -208,9 +208,7 @@ def seed_demo() -> SeedReport:
     report = SeedReport()
     if not Province.objects.filter(code=PROVINCE_CODE).exists():
         load_langson_2017()
-    if not CriteriaSet.objects.filter(code="xa-ntm-2016-2020").exists():
-        for path in CATALOGUE_FILES:
-            load_catalogue(path)
+    load_catalogues()  # idempotent: new sets arrive in an existing database too
     ensure_users(report)
     admin = get_user_model().objects.get(username="admin")
 

@@ -31,7 +31,7 @@ class UploadForm(forms.Form):
 
 
 def _has_set(year: int) -> bool:
-    return CriteriaSet.objects.in_force(year).exists()
+    return CriteriaSet.objects.for_year(year).exists()
 
 
 class _ScopedForm(forms.Form):

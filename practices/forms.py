@@ -1,6 +1,5 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
@@ -94,9 +93,8 @@ class PracticeForm(forms.ModelForm):
         data = super().clean()
         year, criteria = data.get("year"), data.get("criteria")
         if year and criteria:
-            in_force = CriteriaSet.objects.filter(first_year__lte=year).filter(
-                Q(last_year__isnull=True) | Q(last_year__gte=year)
-            )
+            # Any tier's set (a practice may serve an advanced-commune criterion).
+            in_force = CriteriaSet.objects.for_year(year, level=None)
             wrong = [c for c in criteria if c.criteria_set not in in_force]
             if wrong:
                 self.add_error(

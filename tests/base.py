@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import F
 
 from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
@@ -27,6 +28,7 @@ from criteria.models import (
 )
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
+TEST_LEGAL_BASIS = "Thử nghiệm"
 
 
 def make_region(code="TDMNPB", name="Trung du miền núi phía Bắc", order=1) -> Region:
@@ -69,13 +71,25 @@ def make_user(username, *, role=None, province=None, district=None, commune=None
 def make_criteria_set(
     *, code="test-set", criteria=3, first_year=2026, last_year=2030, numeric=True
 ) -> CriteriaSet:
-    """A small set for 2026-2030 (the real sets loaded by the demo are 2016-2020 and 2021-2025,
-    so assessments of 2026-2030 use this one): each criterion has one boolean indicator;
-    criterion 1 also a percent indicator (>= 80 nationally, 70 for the TDMNPB region)."""
+    """A small set for 2026-2030 that assessments and reports of 2026-2030 use: each criterion
+    has one boolean indicator; criterion 1 also a percent indicator (>= 80 nationally, 70 for
+    the TDMNPB region).
+
+    The demo loads the real 2026-2030 commune set (51/2025/QĐ-TTg) too. One set per level may
+    cover a year as its period, so the real one is moved a century on for the test (rolled back
+    with it); tests of the real set do not build this one."""
+    CriteriaSet.objects.filter(
+        level=CriteriaSet.Level.COMMUNE, first_year__lte=last_year, last_year__gte=first_year
+    ).exclude(legal_basis=TEST_LEGAL_BASIS).update(
+        first_year=F("first_year") + 100,
+        last_year=F("last_year") + 100,
+        effective_from=None,
+        effective_to=None,
+    )
     cset = CriteriaSet.objects.create(
         code=code,
         name_vi=f"Bộ thử {code}",
-        legal_basis="Thử nghiệm",
+        legal_basis=TEST_LEGAL_BASIS,
         first_year=first_year,
         last_year=last_year,
     )
@@ -128,6 +142,7 @@ def make_certification(commune, cset, date, **kwargs) -> Certification:
         criteria_set=cset,
         decision_number=kwargs.pop("decision_number", f"{commune.code}/QĐ-UBND"),
         decision_date=date,
+        recognised_year=kwargs.pop("recognised_year", date.year),
         **kwargs,
     )
 

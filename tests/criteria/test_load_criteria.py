@@ -1,9 +1,18 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold
+from communes.models import CommuneGroup
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    Indicator,
+    PovertyStandard,
+    Threshold,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +68,97 @@ def test_it_is_idempotent_and_keeps_admin_edits():
     call_command("load_criteria", verbosity=0)
     assert (set_counts("xa-ntm-2016-2020"), set_counts("xa-ntm-2021-2025")) == before
     assert road.thresholds.get(region__code="TDMNPB").value == Decimal(70)
+
+
+def test_it_loads_the_2011_2015_set_judged_criterion_by_criterion():
+    call_command("load_criteria", verbosity=0)
+    cset = CriteriaSet.objects.get(code="xa-ntm-2011-2015")
+    assert cset.legal_basis.startswith("Quyết định 491/QĐ-TTg")
+    assert (cset.first_year, cset.last_year, cset.effective_from) == (2011, 2015, None)
+    assert cset.effective_to == datetime.date(2016, 11, 30)
+    assert set_counts("xa-ntm-2011-2015")[:3] == (5, 19, 0)
+    market = cset.criteria.get(number=7)
+    assert market.name_vi == "Chợ nông thôn" and market.name_confirmed
+    assert not cset.criteria.get(number=1).name_confirmed
+    assert all(c.whole_reason for c in cset.criteria.all())
+
+
+def test_it_loads_the_2026_2030_set_keyed_by_commune_group():
+    call_command("load_criteria", verbosity=0)
+    cset = CriteriaSet.objects.get(code="xa-ntm-2026-2030")
+    assert cset.legal_basis == "Quyết định 51/2025/QĐ-TTg, Phụ lục I"
+    assert cset.effective_from == datetime.date(2026, 2, 15) and cset.effective_to is None
+    assert cset.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
+    assert list(cset.criteria.values_list("number", flat=True)) == list(range(1, 11))
+    assert cset.criteria.get(number=7).name_vi == "Khoa học công nghệ và chuyển đổi số"
+    # No indicator of 51/2025 is known: every criterion is judged as a whole, with the reason.
+    assert set_counts("xa-ntm-2026-2030")[2] == 0
+    assert all("51/2025" in c.whole_reason for c in cset.criteria.all())
+    assert set(CommuneGroup.objects.values_list("code", flat=True)) >= {"N1", "N2", "N3"}
+
+
+def test_the_modern_commune_pilot_set_is_loaded_empty_and_keeps_what_an_admin_adds():
+    call_command("load_criteria", verbosity=0)
+    cset = CriteriaSet.objects.get(code="xa-ntm-hien-dai-2026-2030")
+    assert cset.level == CriteriaSet.Level.MODERN
+    assert set_counts("xa-ntm-hien-dai-2026-2030") == (0, 0, 0, 0)
+    group = CriterionGroup.objects.create(criteria_set=cset, code="I", name_vi="Nhóm do tỉnh nhập")
+    Criterion.objects.create(criteria_set=cset, group=group, number=1, name_vi="Tiêu chí thêm")
+    call_command("load_criteria", verbosity=0)
+    assert set_counts("xa-ntm-hien-dai-2026-2030") == (1, 1, 0, 0)
+
+
+def test_it_loads_each_period_once():
+    call_command("load_criteria", verbosity=0)
+    before = {s.code: set_counts(s.code) for s in CriteriaSet.objects.all()}
+    standards = PovertyStandard.objects.count()
+    call_command("load_criteria", verbosity=0)
+    assert {s.code: set_counts(s.code) for s in CriteriaSet.objects.all()} == before
+    assert PovertyStandard.objects.count() == standards == 5
+
+
+GROUP_SET = """
+catalogue:
+  code: test-groups
+  name_vi: Bộ thử theo nhóm xã
+  name_en: Test set by commune group
+  legal_basis: Thử nghiệm
+  level: xa
+  period: {from: 2041, to: 2045}
+  threshold_basis: commune_group
+regions: []
+commune_groups:
+  - {code: N1, name_vi: Xã nhóm 1, name_en: Commune group 1}
+  - {code: N3, name_vi: Xã nhóm 3, name_en: Commune group 3}
+groups:
+  - {code: I, name_vi: Nhóm, name_en: Group}
+criteria:
+  - number: 1
+    group: I
+    name_vi: Thu nhập
+    name_en: Income
+    sub_indicators:
+      - code: "1.1"
+        name_vi: Tỷ lệ
+        kind: percent
+        comparator: ">="
+        national_target: null
+        thresholds: {N1: 90, N3: null}
+        thresholds_status: UNCONFIRMED
+"""
+
+
+def test_thresholds_are_keyed_by_commune_group_and_an_admin_edit_survives(tmp_path):
+    path = tmp_path / "groups.yaml"
+    path.write_text(GROUP_SET, encoding="utf-8")
+    call_command("load_criteria", str(path), verbosity=0)
+    indicator = Indicator.objects.get(criterion__criteria_set__code="test-groups", code="1.1")
+    n1 = indicator.thresholds.get(commune_group__code="N1")
+    assert (n1.value, n1.status, n1.region) == (Decimal(90), "unconfirmed", None)
+    n3 = indicator.thresholds.get(commune_group__code="N3")
+    assert n3.value is None and n3.status == "unknown"
+    n1.value, n1.source = Decimal(85), "admin:someone"
+    n1.save()
+    call_command("load_criteria", str(path), verbosity=0)
+    assert indicator.thresholds.get(commune_group__code="N1").value == Decimal(85)
+    assert indicator.thresholds.count() == 3  # general target, N1, N3

@@ -1,0 +1,90 @@
+"""The assessment form across periods: the 2026-2030 set by commune group, criteria judged as a
+whole with a reason, and the explicit choice of set where two periods overlap."""
+
+import pytest
+from django.urls import reverse
+
+from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
+from criteria.models import Assessment, CriteriaSet
+from tests.criteria.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+CODE = "06505"  # a Lạng Sơn commune of the demo that exists from 2017 on
+
+
+@pytest.fixture
+def province_client(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="province"))
+    return client
+
+
+def url(year: int, query: str = "") -> str:
+    return reverse("communes:assessment_edit", args=[CODE, year]) + query
+
+
+def whole_criteria_data(cset: CriteriaSet, met: dict[int, tuple[str, str]]) -> dict:
+    """POST data for a set whose criteria have no indicators: {number: (choice, note)}."""
+    data = {"version": "0", "note": ""}
+    for c in cset.criteria.all():
+        choice, note = met.get(c.number, ("", ""))
+        data[f"c{c.pk}_met"] = choice
+        data[f"c{c.pk}_note"] = note
+    return data
+
+
+def test_the_2026_form_shows_the_ten_criteria_and_no_group_yet(province_client):
+    response = province_client.get(url(2026))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.context["criteria_set"].code == "xa-ntm-2026-2030"
+    assert response.context["n_criteria"] == 10
+    assert "Khoa học công nghệ và chuyển đổi số" in body
+    assert "chưa phân nhóm" in body
+    assert body.count("data-whole-reason") == 10
+
+
+def test_the_2026_form_names_the_commune_group_once_assigned(province_client):
+    commune = Commune.objects.with_code(CODE, 2026).get()
+    group = CommuneGroup.objects.get(code="N3")
+    CommuneGroupAssignment.objects.create(commune=commune, group=group, year_from=2026)
+    response = province_client.get(url(2026))
+    assert response.context["commune_group"] == group
+    assert "chưa phân nhóm" not in response.content.decode()
+
+
+def test_a_criterion_judged_as_a_whole_needs_a_reason(province_client):
+    cset = CriteriaSet.objects.get(code="xa-ntm-2026-2030")
+    refused = province_client.post(url(2026), whole_criteria_data(cset, {1: ("1", "")}))
+    assert refused.status_code == 400
+    assert not Assessment.objects.filter(commune__code=CODE, year=2026).exists()
+    saved = province_client.post(
+        url(2026), whole_criteria_data(cset, {1: ("1", "Quy hoạch được duyệt, QĐ 12/QĐ-UBND")})
+    )
+    assert saved.status_code == 302
+    assessment = Assessment.objects.get(commune__code=CODE, year=2026)
+    assert (assessment.criteria_set, assessment.criteria_met) == (cset, 1)
+
+
+def test_overlapping_years_offer_the_sets_to_choose(province_client):
+    body = province_client.get(url(2021)).content.decode()
+    assert 'id="set-choices"' in body
+    assert "?set=xa-ntm-2016-2020" in body
+    assert 'id="set-choices"' not in province_client.get(url(2023)).content.decode()
+
+
+def test_a_2021_assessment_is_entered_under_2016_2020_when_chosen(province_client):
+    old = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    response = province_client.get(url(2021, "?set=xa-ntm-2016-2020"))
+    assert response.context["criteria_set"] == old
+    assert response.context["n_criteria"] == 19
+    saved = province_client.post(
+        url(2021, "?set=xa-ntm-2016-2020"), form_data(old, 0, {"1.1": "1", "1.2": "1"})
+    )
+    assert saved.status_code == 302
+    assessment = Assessment.objects.get(commune__code=CODE, year=2021)
+    assert (assessment.criteria_set, assessment.criteria_met) == (old, 1)
+
+
+def test_a_set_outside_the_year_is_not_found(province_client):
+    assert province_client.get(url(2023, "?set=xa-ntm-2016-2020")).status_code == 404

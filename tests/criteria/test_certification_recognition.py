@@ -1,0 +1,144 @@
+"""A certification records the year it recognises, apart from its decision date; the rule
+checks the approved assessment of that year. History from 2011-2015 can be recorded."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from communes.models import Commune
+from criteria import services
+from criteria.models import Assessment, Certification, recognised_year_error
+from reports.figures import headline
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("recognised", "decided", "ok"),
+    [
+        (2018, datetime.date(2019, 1, 20), True),
+        (2019, datetime.date(2019, 1, 20), True),
+        (2020, datetime.date(2019, 12, 31), False),  # a year after the decision
+        (2016, datetime.date(2019, 1, 20), False),  # more than one year before
+    ],
+)
+def test_the_recognised_year_rule_takes_plain_values(recognised, decided, ok):
+    assert (recognised_year_error(recognised, decided) is None) is ok
+
+
+def _met_all_in_2018() -> Assessment:
+    """A Lạng Sơn commune of the demo whose approved 2018 assessment meets all 19 criteria."""
+    return (
+        Assessment.objects.approved()
+        .filter(year=2018, criteria_met=19, commune__district__province__code="20")
+        .select_related("commune", "criteria_set")
+        .order_by("commune__code")
+        .first()
+    )
+
+
+def test_a_decision_of_20_january_2019_recognising_2018_is_accepted():
+    assessment = _met_all_in_2018()
+    cert = services.certification_create(
+        commune=assessment.commune,
+        tier=Certification.Tier.NTM,
+        decision_number="99/QĐ-UBND-THU",
+        decision_date=datetime.date(2019, 1, 20),
+        recognised_year=2018,
+        authority="Chủ tịch UBND tỉnh Lạng Sơn",
+    )
+    assert cert.recognised_year == 2018
+    assert cert.criteria_set == assessment.criteria_set
+
+
+def test_without_a_recognised_year_the_decision_year_is_checked():
+    assessment = _met_all_in_2018()  # the demo has no 2019 assessments
+    with pytest.raises(ValidationError) as exc:
+        services.certification_create(
+            commune=assessment.commune,
+            tier=Certification.Tier.NTM,
+            decision_number="99/QĐ-UBND-THU",
+            decision_date=datetime.date(2019, 1, 20),
+            authority="Chủ tịch UBND tỉnh Lạng Sơn",
+        )
+    assert exc.value.code == "no_approved_assessment"
+
+
+def test_a_recognised_year_after_the_decision_is_refused():
+    assessment = _met_all_in_2018()
+    with pytest.raises(ValidationError) as exc:
+        services.certification_create(
+            commune=assessment.commune,
+            tier=Certification.Tier.NTM,
+            decision_number="99/QĐ-UBND-THU",
+            decision_date=datetime.date(2017, 12, 20),
+            recognised_year=2018,
+            authority="Chủ tịch UBND tỉnh Lạng Sơn",
+        )
+    assert exc.value.code == "recognised_year"
+
+
+def test_the_certification_form_takes_the_recognised_year(client, django_user_model):
+    assessment = _met_all_in_2018()
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = client.post(
+        reverse("communes:certification_create", args=[assessment.commune.code]),
+        {
+            "tier": "ntm",
+            "decision_number": "99/QĐ-UBND-THU",
+            "decision_date": "2019-01-20",
+            "recognised_year": "2018",
+            "authority": "Chủ tịch UBND tỉnh Lạng Sơn",
+        },
+    )
+    assert response.status_code == 302
+    cert = Certification.objects.get(decision_number="99/QĐ-UBND-THU")
+    assert (cert.decision_date, cert.recognised_year) == (datetime.date(2019, 1, 20), 2018)
+    page = client.get(assessment.commune.get_absolute_url()).content.decode()
+    assert "99/QĐ-UBND-THU" in page
+
+
+def test_every_recorded_certification_recognises_its_decision_year():
+    """What the data migration wrote and the services default to: no figure moves."""
+    certifications = Certification.objects.all()
+    assert certifications.exists()
+    assert all(c.recognised_year == c.decision_date.year for c in certifications)
+
+
+def test_a_2015_certification_under_2011_2015_is_recorded_and_counted():
+    certified = {
+        c.commune_id
+        for c in Certification.objects.in_force_on(datetime.date(2017, 12, 31)).filter(
+            commune__district__province__code="20"
+        )
+    }
+    commune = (
+        Commune.objects.in_programme()
+        .valid_in(2015)
+        .filter(district__province__code="20")
+        .exclude(pk__in=certified)
+        .order_by("code")
+        .first()
+    )
+    before = headline(2017, district__province__code="20")
+
+    assessment = services.assessment_create(commune=commune, year=2015)
+    assert assessment.criteria_set.code == "xa-ntm-2011-2015"
+    flags = {c.pk: True for c in assessment.criteria_set.criteria.all()}
+    services.assessment_save(
+        assessment=assessment,
+        data=services.AssessmentInput(entries={}, criterion_flags=flags),
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.APPROVED)
+    cert = services.certification_create(
+        commune=commune,
+        tier=Certification.Tier.NTM,
+        decision_number="1/QĐ-UBND-2015",
+        decision_date=datetime.date(2015, 12, 20),
+        authority="Chủ tịch UBND tỉnh Lạng Sơn",
+    )
+    assert (cert.recognised_year, cert.criteria_set.code) == (2015, "xa-ntm-2011-2015")
+    assert headline(2015, district__province__code="20").certified >= 1
+    assert headline(2017, district__province__code="20").certified == before.certified + 1
