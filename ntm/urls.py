@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from ntm.lib.years import YearConverter
+
+# Before the includes: their patterns use <year:...>.
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("", include("reports.urls")),

@@ -15,7 +15,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path(
-        "compendium/<str:province_code>/<int:year>.pdf",
+        "compendium/<str:province_code>/<year:year>.pdf",
         views.compendium_pdf,
         name="compendium_pdf",
     ),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Scope, scope_for
 from communes.models import District, Province
 from criteria.models import Criterion
+from ntm.lib.years import id_from_query, year_from_query
 from practices import pdf, services
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
@@ -36,19 +37,15 @@ def _get_rw_practice_for_user(request: HttpRequest, pk: int) -> tuple[Practice, 
     return practice, scope
 
 
-def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 def practice_list(request: HttpRequest) -> HttpResponse:
     """Practices the user may see, filtered. A fixed number of queries whatever the number of
     practices (pinned in tests/practices/test_practice_list.py)."""
     scope, qs = _visible(request)
     filters = {
-        "category": _int(request.GET.get("category", "")),
+        "category": id_from_query(request, "category"),
         "district": request.GET.get("district", "").strip(),
-        "criterion": _int(request.GET.get("criterion", "")),
-        "year": _int(request.GET.get("year", "")),
+        "criterion": id_from_query(request, "criterion"),
+        "year": year_from_query(request),
         "q": request.GET.get("q", "").strip(),
     }
     if filters["category"]:
@@ -252,8 +249,6 @@ def compendium_pdf(request: HttpRequest, province_code: str, year: int) -> HttpR
     scope = scope_for(request.user)
     province = get_object_or_404(Province, code=province_code)
     if not scope.is_admin and (scope.province is None or scope.province.pk != province.pk):
-        raise Http404
-    if not 1990 <= year <= 2100:
         raise Http404
     content = pdf.compendium(province, year)
     response = HttpResponse(content, content_type="application/pdf")

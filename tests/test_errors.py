@@ -36,3 +36,47 @@ def test_other_errors_answer_a_plain_500(django_user_model):
         response = client.get(reverse("reports:home"), {"year": 2017})
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
+
+
+# --- Malformed input answers 404 (or 400), never 500 -----------------------------------------
+
+MALFORMED = [
+    ("get", "/?year=%C2%B2"),  # "²" passes str.isdigit(), int() refuses it
+    ("get", "/?year=%D9%A2%D9%A0%D9%A1%D9%A7"),  # Arabic-Indic "٢٠١٧"
+    ("get", "/?year=1989"),
+    ("get", "/communes/?year=²"),
+    ("get", "/communes/06466/?year=²"),
+    ("get", "/practices/?category=²"),
+    ("get", "/practices/?criterion=²"),
+    ("get", "/practices/?year=10000"),
+    ("get", "/communes/06466/0/"),
+    ("get", "/communes/06466/10000/"),
+    ("get", "/communes/06466/２０１７/"),  # full-width digits
+    ("post", "/communes/06466/10000/submit/"),
+    ("get", "/reports/province/20/0.pdf"),
+    ("get", "/reports/national/99999/"),
+    ("get", "/practices/compendium/20/2101.pdf"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), MALFORMED)
+def test_malformed_years_and_ids_are_not_found(django_user_model, method, url):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = getattr(client, method)(url)
+    assert response.status_code == 404, url
+
+
+def test_an_export_of_years_without_criteria_set_is_refused_with_a_message(django_user_model):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = client.get("/imports/export.xlsx?province=20&first=2000&last=2014")
+    assert response.status_code == 400
+    assert "Không có bộ tiêu chí nào áp dụng cho các năm 2000–2014" in response.content.decode()
+
+
+def test_well_formed_years_still_resolve(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="province"))
+    assert reverse("communes:assessment_edit", args=["06466", 2017]) == "/communes/06466/2017/"
+    assert client.get("/communes/", {"year": "2017"}).context["year"] == 2017
+    assert client.get("/communes/06466/2017/").status_code == 200
