@@ -1,11 +1,29 @@
 from unittest import mock
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.db import OperationalError
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
+
+from ntm.lib.errors import server_error
 
 pytestmark = pytest.mark.django_db
+
+
+@login_not_required
+def locked_view(request):
+    raise OperationalError("database is locked")
+
+
+@login_not_required
+def broken_view(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+# The URLs of the tests marked `@pytest.mark.urls(__name__)`.
+urlpatterns = [path("locked/", locked_view), path("broken/", broken_view)]
+handler500 = "ntm.lib.errors.server_error"
 
 
 def test_not_found_page_is_styled_and_leaks_nothing(client, django_user_model, settings):
@@ -36,6 +54,33 @@ def test_other_errors_answer_a_plain_500(django_user_model):
         response = client.get(reverse("reports:home"), {"year": 2017})
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_write_that_lost_the_sqlite_lock_answers_503_and_says_nothing_was_saved(settings, debug):
+    settings.DEBUG = debug  # the middleware answers even where handler500 is not used
+    response = Client(raise_request_exception=False).post("/locked/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    body = response.content.decode()
+    assert "thay đổi của bạn chưa được lưu" in body and "database is locked" not in body
+
+
+@pytest.mark.urls(__name__)
+def test_other_operational_errors_still_get_the_outage_page():
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "tạm thời gián đoạn" in response.content.decode()
+
+
+def test_a_lost_lock_outside_a_view_gets_the_busy_page_from_handler500(rf):
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
 
 
 # --- Malformed input answers 404 (or 400), never 500 -----------------------------------------
