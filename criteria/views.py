@@ -26,6 +26,7 @@ from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, Revoca
 from criteria.history import assessment_history
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
+from ntm.lib.years import year_from_query
 
 PAGE_SIZE = 50
 
@@ -40,8 +41,9 @@ BANDS = {
 
 
 def _year(request: HttpRequest, default: int) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else default
+    """`?year=` (404 when it is not a year), else `default`."""
+    year = year_from_query(request)
+    return default if year is None else year
 
 
 def _criteria_count(year: int) -> int | None:

@@ -182,5 +182,16 @@ def export_download(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, scope, export_form=form, status=400)
     province, first, last = (form.cleaned_data[k] for k in ("province", "first", "last"))
+    if not criteria_sets_for_years(first, last):
+        # No criteria set in force in any of those years: no columns to write (was a 500).
+        form.add_error(
+            None,
+            _(
+                "Không có bộ tiêu chí nào áp dụng cho các năm %(first)s–%(last)s: "
+                "không có gì để xuất."
+            )
+            % {"first": first, "last": last},
+        )
+        return _page(request, scope, export_form=form, status=400)
     content = export_workbook(province, first, last)
     return _xlsx(content, f"danh-gia-{province.code}-{first}-{last}.xlsx")

@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
+
+from ntm.lib.years import YearConverter
+
+# Before the includes: their patterns use <year:...>.
+register_converter(YearConverter, "year")
 
 admin.site.site_header = _("Quản trị hệ thống NTM")
 admin.site.site_title = _("Quản trị hệ thống NTM")

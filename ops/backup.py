@@ -1,17 +1,36 @@
-"""Back up and restore all data of the configured database.
+"""Back up and restore all data: the configured database and the uploaded files.
+
+A backup is one tar archive: `ntm-backup.json` (what it holds), the database dump and every file
+under MEDIA_ROOT (practice photos and documents) under `media/`.
 
 PostgreSQL: `pg_dump --format=custom` and `pg_restore --clean` (the server's own tools, so a
 backup restores on any PostgreSQL of the same or a newer major version). SQLite: the online
-backup API, which copies a consistent snapshot even while the app is running.
+backup API, which copies a consistent snapshot even while the app is running. The database is
+copied before the files, so a file uploaded in between is at worst an extra file, never a
+missing one.
+
+A restore replaces the database and writes the backup's files into MEDIA_ROOT; files there that
+the backup does not hold are left alone (nothing refers to them after the restore). A plain dump
+made before files were included still restores (the database only).
 """
 
+import datetime
+import json
 import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - runs pg_dump/pg_restore with an argument list, no shell
+import tarfile
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections
+
+MANIFEST = "ntm-backup.json"
+FORMAT = 1
+MEDIA_PREFIX = "media/"
 
 
 class BackupError(Exception):
@@ -39,7 +58,7 @@ def _tool(name: str) -> str:
     return path
 
 
-def backup(output: Path, alias: str = "default") -> Path:
+def _dump_database(output: Path, alias: str) -> Path:
     connection = connections[alias]
     if connection.vendor == "postgresql":
         args, env = _pg_env(connection.settings_dict)
@@ -63,10 +82,8 @@ def backup(output: Path, alias: str = "default") -> Path:
     raise BackupError(f"không hỗ trợ cơ sở dữ liệu {connection.vendor}")
 
 
-def restore(source: Path, alias: str = "default") -> None:
-    """Replace all data of the database with the backup's. The target may be empty."""
-    if not source.exists():
-        raise BackupError(f"không tìm thấy tệp {source}")
+def _restore_database(source: Path, alias: str) -> None:
+    """Replace all data of the database with the dump's. The target may be empty."""
     connection = connections[alias]
     if connection.vendor == "postgresql":
         args, env = _pg_env(connection.settings_dict)
@@ -92,3 +109,77 @@ def restore(source: Path, alias: str = "default") -> None:
             src.close()
         return
     raise BackupError(f"không hỗ trợ cơ sở dữ liệu {connection.vendor}")
+
+
+@dataclass(frozen=True)
+class Restored:
+    files: int
+    with_files: bool  # False for a plain database dump made before files were backed up
+
+
+def _media_files(root: Path) -> list[Path]:
+    """Regular files under MEDIA_ROOT (links are skipped: a restore must not follow them)."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def backup(output: Path, alias: str = "default") -> Path:
+    """Write the database and the uploaded files into one tar archive at `output`."""
+    vendor = connections[alias].vendor
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".ntm-backup-") as tmp:
+        database = _dump_database(Path(tmp) / "database", alias)
+        files = _media_files(media_root)
+        manifest = {
+            "format": FORMAT,
+            "vendor": vendor,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "files": len(files),
+        }
+        (Path(tmp) / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        partial = Path(tmp) / "archive.tar"
+        with tarfile.open(partial, "w") as tar:
+            tar.add(Path(tmp) / MANIFEST, arcname=MANIFEST)
+            tar.add(database, arcname="database")
+            for path in files:
+                tar.add(path, arcname=MEDIA_PREFIX + path.relative_to(media_root).as_posix())
+        partial.replace(output)  # a backup that is not complete never has the final name
+    return output
+
+
+def _media_member(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """Only regular files under media/, with names that stay inside MEDIA_ROOT (tarfile's
+    "data" filter refuses absolute names, `..` and links out of the directory)."""
+    if not member.name.startswith(MEDIA_PREFIX) or not member.isfile():
+        return None
+    member = member.replace(name=member.name.removeprefix(MEDIA_PREFIX), deep=False)
+    return tarfile.data_filter(member, dest)
+
+
+def restore(source: Path, alias: str = "default") -> Restored:
+    """Replace the database with the backup's, then write its files into MEDIA_ROOT."""
+    if not source.exists():
+        raise BackupError(f"không tìm thấy tệp {source}")
+    if not tarfile.is_tarfile(source):
+        _restore_database(source, alias)  # a plain dump of the database only
+        return Restored(files=0, with_files=False)
+    with tarfile.open(source) as tar, tempfile.TemporaryDirectory() as tmp:
+        try:
+            manifest = json.load(tar.extractfile(MANIFEST))
+        except (KeyError, ValueError) as exc:
+            raise BackupError("tệp không phải bản sao lưu của ứng dụng") from exc
+        vendor = connections[alias].vendor
+        if manifest.get("format") != FORMAT or manifest.get("vendor") != vendor:
+            raise BackupError(
+                f"bản sao lưu của cơ sở dữ liệu {manifest.get('vendor')}, "
+                f"không khôi phục được vào {vendor}"
+            )
+        tar.extract("database", tmp, filter="data")
+        _restore_database(Path(tmp) / "database", alias)
+        media_root = Path(settings.MEDIA_ROOT)
+        media_root.mkdir(parents=True, exist_ok=True)
+        members = [m for m in tar.getmembers() if m.name.startswith(MEDIA_PREFIX)]
+        # Each member goes through tarfile's "data" filter (in _media_member).
+        tar.extractall(media_root, members=members, filter=_media_member)  # noqa: S202
+    return Restored(files=len(members), with_files=True)

@@ -16,7 +16,7 @@ urlpatterns = [
     path("attachments/<int:pk>/display/", views.attachment_display, name="attachment_display"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path(
-        "compendium/<str:province_code>/<int:year>.pdf",
+        "compendium/<str:province_code>/<year:year>.pdf",
         views.compendium_pdf,
         name="compendium_pdf",
     ),

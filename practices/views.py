@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Scope, can_propose_practice, can_view_compendium, scope_for
 from communes.models import District, Province
 from criteria.models import Criterion
+from ntm.lib.years import id_from_query, year_from_query
 from practices import pdf, services
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
@@ -39,19 +40,15 @@ def _get_rw_practice_for_user(request: HttpRequest, pk: int) -> tuple[Practice, 
     return practice, scope
 
 
-def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 def practice_list(request: HttpRequest) -> HttpResponse:
     """Practices the user may see, filtered. A fixed number of queries whatever the number of
     practices (pinned in tests/practices/test_practice_list.py)."""
     scope, qs = _visible(request)
     filters = {
-        "category": _int(request.GET.get("category", "")),
+        "category": id_from_query(request, "category"),
         "district": request.GET.get("district", "").strip(),
-        "criterion": _int(request.GET.get("criterion", "")),
-        "year": _int(request.GET.get("year", "")),
+        "criterion": id_from_query(request, "criterion"),
+        "year": year_from_query(request),
         "q": request.GET.get("q", "").strip(),
     }
     if filters["category"]:
@@ -291,8 +288,6 @@ def compendium_pdf(request: HttpRequest, province_code: str, year: int) -> HttpR
     works in the province may download it (it is meant to be handed out)."""
     province = get_object_or_404(Province, code=province_code)
     if not can_view_compendium(request.user, province):
-        raise Http404
-    if not 1990 <= year <= 2100:
         raise Http404
     content = pdf.compendium(province, year)
     response = HttpResponse(content, content_type="application/pdf")

@@ -13,19 +13,19 @@ urlpatterns = [
 for kind in ("province", "district"):
     urlpatterns += [
         path(
-            f"reports/{kind}/<str:code>/<int:year>/",
+            f"reports/{kind}/<str:code>/<year:year>/",
             views.report_html,
             {"kind": kind},
             name=f"{kind}_report",
         ),
         path(
-            f"reports/{kind}/<str:code>/<int:year>.pdf",
+            f"reports/{kind}/<str:code>/<year:year>.pdf",
             views.report_pdf,
             {"kind": kind},
             name=f"{kind}_report_pdf",
         ),
         path(
-            f"reports/{kind}/<str:code>/<int:year>.xlsx",
+            f"reports/{kind}/<str:code>/<year:year>.xlsx",
             views.report_xlsx,
             {"kind": kind},
             name=f"{kind}_report_xlsx",
@@ -35,19 +35,19 @@ for kind in ("province", "district"):
 # The national summary (admins): /reports/national/2017/, /reports/national/2017.pdf, .xlsx.
 urlpatterns += [
     path(
-        "reports/national/<int:year>/",
+        "reports/national/<year:year>/",
         views.report_html,
         {"kind": "national", "code": ""},
         name="national_report",
     ),
     path(
-        "reports/national/<int:year>.pdf",
+        "reports/national/<year:year>.pdf",
         views.report_pdf,
         {"kind": "national", "code": ""},
         name="national_report_pdf",
     ),
     path(
-        "reports/national/<int:year>.xlsx",
+        "reports/national/<year:year>.xlsx",
         views.report_xlsx,
         {"kind": "national", "code": ""},
         name="national_report_xlsx",

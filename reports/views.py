@@ -12,16 +12,15 @@ from accounts.roles import scope_for
 from communes.models import Commune, District, Province
 from criteria import queue
 from ntm.lib import pdf
+from ntm.lib.years import year_from_query
 from reports import charts, figures, xlsx
 
 
 def parse_year(request: HttpRequest, years: list[int]) -> int | None:
     """`?year=` when given (404 on garbage), else the latest year with data."""
-    raw = request.GET.get("year")
-    if raw:
-        if not raw.isdigit() or not 1990 <= int(raw) <= 2100:
-            raise Http404
-        return int(raw)
+    year = year_from_query(request)
+    if year is not None:
+        return year
     return years[0] if years else None
 
 
@@ -157,8 +156,6 @@ def _parse_provisional(request: HttpRequest) -> bool:
 
 def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
     area = _get_area_for_user(request, kind, code)
-    if not 1990 <= year <= 2100:
-        raise Http404
     provisional = _parse_provisional(request)
     try:
         data = figures.report_figures(

@@ -1,11 +1,30 @@
 from unittest import mock
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.db import OperationalError
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
+
+from criteria.models import Assessment
+from ntm.lib.errors import server_error
 
 pytestmark = pytest.mark.django_db
+
+
+@login_not_required
+def locked_view(request):
+    raise OperationalError("database is locked")
+
+
+@login_not_required
+def broken_view(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+# The URLs of the tests marked `@pytest.mark.urls(__name__)`.
+urlpatterns = [path("locked/", locked_view), path("broken/", broken_view)]
+handler500 = "ntm.lib.errors.server_error"
 
 
 def test_not_found_page_is_styled_and_leaks_nothing(client, django_user_model, settings):
@@ -36,3 +55,83 @@ def test_other_errors_answer_a_plain_500(django_user_model):
         response = client.get(reverse("reports:home"), {"year": 2017})
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_write_that_lost_the_sqlite_lock_answers_503_and_says_nothing_was_saved(settings, debug):
+    settings.DEBUG = debug  # the middleware answers even where handler500 is not used
+    response = Client(raise_request_exception=False).post("/locked/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    body = response.content.decode()
+    assert "thay đổi của bạn chưa được lưu" in body and "database is locked" not in body
+
+
+@pytest.mark.urls(__name__)
+def test_other_operational_errors_still_get_the_outage_page():
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "tạm thời gián đoạn" in response.content.decode()
+
+
+def test_a_lost_lock_outside_a_view_gets_the_busy_page_from_handler500(rf):
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+
+
+# --- Malformed input answers 404 (or 400), never 500 -----------------------------------------
+
+MALFORMED = [
+    ("get", "/?year=%C2%B2"),  # "²" passes str.isdigit(), int() refuses it
+    ("get", "/?year=%D9%A2%D9%A0%D9%A1%D9%A7"),  # Arabic-Indic "٢٠١٧"
+    ("get", "/?year=1989"),
+    ("get", "/communes/?year=²"),
+    ("get", "/communes/06466/?year=²"),
+    ("get", "/practices/?category=²"),
+    ("get", "/practices/?criterion=²"),
+    ("get", "/practices/?year=10000"),
+    ("get", "/communes/06466/0/"),
+    ("get", "/communes/06466/10000/"),
+    ("get", "/communes/06466/２０１７/"),  # full-width digits
+    ("post", "/communes/06466/10000/submit/"),
+    ("get", "/reports/province/20/0.pdf"),
+    ("get", "/reports/national/99999/"),
+    ("get", "/practices/compendium/20/2101.pdf"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), MALFORMED)
+def test_malformed_years_and_ids_are_not_found(django_user_model, method, url):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = getattr(client, method)(url)
+    assert response.status_code == 404, url
+
+
+def test_an_export_of_years_without_criteria_set_is_refused_with_a_message(django_user_model):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    # The programme's first set took effect in 2011: 2000-2009 has none.
+    response = client.get("/imports/export.xlsx?province=20&first=2000&last=2009")
+    assert response.status_code == 400
+    assert "Không có bộ tiêu chí nào áp dụng cho các năm 2000–2009" in response.content.decode()
+
+
+def test_the_export_reported_as_a_500_now_answers(django_user_model):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = client.get("/imports/export.xlsx?province=20&first=2000&last=2014")
+    assert response.status_code in (200, 400)
+
+
+def test_well_formed_years_still_resolve(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="province"))
+    assert reverse("communes:assessment_edit", args=["06466", 2017]) == "/communes/06466/2017/"
+    assert client.get("/communes/", {"year": "2017"}).context["year"] == 2017
+    assessed = Assessment.objects.filter(year=2017).select_related("commune").first().commune
+    assert client.get(f"/communes/{assessed.code}/2017/").status_code == 200

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ntm.settings import database_from_url, env_bool
+from ntm.settings import EXAMPLE_SECRET_KEY, database_from_url, env_bool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +27,27 @@ def test_database_url_names_postgresql():
     )
     # JIT compile cost more than the report queries themselves (see ntm/settings.py).
     assert db["OPTIONS"] == {"options": "-c jit=off"}
+
+
+def test_database_url_keeps_its_connection_parameters():
+    db = database_from_url(
+        "postgres://u@db.example/ntm?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fca.pem"
+        "&connect_timeout=5&options=-c%20statement_timeout%3D30000"
+    )
+    assert db["OPTIONS"] == {
+        "sslmode": "verify-full",
+        "sslrootcert": "/etc/ssl/ca.pem",
+        "connect_timeout": "5",
+        # The app's own option stays, the URL's is added to it.
+        "options": "-c jit=off -c statement_timeout=30000",
+    }
+
+
+def test_database_url_refuses_a_parameter_it_would_have_to_guess():
+    with pytest.raises(ImproperlyConfigured, match="twice"):
+        database_from_url("postgres://u@h/ntm?sslmode=require&sslmode=disable")
+    with pytest.raises(ImproperlyConfigured, match="no parameters"):
+        database_from_url("sqlite:///db.sqlite3?timeout=20")
 
 
 def test_unknown_database_scheme_is_refused():
@@ -67,3 +88,75 @@ def test_check_deploy_is_clean_with_production_values():
         DJANGO_ALLOWED_HOSTS="ntm.example",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_check_deploy_is_clean_with_the_example_files_values_and_a_real_key():
+    from django.core.management.utils import get_random_secret_key
+
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    example = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    assert example["DJANGO_BEHIND_PROXY"] == "1"
+    result = run_check(**{**example, "DJANGO_SECRET_KEY": get_random_secret_key()})
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def import_settings(**env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import ntm.settings as s; print(s.AXES_IPWARE_META_PRECEDENCE_ORDER)",
+        ],
+        cwd=ROOT,
+        env={**base, "DJANGO_ALLOWED_HOSTS": "ntm.example", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        " ",
+        "  \t ",
+        "short-but-not-empty",
+        EXAMPLE_SECRET_KEY,
+        "ab" * 30,
+        "django-insecure-" + "k" * 50,
+    ],
+)
+def test_debug_off_refuses_to_start_with_a_weak_secret_key(key):
+    result = import_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY" in result.stderr
+    assert "get_random_secret_key" in result.stderr  # says how to make one
+    if key.strip():
+        assert key not in result.stderr  # and does not print the secret
+
+
+def test_a_blank_secret_key_file_is_refused_too(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text(" \n")
+    result = import_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY_FILE=str(secret))
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY is empty" in result.stderr
+
+
+def test_a_long_random_secret_key_starts():
+    from django.core.management.utils import get_random_secret_key
+
+    result = import_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=get_random_secret_key())
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_example_files_placeholder_is_the_one_refused():
+    assert f"DJANGO_SECRET_KEY={EXAMPLE_SECRET_KEY}\n" in (ROOT / ".env.example").read_text()
+
+
+def test_behind_the_proxy_login_throttling_reads_the_forwarded_address():
+    assert (
+        "('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR')" in import_settings(DJANGO_BEHIND_PROXY="1").stdout
+    )
+    assert "('REMOTE_ADDR',)" in import_settings(DJANGO_BEHIND_PROXY="0").stdout

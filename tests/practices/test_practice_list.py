@@ -76,9 +76,12 @@ def test_it_filters_by_category_and_criterion(client, world, practices):
     assert titles(client.get(URL, {"criterion": crit.pk})) == ["Làm đường"]
 
 
-def test_garbage_filters_are_ignored(client, world, practices):
+def test_malformed_filters_are_not_found(client, world, practices):
+    # One parser for years and ids everywhere (ntm.lib.years): garbage is 404, never 500.
     client.force_login(world.official_b)
-    response = client.get(URL, {"year": "abc", "category": "-1", "criterion": "x"})
+    for params in ({"year": "abc"}, {"category": "-1"}, {"criterion": "x"}, {"category": "²"}):
+        assert client.get(URL, params).status_code == 404, params
+    response = client.get(URL, {"year": "", "category": "", "criterion": ""})
     assert response.status_code == 200 and len(titles(response)) == 2
 
 

@@ -1,4 +1,5 @@
-"""Back up every table of the configured database to one file (pg_dump or SQLite backup)."""
+"""Back up every table of the configured database (pg_dump or SQLite backup) and every uploaded
+file (MEDIA_ROOT) to one tar archive, which restore_data puts back."""
 
 from pathlib import Path
 
@@ -8,7 +9,10 @@ from ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "Sao lưu toàn bộ dữ liệu ra một tệp (PostgreSQL: pg_dump; SQLite: bản sao)."
+    help = (
+        "Sao lưu toàn bộ dữ liệu và tệp tải lên ra một tệp tar "
+        "(PostgreSQL: pg_dump; SQLite: bản sao; tệp: MEDIA_ROOT)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("output", type=Path, help="Tệp sao lưu (ví dụ ntm-2026-11-29.dump).")

@@ -1,7 +1,9 @@
-"""Restore a backup made by backup_data into the configured database, replacing its data."""
+"""Restore a backup made by backup_data: the database (its data is replaced) and the uploaded
+files (written into MEDIA_ROOT)."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.backup import BackupError, restore
@@ -22,7 +24,11 @@ class Command(BaseCommand):
                 "Khôi phục sẽ thay thế toàn bộ dữ liệu hiện có: thêm --yes để xác nhận."
             )
         try:
-            restore(options["source"])
+            restored = restore(options["source"])
         except BackupError as exc:
             raise CommandError(f"Khôi phục thất bại: {exc}") from exc
-        self.stdout.write(f"Đã khôi phục từ {options['source']}.")
+        if restored.with_files:
+            files = f"{restored.files:,} tệp tải lên vào {settings.MEDIA_ROOT}"
+        else:
+            files = "bản sao lưu cũ, chỉ có cơ sở dữ liệu, không có tệp tải lên"
+        self.stdout.write(f"Đã khôi phục từ {options['source']} ({files}).")

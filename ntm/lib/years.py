@@ -1,0 +1,61 @@
+"""The years the app knows about, and the one way a year is read from a URL.
+
+A year in a path goes through the `<year:...>` converter (registered in ntm/urls.py), a year in
+a query string through `year_from_query`. Both accept four ASCII digits within YEAR_MIN..YEAR_MAX
+and nothing else: `str.isdigit()` also accepts "²" or "٢٠١٧", which `int()` then refuses, and a
+year outside the range breaks `datetime.date` further down (year 0, year 10000). Anything else is
+404, as a year the app does not have.
+"""
+
+import re
+
+from django.http import Http404, HttpRequest
+
+# The plausible range of a programme year (also the practices' CHECK constraint).
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def parse_year(raw: str) -> int | None:
+    """`raw` as a year in range, or None."""
+    if not _YEAR.fullmatch(raw):
+        return None
+    year = int(raw)
+    return year if YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def year_from_query(request: HttpRequest, name: str = "year") -> int | None:
+    """The year in `?<name>=`: None when absent or empty, 404 when it is not a year in range."""
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    year = parse_year(raw)
+    if year is None:
+        raise Http404
+    return year
+
+
+def id_from_query(request: HttpRequest, name: str) -> int | None:
+    """A primary key in `?<name>=`: None when absent or empty, 404 when not ASCII digits."""
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    if not re.fullmatch(r"[0-9]{1,18}", raw):
+        raise Http404
+    return int(raw)
+
+
+class YearConverter:
+    """`<year:year>`: four ASCII digits in YEAR_MIN..YEAR_MAX, else the URL does not match."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        year = parse_year(value)
+        if year is None:
+            raise ValueError(value)
+        return year
+
+    def to_url(self, value: int) -> str:
+        return str(value)
