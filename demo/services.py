@@ -15,7 +15,7 @@ from django.db import transaction
 from accounts.models import Membership
 from accounts.roles import DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province
-from communes.services import load_langson_2017
+from communes.services import load_langson
 from criteria.catalogue import CATALOGUE_FILES, load_catalogue
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet
@@ -185,8 +185,7 @@ def ensure_users(report: SeedReport) -> None:
 @transaction.atomic
 def seed_demo() -> SeedReport:
     report = SeedReport()
-    if not Province.objects.filter(code=PROVINCE_CODE).exists():
-        load_langson_2017()
+    load_langson()  # every state from 2017 to 01/07/2025; a second load changes nothing
     if not CriteriaSet.objects.filter(code="xa-ntm-2016-2020").exists():
         for path in CATALOGUE_FILES:
             load_catalogue(path)
@@ -196,7 +195,7 @@ def seed_demo() -> SeedReport:
     communes = list(
         Commune.objects.in_programme()
         .valid_in(2017)
-        .filter(district__province__code=PROVINCE_CODE)
+        .filter(province__code=PROVINCE_CODE)
         .select_related("district__province")
         .order_by("code")
     )
