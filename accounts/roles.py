@@ -64,7 +64,7 @@ class Scope:
             return {}
         if self.district is not None:
             return {"district": self.district}
-        return {"district__province": self.province}
+        return {"province": self.province}
 
     def covers_province(self, province) -> bool:
         if self.is_admin:
@@ -85,7 +85,7 @@ class Scope:
             return True
         if self.district is not None:
             return commune.district_id == self.district.pk
-        return self.province is not None and commune.district.province_id == self.province.pk
+        return self.province is not None and commune.province_id == self.province.pk
 
 
 def scope_for(user) -> Scope:

@@ -280,6 +280,21 @@ class Commune(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("communes:commune_detail", args=[self.code])
 
+    def get_dated_url(self) -> str:
+        """The page of this unit rather than of a later one with the same code."""
+        year = self.last_year()
+        url = self.get_absolute_url()
+        return f"{url}?year={year}" if year is not None else url
+
+    def last_year(self) -> int | None:
+        """The last year whose 31 December lies in the unit's validity (a code and a year name
+        a unit); None while the unit exists."""
+        if self.valid_to is None:
+            return None
+        if (self.valid_to.month, self.valid_to.day) == (12, 31):
+            return self.valid_to.year
+        return self.valid_to.year - 1
+
     def exists_in(self, year: int) -> bool:
         return self.exists_on(year_end(year))
 

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, District, year_end
+from communes.models import TWO_TIER_START, Commune, District, year_end
 from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
@@ -257,7 +257,7 @@ class Grouping:
 
 
 BY_DISTRICT = Grouping("district", "district__code", "district__name", "district__kind")
-BY_PROVINCE = Grouping("province", "district__province__code", "district__province__name")
+BY_PROVINCE = Grouping("province", "province__code", "province__name")
 
 
 @dataclass(frozen=True)
@@ -420,6 +420,8 @@ def report_figures(
     `grouping` picks the table's rows: BY_DISTRICT (province report), BY_PROVINCE (national
     summary) or None (district report). `with_communes=False` leaves out the per-commune rows
     (annex, near-standard and changes lists), which at national scale are 8,200 rows."""
+    if grouping is BY_DISTRICT and year_end(year) >= TWO_TIER_START:
+        grouping = None  # no districts from 01/07/2025: no table by district
     criteria_set = criteria_set_for_year(year)
     criteria = [
         (number, pick_name(name_vi, name_en))
@@ -582,7 +584,7 @@ def _commune_rows(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> 
         row = CommuneRow(
             code=r.code,
             name=r.name,
-            district=str(r.district),
+            district=str(r.district) if r.district else "",
             met=r.met,
             met_year=r.met_year,
             tier=r.tier,
