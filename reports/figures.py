@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from communes.models import TWO_TIER_START, Commune, District, year_end
+from communes.models import Commune, District, year_end
 from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
@@ -420,8 +420,6 @@ def report_figures(
     `grouping` picks the table's rows: BY_DISTRICT (province report), BY_PROVINCE (national
     summary) or None (district report). `with_communes=False` leaves out the per-commune rows
     (annex, near-standard and changes lists), which at national scale are 8,200 rows."""
-    if grouping is BY_DISTRICT and year_end(year) >= TWO_TIER_START:
-        grouping = None  # no districts from 01/07/2025: no table by district
     criteria_set = criteria_set_for_year(year)
     criteria = [
         (number, pick_name(name_vi, name_en))
@@ -465,6 +463,8 @@ def report_figures(
     ]
 
     areas, area_total = [], None
+    if grouping is BY_DISTRICT and any(k is not None and k[0] is None for k in tallies):
+        grouping = None  # units from 01/07/2025 have no district: no table by district
     if grouping is not None:
         for key in sorted(k for k in tallies if k is not None):
             tally = tallies[key]
