@@ -52,8 +52,11 @@ def threshold_key(
 
     The commune's group (one query) is looked up unless `criteria_set` is given and keys its
     thresholds by region, as bulk paths do to stay query-free for region-based sets."""
-    # Same province either way; the district path keeps existing select_related() query-free.
-    province = commune.district.province if commune.district_id else commune.province
+    # Same province either way; whichever the caller's select_related() loaded, no query.
+    if commune.district_id and not Commune._meta.get_field("province").is_cached(commune):
+        province = commune.district.province
+    else:
+        province = commune.province
     group = None
     if criteria_set is None or criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
         group = (
