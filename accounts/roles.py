@@ -9,13 +9,10 @@ The convention of the views: a unit outside the user's scope answers 404 (guessi
 reveals nothing); a unit in scope but an action the role does not allow answers 403.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-
-from communes.models import year_end
 
 PROVINCE_GROUP = "Cán bộ tỉnh"
 DISTRICT_GROUP = "Cán bộ huyện"
@@ -101,7 +98,7 @@ class Scope:
             return {"pk": self.commune.pk}
         if self.district is not None:
             return {"district": self.district}
-        return {"district__province": self.province}
+        return {"province": self.province}
 
     def covers_province(self, province) -> bool:
         if self.is_admin:
@@ -124,7 +121,7 @@ class Scope:
             return commune.pk == self.commune.pk
         if self.district is not None:
             return commune.district_id == self.district.pk
-        return self.province is not None and commune.district.province_id == self.province.pk
+        return self.province is not None and commune.province_id == self.province.pk
 
 
 NO_SCOPE = Scope(is_admin=False)
@@ -154,17 +151,6 @@ def _scope_or_none(user) -> Scope:
         return scope_for(user)
     except PermissionDenied:
         return NO_SCOPE
-
-
-def _district_ended_before(scope: Scope, year: int) -> bool:
-    """True when the user is a district official whose district no longer existed on 31
-    December of `year` (every district ended on 30/06/2025). `valid_to` is read with getattr:
-    District gains it with the dated hierarchy (issue 12), this rule must work before and
-    after."""
-    if scope.district is None:
-        return False
-    valid_to: datetime.date | None = getattr(scope.district, "valid_to", None)
-    return valid_to is not None and year_end(year) > valid_to
 
 
 # --- Units and reports ----------------------------------------------------------------------
@@ -221,14 +207,10 @@ def can_edit_assessment(user, assessment) -> bool:
 
 def can_submit(user, assessment) -> bool:
     """Send to the province for approval (whether the assessment is a draft is the service's
-    check). A district official may not for a year after the district's end: it keeps read
-    access to the years its district existed."""
+    check). A district official reaches only its district's communes, all of which ended with
+    the district on 30/06/2025: the units formed on 01/07/2025 have no district."""
     scope = _scope_or_none(user)
-    return (
-        scope.covers_commune(assessment.commune)
-        and user.has_perm("criteria.submit_assessment")
-        and not _district_ended_before(scope, assessment.year)
-    )
+    return scope.covers_commune(assessment.commune) and user.has_perm("criteria.submit_assessment")
 
 
 def can_review(user, assessment) -> bool:

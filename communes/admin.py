@@ -9,6 +9,7 @@ from communes.models import (
     District,
     Province,
     Region,
+    Succession,
 )
 
 
@@ -26,10 +27,10 @@ class CommuneGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "region", "district_count")
+    list_display = ("code", "name", "region", "valid_from", "valid_to", "district_count")
     list_filter = ("region",)
     search_fields = ("code", "name")
-    autocomplete_fields = ("region",)
+    autocomplete_fields = ("region", "formed_from")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_districts=Count("districts"))
@@ -72,6 +73,18 @@ class GroupAssignmentInline(admin.TabularInline):
     autocomplete_fields = ("group",)
 
 
+class PredecessorInline(admin.TabularInline):
+    """Where the commune came from: the succession records naming it as the new unit."""
+
+    model = Succession
+    fk_name = "successor"
+    fields = ("predecessor", "effective_on", "legal_basis", "is_partial")
+    autocomplete_fields = ("predecessor",)
+    extra = 0
+    verbose_name = _("hình thành từ")
+    verbose_name_plural = _("hình thành từ")
+
+
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
     list_display = (
@@ -86,7 +99,7 @@ class CommuneAdmin(admin.ModelAdmin):
         "valid_to",
     )
     list_filter = (
-        "district__province",
+        "province",
         "district",
         "kind",
         "in_programme",
@@ -95,15 +108,24 @@ class CommuneAdmin(admin.ModelAdmin):
         ("valid_to", admin.EmptyFieldListFilter),
     )
     search_fields = ("code", "name")
-    autocomplete_fields = ("district", "predecessors")
+    autocomplete_fields = ("province", "district")
     list_select_related = ("district",)
-    inlines = [GroupAssignmentInline]
+    inlines = [GroupAssignmentInline, PredecessorInline]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(admin.ModelAdmin):
+    list_display = ("predecessor", "successor", "effective_on", "legal_basis", "is_partial")
+    list_filter = ("effective_on", "is_partial")
+    search_fields = ("predecessor__code", "predecessor__name", "successor__code", "successor__name")
+    autocomplete_fields = ("predecessor", "successor")
+    list_select_related = ("predecessor", "successor")
 
 
 @admin.register(CommuneGroupAssignment)
 class CommuneGroupAssignmentAdmin(admin.ModelAdmin):
     list_display = ("commune", "group", "year_from", "year_to")
-    list_filter = ("group", "commune__district__province")
+    list_filter = ("group", "commune__province")
     search_fields = ("commune__code", "commune__name")
     autocomplete_fields = ("commune", "group")
     list_select_related = ("commune", "group")

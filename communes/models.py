@@ -14,6 +14,28 @@ def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
+# From 01/07/2025 local government has two tiers (Nghị quyết 202/2025/QH15): districts end the
+# day before, and a commune-level unit starting on or after this day has no district.
+TWO_TIER_START = datetime.date(2025, 7, 1)
+DISTRICTS_END = datetime.date(2025, 6, 30)
+
+
+def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """Rows whose validity (valid_from/valid_to, both inclusive, empty = open) covers `day`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def validity_ordered(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(valid_from__isnull=True)
+        | Q(valid_to__isnull=True)
+        | Q(valid_to__gte=models.F("valid_from")),
+        name=name,
+    )
+
+
 class Region(models.Model):
     """A socio-economic region (vùng): the key of regional thresholds until 2025."""
 
@@ -48,8 +70,21 @@ class CommuneGroup(models.Model):
         return self.name_vi
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_on_q(day))
+
+    def with_code(self, code: str, day: datetime.date | None = None):
+        """Provinces carrying `code`, current first: in 2025 some codes passed to a merged
+        province with another name (82 was Tiền Giang, is now Đồng Tháp)."""
+        qs = self.filter(code=code)
+        if day is not None:
+            qs = qs.valid_on(day)
+        return qs.order_by(models.F("valid_to").desc(nulls_first=True))
+
+
 class Province(models.Model):
-    code = models.CharField(_("mã tỉnh"), max_length=2, unique=True)
+    code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
     name = models.CharField(_("tên"), max_length=100)
     # Empty for provinces loaded with --all: their region is not in the project's sources yet
     # and is set in the admin; thresholds then fall back to the national target.
@@ -61,11 +96,38 @@ class Province(models.Model):
         related_name="provinces",
         verbose_name=_("vùng"),
     )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Provinces merged into this one on 01/07/2025 (Nghị quyết 202/2025/QH15); a province that
+    # kept its code and name continues as the same row and lists the others.
+    formed_from = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="merged_into",
+        verbose_name=_("hình thành từ"),
+    )
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", "valid_from"]
         verbose_name = _("tỉnh")
         verbose_name_plural = _("tỉnh")
+        constraints = [
+            # Province URLs and memberships name a code: one current province per code.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(valid_to__isnull=True),
+                name="province_code_unique_current",
+            ),
+            # load_admin_units keys provinces on (code, valid_from).
+            models.UniqueConstraint(
+                fields=["code", "valid_from"],
+                name="province_code_valid_from_unique",
+            ),
+            validity_ordered("province_validity_ordered"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -84,11 +146,23 @@ class District(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("tỉnh")
     )
+    # District codes were never reissued, so `code` stays unique across time; every district
+    # ends on 30/06/2025.
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, default=DISTRICTS_END)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("huyện")
         verbose_name_plural = _("huyện")
+        constraints = [
+            validity_ordered("district_validity_ordered"),
+            # No district exists in the two-tier system.
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=False, valid_to__lte=DISTRICTS_END),
+                name="district_ends_before_two_tiers",
+            ),
+        ]
 
     def __str__(self) -> str:
         # "Huyện Chi Lăng"; English puts the kind after the name ("Chi Lăng District").
@@ -100,24 +174,29 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(in_programme=True)
 
     def valid_in(self, year: int):
-        """Units that exist on 31 December of `year` (mergers end a unit on 31/12)."""
-        end = year_end(year)
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=end)
-        )
+        """Units that exist on 31 December of `year`."""
+        return self.valid_on(year_end(year))
+
+    def valid_on(self, day: datetime.date):
+        """Units that exist on `day` (the 2019 merger ended units on 31/12/2019, the 2024 round
+        on 30/11/2024, the 2025 reform on 30/06/2025)."""
+        return self.filter(valid_on_q(day))
 
     def in_scope(self, *, province=None, district=None):
         if district is not None:
             return self.filter(district=district)
         if province is not None:
-            return self.filter(district__province=province)
+            # Not district__province: units from 01/07/2025 have no district.
+            return self.filter(province=province)
         return self
 
-    def with_code(self, code: str, year: int | None = None):
-        """Units carrying `code`, current first: GSO reissued some codes in the 2019 mergers,
-        so `year` picks the unit that existed then."""
+    def with_code(self, code: str, year: int | None = None, *, on: datetime.date | None = None):
+        """Units carrying `code`, current first: GSO reissued codes in 2019, 2024 and 2025
+        (06475 was xã Gia Lộc, is now xã Bằng Mạc), so a year or a day picks the unit of then."""
         qs = self.filter(code=code)
-        if year is not None:
+        if on is not None:
+            qs = qs.valid_on(on)
+        elif year is not None:
             qs = qs.valid_in(year)
         return qs.order_by(models.F("valid_to").desc(nulls_first=True))
 
@@ -127,12 +206,22 @@ class Commune(models.Model):
         COMMUNE = "xa", _("Xã")
         WARD = "phuong", _("Phường")
         TOWNSHIP = "thi_tran", _("Thị trấn")
+        SPECIAL_ZONE = "dac_khu", _("Đặc khu")  # island units from 01/07/2025
 
     code = models.CharField(_("mã xã"), max_length=5, db_index=True)
     name = models.CharField(_("tên"), max_length=100)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
+    )
+    # Empty from 01/07/2025: the unit belongs to its province directly (constraint below).
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("huyện")
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communes",
+        verbose_name=_("huyện"),
     )
     in_programme = models.BooleanField(_("thuộc chương trình NTM"), default=True)
     is_border = models.BooleanField(_("xã biên giới"), default=False)
@@ -140,8 +229,11 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("dân số"), null=True, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Read-only convenience over the succession records (commune.predecessors.all()).
     predecessors = models.ManyToManyField(
         "self",
+        through="Succession",
+        through_fields=("successor", "predecessor"),
         symmetrical=False,
         blank=True,
         related_name="successors",
@@ -166,11 +258,15 @@ class Commune(models.Model):
             models.UniqueConstraint(
                 fields=["code", "valid_from"], name="commune_code_valid_from_unique"
             ),
+            validity_ordered("commune_validity_ordered"),
+            # Two tiers from 01/07/2025: a unit starting then has no district; before, it has one.
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_to__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-                name="commune_validity_ordered",
+                condition=Q(valid_from__gte=TWO_TIER_START, district__isnull=True)
+                | (
+                    Q(district__isnull=False)
+                    & (Q(valid_from__isnull=True) | Q(valid_from__lt=TWO_TIER_START))
+                ),
+                name="commune_district_only_before_two_tiers",
             ),
         ]
 
@@ -184,11 +280,70 @@ class Commune(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("communes:commune_detail", args=[self.code])
 
+    def get_dated_url(self) -> str:
+        """The page of this unit rather than of a later one with the same code."""
+        year = self.last_year()
+        url = self.get_absolute_url()
+        return f"{url}?year={year}" if year is not None else url
+
+    def last_year(self) -> int | None:
+        """The last year whose 31 December lies in the unit's validity (a code and a year name
+        a unit); None while the unit exists."""
+        if self.valid_to is None:
+            return None
+        if (self.valid_to.month, self.valid_to.day) == (12, 31):
+            return self.valid_to.year
+        return self.valid_to.year - 1
+
     def exists_in(self, year: int) -> bool:
-        end = year_end(year)
-        return (self.valid_from is None or self.valid_from <= end) and (
-            self.valid_to is None or self.valid_to >= end
+        return self.exists_on(year_end(year))
+
+    def exists_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
         )
+
+
+class Succession(models.Model):
+    """One unit passing all or part of its territory to another on a date (a merger, a split,
+    the 2025 reform). Taken from the resolutions' tables, never typed by hand."""
+
+    predecessor = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+        verbose_name=_("đơn vị cũ"),
+    )
+    successor = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+        verbose_name=_("đơn vị mới"),
+    )
+    effective_on = models.DateField(_("ngày có hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200, blank=True)
+    is_partial = models.BooleanField(
+        _("chuyển một phần"),
+        default=False,
+        help_text=_("Đơn vị cũ chỉ chuyển một phần diện tích, dân số sang đơn vị mới."),
+    )
+
+    class Meta:
+        ordering = ["effective_on", "successor__code", "predecessor__code"]
+        verbose_name = _("kế thừa đơn vị hành chính")
+        verbose_name_plural = _("kế thừa đơn vị hành chính")
+        constraints = [
+            # load_admin_units keys on the pair; a unit passes to another at most once.
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="succession_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
 
 
 class CommuneGroupAssignment(models.Model):

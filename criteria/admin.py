@@ -253,7 +253,8 @@ class AssessmentAdmin(NoRevertHistoryAdmin):
         "year",
         "status",
         "criteria_set",
-        "commune__district__province",
+        "commune__province",
+        "commune__district",
         "commune__district",
     )
     search_fields = ("commune__code", "commune__name")
@@ -519,7 +520,8 @@ class CertificationAdmin(SimpleHistoryAdmin):
     list_filter = (
         "tier",
         "criteria_set",
-        "commune__district__province",
+        "commune__province",
+        "commune__district",
         "commune__district",
         ("revoked_on", admin.EmptyFieldListFilter),
     )

@@ -60,11 +60,16 @@ def criteria_set_for_year(
 def threshold_key(
     commune: Commune, year: int, criteria_set: CriteriaSet | None = None
 ) -> ThresholdKey:
-    """The threshold key of a commune in a year. `commune.district.province` should be loaded.
+    """The threshold key of a commune in a year. `commune.district.province` (or, for a unit
+    without a district, `commune.province`) should be loaded.
 
     The commune's group (one query) is looked up unless `criteria_set` is given and keys its
     thresholds by region, as bulk paths do to stay query-free for region-based sets."""
-    province = commune.district.province
+    # Same province either way; whichever the caller's select_related() loaded, no query.
+    if commune.district_id and not Commune._meta.get_field("province").is_cached(commune):
+        province = commune.district.province
+    else:
+        province = commune.province
     group = None
     if criteria_set is None or criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
         group = (

@@ -24,6 +24,7 @@ from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
 from criteria.history import assessment_history
+from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
 from ntm.lib.years import year_from_query
@@ -64,7 +65,7 @@ def _get_commune_for_user(request: HttpRequest, code: str, year: int | None = No
     """The commune with `code` (the unit of `year` when a reissued code is shared), or 404
     when there is none or it lies outside the user's scope."""
     commune = (
-        Commune.objects.with_code(code, year).select_related("district__province__region").first()
+        Commune.objects.with_code(code, year).select_related("district", "province__region").first()
     )
     if commune is None:
         raise Http404
@@ -231,8 +232,10 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
     ctx = {
         "commune": commune,
         "year_param": request.GET.get("year", ""),
-        "predecessors": list(commune.predecessors.all()),
-        "successors": list(commune.successors.all()),
+        "lineage": lineage_profile(commune),
+        "successors": list(
+            commune.successor_links.select_related("successor").order_by("successor__code")
+        ),
         "years": years,
         "latest_year": latest_year,
         "certifications": certifications,
@@ -403,8 +406,8 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "set_choices": set_choices if len(set_choices) > 1 else [],
         "by_group": by_group,
         "commune_group": commune_group,
-        "province": commune.district.province,
-        "region": commune.district.province.region,
+        "province": commune.province,
+        "region": commune.province.region,
         "editable": editable,
         "locked": locked,
         "stale": stale,

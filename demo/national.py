@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
-from communes.models import Commune, CommuneGroupAssignment, District, Province, Region
+from communes.models import (
+    Commune,
+    CommuneGroupAssignment,
+    District,
+    Province,
+    Region,
+    Succession,
+)
 from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey, evaluate_assessment
 from criteria.models import (
@@ -203,15 +210,14 @@ def delete_synthetic() -> None:
     districts = District.objects.filter(province__in=provinces)
     communes = Commune.objects.filter(district__in=districts)
     assessments = Assessment.objects.filter(commune__in=communes)
-    through = Commune.predecessors.through
     steps = [
         (IndicatorValue, "assessment", assessments),
         (CriterionResult, "assessment", assessments),
         (Assessment, "commune", communes),
         (Certification, "commune", communes),
         (CommuneGroupAssignment, "commune", communes),
-        (through, "from_commune", communes),
-        (through, "to_commune", communes),
+        (Succession, "predecessor", communes),
+        (Succession, "successor", communes),
         (Commune, "district", districts),
         (District, "province", provinces),
         (Province, "id", provinces),
@@ -336,6 +342,7 @@ def write_province(batch: ProvinceBatch, user, report: NationalReport) -> None:
                 code=commune_code(k),
                 name=f"Xã Mẫu {k + 1:05d}",
                 kind=Commune.Kind.COMMUNE,
+                province=province,
                 district=district,
                 in_programme=True,
                 note=NOTE,

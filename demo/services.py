@@ -15,7 +15,7 @@ from django.db import transaction
 from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province
-from communes.services import load_langson_2017
+from communes.services import load_langson
 from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet
@@ -206,8 +206,7 @@ def ensure_users(report: SeedReport) -> None:
 @transaction.atomic
 def seed_demo() -> SeedReport:
     report = SeedReport()
-    if not Province.objects.filter(code=PROVINCE_CODE).exists():
-        load_langson_2017()
+    load_langson()  # every state from 2017 to 01/07/2025; a second load changes nothing
     load_catalogues()  # idempotent: new sets arrive in an existing database too
     ensure_users(report)
     admin = get_user_model().objects.get(username="admin")
@@ -215,8 +214,8 @@ def seed_demo() -> SeedReport:
     communes = list(
         Commune.objects.in_programme()
         .valid_in(2017)
-        .filter(district__province__code=PROVINCE_CODE)
-        .select_related("district__province")
+        .filter(province__code=PROVINCE_CODE)
+        .select_related("province", "district")
         .order_by("code")
     )
     criteria_set = CriteriaSet.objects.get(code="xa-ntm-2016-2020")

@@ -263,7 +263,7 @@ def save_assessment_setup():
     User = get_user_model()
     officer = User.objects.get(username="province")
     assessment = (
-        Assessment.objects.filter(commune__district__province__code=PROVINCE, year=2018)
+        Assessment.objects.filter(commune__province__code=PROVINCE, year=2018)
         .order_by("commune__code")
         .first()
     )
@@ -306,7 +306,7 @@ def import_setup():
     officer = get_user_model().objects.get(username="province")
     province = Province.objects.get(code=PROVINCE)
     content = export_workbook(province, *IMPORT_YEARS)
-    in_province = {"commune__district__province": province}
+    in_province = {"commune__province": province}
 
     @contextlib.contextmanager
     def each() -> Iterator[None]:

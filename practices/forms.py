@@ -70,7 +70,7 @@ class PracticeForm(forms.ModelForm):
             self.fields["district"].empty_label = None
         elif not scope.is_admin:
             districts = districts.filter(province=scope.province)
-            communes = communes.filter(district__province=scope.province)
+            communes = communes.filter(province=scope.province)
         if scope.is_admin and self.instance.pk is None:
             self.fields["province"] = forms.ModelChoiceField(
                 queryset=Province.objects.all(), label=_("Tỉnh")

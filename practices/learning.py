@@ -64,12 +64,7 @@ def practices_for_missed_criteria(province, year: int, limit: int = 5) -> list[M
     """The criteria that most programme communes of `province` still miss in their latest
     approved assessment up to `year`, among those that a published practice (of `year` or
     before) helps, most missed first, with those practices. Three queries."""
-    communes = (
-        Commune.objects.in_programme()
-        .valid_in(year)
-        .filter(district__province=province)
-        .values("pk")
-    )
+    communes = Commune.objects.in_programme().valid_in(year).filter(province=province).values("pk")
     published = Practice.objects.published().filter(province=province, year__lte=year)
     counts = list(
         CriterionResult.objects.filter(

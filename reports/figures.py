@@ -257,7 +257,7 @@ class Grouping:
 
 
 BY_DISTRICT = Grouping("district", "district__code", "district__name", "district__kind")
-BY_PROVINCE = Grouping("province", "district__province__code", "district__province__name")
+BY_PROVINCE = Grouping("province", "province__code", "province__name")
 
 
 @dataclass(frozen=True)
@@ -463,6 +463,8 @@ def report_figures(
     ]
 
     areas, area_total = [], None
+    if grouping is BY_DISTRICT and any(k is not None and k[0] is None for k in tallies):
+        grouping = None  # units from 01/07/2025 have no district: no table by district
     if grouping is not None:
         for key in sorted(k for k in tallies if k is not None):
             tally = tallies[key]
@@ -582,7 +584,7 @@ def _commune_rows(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> 
         row = CommuneRow(
             code=r.code,
             name=r.name,
-            district=str(r.district),
+            district=str(r.district) if r.district else "",
             met=r.met,
             met_year=r.met_year,
             tier=r.tier,

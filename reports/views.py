@@ -121,8 +121,9 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             scope_filter={},
         )
     if kind == "province":
-        province = get_object_or_404(Province, code=code)
-        if not roles.can_view_province(request.user, province):
+        # The current province with the code (codes passed to merged provinces in 2025).
+        province = Province.objects.with_code(code).first()
+        if province is None or not roles.can_view_province(request.user, province):
             raise Http404
         return Area(
             kind=kind,
@@ -131,7 +132,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             place=province.name,
             authority=translation.gettext("UBND tỉnh %(name)s") % {"name": province.name},
             province_pk=province.pk,
-            scope_filter={"district__province": province},
+            scope_filter={"province": province},
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
     if not roles.can_view_district(request.user, district):

@@ -48,6 +48,7 @@ def make_district(province, code, name) -> District:
 def make_commune(district, code, name, **kwargs) -> Commune:
     kwargs.setdefault("kind", Commune.Kind.COMMUNE)
     kwargs.setdefault("in_programme", kwargs["kind"] == Commune.Kind.COMMUNE)
+    kwargs.setdefault("province", district.province)
     return Commune.objects.create(district=district, code=code, name=name, **kwargs)
 
 

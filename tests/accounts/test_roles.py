@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import roles
 from accounts.roles import COMMUNE_GROUP, ROLE_PERMISSIONS, scope_for
+from communes.models import Commune
 from criteria.models import Assessment
 from tests.base import make_assessment
 
@@ -91,16 +92,23 @@ def test_who_opens_the_reports(world):
     assert who(world, roles.can_view_national) == {"admin"}
 
 
-def test_a_district_official_reads_but_no_longer_submits_after_the_end(world):
-    """Districts ended on 30/06/2025: their officials keep reading the years they existed."""
+def test_a_district_official_cannot_reach_a_unit_formed_after_the_districts(world):
+    """Units formed on 01/07/2025 belong to their province directly: a district official
+    keeps reading and submitting for its district's communes, never for the new ones."""
+    new_unit = Commune.objects.create(
+        code="98199",
+        name="Xã Mới",
+        kind=Commune.Kind.COMMUNE,
+        province=world.province,
+        district=None,
+        valid_from=datetime.date(2025, 7, 1),
+    )
     official = world.official_a
-    official.membership.district.valid_to = datetime.date(2025, 6, 30)
-    old = Assessment(commune=world.commune_a1, year=2024, status=Assessment.Status.DRAFT)
-    new = Assessment(commune=world.commune_a1, year=2025, status=Assessment.Status.DRAFT)
+    draft = Assessment(commune=new_unit, year=2026, status=Assessment.Status.DRAFT)
     assert roles.can_view_commune(official, world.commune_a1)
-    assert roles.can_submit(official, old)
-    assert not roles.can_submit(official, new)
-    assert not roles.can_edit_assessment(official, old)
+    assert not roles.can_view_commune(official, new_unit)
+    assert not roles.can_submit(official, draft)
+    assert roles.can_submit(world.province_staff, draft)
 
 
 def test_a_commune_official_proposes_no_practice(world):

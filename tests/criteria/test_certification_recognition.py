@@ -84,7 +84,8 @@ def test_the_certification_form_takes_the_recognised_year(client, django_user_mo
     assessment = _met_all_in_2018()
     client.force_login(django_user_model.objects.get(username="province"))
     response = client.post(
-        reverse("communes:certification_create", args=[assessment.commune.code]),
+        # Code and year name the unit: some 2018 codes were reissued to units of 01/07/2025.
+        reverse("communes:certification_create", args=[assessment.commune.code]) + "?year=2018",
         {
             "tier": "ntm",
             "decision_number": "99/QĐ-UBND-THU",
@@ -96,7 +97,7 @@ def test_the_certification_form_takes_the_recognised_year(client, django_user_mo
     assert response.status_code == 302
     cert = Certification.objects.get(decision_number="99/QĐ-UBND-THU")
     assert (cert.decision_date, cert.recognised_year) == (datetime.date(2019, 1, 20), 2018)
-    page = client.get(assessment.commune.get_absolute_url()).content.decode()
+    page = client.get(assessment.commune.get_dated_url()).content.decode()
     assert "99/QĐ-UBND-THU" in page
 
 

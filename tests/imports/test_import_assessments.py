@@ -197,7 +197,13 @@ def test_it_imports_207_communes_for_three_years(xlsx, province_user, capsys):
 
 def test_it_handles_ten_thousand_rows(tmp_path, world):
     communes = Commune.objects.bulk_create(
-        Commune(code=f"{50000 + i}", name=f"Xã {i}", kind="xa", district=world.district_a)
+        Commune(
+            code=f"{50000 + i}",
+            name=f"Xã {i}",
+            kind="xa",
+            province=world.district_a.province,
+            district=world.district_a,
+        )
         for i in range(2000)
     )
     wb = Workbook(write_only=True)

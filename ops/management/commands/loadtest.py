@@ -82,7 +82,7 @@ class Command(BaseCommand):
         communes = list(
             Commune.objects.in_programme()
             .valid_in(year)
-            .filter(district__province__code="20")
+            .filter(province__code="20")
             .order_by("code")
             .values_list("code", flat=True)[: options["users"]]
         )

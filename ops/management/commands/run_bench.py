@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not Assessment.objects.filter(commune__district__province__code="20").exists():
+        if not Assessment.objects.filter(commune__province__code="20").exists():
             raise CommandError(
                 "Chưa có tỉnh minh họa Lạng Sơn: chạy `manage.py seed_demo --force` trước."
             )

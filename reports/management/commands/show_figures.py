@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if options["district"]:
             scope["district__code"] = options["district"]
         elif options["province"]:
-            scope["district__province__code"] = options["province"]
+            scope["province__code"] = options["province"]
         h = headline(options["year"], **scope)
         self.stdout.write(
             f"{h.year}: {h.certified}/{h.communes} xã đạt chuẩn; bình quân {h.average} "
