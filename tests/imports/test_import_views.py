@@ -191,3 +191,29 @@ def test_the_navbar_offers_the_import_to_province_staff_only(
     assert UPLOAD in staff_client.get(reverse("reports:home")).content.decode()
     client.force_login(django_user_model.objects.get(username="district"))
     assert UPLOAD not in client.get(reverse("reports:home")).content.decode()
+
+
+def test_the_2018_template_uploads_back_unchanged(staff_client, tmp_path):
+    """Approved assessments, many computed from indicator values: nothing to change."""
+    url = reverse("imports:template_download")
+    content = staff_client.get(url, {"province": "20", "district": "187", "year": 2018}).content
+    path = tmp_path / "mau-2018.xlsx"
+    path.write_bytes(content)
+    before = fingerprint()
+    preview = staff_client.get(upload(staff_client, path)["Location"])
+    report = preview.context["report"]
+    assert (len(report.errors), report.changes, report.counts["blank"]) == (0, 0, 19)
+    body = preview.content.decode()
+    assert '<div class="h4 mb-0" data-count="blank">19</div>' in body
+    assert "Dòng trống: bỏ qua" in body
+    assert staff_client.post(reverse("imports:import_apply", args=[preview.context["token"]]))
+    assert fingerprint() == before
+
+
+def test_the_2018_export_uploads_back_unchanged(staff_client, tmp_path):
+    url = reverse("imports:export_download")
+    content = staff_client.get(url, {"province": "20", "first": 2016, "last": 2018}).content
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    report = staff_client.get(upload(staff_client, path)["Location"]).context["report"]
+    assert (len(report.errors), report.changes, report.counts["unchanged"]) == (0, 0, 621)
