@@ -18,7 +18,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -225,29 +226,50 @@ def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -
     `EMPTY_RUN_END` consecutive empty rows end the sheet."""
     check_file(path, max_bytes)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        reader, member = _open_first_sheet(path)
+    except WorkbookError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     try:
-        ws = wb.worksheets[0]
-        with ws._get_source() as source:
+        with reader.archive.open(member) as source:
             parser = _CellParser(
                 source,
-                ws._shared_strings,
+                reader.shared_strings,
                 data_only=True,
-                epoch=wb.epoch,
-                date_formats=wb._date_formats,
-                timedelta_formats=wb._timedelta_formats,
+                epoch=reader.wb.epoch,
+                date_formats=reader.wb._date_formats,
+                timedelta_formats=reader.wb._timedelta_formats,
             )
             sheet = build_sheet(_xml_rows(parser), max_rows=max_rows, max_columns=max_columns)
-        _check_merged_header(path, ws._worksheet_path.lstrip("/"))
+        _check_merged_header(path, member)
     except WorkbookError:
         raise
     except Exception as exc:
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     finally:
-        wb.close()
+        reader.archive.close()
     return sheet
+
+
+def _open_first_sheet(path: Path) -> tuple[ExcelReader, str]:
+    """openpyxl's reader up to (not including) its worksheets, and the first worksheet's part.
+    `load_workbook` is not used: in read-only mode it scans every sheet whole for a
+    `<dimension>` when the sheet has none, before a single row is read."""
+    reader = ExcelReader(path, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
+        for _sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                return reader, rel.target
+    except BaseException:
+        reader.archive.close()
+        raise
+    reader.archive.close()
+    raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
 
 
 class _CellParser(WorkSheetParser):

@@ -11,9 +11,9 @@ from criteria.services import criteria_set_for_year
 from imports import workbook
 from imports.services import import_assessments
 from imports.workbook import WorkbookError, build_sheet
+from ops.crafted import declared_dimension_workbook, many_rows_workbook
 from tests.base import make_assessment
 from tests.imports.conftest import HEADER_19, fingerprint, write_xlsx
-from tests.imports.crafted import declared_dimension_workbook, many_rows_workbook
 
 pytestmark = pytest.mark.django_db
 
