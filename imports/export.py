@@ -20,7 +20,7 @@ TIER_LABELS = dict(zip(("ntm", "advanced", "model"), TIER_CHOICES, strict=True))
 def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
     """Rows for every assessment of the province in the years: three queries."""
     assessments = list(
-        Assessment.objects.filter(commune__district__province=province, year__range=(first, last))
+        Assessment.objects.filter(commune__province=province, year__range=(first, last))
         .select_related("commune__district")
         .order_by("year", "commune__district__code", "commune__code")
     )
@@ -31,7 +31,7 @@ def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
         met.setdefault(assessment_id, {})[number] = is_met
     decisions = {}
     for cert in Certification.objects.filter(
-        commune__district__province=province,
+        commune__province=province,
         decision_date__year__range=(first, last),
         revoked_on__isnull=True,
     ).order_by("decision_date"):

@@ -30,6 +30,13 @@ class UploadForm(forms.Form):
         return upload
 
 
+class ApplyForm(forms.Form):
+    allow_lowering = forms.BooleanField(
+        label=_("Tôi đã xem các dòng trên và đồng ý ghi cả những dòng làm giảm số tiêu chí đạt."),
+        required=False,
+    )
+
+
 def _has_set(year: int) -> bool:
     return CriteriaSet.objects.for_year(year).exists()
 

@@ -7,11 +7,12 @@ Writes go only through `criteria.services`: `assessments_bulk_create` for new co
 last so the assessment they rest on is already approved.
 """
 
+import datetime
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -30,6 +31,7 @@ from criteria.models import (
     CriterionResult,
     Indicator,
     IndicatorValue,
+    recognised_year_error,
 )
 from criteria.services import (
     AssessmentInput,
@@ -40,12 +42,18 @@ from criteria.services import (
     certification_create,
     criteria_set_for_year,
     threshold_key,
+    validate_programme_date,
 )
 from imports import workbook
 from imports.workbook import CellError, Row, Sheet, WorkbookError
 
-CREATE, UPDATE, UNCHANGED, SKIPPED = "create", "update", "unchanged", "skipped"
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+KEPT = "kept"  # an approved assessment the row would change, left alone (no update_approved)
+BLANK = "blank"  # no criterion, indicator, status, note or decision: never an assessment
+ACTIONS = (CREATE, UPDATE, UNCHANGED, KEPT, BLANK)
 STATUS_RANK = {"draft": 0, "submitted": 1, "approved": 2}
+# The columns that name a row (which commune, which year); any other filled cell is data.
+IDENTITY = ("commune_code", "commune_name", "district", "year")
 
 Progress = Callable[[int, int], None]
 
@@ -55,11 +63,25 @@ class RowOutcome:
     row: int
     commune_code: str
     commune_name: str
-    year: int
-    action: str  # create / update / unchanged / skipped
+    year: int | None  # None for a blank row whose year cannot be read
+    action: str  # one of ACTIONS
     criteria_met: int
     criteria_total: int
     certification: bool = False  # a new certification decision comes with the row
+    status: str = ""  # the status the assessment has after the import ("" for a blank row)
+
+
+@dataclass
+class RowWarning:
+    """A row that would lower an approved figure: applied only when the user confirms."""
+
+    row: int
+    commune_code: str
+    commune_name: str
+    year: int
+    old: int  # criteria met before (the approved assessment of the year, or carried forward)
+    new: int
+    certified: bool  # the commune holds a certification in force
 
 
 @dataclass
@@ -67,6 +89,8 @@ class ImportReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    refused: str = ""  # why a file without errors was not written (lowering not confirmed)
     dry_run: bool = True
     applied: bool = False
     seconds: float = 0.0
@@ -78,7 +102,16 @@ class ImportReport:
     @property
     def counts(self) -> dict[str, int]:
         counted = Counter(o.action for o in self.outcomes)
-        return {action: counted.get(action, 0) for action in (CREATE, UPDATE, UNCHANGED, SKIPPED)}
+        return {action: counted.get(action, 0) for action in ACTIONS}
+
+    @property
+    def changes(self) -> int:
+        """Rows that write something (new or updated assessments, new decisions)."""
+        c = self.counts
+        certified_only = sum(
+            1 for o in self.outcomes if o.certification and o.action not in (CREATE, UPDATE)
+        )
+        return c[CREATE] + c[UPDATE] + certified_only
 
     @property
     def certifications(self) -> int:
@@ -88,13 +121,15 @@ class ImportReport:
         c = self.counts
         return _(
             "%(rows)s dòng: %(create)s tạo mới, %(update)s cập nhật, %(unchanged)s không đổi, "
-            "%(skipped)s bỏ qua (đã phê duyệt); %(certs)s quyết định công nhận mới; %(errors)s lỗi."
+            "%(kept)s giữ nguyên (đã phê duyệt), %(blank)s dòng trống bỏ qua; %(certs)s quyết "
+            "định công nhận mới; %(errors)s lỗi."
         ) % {
             "rows": len(self.outcomes),
             "create": c[CREATE],
             "update": c[UPDATE],
             "unchanged": c[UNCHANGED],
-            "skipped": c[SKIPPED],
+            "kept": c[KEPT],
+            "blank": c[BLANK],
             "certs": self.certifications,
             "errors": len(self.errors),
         }
@@ -103,6 +138,10 @@ class ImportReport:
         """The report as plain text lines (the management command prints these)."""
         out = [self.summary()]
         out.extend(self.notices)
+        for w in self.warnings:
+            out.append(warning_text(w))
+        if self.refused:
+            out.append(self.refused)
         for error in self.errors[:max_errors]:
             where = _("Dòng %(row)s") % {"row": error.row} if error.row else _("Tệp")
             if error.column:
@@ -128,42 +167,81 @@ class RowPlan:
     action: str = CREATE
     content_changed: bool = False
     certification: dict | None = None
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (column key, message)
+
+
+def report_to_data(report: ImportReport) -> dict:
+    """The report as JSON-ready data, kept with an upload so its preview is not recomputed."""
+    return asdict(report)
+
+
+def report_from_data(data: dict) -> ImportReport:
+    return ImportReport(
+        outcomes=[RowOutcome(**o) for o in data["outcomes"]],
+        errors=[CellError(**e) for e in data["errors"]],
+        notices=data["notices"],
+        warnings=[RowWarning(**w) for w in data["warnings"]],
+        refused=data["refused"],
+        dry_run=data["dry_run"],
+        applied=data["applied"],
+        seconds=data["seconds"],
+    )
+
+
+def warning_text(w: RowWarning) -> str:
+    text = _("Dòng %(row)s: %(name)s (%(code)s), năm %(year)s: %(old)s → %(new)s tiêu chí đạt") % {
+        "row": w.row,
+        "name": w.commune_name,
+        "code": w.commune_code,
+        "year": w.year,
+        "old": w.old,
+        "new": w.new,
+    }
+    if w.certified:
+        text += " · " + _("đang được công nhận")
+    return text
 
 
 def import_assessments(
     *,
     file: Path | str | IO[bytes] | None = None,
     rows: Iterable[Mapping[str, object]] | None = None,
+    sheet: Sheet | None = None,
     user=None,
     update_approved: bool = False,
+    allow_lowering: bool = False,
     dry_run: bool = True,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Validate a workbook (or `rows`: dicts keyed by header, in either language) and, unless
-    `dry_run` or anything is wrong, write every row in one transaction.
+    """Validate a workbook (or `rows`: dicts keyed by header, in either language; or a `sheet`
+    read earlier by `read_upload`) against the database as it is now and, unless `dry_run` or
+    anything is wrong, write every row in one transaction. Rows that would lower an approved
+    figure (`report.warnings`) are written only with `allow_lowering`.
 
     `user` None is the operator at the shell (the management command without --user): all
-    provinces. Queries: a fixed handful to validate (communes, criteria sets and catalogues,
-    existing assessments, their results and values, certifications), then one bulk insert per
-    criteria set for new rows and about a dozen per updated row (history is recorded).
+    provinces and every permission. Queries: a fixed handful to validate (communes, criteria
+    sets and catalogues, existing assessments, their results and values, approved figures,
+    certifications), then one bulk insert per criteria set for new rows and about a dozen per
+    updated row (history is recorded).
     """
     started = time.monotonic()
     report = ImportReport(dry_run=dry_run)
     try:
         scope = _scope(user)
-        sheet = _read(file, rows)
+        if sheet is None:
+            sheet = _read(file, rows)
     except WorkbookError as exc:
         report.errors.append(CellError(row=0, column="", message=exc.message))
         report.seconds = time.monotonic() - started
         return report
     report.errors.extend(sheet.errors)
-    if sheet.blank_rows:
+    if sheet.blank_count:
         report.notices.append(
             _("Đã bỏ qua %(n)s dòng trống ở giữa bảng: %(rows)s.")
-            % {"n": len(sheet.blank_rows), "rows": _shorten(sheet.blank_rows)}
+            % {"n": sheet.blank_count, "rows": _shorten(sheet.blank_rows, sheet.blank_count)}
         )
     update_approved = update_approved and can_import_approved(user)
-    plans = _plan(sheet, scope, update_approved, report)
+    plans = _plan(sheet, scope, update_approved, report, _permission_check(user))
     for plan in plans:
         report.outcomes.append(
             RowOutcome(
@@ -175,19 +253,26 @@ def import_assessments(
                 criteria_met=plan.met_total,
                 criteria_total=len(plan.catalogue.criteria),
                 certification=plan.certification is not None and plan.certification["new"],
+                status=plan.existing.status if plan.action == KEPT else plan.status,
             )
         )
+    report.outcomes.sort(key=lambda o: o.row)
     report.errors.sort(key=lambda e: e.row)
-    skipped = report.counts[SKIPPED]
-    if skipped:
+    kept = report.counts[KEPT]
+    if kept:
         report.notices.append(
             _(
                 "%(n)s đánh giá đã phê duyệt có thay đổi nhưng được giữ nguyên; chọn “Cập nhật cả "
                 "đánh giá đã phê duyệt” để ghi đè."
             )
-            % {"n": skipped}
+            % {"n": kept}
         )
-    if report.ok and not dry_run:
+    if report.ok and not dry_run and report.warnings and not allow_lowering:
+        report.refused = _(
+            "Chưa ghi dữ liệu nào: %(n)s dòng làm giảm số tiêu chí đạt của đánh giá đã phê duyệt "
+            "hoặc của xã đang được công nhận. Đánh dấu ô xác nhận để ghi cả các dòng này."
+        ) % {"n": len(report.warnings)}
+    elif report.ok and not dry_run:
         try:
             _apply(plans, user, update_approved, progress)
         except ValidationError as exc:
@@ -198,6 +283,22 @@ def import_assessments(
             report.applied = True
     report.seconds = time.monotonic() - started
     return report
+
+
+def read_upload(path: Path) -> Sheet:
+    """Read a workbook once, within the caps of the settings (raises WorkbookError)."""
+    return workbook.read_sheet(
+        Path(path),
+        max_bytes=settings.NTM_IMPORT_MAX_BYTES,
+        max_rows=settings.NTM_IMPORT_MAX_ROWS,
+        max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+    )
+
+
+def _permission_check(user) -> Callable[[str], bool]:
+    if user is None:
+        return lambda perm: True
+    return user.has_perm
 
 
 def _scope(user) -> Scope:
@@ -218,26 +319,32 @@ def _scope(user) -> Scope:
 
 
 def _read(file, rows) -> Sheet:
-    max_bytes = settings.NTM_IMPORT_MAX_BYTES
     if rows is not None:
         rows = list(rows)
         headers = list(rows[0]) if rows else []
-        raw = [tuple(headers)] + [tuple(r.get(h) for h in headers) for r in rows]
-        return workbook._sheet_from_rows(raw)
+        raw = [(1, dict(enumerate(headers, start=1)), set())] + [
+            (number, {i: r.get(h) for i, h in enumerate(headers, start=1)}, set())
+            for number, r in enumerate(rows, start=2)
+        ]
+        return workbook.build_sheet(
+            raw,
+            max_rows=settings.NTM_IMPORT_MAX_ROWS,
+            max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+        )
     if file is None:
         raise WorkbookError(_("Chưa chọn tệp."))
     if isinstance(file, str | Path):
-        return workbook.read_sheet(Path(file), max_bytes)
+        return read_upload(Path(file))
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             tmp.write(chunk)
         tmp.flush()
-        return workbook.read_sheet(Path(tmp.name), max_bytes)
+        return read_upload(Path(tmp.name))
 
 
-def _shorten(numbers: list[int], limit: int = 20) -> str:
-    text = ", ".join(str(n) for n in numbers[:limit])
-    return text + (" …" if len(numbers) > limit else "")
+def _shorten(numbers: list[int], total: int) -> str:
+    text = ", ".join(str(n) for n in numbers)
+    return text + (" …" if total > len(numbers) else "")
 
 
 # --- Validation -----------------------------------------------------------------------------
@@ -253,20 +360,57 @@ class _Errors:
         self.report.errors.append(
             CellError(
                 row=row.number,
-                column=self.sheet.headers.get(key, key),
-                cell=row.cells.get(key, ""),
+                column=self.sheet.headers.get(key, ""),
+                cell=self.sheet.cell(row.number, key),
                 message=message,
             )
         )
 
 
-def _plan(sheet: Sheet, scope: Scope, update_approved: bool, report: ImportReport):
+def _is_blank(row: Row) -> bool:
+    return all(workbook.is_blank(v) for k, v in row.values.items() if k not in IDENTITY)
+
+
+def _blank_outcome(row: Row) -> RowOutcome:
+    """A row naming a commune and year but giving nothing for it (an untouched template row):
+    reported, never an assessment, and not validated (a code or year typo does not matter)."""
+    values = row.values
+    try:
+        code = workbook.parse_code(values.get("commune_code"))
+    except ValueError:
+        code = str(values.get("commune_code") or "")
+    try:
+        year = workbook.parse_year(values.get("year"))
+    except ValueError:
+        year = None
+    name = values.get("commune_name")
+    return RowOutcome(
+        row=row.number,
+        commune_code=code,
+        commune_name="" if workbook.is_blank(name) else str(name).strip(),
+        year=year,
+        action=BLANK,
+        criteria_met=0,
+        criteria_total=0,
+    )
+
+
+def _plan(
+    sheet: Sheet,
+    scope: Scope,
+    update_approved: bool,
+    report: ImportReport,
+    may: Callable[[str], bool],
+):
     errors = _Errors(report, sheet)
     parsed: list[tuple[Row, str, int]] = []
     errors.rows_with_errors.update(e.row for e in sheet.errors)
     for row in sheet.rows:
         if row.number in errors.rows_with_errors:
             continue  # a formula without a value: reported once, not again as a bad year
+        if _is_blank(row):
+            report.outcomes.append(_blank_outcome(row))
+            continue
         try:
             code = workbook.parse_code(row.values.get("commune_code"))
         except ValueError as exc:
@@ -282,7 +426,7 @@ def _plan(sheet: Sheet, scope: Scope, update_approved: bool, report: ImportRepor
     communes_by_code: dict[str, list[Commune]] = {}
     for commune in Commune.objects.filter(
         code__in={code for _r, code, _y in parsed}
-    ).select_related("district__province"):
+    ).select_related("province", "district"):
         communes_by_code.setdefault(commune.code, []).append(commune)
 
     catalogues: dict[int, Catalogue | None] = {}
@@ -349,10 +493,12 @@ def _plan(sheet: Sheet, scope: Scope, update_approved: bool, report: ImportRepor
         plan = _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_reported)
         if plan is None or row.number in errors.rows_with_errors:
             continue
-        _decide_action(plan, update_approved, errors)
+        _decide_action(plan, update_approved, errors, may)
         plans.append(plan)
-    _plan_certifications(plans, existing["certifications"], errors)
-    return [p for p in plans if p.row.number not in errors.rows_with_errors]
+    _plan_certifications(plans, existing["certifications"], errors, may)
+    plans = [p for p in plans if p.row.number not in errors.rows_with_errors]
+    report.warnings = _lowering(plans, existing)
+    return plans
 
 
 class _CachedCatalogue(Catalogue):
@@ -372,8 +518,9 @@ class _CachedCatalogue(Catalogue):
 
 
 def _existing(located) -> dict:
-    """Existing assessments of the file's commune-years, with their results, indicator values
-    and the communes' certification decisions: four queries."""
+    """Existing assessments of the file's commune-years, with their results, indicator values,
+    the communes' approved figures up to the file's last year and their certification
+    decisions: five queries."""
     commune_ids = {commune.pk for _r, commune, _y, _c in located}
     years = {year for _r, _c, year, _cat in located}
     assessments = {
@@ -399,6 +546,17 @@ def _existing(located) -> dict:
         named=True,
     ):
         values.setdefault(value.assessment_id, {})[value.indicator_id] = value
+    approved: dict[int, list[tuple[int, int]]] = {}
+    for commune_id, year, met in (
+        Assessment.objects.filter(
+            commune_id__in=commune_ids,
+            status=Assessment.Status.APPROVED,
+            year__lte=max(years, default=0),
+        )
+        .order_by("year")
+        .values_list("commune_id", "year", "criteria_met")
+    ):
+        approved.setdefault(commune_id, []).append((year, met))
     certifications = {
         (c.commune_id, c.tier, c.decision_number): c
         for c in Certification.objects.filter(commune_id__in=commune_ids)
@@ -407,6 +565,7 @@ def _existing(located) -> dict:
         "assessments": assessments,
         "results": results,
         "values": values,
+        "approved": approved,
         "certifications": certifications,
     }
 
@@ -537,27 +696,28 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
         errors.add(row, code if code in sheet.headers else "", f"{code}: {message}")
     in_file = {by_id[i].criterion_id for i in from_file}
     recorded_only = {by_id[i].criterion_id for i in entries} - in_file
+    # A cN cell that disagrees with what the indicators give. Not silently ignored (an emptied
+    # "x" would otherwise look like a change that never happens), but only an error for a row
+    # that is written: an approved assessment left alone keeps its own figures.
+    conflicts: list[tuple[str, str]] = []
     for criterion in criteria:
         computed = evaluation.criteria_met[criterion.pk]
+        key = f"c{criterion.number}"
         if (
             criterion.pk in recorded_only
             and criterion.pk in flags
             and flags[criterion.pk] != computed
         ):
-            # Not silently ignored: an emptied "x" would otherwise look like a change that
-            # never happens.
-            errors.add(
-                row,
-                f"c{criterion.number}",
-                _(
-                    "Tiêu chí %(number)s của đánh giá hiện có được tính từ giá trị các chỉ tiêu "
-                    "đã ghi (“%(computed)s”): hãy sửa chỉ tiêu trên trang đánh giá, hoặc thêm "
-                    "cột chỉ tiêu vào tệp."
+            conflicts.append(
+                (
+                    key,
+                    _(
+                        "Tiêu chí %(number)s của đánh giá hiện có được tính từ giá trị các chỉ "
+                        "tiêu đã ghi (“%(computed)s”): hãy sửa chỉ tiêu trên trang đánh giá, hoặc "
+                        "thêm cột chỉ tiêu vào tệp."
+                    )
+                    % {"number": criterion.number, "computed": _verdict(computed)},
                 )
-                % {
-                    "number": criterion.number,
-                    "computed": _("đạt") if computed else _("chưa đạt"),
-                },
             )
         elif (
             criterion.pk in in_file
@@ -566,15 +726,12 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
         ):
             errors.add(
                 row,
-                f"c{criterion.number}",
+                key,
                 _(
                     "Tiêu chí %(number)s được tính từ giá trị các chỉ tiêu là “%(computed)s”, "
                     "mâu thuẫn với giá trị ghi ở cột này."
                 )
-                % {
-                    "number": criterion.number,
-                    "computed": _("đạt") if computed else _("chưa đạt"),
-                },
+                % {"number": criterion.number, "computed": _verdict(computed)},
             )
 
     plan = RowPlan(
@@ -586,6 +743,7 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
         data=AssessmentInput(entries=entries, criterion_flags=flags, note=note),
         met_total=evaluation.total,
         existing=assessment,
+        conflicts=conflicts,
     )
     if assessment is not None:
         current = existing["results"].get(assessment.pk, {})
@@ -600,6 +758,10 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
     return plan
 
 
+def _verdict(met: bool) -> str:
+    return _("đạt") if met else _("chưa đạt")
+
+
 def _value_changed(recorded, outcome) -> bool:
     if outcome is None:
         return False
@@ -612,15 +774,18 @@ def _value_changed(recorded, outcome) -> bool:
     )
 
 
-def _decide_action(plan: RowPlan, update_approved: bool, errors: _Errors) -> None:
-    # An empty status means approved (province staff and admins are the only importers), for
-    # new rows and updated ones alike, so that an imported year counts in the reports.
-    plan.status = plan.status or Assessment.Status.APPROVED
+def _decide_action(
+    plan: RowPlan, update_approved: bool, errors: _Errors, may: Callable[[str], bool]
+) -> None:
+    """The row's action and the status it leaves. An empty status creates a draft and leaves
+    an existing assessment's status as it is; a status is never lowered by a file."""
     assessment = plan.existing
     if assessment is None:
+        plan.status = plan.status or Assessment.Status.DRAFT
         plan.action = CREATE
+        _check_permissions(plan, errors, may)
         return
-    target = plan.status
+    target = plan.status or assessment.status
     if STATUS_RANK[target] < STATUS_RANK[assessment.status]:
         errors.add(
             plan.row,
@@ -633,16 +798,57 @@ def _decide_action(plan: RowPlan, update_approved: bool, errors: _Errors) -> Non
         )
         return
     plan.status = target
+    differs = plan.content_changed or bool(plan.conflicts) or target != assessment.status
+    if assessment.status == Assessment.Status.APPROVED and differs and not update_approved:
+        plan.action = KEPT
+        plan.met_total = assessment.criteria_met
+        return
+    for key, message in plan.conflicts:
+        errors.add(plan.row, key, message)
+    if plan.conflicts:
+        return
     if not plan.content_changed and target == assessment.status:
         plan.action = UNCHANGED
-    elif assessment.status == Assessment.Status.APPROVED and not update_approved:
-        plan.action = SKIPPED
-        plan.met_total = assessment.criteria_met
-    else:
-        plan.action = UPDATE
+        return
+    plan.action = UPDATE
+    _check_permissions(plan, errors, may)
 
 
-def _plan_certifications(plans: list[RowPlan], certifications: dict, errors: _Errors) -> None:
+def _check_permissions(plan: RowPlan, errors: _Errors, may: Callable[[str], bool]) -> None:
+    """The permissions the web form asks for the same change (criteria.views)."""
+    current = plan.existing.status if plan.existing else None
+    key = "status" if "status" in errors.sheet.headers else ""
+    if plan.action == CREATE and not may("criteria.add_assessment"):
+        errors.add(plan.row, "", _("Bạn không có quyền tạo đánh giá."))
+    if plan.action == UPDATE and not may("criteria.change_assessment"):
+        errors.add(plan.row, "", _("Bạn không có quyền sửa đánh giá."))
+    if (
+        plan.action == UPDATE
+        and current == Assessment.Status.APPROVED
+        and not may("criteria.approve_assessment")
+    ):
+        errors.add(
+            plan.row,
+            key,
+            _("Sửa đánh giá đã phê duyệt cần quyền phê duyệt, tài khoản của bạn không có."),
+        )
+    rank, before = STATUS_RANK[plan.status], STATUS_RANK[current] if current else -1
+    if rank >= STATUS_RANK["submitted"] > before and not may("criteria.submit_assessment"):
+        errors.add(plan.row, key, _("Bạn không có quyền gửi duyệt đánh giá."))
+    if rank == STATUS_RANK["approved"] > before and not may("criteria.approve_assessment"):
+        errors.add(
+            plan.row,
+            key,
+            _(
+                "Bạn không có quyền phê duyệt đánh giá: để trống cột trạng thái (dự thảo) hoặc "
+                "ghi “Đã gửi duyệt”."
+            ),
+        )
+
+
+def _plan_certifications(
+    plans: list[RowPlan], certifications: dict, errors: _Errors, may: Callable[[str], bool]
+) -> None:
     in_file: dict[tuple, int] = {}
     for plan in plans:
         values = plan.row.values
@@ -672,16 +878,16 @@ def _plan_certifications(plans: list[RowPlan], certifications: dict, errors: _Er
             except ValueError as exc:
                 errors.add(plan.row, "certification_tier", str(exc))
                 continue
-        if date.year != plan.year:
-            errors.add(
-                plan.row,
-                "certification_date",
-                _(
-                    "Quyết định ngày %(date)s thuộc năm khác với năm của dòng (%(year)s): ghi nó "
-                    "ở dòng năm %(other)s."
-                )
-                % {"date": date.strftime("%d/%m/%Y"), "year": plan.year, "other": date.year},
-            )
+        # The row's year is the year recognised; the decision may be signed the year after
+        # (criteria.models.recognised_year_error, the form's and the admin's rule too).
+        message = recognised_year_error(plan.year, date)
+        if message is None:
+            try:
+                validate_programme_date(date)
+            except ValidationError as exc:
+                message = " ".join(exc.messages)
+        if message:
+            errors.add(plan.row, "certification_date", message)
             continue
         key = (plan.commune.pk, tier, decision)
         if key in in_file:
@@ -704,7 +910,14 @@ def _plan_certifications(plans: list[RowPlan], certifications: dict, errors: _Er
             else:
                 plan.certification = {"new": False}
             continue
-        final_status = plan.existing.status if plan.action == SKIPPED else plan.status
+        if not (may("criteria.add_certification") and may("criteria.approve_assessment")):
+            errors.add(
+                plan.row,
+                "certification_decision",
+                _("Bạn không có quyền ghi quyết định công nhận."),
+            )
+            continue
+        final_status = plan.existing.status if plan.action == KEPT else plan.status
         needed = len(plan.catalogue.criteria)
         if final_status != Assessment.Status.APPROVED or plan.met_total < needed:
             errors.add(
@@ -727,6 +940,45 @@ def _plan_certifications(plans: list[RowPlan], certifications: dict, errors: _Er
             "decision_number": decision,
             "decision_date": date,
         }
+
+
+def _lowering(plans: list[RowPlan], existing: dict) -> list[RowWarning]:
+    """Rows that, written approved, would lower an approved assessment of their year, or the
+    figure of a certified commune (its latest approved assessment up to the row's year)."""
+    by_commune: dict[int, list[Certification]] = {}
+    for cert in existing["certifications"].values():
+        by_commune.setdefault(cert.commune_id, []).append(cert)
+    warnings = []
+    for plan in plans:
+        if plan.action not in (CREATE, UPDATE) or plan.status != Assessment.Status.APPROVED:
+            continue
+        end = datetime.date(plan.year, 12, 31)
+        certified = any(
+            cert.decision_date <= end and (cert.revoked_on is None or cert.revoked_on > end)
+            for cert in by_commune.get(plan.commune.pk, ())
+        )
+        earlier = [
+            met for year, met in existing["approved"].get(plan.commune.pk, ()) if year <= plan.year
+        ]
+        if plan.existing is not None and plan.existing.status == Assessment.Status.APPROVED:
+            old = plan.existing.criteria_met
+        elif certified and earlier:
+            old = earlier[-1]
+        else:
+            continue
+        if plan.met_total < old:
+            warnings.append(
+                RowWarning(
+                    row=plan.row.number,
+                    commune_code=plan.commune.code,
+                    commune_name=plan.commune.name,
+                    year=plan.year,
+                    old=old,
+                    new=plan.met_total,
+                    certified=certified,
+                )
+            )
+    return warnings
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -768,8 +1020,9 @@ def _apply(plans: list[RowPlan], user, update_approved: bool, progress: Progress
                         tier=cert["tier"],
                         decision_number=cert["decision_number"],
                         decision_date=cert["decision_date"],
+                        recognised_year=plan.year,
                         # Stored data in the decision's own language, not the user's.
-                        authority=f"Chủ tịch UBND tỉnh {plan.commune.district.province.name}",
+                        authority=f"Chủ tịch UBND tỉnh {plan.commune.province.name}",
                         user=user,
                     )
 

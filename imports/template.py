@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from communes.models import Commune, District, Province
 from criteria.models import CriteriaSet, Criterion
 from imports.workbook import FIELDS, MET_CHOICES
+from ntm.lib.spreadsheet import safe_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEADING = ("commune_code", "commune_name", "district", "year")
@@ -27,7 +28,10 @@ EXPLANATIONS_EN = {
     "commune_name": "Commune name, checked against the code: a mismatch is an error. Optional.",
     "district": "District name, for reading only; ignored on import.",
     "year": "Year assessed (e.g. 2019). Required.",
-    "status": "draft / submitted / approved (or the Vietnamese labels); empty means approved.",
+    "status": (
+        "draft / submitted / approved (or the Vietnamese labels); empty: a new assessment is a "
+        "draft, an existing one keeps its status. Approving needs the approval permission."
+    ),
     "note": "The assessment's note. Optional.",
     "certification_decision": (
         "Number of the decision certifying the commune in the row's year. Needs all criteria "
@@ -70,23 +74,28 @@ def build_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = _("Đánh giá")
-    ws.append(header(count))
+    ws.append([safe_cell(ws, title) for title in header(count)])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEEDD")
     for cell in ws[1]:
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center")
     n = 0
-    for n, row in enumerate(rows, start=1):
-        ws.append(
-            [row.commune.code, row.commune.name, row.commune.district.name, row.year]
+    date_index = len(LEADING) + count + 3
+    for row in rows:
+        n += 1
+        # Every text (names, notes, decision numbers) as text, never a formula.
+        cells = [
+            safe_cell(ws, value)
+            for value in [row.commune.code, row.commune.name, row.commune.district.name, row.year]
             + ["x" if row.met.get(number) else None for number in range(1, count + 1)]
             + [row.status or None, row.note or None, row.decision or None, row.decision_date]
             + [row.tier or None]
-        )
-        ws.cell(row=n + 1, column=1).number_format = "@"  # keep leading zeros
+        ]
+        cells[0].number_format = "@"  # keep leading zeros
         if row.decision_date:
-            ws.cell(row=n + 1, column=len(LEADING) + count + 4).number_format = "DD/MM/YYYY"
+            cells[date_index].number_format = "DD/MM/YYYY"
+        ws.append(cells)
     last = max(n + 1, 2)
     first_c = len(LEADING) + 1
     met_range = f"{get_column_letter(first_c)}2:{get_column_letter(first_c + count - 1)}{last}"
@@ -104,6 +113,10 @@ def build_workbook(
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _append(ws, values: Sequence) -> None:
+    ws.append([safe_cell(ws, value) for value in values])
 
 
 def _list_validation(ws, choices: Sequence[str], cells: str, prompt: str) -> None:
@@ -124,16 +137,17 @@ def _list_validation(ws, choices: Sequence[str], cells: str, prompt: str) -> Non
 
 def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
     ws = wb.create_sheet(_("Hướng dẫn"))
-    ws.append([title])
+    _append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append(["Cột", "Column", "Giải thích", "Explanation"])
+    _append(ws, [])
+    _append(ws, ["Cột", "Column", "Giải thích", "Explanation"])
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for key in LEADING:
         vi, en, doc = FIELDS[key]
-        ws.append([vi, en, str(doc), EXPLANATIONS_EN[key]])
-    ws.append(
+        _append(ws, [vi, en, str(doc), EXPLANATIONS_EN[key]])
+    _append(
+        ws,
         [
             "TC1 … TCn",
             "c1 … cn",
@@ -143,9 +157,10 @@ def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
             "Criterion met: x, X, 1, Đạt, true, yes. Not met: empty, 0, Không đạt, Chưa đạt, "
             "false, no. The number of criteria follows the criteria set in force in the row's "
             "year; extra columns must stay empty.",
-        ]
+        ],
     )
-    ws.append(
+    _append(
+        ws,
         [
             "2.1, 17.6, …",
             "2.1, 17.6, …",
@@ -153,28 +168,33 @@ def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
             "Khi có, kết quả tiêu chí được tính từ chỉ tiêu; cột TC mâu thuẫn là lỗi.",
             "Optional indicator columns named by indicator code: a value, or met/not met. When "
             "present, the criterion is computed from them; a contradicting c column is an error.",
-        ]
+        ],
     )
     for key in TRAILING:
         vi, en, doc = FIELDS[key]
-        ws.append([vi, en, str(doc), EXPLANATIONS_EN[key]])
-    ws.append([])
-    ws.append(
+        _append(ws, [vi, en, str(doc), EXPLANATIONS_EN[key]])
+    _append(ws, [])
+    _append(
+        ws,
         [
             "Dòng trùng xã và năm với đánh giá đã có sẽ cập nhật đánh giá đó (có lưu lịch sử); "
             "đánh giá đã phê duyệt chỉ được cập nhật khi chọn “Cập nhật cả đánh giá đã phê duyệt”. "
-            "Có bất kỳ lỗi nào thì không dòng nào được ghi."
-        ]
+            "Dòng chỉ có mã, tên, huyện, năm (không tiêu chí, chỉ tiêu, trạng thái, ghi chú hay "
+            "quyết định) là dòng trống và được bỏ qua. Có bất kỳ lỗi nào thì không dòng nào được "
+            "ghi."
+        ],
     )
-    ws.append(
+    _append(
+        ws,
         [
             "A row for the commune and year of an existing assessment updates it (with history); "
-            "an approved assessment is only updated when 'update approved' is chosen. Any error "
-            "and no row is written."
-        ]
+            "an approved assessment is only updated when 'update approved' is chosen. A row with "
+            "only the code, name, district and year is blank and skipped. Any error and no row "
+            "is written."
+        ],
     )
-    ws.append([])
-    ws.append(["Tiêu chí", "Criterion", "Tên", "Name"])
+    _append(ws, [])
+    _append(ws, ["Tiêu chí", "Criterion", "Tên", "Name"])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     seen = set()
     for criterion in criteria:
@@ -182,8 +202,9 @@ def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
         if label in seen:
             continue
         seen.add(label)
-        ws.append(
-            [f"TC{criterion.number}", f"c{criterion.number}", criterion.name_vi, criterion.name_en]
+        _append(
+            ws,
+            [f"TC{criterion.number}", f"c{criterion.number}", criterion.name_vi, criterion.name_en],
         )
     for letter, width in (("A", 18), ("B", 24), ("C", 70), ("D", 70)):
         ws.column_dimensions[letter].width = width

@@ -1,14 +1,13 @@
-"""The import pages: upload -> dry-run preview -> apply, and the template and export downloads.
+"""The import pages: upload -> dry-run preview -> apply (or cancel), and the template and export
+downloads.
 
-The uploaded file is kept in a temporary file named by a random token that only the uploader's
-session knows; the preview and the apply both re-read it on the server, so nothing parsed ever
-travels through the browser.
+The workbook is read once, on upload; its parsed rows and the preview's report are kept in the
+uploader's private directory under a random token that only their session knows
+(`imports.uploads`). Reloading the preview reads the stored report; the apply re-validates the
+stored rows against the database as it is then. Nothing parsed travels through the browser.
 """
 
 import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,14 +18,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Scope, can_import, scope_for
+from imports import uploads
 from imports.export import export_workbook
-from imports.forms import ExportForm, TemplateForm, UploadForm
-from imports.services import ImportReport, criteria_sets_for_years, import_assessments
+from imports.forms import ApplyForm, ExportForm, TemplateForm, UploadForm
+from imports.services import (
+    ImportReport,
+    criteria_sets_for_years,
+    import_assessments,
+    read_upload,
+    report_from_data,
+    report_to_data,
+)
 from imports.template import XLSX_CONTENT_TYPE, template_workbook
+from imports.workbook import CellError, WorkbookError, sheet_from_data, sheet_to_data
 
 SESSION_KEY = "imports"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "ntm-imports"
-UPLOAD_MAX_AGE = 24 * 3600
 MAX_PREVIEW_ROWS = 1000
 MAX_PREVIEW_ERRORS = 500
 
@@ -53,10 +59,20 @@ def _check_requested_units(request: HttpRequest, scope: Scope) -> None:
 
 
 def _get_upload(request: HttpRequest, token: str) -> dict:
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if entry is None or not Path(entry["path"]).is_file():
+    """The pending upload of `token`: in this session and in this user's directory, or 404."""
+    if token not in request.session.get(SESSION_KEY, {}):
+        raise Http404
+    entry = uploads.load(request.user, token)
+    if entry is None:
         raise Http404
     return entry
+
+
+def _forget(request: HttpRequest, token: str) -> None:
+    uploads.remove(request.user, token)
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
 
 
 def _page(request, scope, *, upload=None, template_form=None, export_form=None, status=200):
@@ -69,15 +85,6 @@ def _page(request, scope, *, upload=None, template_form=None, export_form=None, 
     return render(request, "imports/import_upload.html", ctx, status=status)
 
 
-def _remove_stale_uploads() -> None:
-    if not UPLOAD_DIR.is_dir():
-        return
-    cutoff = time.time() - UPLOAD_MAX_AGE
-    for path in UPLOAD_DIR.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     scope = _get_import_scope(request)
@@ -86,28 +93,48 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, scope, upload=form, status=400)
-    _remove_stale_uploads()
-    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    uploads.remove_expired()
+    upload = form.cleaned_data["file"]
+    refused = uploads.quota_error(request.user, upload.size)
+    if refused:
+        form.add_error("file", refused)
+        return _page(request, scope, upload=form, status=400)
     token = secrets.token_urlsafe(24)
-    path = UPLOAD_DIR / f"{token}.xlsx"
-    with path.open("wb") as fh:
-        for chunk in form.cleaned_data["file"].chunks():
-            fh.write(chunk)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = {
-        "path": str(path),
-        "name": form.cleaned_data["file"].name,
-        "update_approved": form.cleaned_data["update_approved"],
-    }
-    request.session[SESSION_KEY] = uploads
+    update_approved = form.cleaned_data["update_approved"]
+    path = uploads.save_workbook(request.user, token, upload)
+    try:
+        sheet = read_upload(path)
+    except WorkbookError as exc:
+        sheet = None
+        report = ImportReport(errors=[CellError(row=0, column="", message=exc.message)])
+    else:
+        report = import_assessments(
+            sheet=sheet, user=request.user, update_approved=update_approved, dry_run=True
+        )
+    finally:
+        uploads.discard_workbook(request.user, token)
+    uploads.store(
+        request.user,
+        token,
+        {
+            "name": upload.name,
+            "update_approved": update_approved,
+            "sheet": sheet_to_data(sheet) if sheet is not None else None,
+            "report": report_to_data(report),
+        },
+    )
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = upload.name
+    request.session[SESSION_KEY] = pending
     return redirect("imports:import_preview", token=token)
 
 
-def _preview(request, token: str, entry: dict, report: ImportReport, status=200):
+def _preview(request, token: str, entry: dict, report: ImportReport, status=200, form=None):
     ctx = {
         "token": token,
         "entry": entry,
         "report": report,
+        "apply_form": form or ApplyForm(),
         "outcomes": report.outcomes[:MAX_PREVIEW_ROWS],
         "errors": report.errors[:MAX_PREVIEW_ERRORS],
         "more_errors": max(0, len(report.errors) - MAX_PREVIEW_ERRORS),
@@ -116,40 +143,50 @@ def _preview(request, token: str, entry: dict, report: ImportReport, status=200)
     return render(request, "imports/import_preview.html", ctx, status=status)
 
 
-def _run(request: HttpRequest, entry: dict, *, dry_run: bool):
-    """Import the uploaded file kept for this session (a dry run for the preview)."""
-    return import_assessments(
-        file=entry["path"],
-        user=request.user,
-        update_approved=entry["update_approved"],
-        dry_run=dry_run,
-    )
-
-
 @require_GET
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """The report made when the file was uploaded: reloading costs one small file read."""
     _get_import_scope(request)
     entry = _get_upload(request, token)
-    report = _run(request, entry, dry_run=True)
-    return _preview(request, token, entry, report)
+    return _preview(request, token, entry, report_from_data(entry["report"]))
 
 
 @require_POST
 def import_apply(request: HttpRequest, token: str) -> HttpResponse:
     _get_import_scope(request)
     entry = _get_upload(request, token)
-    report = _run(request, entry, dry_run=False)
-    if not report.applied:
+    form = ApplyForm(request.POST)
+    form.is_valid()  # one optional checkbox: always valid
+    if entry["sheet"] is None:  # the file itself was refused
         messages.error(request, _("Chưa ghi dữ liệu nào: tệp có lỗi."))
-        return _preview(request, token, entry, report, status=400)
-    Path(entry["path"]).unlink(missing_ok=True)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
+        return _preview(request, token, entry, report_from_data(entry["report"]), status=400)
+    report = import_assessments(
+        sheet=sheet_from_data(entry["sheet"]),
+        user=request.user,
+        update_approved=entry["update_approved"],
+        allow_lowering=form.cleaned_data["allow_lowering"],
+        dry_run=False,
+    )
+    if not report.applied:
+        messages.error(request, report.refused or _("Chưa ghi dữ liệu nào: tệp có lỗi."))
+        # What the database says now, for the next reload too.
+        entry["report"] = report_to_data(report)
+        uploads.store(request.user, token, entry)
+        return _preview(request, token, entry, report, status=400, form=form)
+    _forget(request, token)
     messages.success(request, _("Đã nhập dữ liệu. ") + report.summary())
-    years = [o.year for o in report.outcomes]
+    years = [o.year for o in report.outcomes if o.year]
     url = reverse("reports:home")
     return redirect(f"{url}?year={max(years)}" if years else url)
+
+
+@require_POST
+def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    _get_import_scope(request)
+    _get_upload(request, token)
+    _forget(request, token)
+    messages.info(request, _("Đã hủy tệp nhập; không có dữ liệu nào được ghi."))
+    return redirect("imports:import_upload")
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -10,15 +10,19 @@ import datetime
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
+from openpyxl.worksheet._reader import WorkSheetParser
 
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {
@@ -38,8 +42,8 @@ FIELDS = {
         "Trạng thái",
         "status",
         gettext_lazy(
-            "Dự thảo / Đã gửi duyệt / Đã phê duyệt (draft / submitted / approved); "
-            "để trống là Đã phê duyệt."
+            "Dự thảo / Đã gửi duyệt / Đã phê duyệt (draft / submitted / approved); để trống: "
+            "đánh giá mới là Dự thảo, đánh giá đã có giữ trạng thái. Phê duyệt cần quyền phê duyệt."
         ),
     ),
     "note": ("Ghi chú", "note", gettext_lazy("Ghi chú của đánh giá. Không bắt buộc.")),
@@ -96,7 +100,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls 
 MAX_INFLATION = 100
 CRITERION_HEADER = re.compile(r"^(?:c|tc)\s*(\d{1,2})$")
 INDICATOR_HEADER = re.compile(r"^\d{1,2}\.\d{1,2}$")
-FORMULA_TAG = re.compile(rb"<f[\s>/]")
+# Consecutive empty rows that end a sheet: Excel files often carry formatted empty rows.
+EMPTY_RUN_END = 1000
+BLANK_ROWS_LISTED = 20
 MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -120,15 +126,21 @@ class CellError:
 class Row:
     number: int  # the row number Excel shows
     values: dict[str, object]  # column key -> raw cell value
-    cells: dict[str, str]  # column key -> cell reference ("F12")
 
 
 @dataclass
 class Sheet:
     headers: dict[str, str]  # column key -> header as written
+    columns: dict[int, str] = field(default_factory=dict)  # column number (from 1) -> key
     rows: list[Row] = field(default_factory=list)
-    blank_rows: list[int] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)  # the first BLANK_ROWS_LISTED
+    blank_count: int = 0  # empty rows between data rows
     errors: list[CellError] = field(default_factory=list)
+
+    def cell(self, number: int, key: str) -> str:
+        """The reference ("F12") of the cell of row `number` under `key`, "" for none."""
+        column = next((c for c, k in self.columns.items() if k == key), None)
+        return f"{get_column_letter(column)}{number}" if column else ""
 
     @cached_property
     def criterion_numbers(self) -> list[int]:
@@ -204,52 +216,170 @@ def check_file(path: Path, max_bytes: int) -> None:
         )
 
 
-def read_sheet(path: Path, max_bytes: int) -> Sheet:
-    """Check and read the first sheet. Raises WorkbookError for a problem with the whole file;
-    cell-level problems (a formula without a value) are collected in `Sheet.errors`."""
+def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -> Sheet:
+    """Check and read the first sheet, row by row. Raises WorkbookError for a problem with the
+    whole file (including more than `max_rows` data rows or data beyond column `max_columns`);
+    cell-level problems (a formula without a value) are collected in `Sheet.errors`.
+
+    Cost is bounded whatever the file declares: the sheet's `<dimension>` is ignored, only the
+    cells present in the XML are looked at, reading stops at the first cell past a cap, and
+    `EMPTY_RUN_END` consecutive empty rows end the sheet."""
     check_file(path, max_bytes)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        reader, member = _open_first_sheet(path)
+    except WorkbookError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     try:
-        ws = wb.worksheets[0]
-        sheet_xml = _sheet_xml(path, ws)
-        _check_merged_header(sheet_xml)
-        try:
-            raw_rows = list(ws.iter_rows(values_only=True))
-        except Exception as exc:
-            raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+        with reader.archive.open(member) as source:
+            parser = _CellParser(
+                source,
+                reader.shared_strings,
+                data_only=True,
+                epoch=reader.wb.epoch,
+                date_formats=reader.wb._date_formats,
+                timedelta_formats=reader.wb._timedelta_formats,
+            )
+            sheet = build_sheet(_xml_rows(parser), max_rows=max_rows, max_columns=max_columns)
+        _check_merged_header(path, member)
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     finally:
-        wb.close()
-    if not raw_rows:
-        raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
-    sheet = _sheet_from_rows(raw_rows)
-    if FORMULA_TAG.search(sheet_xml):
-        _check_formulas(path, sheet)
+        reader.archive.close()
     return sheet
 
 
-def _sheet_xml(path: Path, ws) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(ws._worksheet_path.lstrip("/"))
+def _open_first_sheet(path: Path) -> tuple[ExcelReader, str]:
+    """openpyxl's reader up to (not including) its worksheets, and the first worksheet's part.
+    `load_workbook` is not used: in read-only mode it scans every sheet whole for a
+    `<dimension>` when the sheet has none, before a single row is read."""
+    reader = ExcelReader(path, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
+        for _sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                return reader, rel.target
+    except BaseException:
+        reader.archive.close()
+        raise
+    reader.archive.close()
+    raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
 
 
-def _check_merged_header(sheet_xml: bytes) -> None:
-    for _c1, r1, _c2, _r2 in MERGE_REF.findall(sheet_xml):
-        if int(r1) == 1:
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, also telling which cells hold a formula: with
+    `data_only` a formula reads as its cached value, None when Excel never computed it."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        cell["formula"] = element.find(FORMULA_XML_TAG) is not None
+        return cell
+
+
+def _xml_rows(parser: _CellParser) -> Iterator[tuple[int, dict[int, object], set[int]]]:
+    for number, cells in parser.parse():
+        values: dict[int, object] = {}
+        formulas: set[int] = set()
+        for cell in cells:
+            if cell["value"] is not None:
+                values[cell["column"]] = cell["value"]
+            elif cell["formula"]:
+                formulas.add(cell["column"])
+        yield number, values, formulas
+
+
+def _check_merged_header(path: Path, member: str) -> None:
+    """A merged cell in the header row; the sheet XML is scanned in chunks, never held whole."""
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            text = tail + chunk
+            for _c1, r1, _c2, _r2 in MERGE_REF.findall(text):
+                if int(r1) == 1:
+                    raise WorkbookError(
+                        _("Dòng tiêu đề có ô gộp (merge): mỗi cột cần một tiêu đề riêng ở dòng 1.")
+                    )
+            tail = text[-64:]
+
+
+def build_sheet(
+    rows: Iterable[tuple[int, dict[int, object], set[int]]],
+    *,
+    max_rows: int,
+    max_columns: int,
+) -> Sheet:
+    """The sheet from `(row number, {column: value}, {columns with a formula but no value})`
+    in row order, columns counted from 1. Row 1 is the header."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+    number, values, _formulas = first
+    header_values = values if number == 1 else {}  # no row 1: every required column missing
+    _check_columns(header_values, max_columns)
+    sheet = _header(header_values)
+    keys = sheet.columns
+    last_data = 1
+    for number, values, formulas in rows:
+        if number - last_data > EMPTY_RUN_END:
+            break  # a long run of empty rows: the sheet's data has ended
+        _check_columns(values, max_columns)
+        row_values = {key: values.get(col) for col, key in keys.items()}
+        row_formulas = [key for col, key in keys.items() if col in formulas]
+        if not row_formulas and all(is_blank(v) for v in row_values.values()):
+            continue
+        if number > max_rows + 1:
             raise WorkbookError(
-                _("Dòng tiêu đề có ô gộp (merge): mỗi cột cần một tiêu đề riêng ở dòng 1.")
+                _(
+                    "Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu (dòng 2 đến %(last)s). "
+                    "Hãy chia thành nhiều tệp."
+                )
+                % {"n": max_rows, "last": max_rows + 1}
             )
+        # Blank rows count only when data follows them; trailing ones are just the sheet's end.
+        if number > last_data + 1:
+            sheet.blank_count += number - last_data - 1
+            room = BLANK_ROWS_LISTED - len(sheet.blank_rows)
+            sheet.blank_rows.extend(range(last_data + 1, min(number, last_data + 1 + room)))
+        last_data = number
+        sheet.rows.append(Row(number=number, values=row_values))
+        for key in row_formulas:
+            sheet.errors.append(
+                CellError(
+                    row=number,
+                    column=sheet.headers[key],
+                    cell=sheet.cell(number, key),
+                    message=_(
+                        "Ô chứa công thức chưa có giá trị tính sẵn: hãy mở tệp bằng "
+                        "Excel và lưu lại, hoặc dán giá trị thay cho công thức."
+                    ),
+                )
+            )
+    return sheet
 
 
-def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
-    header_row = raw_rows[0]
+def _check_columns(values: dict[int, object], max_columns: int) -> None:
+    if values and max(values) > max_columns:
+        column = min(c for c in values if c > max_columns)
+        raise WorkbookError(
+            _("Tệp có dữ liệu ở cột %(column)s: tối đa %(n)s cột.")
+            % {"column": get_column_letter(column), "n": max_columns}
+        )
+
+
+def _header(header_row: dict[int, object]) -> Sheet:
     keys: dict[int, str] = {}
     headers: dict[str, str] = {}
     unknown, duplicate = [], []
-    for index, header in enumerate(header_row):
-        if header is None or str(header).strip() == "":
+    for index in sorted(header_row):
+        header = header_row[index]
+        if is_blank(header):
             continue
         key = column_key(header)
         if key is None:
@@ -270,60 +400,66 @@ def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
     missing = [FIELDS[k][0] for k in REQUIRED if k not in headers]
     if missing:
         raise WorkbookError(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
-    sheet = Sheet(headers=headers)
-    letters = {index: get_column_letter(index + 1) for index in keys}
-    pending_blanks: list[int] = []
-    for offset, raw in enumerate(raw_rows[1:]):
-        number = offset + 2
-        values = {key: raw[index] for index, key in keys.items() if index < len(raw)}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-            pending_blanks.append(number)
-            continue
-        # Blank rows count only when data follows them; trailing ones are just the sheet's end.
-        sheet.blank_rows.extend(pending_blanks)
-        pending_blanks = []
-        cells = {key: f"{letters[index]}{number}" for index, key in keys.items()}
-        sheet.rows.append(Row(number=number, values=values, cells=cells))
+    return Sheet(headers=headers, columns=keys)
+
+
+# --- Storing a parsed sheet -------------------------------------------------------------------
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, datetime.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"time": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"seconds": value.total_seconds()}
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return datetime.datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return datetime.date.fromisoformat(value["date"])
+        if "time" in value:
+            return datetime.time.fromisoformat(value["time"])
+        return datetime.timedelta(seconds=value["seconds"])
+    return value
+
+
+def sheet_to_data(sheet: Sheet) -> dict:
+    """The parsed sheet as JSON-ready data (what an upload keeps instead of the workbook)."""
+    keys = list(sheet.headers)
+    return {
+        "headers": sheet.headers,
+        "columns": {str(col): key for col, key in sheet.columns.items()},
+        "blank_rows": sheet.blank_rows,
+        "blank_count": sheet.blank_count,
+        "errors": [asdict(e) for e in sheet.errors],
+        "keys": keys,
+        "rows": [[r.number] + [_encode(r.values.get(k)) for k in keys] for r in sheet.rows],
+    }
+
+
+def sheet_from_data(data: dict) -> Sheet:
+    keys = data["keys"]
+    sheet = Sheet(
+        headers=data["headers"],
+        columns={int(col): key for col, key in data["columns"].items()},
+        blank_rows=data["blank_rows"],
+        blank_count=data["blank_count"],
+        errors=[CellError(**e) for e in data["errors"]],
+    )
+    sheet.rows = [
+        Row(number=row[0], values={k: _decode(v) for k, v in zip(keys, row[1:], strict=True)})
+        for row in data["rows"]
+    ]
     return sheet
-
-
-def _check_formulas(path: Path, sheet: Sheet) -> None:
-    """Formulas are taken at their cached value (what Excel last computed); a formula without
-    one (a file written by a program, never opened in Excel) is an error."""
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        ws = wb.worksheets[0]
-        rows_by_number = {row.number: row for row in sheet.rows}
-        for number, formulas in enumerate(ws.iter_rows(values_only=True), start=1):
-            row = rows_by_number.get(number)
-            if row is None:
-                continue
-            for key, ref in row.cells.items():
-                index = _column_index(ref)
-                value = formulas[index] if index < len(formulas) else None
-                is_formula = isinstance(value, str) and value.startswith("=")
-                if is_formula and row.values.get(key) is None:
-                    sheet.errors.append(
-                        CellError(
-                            row=number,
-                            column=sheet.headers[key],
-                            cell=ref,
-                            message=_(
-                                "Ô chứa công thức chưa có giá trị tính sẵn: hãy mở tệp bằng "
-                                "Excel và lưu lại, hoặc dán giá trị thay cho công thức."
-                            ),
-                        )
-                    )
-    finally:
-        wb.close()
-
-
-def _column_index(ref: str) -> int:
-    letters = ref.rstrip("0123456789")
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
 
 
 # --- Cells ----------------------------------------------------------------------------------

@@ -243,8 +243,18 @@ NTM_PRACTICE_IMAGE_MAX_PIXELS = int(env("NTM_PRACTICE_IMAGE_MAX_PIXELS", str(40_
 # Rendered PDFs are cached on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = Path(env("NTM_REPORT_CACHE_DIR", str(BASE_DIR / "cache" / "reports")))
 
-# Excel import: the largest workbook accepted, in bytes (10 MB).
+# Excel import: the largest workbook accepted, in bytes (10 MB), and the rows and columns read
+# (a whole province of the largest kind, several years, fits in 20,000 rows); past a cap the
+# file is refused without reading further.
 NTM_IMPORT_MAX_BYTES = int(env("NTM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+NTM_IMPORT_MAX_ROWS = int(env("NTM_IMPORT_MAX_ROWS", "20000"))
+NTM_IMPORT_MAX_COLUMNS = int(env("NTM_IMPORT_MAX_COLUMNS", "300"))
+# Uploads waiting for confirmation (their parsed rows), in a private directory (mode 0700) of
+# this instance; removed on apply, cancel or after a day. Per user: at most this many pending
+# uploads and this many bytes.
+NTM_IMPORT_UPLOAD_DIR = Path(env("NTM_IMPORT_UPLOAD_DIR", str(BASE_DIR / "var" / "imports")))
+NTM_IMPORT_MAX_PENDING = int(env("NTM_IMPORT_MAX_PENDING", "5"))
+NTM_IMPORT_MAX_PENDING_BYTES = int(env("NTM_IMPORT_MAX_PENDING_BYTES", str(50 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,8 +14,11 @@ again, and the import runs in a transaction that is rolled back after every run.
 import contextlib
 import io
 import json
+import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -45,6 +48,7 @@ from criteria.services import (
 )
 from imports.export import export_workbook
 from imports.services import import_assessments
+from ops.crafted import declared_dimension_workbook, many_rows_workbook
 
 PROVINCE = "20"  # Lạng Sơn, the demo province: 207 programme communes
 DISTRICT = "187"  # Chi Lăng
@@ -332,6 +336,46 @@ def import_setup():
     return run, (lambda: None), each
 
 
+@dataclass(frozen=True)
+class FileCase:
+    """An upload read in a fresh process (`manage.py import_assessments --dry-run`), so that
+    the process's max RSS is the import's own peak memory (Django's start included)."""
+
+    name: str
+    make: Callable[[Path], Path]
+    runs: int = 3
+
+
+def measure_file(case: FileCase) -> Result:
+    samples, peak = [], 0.0
+    with tempfile.TemporaryDirectory(prefix="ntm-bench-") as tmp:
+        path = case.make(Path(tmp) / "crafted.xlsx")
+        command = [sys.executable, "manage.py", "import_assessments", str(path), "--dry-run"]
+        command += ["--user", "province", "--verbosity", "0"]
+        for _ in range(case.runs):
+            started = time.perf_counter()
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+                command,
+                cwd=settings.BASE_DIR,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            _pid, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            samples.append((time.perf_counter() - started) * 1000)
+            peak = max(peak, usage.ru_maxrss / 1024)  # KiB on Linux
+    result = summarize(case.name, samples)
+    result.maxrss_mb = peak
+    return result
+
+
+FILE_CASES: list[FileCase] = [
+    FileCase(
+        "import: 88 KB file declaring A1:XFD16001, 16,000 empty rows", declared_dimension_workbook
+    ),
+    FileCase("import: 239,000 rows (1.4 MB, refused past the row cap)", many_rows_workbook),
+]
+
 CASES: list[Case] = [
     Case("baseline: province headline, hand-written SQL", setup=baseline_setup, runs=30),
     page("home page, province (Lạng Sơn)", "/", "province"),
@@ -426,16 +470,16 @@ def measure(case: Case) -> Result:
 
 
 def run_bench(
-    cases: list[Case] | None = None,
+    cases: list[Case | FileCase] | None = None,
     on_result: Callable[[Result], None] | None = None,
 ) -> tuple[list[Result], list[tuple[str, float | None]]]:
     """Measure every case with DEBUG off (the cost of production, no debug toolbar work)."""
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
-        for case in cases if cases is not None else CASES:
+        for case in cases if cases is not None else [*CASES, *FILE_CASES]:
             try:
-                result = measure(case)
+                result = measure_file(case) if isinstance(case, FileCase) else measure(case)
             except Exception as exc:  # one broken case must not hide the others
                 result = Result(case.name, status=f"error: {exc}")
             results.append(result)

@@ -2,8 +2,8 @@
 per-commune annex as a real Excel table.
 
 Numbers are stored as numbers (with number formats), never as text, so staff can paste and sum
-them. Every text cell goes through `safe_text`: a commune or criterion name starting with
-= + - @ could otherwise be taken for a formula by Excel or by a later CSV export.
+them. Every cell is made by `ntm.lib.spreadsheet.safe_cell`: a commune or criterion name
+starting with = + - @ is stored as text, never as a formula.
 """
 
 import datetime
@@ -15,17 +15,16 @@ from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.naming import localized_name
+from ntm.lib.spreadsheet import safe_cell
 from reports.figures import ReportFigures
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 INT = "#,##0"
 AVERAGE = "0.00"
 PERCENT = "0.0%"
@@ -34,18 +33,9 @@ HEADER_FILL = PatternFill("solid", fgColor="198754")
 TOTAL_FONT = Font(bold=True)
 
 
-def safe_text(value: str) -> str:
-    """Text that no spreadsheet will run as a formula: a leading apostrophe before = + - @."""
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _cell_value(value):
     if isinstance(value, Promise):  # lazy translations (choice labels)
         value = str(value)
-    if isinstance(value, str):
-        return safe_text(value)
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -61,10 +51,7 @@ def _append(ws: Worksheet, values: Iterable, formats: Sequence[str | None] = ())
     8,400-row national annex take 80 s (quadratic); this keeps it linear."""
     cells = []
     for i, value in enumerate(values):
-        cell = Cell(ws, value=_cell_value(value))
-        # openpyxl types a string starting with "=" as a formula: force text whatever it holds.
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+        cell = safe_cell(ws, _cell_value(value))
         if i < len(formats) and formats[i]:
             cell.number_format = formats[i]
         cells.append(cell)

@@ -203,8 +203,8 @@ def test_one_bad_row_among_good_ones_writes_nothing(xlsx, province_user):
 
 
 def test_certification_of_a_commune_missing_criteria_is_an_error(xlsx, province_user):
-    header = HEADER_19 + ["Số QĐ công nhận", "Ngày công nhận"]
-    row = ["06505", "", 2019] + ["x"] * 18 + ["", "99/QĐ-UBND", "15/11/2019"]
+    header = HEADER_19 + ["Trạng thái", "Số QĐ công nhận", "Ngày công nhận"]
+    row = ["06505", "", 2019] + ["x"] * 18 + ["", "Đã phê duyệt", "99/QĐ-UBND", "15/11/2019"]
     report = run(xlsx([header, row]), province_user)
     assert messages(report) == [
         "Chưa đủ điều kiện công nhận: cần đánh giá đã phê duyệt đạt đủ 19 tiêu chí "

@@ -22,14 +22,23 @@ def met_numbers(assessment):
     return sorted(assessment.results.filter(met=True).values_list("criterion__number", flat=True))
 
 
-def test_it_creates_approved_assessments_by_default(xlsx, world):
+def test_a_blank_status_creates_drafts(xlsx, world):
     path = xlsx([WORLD_HEADER, ["98101", 2026, "x", "", "Đạt"], ["98102", 2026, "", "0", "no"]])
     report = import_assessments(file=path, user=world.province_staff, dry_run=False)
     assert report.applied and report.counts["create"] == 2
+    assert [o.status for o in report.outcomes] == ["draft", "draft"]
     first = Assessment.objects.get(commune=world.commune_a1, year=2026)
-    assert first.status == "approved" and first.criteria_met == 2
-    assert first.approved_by == world.province_staff
+    assert first.status == "draft" and first.criteria_met == 2
+    assert first.approved_by is None
     assert met_numbers(first) == [1, 3]
+
+
+def test_the_status_column_approves(xlsx, world):
+    path = xlsx([WORLD_HEADER + ["Trạng thái"], ["98101", 2026, "x", "", "", "Đã phê duyệt"]])
+    report = import_assessments(file=path, user=world.province_staff, dry_run=False)
+    assert report.applied and report.outcomes[0].status == "approved"
+    first = Assessment.objects.get(commune=world.commune_a1, year=2026)
+    assert (first.status, first.approved_by) == ("approved", world.province_staff)
 
 
 def test_a_dry_run_writes_nothing(xlsx, world):
@@ -63,12 +72,18 @@ def test_headers_match_in_both_languages_and_any_case(xlsx, world, header):
 def test_it_updates_an_existing_draft_with_history(xlsx, world):
     draft = make_assessment(world.commune_a1, 2026, world.cset, met=1, status="draft")
     history = draft.history.count()
-    path = xlsx([WORLD_HEADER, ["98101", 2026, "x", "x", ""], ["98102", 2026, "x", "", ""]])
+    path = xlsx(
+        [
+            WORLD_HEADER + ["Trạng thái"],
+            ["98101", 2026, "x", "x", "", "approved"],
+            ["98102", 2026, "x", "", "", ""],
+        ]
+    )
     report = import_assessments(file=path, user=world.province_staff, dry_run=False)
-    assert report.counts == {"create": 1, "update": 1, "unchanged": 0, "skipped": 0}
+    assert report.counts == {"create": 1, "update": 1, "unchanged": 0, "kept": 0, "blank": 0}
     draft.refresh_from_db()
     assert met_numbers(draft) == [1, 2]
-    assert draft.status == "approved"  # the default status, through submit and approve
+    assert draft.status == "approved"  # through submit and approve
     assert draft.history.count() > history
     assert draft.history.first().history_user == world.province_staff
 
@@ -87,7 +102,7 @@ def test_approved_assessments_are_left_alone_without_the_flag(xlsx, world):
     approved = make_assessment(world.commune_a1, 2026, world.cset, met=1)
     path = xlsx([WORLD_HEADER, ["98101", 2026, "x", "x", "x"]])
     report = import_assessments(file=path, user=world.province_staff, dry_run=False)
-    assert report.applied and report.counts["skipped"] == 1
+    assert report.applied and report.counts["kept"] == 1
     assert "được giữ nguyên" in report.notices[0]
     approved.refresh_from_db()
     assert approved.criteria_met == 1
@@ -144,8 +159,8 @@ def test_an_indicator_the_set_lacks_is_an_error(xlsx, world):
 
 
 def test_certification_columns_create_the_decision_after_the_assessment(xlsx, world):
-    header = WORLD_HEADER + ["Số QĐ công nhận", "Ngày công nhận", "Hạng"]
-    rows = [["98101", 2026, "x", "x", "x", "12/QĐ-UBND", "20/11/2026", "NTM"]]
+    header = WORLD_HEADER + ["Trạng thái", "Số QĐ công nhận", "Ngày công nhận", "Hạng"]
+    rows = [["98101", 2026, "x", "x", "x", "Đã phê duyệt", "12/QĐ-UBND", "20/11/2026", "NTM"]]
     report = import_assessments(
         file=xlsx([header] + rows), user=world.province_staff, dry_run=False
     )

@@ -30,7 +30,9 @@ def upload(client, path, **extra):
 
 def file_2019(tmp_path):
     communes = Commune.objects.in_programme().valid_in(2019).filter(district__province__code="20")
-    rows = [HEADER_19] + [[c.code, c.name, 2019] + ["x"] * 19 for c in communes[:10]]
+    rows = [HEADER_19 + ["Trạng thái"]] + [
+        [c.code, c.name, 2019] + ["x"] * 19 + ["Đã phê duyệt"] for c in communes[:10]
+    ]
     return write_xlsx(tmp_path / "2019.xlsx", rows)
 
 
@@ -115,7 +117,7 @@ def test_the_update_approved_choice_is_kept_for_the_apply(client, tmp_path, worl
         tmp_path / "u.xlsx", [["Mã xã", "Năm", "TC1", "TC2", "TC3"], ["98101", 2026, "x", "x", "x"]]
     )
     skipped = client.get(upload(client, path)["Location"])
-    assert skipped.context["report"].counts["skipped"] == 1
+    assert skipped.context["report"].counts["kept"] == 1
     response = client.get(upload(client, path, update_approved="on")["Location"])
     assert response.context["report"].counts["update"] == 1
     client.post(reverse("imports:import_apply", args=[response.context["token"]]))
@@ -123,14 +125,26 @@ def test_the_update_approved_choice_is_kept_for_the_apply(client, tmp_path, worl
     assert approved.criteria_met == 3
 
 
-def test_emptying_a_criterion_computed_from_recorded_indicators_is_an_error(staff_client, tmp_path):
-    path = write_xlsx(tmp_path / "u.xlsx", [HEADER_19, ["06505", "", 2017] + [""] * 19])
+def test_unmeeting_a_criterion_computed_from_recorded_indicators_is_an_error(
+    staff_client, tmp_path
+):
+    path = write_xlsx(tmp_path / "u.xlsx", [HEADER_19, ["06505", "", 2017] + ["0"] * 19])
     preview = staff_client.get(upload(staff_client, path, update_approved="on")["Location"])
     errors = preview.context["report"].errors
     assert len(errors) == 19
     assert errors[0].message.startswith(
         "Tiêu chí 1 của đánh giá hiện có được tính từ giá trị các chỉ tiêu đã ghi (“đạt”)"
     )
+    # Without "update approved" the approved assessment is kept as it is: no error.
+    kept = staff_client.get(upload(staff_client, path)["Location"]).context["report"]
+    assert kept.ok and kept.counts["kept"] == 1
+
+
+def test_a_blank_row_over_recorded_indicators_is_skipped(staff_client, tmp_path):
+    path = write_xlsx(tmp_path / "u.xlsx", [HEADER_19, ["06505", "", 2017] + [""] * 19])
+    report = staff_client.get(upload(staff_client, path, update_approved="on")["Location"])
+    report = report.context["report"]
+    assert report.ok and report.counts["blank"] == 1 and report.changes == 0
 
 
 def test_template_download_for_a_district(staff_client):
@@ -177,3 +191,29 @@ def test_the_navbar_offers_the_import_to_province_staff_only(
     assert UPLOAD in staff_client.get(reverse("reports:home")).content.decode()
     client.force_login(django_user_model.objects.get(username="district"))
     assert UPLOAD not in client.get(reverse("reports:home")).content.decode()
+
+
+def test_the_2018_template_uploads_back_unchanged(staff_client, tmp_path):
+    """Approved assessments, many computed from indicator values: nothing to change."""
+    url = reverse("imports:template_download")
+    content = staff_client.get(url, {"province": "20", "district": "187", "year": 2018}).content
+    path = tmp_path / "mau-2018.xlsx"
+    path.write_bytes(content)
+    before = fingerprint()
+    preview = staff_client.get(upload(staff_client, path)["Location"])
+    report = preview.context["report"]
+    assert (len(report.errors), report.changes, report.counts["blank"]) == (0, 0, 19)
+    body = preview.content.decode()
+    assert '<div class="h4 mb-0" data-count="blank">19</div>' in body
+    assert "Dòng trống: bỏ qua" in body
+    assert staff_client.post(reverse("imports:import_apply", args=[preview.context["token"]]))
+    assert fingerprint() == before
+
+
+def test_the_2018_export_uploads_back_unchanged(staff_client, tmp_path):
+    url = reverse("imports:export_download")
+    content = staff_client.get(url, {"province": "20", "first": 2016, "last": 2018}).content
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    report = staff_client.get(upload(staff_client, path)["Location"]).context["report"]
+    assert (len(report.errors), report.changes, report.counts["unchanged"]) == (0, 0, 621)

@@ -35,9 +35,9 @@ def test_the_district_template_has_only_its_communes(tmp_path, province_user):
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     rows = ws.max_row - 1
     assert rows > 0 and ws["B2"].value
-    # A blank template is a valid file: every row "not met", nothing fails.
+    # A blank template is a valid file that changes nothing: every row is blank, skipped.
     path = tmp_path / "chi-lang.xlsx"
     path.write_bytes(content)
     report = import_assessments(file=path, user=province_user)
     assert report.ok, report.lines()[:3]
-    assert report.counts["create"] == rows
+    assert report.counts["blank"] == rows and report.changes == 0

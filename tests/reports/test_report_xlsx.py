@@ -2,9 +2,9 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from reports.xlsx import safe_text
+from ntm.lib.spreadsheet import safe_cell
 from tests.reports.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -88,19 +88,20 @@ def test_a_formula_looking_commune_name_comes_out_as_text(client, report_world):
     ws = wb["Phụ lục theo xã"]
     cells = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2) for r in range(2, 5)}
     a1 = cells[report_world.commune_a1.code]
-    assert a1.data_type == "s"
-    assert a1.value == "'" + name
-    assert cells[report_world.commune_a2.code].value == "'@SUM(1+1)"
+    assert a1.data_type == "s" and a1.quotePrefix
+    assert a1.value == name  # the text itself, stored as text
+    assert cells[report_world.commune_a2.code].value == "@SUM(1+1)"
     formulas = [c for s in wb for row in s.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [("=1+1", "'=1+1"), ("+84", "'+84"), ("-3", "'-3"), ("@x", "'@x"), ("Xã Một", "Xã Một")],
+    ("text", "quoted"),
+    [("=1+1", True), ("+84", True), ("-3", True), ("@x", True), ("\t=1", True), ("Xã", False)],
 )
-def test_safe_text(text, expected):
-    assert safe_text(text) == expected
+def test_safe_cell_keeps_text_as_text(text, quoted):
+    cell = safe_cell(Workbook().active, text)
+    assert (cell.value, cell.data_type, bool(cell.quotePrefix)) == (text, "s", quoted)
 
 
 def test_district_official_gets_their_district_workbook(client, django_user_model):

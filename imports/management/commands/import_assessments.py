@@ -26,6 +26,12 @@ class Command(BaseCommand):
             help="Also update assessments that are already approved (left alone otherwise).",
         )
         parser.add_argument(
+            "--allow-lowering",
+            action="store_true",
+            help="Also write rows that lower the criteria met of an approved assessment or of "
+            "a certified commune (listed in the report; refused otherwise).",
+        )
+        parser.add_argument(
             "--user",
             help="Import as this user (their scope and name in the history); "
             "without it, the operator may import any province.",
@@ -42,6 +48,7 @@ class Command(BaseCommand):
             file=options["file"],
             user=user,
             update_approved=options["update_approved"],
+            allow_lowering=options["allow_lowering"],
             dry_run=options["dry_run"],
             progress=self._progress if options["verbosity"] >= 1 else None,
         )
@@ -51,6 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(f"({report.seconds:.1f} s)")
         if not report.ok:
             raise CommandError("Không ghi dữ liệu nào: tệp có lỗi.", returncode=1)
+        if report.refused:
+            raise CommandError("Không ghi dữ liệu nào (--allow-lowering để ghi).", returncode=1)
         if report.applied:
             self.stdout.write(self.style.SUCCESS("Đã ghi dữ liệu."))
         else:
