@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "ops",
     "practices",
     "imports",
+    "plans",
+    "issued",
+    "dossiers",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from accounts.roles import scope_for
 from communes.models import Commune, District, Province
 from criteria import queue
+from plans.progress import report_plans
 from reports import charts, figures, pdf, xlsx
 
 
@@ -35,8 +36,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "headline": figures.headline(year, **scope_filter) if year else None,
         "report_links": _report_links(scope, year) if year else [],
         "queue": _work_queue(scope),
+        "plans": _home_plans(scope),
     }
     return render(request, "reports/home.html", ctx)
+
+
+def _home_plans(scope) -> list:
+    """Progress against this year's plan of the user's province or district."""
+    year = timezone.localdate().year
+    if scope.district is not None:
+        return report_plans("district", scope.district.code, year)
+    if scope.province is not None:
+        return report_plans("province", scope.province.code, year)
+    return []
 
 
 def _work_queue(scope) -> queue.WorkQueue:
@@ -177,6 +189,8 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
         "provisional": provisional,
         "suffix": suffix,
         "figures": data,
+        # Plan against result (province and district reports; the plan's own definitions).
+        "plans": [] if provisional else report_plans(kind, area.code, year, data),
         "report_date": timezone.localdate(),
         "charts": {
             "progress": charts.progress_chart(data.progress, data.criteria_count),
@@ -237,7 +251,9 @@ def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpRes
 
 def report_xlsx(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
     ctx = _report_context(request, kind, code, year)
-    content = xlsx.report_workbook(ctx["figures"], area=ctx["area"], report_date=ctx["report_date"])
+    content = xlsx.report_workbook(
+        ctx["figures"], area=ctx["area"], report_date=ctx["report_date"], plans=ctx["plans"]
+    )
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(ctx, "xlsx")}"'
     return response
