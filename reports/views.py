@@ -207,6 +207,12 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
     }
 
 
+def report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
+    """The context every rendering of a report uses (access checked as for the page), for the
+    apps that freeze a report (issued)."""
+    return _report_context(request, kind, code, year)
+
+
 def _filename(ctx: dict, extension: str) -> str:
     area = ctx["area"]
     name = {
