@@ -44,7 +44,8 @@ class StepForm(_Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    file = forms.FileField(label=_("Tài liệu của bước (PDF hoặc ảnh)"), required=False)
+    # Not "file": the evidence form on the same page has one (ids must stay unique).
+    document = forms.FileField(label=_("Tài liệu của bước (PDF hoặc ảnh)"), required=False)
 
 
 class DecisionForm(_Form):

@@ -116,7 +116,7 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
             services.step_record(
                 dossier=dossier,
                 user=request.user,
-                upload=data.pop("file"),
+                upload=data.pop("document"),
                 **data,
             )
         except ValidationError as exc:

@@ -70,8 +70,9 @@ def sha256(data: dict) -> str:
 def changed_communes(frozen: dict, today: dict) -> list[dict]:
     """Communes whose row differs between the frozen snapshot and today's (or that appear in
     only one of them), by code."""
-    before, now = frozen["figures"]["communes"], today["figures"]["communes"]
-    names = frozen["names"] | today["names"]
+    before = frozen["figures"].get("communes", {})
+    now = today["figures"].get("communes", {})
+    names = frozen.get("names", {}) | today.get("names", {})
     out = []
     for code in sorted(set(before) | set(now)):
         if before.get(code) != now.get(code):

@@ -109,7 +109,7 @@ def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
         ("council", "2026-10-20", {"votes_for": 21, "votes_against": 1}),
         ("proposal", "2026-10-25", {}),
     ]:
-        assert step(client, dossier, name, day, file=pdf_file(), **extra).status_code == 302
+        assert step(client, dossier, name, day, document=pdf_file(), **extra).status_code == 302
     assert "data-ready" in client.get(dossier.get_absolute_url()).content.decode()
     url = reverse("dossiers:dossier_decide", args=[dossier.pk])
     data = {"decision_number": "10/QĐ-UBND", "decision_date": "2026-11-20", "authority": "UBND"}
