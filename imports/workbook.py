@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from ntm.lib import years
+
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {
     "commune_code": (
@@ -492,9 +494,10 @@ def parse_code(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip() if value is not None else ""
-    if isinstance(value, int) or text.isdigit():
+    ascii_digits = text.isascii() and text.isdigit()  # "²".isdigit() is True
+    if isinstance(value, int) or ascii_digits:
         text = text.zfill(5)
-    if not (len(text) == 5 and text.isdigit()):
+    if not (len(text) == 5 and ascii_digits):
         raise ValueError(_("Mã xã “%(value)s” không hợp lệ: cần 5 chữ số.") % {"value": value})
     return text
 
@@ -503,9 +506,10 @@ def parse_year(value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip() if value is not None else ""
-    if not (text.isdigit() and 1990 <= int(text) <= 2100):
+    year = years.parse_year(text)
+    if year is None:
         raise ValueError(_("Năm “%(value)s” không hợp lệ.") % {"value": value})
-    return int(text)
+    return year
 
 
 def parse_date(value: object) -> datetime.date:

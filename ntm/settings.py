@@ -141,6 +141,9 @@ INSTALLED_APPS = [
     "ops",
     "practices",
     "imports",
+    "plans",
+    "issued",
+    "dossiers",
 ]
 
 MIDDLEWARE = [

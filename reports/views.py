@@ -13,6 +13,7 @@ from communes.models import Commune, District, Province
 from criteria import queue
 from ntm.lib import pdf
 from ntm.lib.years import year_from_query
+from plans.progress import report_plans
 from reports import charts, figures, xlsx
 
 
@@ -36,8 +37,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "headline": figures.headline(year, **scope_filter) if year else None,
         "report_links": _report_links(scope, year) if year else [],
         "queue": _work_queue(request.user, scope),
+        "plans": _home_plans(scope),
     }
     return render(request, "reports/home.html", ctx)
+
+
+def _home_plans(scope) -> list:
+    """Progress against this year's plan of the user's province or district."""
+    year = timezone.localdate().year
+    if scope.district is not None:
+        return report_plans("district", scope.district.code, year)
+    if scope.province is not None:
+        return report_plans("province", scope.province.code, year)
+    return []
 
 
 def _work_queue(user, scope) -> queue.WorkQueue:
@@ -176,6 +188,8 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
         "provisional": provisional,
         "suffix": suffix,
         "figures": data,
+        # Plan against result (province and district reports; the plan's own definitions).
+        "plans": [] if provisional else report_plans(kind, area.code, year, data),
         "report_date": timezone.localdate(),
         "charts": {
             "progress": charts.progress_chart(data.progress, data.criteria_count),
@@ -190,6 +204,12 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
             "next": reverse(f"reports:{kind}_report", args=area.url_args(year + 1)) + suffix,
         },
     }
+
+
+def report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
+    """The context every rendering of a report uses (access checked as for the page), for the
+    apps that freeze a report (issued)."""
+    return _report_context(request, kind, code, year)
 
 
 def _filename(ctx: dict, extension: str) -> str:
@@ -236,7 +256,9 @@ def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpRes
 
 def report_xlsx(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
     ctx = _report_context(request, kind, code, year)
-    content = xlsx.report_workbook(ctx["figures"], area=ctx["area"], report_date=ctx["report_date"])
+    content = xlsx.report_workbook(
+        ctx["figures"], area=ctx["area"], report_date=ctx["report_date"], plans=ctx["plans"]
+    )
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(ctx, "xlsx")}"'
     return response

@@ -86,9 +86,13 @@ def _table_sheet(
     return ws
 
 
-def report_workbook(figures: ReportFigures, *, area, report_date: datetime.date) -> bytes:
+def report_workbook(
+    figures: ReportFigures, *, area, report_date: datetime.date, plans: Sequence = ()
+) -> bytes:
     wb = Workbook()
     _summary_sheet(wb.active, figures, area, report_date)
+    if plans:
+        _plan_sheet(wb, plans)
     _bands_sheet(wb, figures)
     _criteria_sheet(wb, figures)
     if figures.areas:
@@ -176,6 +180,51 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
             ws, [tier.label, tier.count, _fraction(tier.count, h.communes)], [None, INT, PERCENT]
         )
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def _plan_sheet(wb: Workbook, plans: Sequence) -> None:
+    """Plan against result (plans.progress.PlanProgress rows): one row per target."""
+    rows = []
+    for p in plans:
+        tier = p.plan.get_tier_display()
+        if p.target_certified is not None:
+            rows.append(
+                [
+                    tier,
+                    _("Số xã đạt chuẩn trong năm"),
+                    p.target_certified,
+                    p.certified,
+                    _fraction(p.certified, p.target_certified),
+                ]
+            )
+        if p.plan.target_average is not None:
+            rows.append(
+                [
+                    tier,
+                    _("Bình quân tiêu chí/xã"),
+                    p.plan.target_average,
+                    p.average,
+                    float(p.average / p.plan.target_average) if p.plan.target_average else 0.0,
+                ]
+            )
+        for c in p.criteria:
+            rows.append(
+                [
+                    tier,
+                    _("Số xã đạt tiêu chí %(n)s") % {"n": c.number},
+                    c.target,
+                    c.actual,
+                    _fraction(c.actual, c.target),
+                ]
+            )
+    _table_sheet(
+        wb,
+        _("Kế hoạch"),
+        [_("Hạng"), _("Chỉ tiêu"), _("Kế hoạch"), _("Thực hiện"), _("Đạt")],
+        [22, 30, 12, 12, 10],
+        rows,
+        [None, None, "0.##", "0.##", PERCENT],
+    )
 
 
 def _bands_sheet(wb: Workbook, f: ReportFigures) -> None:

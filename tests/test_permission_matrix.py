@@ -18,11 +18,16 @@ compendium PDF, which has no cache, is replaced by a stub: only its status code 
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from criteria.models import Assessment, Certification
+from dossiers.models import Dossier
+from dossiers.services import file_add
+from issued.models import IssuedReport
+from plans.models import Plan
 from tests.base import make_assessment, make_certification, make_world
 from tests.conftest import FAST_HASHERS
 from tests.practices.conftest import PDF_BYTES, make_practice, png_upload
@@ -106,9 +111,30 @@ GET_MATRIX = {
         row(302, 403, 403, 404, 404, 404, 403),
     ),
     "imports:import_apply": (lambda o: {"token": "0" * 32}, POST_ONLY),
+    "imports:import_cancel": (lambda o: {"token": "0" * 32}, POST_ONLY),
     # Without the query string naming a province these answer 400 (see QUERY_MATRIX below).
     "imports:template_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400, 403)),
     "imports:export_download": (lambda o: {}, row(302, 403, 403, 400, 400, 400, 403)),
+    # Plans: the province's staff and admins; district officials read them in their reports.
+    "plans:plan_home": (lambda o: {}, row(302, 404, 404, 302, 302, 404, 404)),
+    "plans:plan_list": (lambda o: {"code": "98"}, PROVINCE_98),
+    "plans:plan_create": (lambda o: {"code": "98"}, PROVINCE_98),
+    "plans:plan_edit": (lambda o: {"code": "98", "pk": o["plan"].pk}, PROVINCE_98),
+    "plans:plan_import": (lambda o: {"code": "98"}, PROVINCE_98),
+    # Issued reports: everyone lists those of their scope; a province report is the province's.
+    "issued:issued_list": (lambda o: {}, EVERYONE),
+    "issued:issued_create": (lambda o: {}, POST_ONLY),
+    "issued:issued_detail": (lambda o: {"code": o["issued"].code}, PROVINCE_98),
+    "issued:issued_pdf": (lambda o: {"code": o["issued"].code}, PROVINCE_98),
+    "issued:issued_withdraw": (lambda o: {"code": o["issued"].code}, POST_ONLY),
+    # Dossiers of commune A1 and their files.
+    "dossiers:dossier_list": (lambda o: {}, EVERYONE),
+    "dossiers:dossier_create": (lambda o: {}, POST_ONLY),
+    "dossiers:dossier_detail": (lambda o: {"pk": o["dossier"].pk}, COMMUNE_A1),
+    "dossiers:step_record": (lambda o: {"pk": o["dossier"].pk}, POST_ONLY),
+    "dossiers:dossier_decide": (lambda o: {"pk": o["dossier"].pk}, POST_ONLY),
+    "dossiers:evidence_add": (lambda o: {"pk": o["dossier"].pk}, POST_ONLY),
+    "dossiers:file_serve": (lambda o: {"pk": o["dossier_file"].pk}, COMMUNE_A1),
 }
 
 # Downloads scoped by a query string: province 98's template and export.
@@ -197,6 +223,30 @@ def _build_objects(world) -> dict:
         created_by=world.province_staff,
     )
     attachment = attachment_add(practice=practice, upload=png_upload(), user=world.province_staff)
+    plan = Plan.objects.create(province=world.province, year=YEAR, target_certified=1)
+    issued = IssuedReport(
+        province=world.province,
+        kind="province",
+        year=YEAR,
+        area_name="tỉnh Tỉnh Thử",
+        number=1,
+        series_year=YEAR,
+        issued_on=datetime.date(YEAR, 12, 1),
+        issued_by=world.province_staff,
+        code="TESTCODE",
+        figures={"figures": {}, "names": {}},
+        figures_sha256="0" * 64,
+        pdf_sha256="0" * 64,
+    )
+    issued.pdf.save("TESTCODE.pdf", ContentFile(b"%PDF-fake"), save=False)
+    issued.save()
+    dossier = Dossier.objects.create(commune=world.commune_a1, tier="ntm", year=YEAR)
+    dossier_file = file_add(
+        dossier=dossier,
+        upload=png_upload(),
+        user=world.province_staff,
+        criterion=world.cset.criteria.get(number=1),
+    )
     users = {
         A: world.official_a,
         B: world.official_b,
@@ -210,6 +260,10 @@ def _build_objects(world) -> dict:
         "certification": certification,
         "practice": practice,
         "attachment": attachment,
+        "plan": plan,
+        "issued": issued,
+        "dossier": dossier,
+        "dossier_file": dossier_file,
         "users": users,
     }
 

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from dossiers.models import Dossier, DossierFile, DossierStep
+
+
+class StepInline(admin.TabularInline):
+    model = DossierStep
+    extra = 0
+    readonly_fields = ("recorded_by", "recorded_at")
+
+
+class FileInline(admin.TabularInline):
+    model = DossierFile
+    extra = 0
+    fields = ("step", "criterion", "original_name", "content_type", "size", "uploaded_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Uploads go through the dossier page, which checks type and size.
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ("commune", "tier", "year", "completed_at")
+    list_filter = ("year", "tier")
+    list_select_related = ("commune",)
+    search_fields = ("commune__name", "commune__code")
+    readonly_fields = ("certification", "completed_at", "incomplete_reason", "created_by")
+    raw_id_fields = ("commune",)
+    inlines = [StepInline, FileInline]

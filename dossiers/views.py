@@ -1,0 +1,187 @@
+"""Certification dossiers. Users see the dossiers of the communes in their scope (404
+otherwise); district officials record the commune and district steps, province staff every
+step and the decision."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Scope, scope_for
+from communes.models import Commune
+from criteria.models import Criterion
+from criteria.services import criteria_set_for_year
+from dossiers import services
+from dossiers.forms import DecisionForm, DossierCreateForm, EvidenceForm, StepForm
+from dossiers.models import PROVINCE_STEPS, Dossier, DossierFile, Step
+
+
+def _communes(scope: Scope):
+    return Commune.objects.in_programme().filter(**scope.commune_filter())
+
+
+def _get_dossier_for_user(request: HttpRequest, pk: int) -> tuple[Dossier, Scope]:
+    scope = scope_for(request.user)
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("commune__district", "certification"), pk=pk
+    )
+    if not scope.covers_commune(dossier.commune):
+        raise Http404
+    return dossier, scope
+
+
+def _may_record(scope: Scope, step: str) -> bool:
+    return not scope.is_district or step not in PROVINCE_STEPS
+
+
+def _criteria(dossier: Dossier):
+    try:
+        cset = criteria_set_for_year(dossier.year)
+    except ValidationError:
+        return Criterion.objects.none()
+    return cset.criteria.order_by("number")
+
+
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    dossiers = Dossier.objects.filter(commune__in=_communes(scope).values("pk")).select_related(
+        "commune__district", "certification"
+    )
+    form = DossierCreateForm(communes=_communes(scope).filter(valid_to__isnull=True))
+    return render(request, "dossiers/dossier_list.html", {"dossiers": dossiers, "form": form})
+
+
+@require_POST
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    form = DossierCreateForm(request.POST, communes=_communes(scope))
+    if form.is_valid():
+        try:
+            dossier = services.dossier_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lập hồ sơ."))
+            return redirect(dossier)
+    dossiers = Dossier.objects.filter(commune__in=_communes(scope).values("pk"))
+    ctx = {"dossiers": dossiers.select_related("commune__district"), "form": form}
+    return render(request, "dossiers/dossier_list.html", ctx, status=400)
+
+
+def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
+    steps = {s.step: s for s in dossier.steps.select_related("recorded_by")}
+    files = list(dossier.files.select_related("criterion", "uploaded_by"))
+    criteria = _criteria(dossier)
+    rows = [
+        {
+            "step": step,
+            "record": steps.get(step),
+            "files": [f for f in files if f.step == step],
+        }
+        for step in Step
+    ]
+    evidence = [
+        {"criterion": c, "files": [f for f in files if f.criterion_id == c.pk]} for c in criteria
+    ]
+    ctx = {
+        "dossier": dossier,
+        "rows": rows,
+        "evidence": evidence,
+        "missing": [] if dossier.is_complete else services.missing(dossier, steps, files),
+        "step_form": forms.get("step_form") or StepForm(),
+        "decision_form": (forms.get("decision_form") or DecisionForm())
+        if not scope.is_district
+        else None,
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(criteria=criteria),
+    }
+    return render(request, "dossiers/dossier_detail.html", ctx, status=status)
+
+
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier, scope = _get_dossier_for_user(request, pk)
+    return _render(request, dossier, scope)
+
+
+@require_POST
+def step_record(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier, scope = _get_dossier_for_user(request, pk)
+    form = StepForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        if not _may_record(scope, data["step"]):
+            raise Http404
+        try:
+            services.step_record(
+                dossier=dossier,
+                user=request.user,
+                upload=data.pop("document"),
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi bước của hồ sơ."))
+            return redirect(dossier)
+    return _render(request, dossier, scope, status=400, step_form=form)
+
+
+@require_POST
+def dossier_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier, scope = _get_dossier_for_user(request, pk)
+    if scope.is_district or not request.user.has_perm("criteria.add_certification"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_decide(dossier=dossier, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi quyết định công nhận; hồ sơ đã hoàn thành."))
+            return redirect(dossier)
+    return _render(request, dossier, scope, status=400, decision_form=form)
+
+
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier, scope = _get_dossier_for_user(request, pk)
+    form = EvidenceForm(request.POST, request.FILES, criteria=_criteria(dossier))
+    if form.is_valid():
+        try:
+            services.file_add(
+                dossier=dossier,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                criterion=form.cleaned_data["criterion"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("Đã tải tệp minh chứng lên."))
+            return redirect(dossier)
+    return _render(request, dossier, scope, status=400, evidence_form=form)
+
+
+def file_serve(request: HttpRequest, pk: int) -> FileResponse:
+    """Files are not under a public URL: only users whose scope covers the commune get them."""
+    scope = scope_for(request.user)
+    item = get_object_or_404(
+        DossierFile.objects.select_related("dossier__commune__district"), pk=pk
+    )
+    if not scope.covers_commune(item.dossier.commune):
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=False,
+        filename=item.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

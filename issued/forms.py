@@ -1,0 +1,50 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import District
+from issued.models import IssuedReport
+
+
+class IssueForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Báo cáo"), choices=IssuedReport.Kind.choices)
+    district = forms.ModelChoiceField(
+        label=_("Huyện (với báo cáo cấp huyện)"),
+        queryset=District.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+    year = forms.IntegerField(label=_("Năm báo cáo"), min_value=1990, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Số"),
+        min_value=1,
+        required=False,
+        help_text=_("Để trống để lấy số tiếp theo của tỉnh trong năm."),
+    )
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(province=province)
+        self.fields["issued_on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == IssuedReport.Kind.DISTRICT and not data.get("district"):
+            self.add_error("district", _("Chọn huyện của báo cáo cấp huyện."))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần ghi lý do thu hồi.")},
+    )

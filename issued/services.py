@@ -1,0 +1,104 @@
+"""Issuing and withdrawing reports: the only writers of IssuedReport."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from issued.models import IssuedReport
+from issued.snapshot import sha256, snapshot
+from ntm.lib import pdf
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def next_number(*, province, series_year: int) -> int:
+    last = IssuedReport.objects.filter(province=province, series_year=series_year).aggregate(
+        n=Max("number")
+    )["n"]
+    return (last or 0) + 1
+
+
+def report_issue(
+    *,
+    ctx: dict,
+    province,
+    district=None,
+    issued_on: datetime.date,
+    user,
+    number: int | None = None,
+) -> IssuedReport:
+    """Freeze the report of `ctx` (reports.views.report_context, rendered in Vietnamese): its
+    figures as JSON with their SHA-256, its PDF in the default storage with that hash and the
+    look-up code printed on every page. `number` defaults to the next one of the province and
+    year; a number already used raises ValidationError and nothing is stored."""
+    if ctx["provisional"]:
+        raise ValidationError(_("Không ban hành báo cáo số liệu tạm thời."), code="provisional")
+    series_year = issued_on.year
+    if number is None:
+        number = next_number(province=province, series_year=series_year)
+    elif IssuedReport.objects.filter(
+        province=province, series_year=series_year, number=number
+    ).exists():
+        raise ValidationError(
+            _("Số %(number)s năm %(year)s đã được dùng."),
+            code="number_used",
+            params={"number": number, "year": series_year},
+        )
+    data = snapshot(ctx)
+    digest = sha256(data)
+    report = IssuedReport(
+        province=province,
+        district=district,
+        kind=ctx["area"].kind,
+        year=ctx["year"],
+        area_name=ctx["area"].name,
+        number=number,
+        series_year=series_year,
+        issued_on=issued_on,
+        issued_by=user,
+        code=new_code(),
+        figures=data,
+        figures_sha256=digest,
+    )
+    issued = {"number_text": report.number_text, "code": report.code, "sha256": digest}
+    html = render_to_string(
+        "reports/report_pdf.html", ctx | {"report_date": issued_on, "issued": issued}
+    )
+    content = pdf.render_pdf(html)
+    report.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    report.pdf.save(f"{report.code}.pdf", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as exc:  # the same number taken meanwhile
+        report.pdf.delete(save=False)
+        raise ValidationError(
+            _("Số %(number)s năm %(year)s vừa được dùng; hãy thử lại."),
+            code="number_used",
+            params={"number": number, "year": series_year},
+        ) from exc
+    return report
+
+
+def report_withdraw(*, report: IssuedReport, user, reason: str) -> IssuedReport:
+    if report.is_withdrawn:
+        raise ValidationError(_("Báo cáo đã bị thu hồi trước đó."), code="already_withdrawn")
+    if not reason.strip():
+        raise ValidationError(_("Cần ghi lý do thu hồi."), code="reason_required")
+    report.withdrawn_at = timezone.now()
+    report.withdrawn_by = user
+    report.withdrawal_reason = reason.strip()
+    report.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return report

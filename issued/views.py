@@ -1,0 +1,159 @@
+"""Issued reports: list, issue, page (with today's comparison), frozen PDF, withdraw.
+
+Everyone sees the issued reports of their scope; province staff (and admins) issue and
+withdraw. Out of scope is 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Scope, scope_for
+from communes.models import Province
+from issued import services
+from issued.forms import IssueForm, WithdrawForm
+from issued.models import IssuedReport
+from issued.snapshot import changed_communes, snapshot
+from reports.views import report_context
+
+
+def _may_issue(scope: Scope) -> bool:
+    return scope.is_admin or (scope.province is not None and not scope.is_district)
+
+
+def _issuing_province(request: HttpRequest, scope: Scope) -> Province | None:
+    """The province whose reports the user issues: their own, or for admins `?province=`."""
+    if not _may_issue(scope):
+        return None
+    if scope.province is not None:
+        return scope.province
+    code = request.GET.get("province") or request.POST.get("province", "")
+    return Province.objects.filter(code=code).first()
+
+
+def _get_report_for_user(request: HttpRequest, code: str) -> tuple[IssuedReport, Scope]:
+    scope = scope_for(request.user)
+    qs = IssuedReport.objects.visible_to(scope).select_related(
+        "province", "district", "issued_by", "withdrawn_by"
+    )
+    return get_object_or_404(qs, code=code.upper()), scope
+
+
+def issued_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    lookup = request.GET.get("code", "").strip().upper()
+    if lookup:
+        found = IssuedReport.objects.visible_to(scope).filter(code=lookup).first()
+        if found:
+            return redirect(found)
+        messages.error(request, _("Không tìm thấy báo cáo có mã %(code)s.") % {"code": lookup})
+    reports = IssuedReport.objects.visible_to(scope).select_related(
+        "province", "district", "issued_by"
+    )
+    province = _issuing_province(request, scope)
+    ctx = {
+        "reports": reports,
+        "form": IssueForm(province=province) if province else None,
+        "province": province,
+    }
+    return render(request, "issued/issued_list.html", ctx)
+
+
+@require_POST
+def issued_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    province = _issuing_province(request, scope)
+    if province is None:
+        raise Http404
+    form = IssueForm(request.POST, province=province)
+    if form.is_valid():
+        d = form.cleaned_data
+        district = d["district"] if d["kind"] == IssuedReport.Kind.DISTRICT else None
+        code = district.code if district else province.code
+        try:
+            # An official document: figures and PDF in Vietnamese whatever the page's language.
+            with translation.override("vi"):
+                ctx = report_context(request, d["kind"], code, d["year"])
+                report = services.report_issue(
+                    ctx=ctx,
+                    province=province,
+                    district=district,
+                    issued_on=d["issued_on"],
+                    user=request.user,
+                    number=d["number"],
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã ban hành báo cáo số %(number)s, mã tra cứu %(code)s.")
+                % {"number": report.number_text, "code": report.code},
+            )
+            return redirect(report)
+    reports = IssuedReport.objects.visible_to(scope).select_related(
+        "province", "district", "issued_by"
+    )
+    ctx = {"reports": reports, "form": form, "province": province}
+    return render(request, "issued/issued_list.html", ctx, status=400)
+
+
+def _today(request: HttpRequest, report: IssuedReport) -> dict | None:
+    """Today's snapshot of the same report, or None when it cannot be made any more (e.g. the
+    user's scope no longer covers the area)."""
+    try:
+        with translation.override("vi"):
+            return snapshot(report_context(request, report.kind, report.area_code, report.year))
+    except Http404:
+        return None
+
+
+def issued_detail(request: HttpRequest, code: str) -> HttpResponse:
+    report, scope = _get_report_for_user(request, code)
+    today = _today(request, report)
+    ctx = {
+        "report": report,
+        "frozen": report.figures["figures"],
+        "today": today,
+        "same": today is not None and today["figures"] == report.figures["figures"],
+        "changed": changed_communes(report.figures, today) if today else [],
+        "withdraw_form": WithdrawForm() if _may_issue(scope) and not report.is_withdrawn else None,
+    }
+    return render(request, "issued/issued_detail.html", ctx)
+
+
+def issued_pdf(request: HttpRequest, code: str) -> FileResponse:
+    """The stored PDF, byte for byte as issued."""
+    report, _scope = _get_report_for_user(request, code)
+    try:
+        handle = report.pdf.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        content_type="application/pdf",
+        filename=f"bao-cao-{report.series_year}-{report.number}-{report.code}.pdf",
+    )
+
+
+@require_POST
+def issued_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    report, scope = _get_report_for_user(request, code)
+    if not _may_issue(scope):
+        raise Http404
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_withdraw(
+                report=report, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã thu hồi báo cáo."))
+    else:
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+    return redirect(report)

@@ -1,0 +1,128 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from dossiers.models import Dossier, DossierFile, Step
+from tests.base import make_assessment
+from tests.practices.conftest import PDF_BYTES
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2026
+
+
+def png(name="anh.png") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def pdf_file(name="bao-cao.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def dossier(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    make_assessment(world.commune_a1, YEAR, world.cset, met=3)
+    return Dossier.objects.create(commune=world.commune_a1, tier="ntm", year=YEAR)
+
+
+def step(client, dossier, name, day, **extra):
+    data = {"step": name, "done_on": day} | extra
+    return client.post(reverse("dossiers:step_record", args=[dossier.pk]), data)
+
+
+def test_province_staff_create_a_dossier(client, world):
+    client.force_login(world.province_staff)
+    response = client.post(
+        reverse("dossiers:dossier_create"), {"commune": "98101", "tier": "ntm", "year": YEAR}
+    )
+    dossier = Dossier.objects.get()
+    assert response["Location"] == dossier.get_absolute_url()
+    assert dossier.procedure == "18/2022/QĐ-TTg"
+
+
+def test_it_lists_what_is_missing_and_the_posting_deadline(client, world, dossier):
+    client.force_login(world.province_staff)
+    step(client, dossier, "posting", "2026-10-01", end_on="2026-10-10")
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Chưa ghi bước: Tự đánh giá, báo cáo kết quả (UBND xã)." in page
+    assert "Chưa có tài liệu của bước: Công khai, lấy ý kiến nhân dân và các tổ chức." in page
+    assert "Thời gian công khai chưa đủ 15 ngày (phải đến ngày 16/10/2026)." in page
+    assert "Công khai đến ít nhất ngày 16/10/2026" in page
+
+
+def test_evidence_is_checked_and_served_only_in_scope(client, world, dossier):
+    client.force_login(world.official_a)
+    url = reverse("dossiers:evidence_add", args=[dossier.pk])
+    criterion = world.cset.criteria.get(number=1)
+    bad = SimpleUploadedFile("x.pdf", b"not a pdf at all")
+    assert client.post(url, {"criterion": criterion.pk, "file": bad}).status_code == 400
+    assert client.post(url, {"criterion": criterion.pk, "file": png()}).status_code == 302
+    item = DossierFile.objects.get()
+    assert item.criterion == criterion and item.content_type == "image/png"
+    assert client.get(item.get_absolute_url()).status_code == 200
+    client.force_login(world.other_province_staff)
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert client.get(dossier.get_absolute_url()).status_code == 404
+    client.force_login(world.official_b)
+    assert client.get(item.get_absolute_url()).status_code == 404
+
+
+def test_district_officials_cannot_record_province_steps_or_the_decision(client, world, dossier):
+    client.force_login(world.official_a)
+    assert step(client, dossier, "self_assessment", "2026-09-01").status_code == 302
+    assert step(client, dossier, "council", "2026-11-01", votes_for=20).status_code == 404
+    url = reverse("dossiers:dossier_decide", args=[dossier.pk])
+    response = client.post(
+        url, {"decision_number": "1/QĐ", "decision_date": "2026-11-20", "authority": "UBND"}
+    )
+    assert response.status_code == 404
+    assert set(dossier.steps.values_list("step", flat=True)) == {"self_assessment"}
+
+
+def test_deciding_an_incomplete_dossier_needs_a_reason(client, world, dossier):
+    client.force_login(world.province_staff)
+    url = reverse("dossiers:dossier_decide", args=[dossier.pk])
+    data = {"decision_number": "9/QĐ-UBND", "decision_date": "2026-11-20", "authority": "UBND"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "cần ghi lý do" in response.content.decode()
+    assert not world.commune_a1.certifications.exists()
+    response = client.post(url, data | {"reason": "Hồ sơ giấy đã đủ, đang số hóa"})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.is_complete and dossier.incomplete_reason == "Hồ sơ giấy đã đủ, đang số hóa"
+    assert dossier.certification.decision_number == "9/QĐ-UBND"
+
+
+def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
+    client.force_login(world.province_staff)
+    for name, day, extra in [
+        ("self_assessment", "2026-09-01", {}),
+        ("posting", "2026-09-05", {"end_on": "2026-09-25", "note": "3 ý kiến"}),
+        ("appraisal", "2026-10-05", {}),
+        ("council", "2026-10-20", {"votes_for": 21, "votes_against": 1}),
+        ("proposal", "2026-10-25", {}),
+    ]:
+        assert step(client, dossier, name, day, document=pdf_file(), **extra).status_code == 302
+    assert "data-ready" in client.get(dossier.get_absolute_url()).content.decode()
+    url = reverse("dossiers:dossier_decide", args=[dossier.pk])
+    data = {"decision_number": "10/QĐ-UBND", "decision_date": "2026-11-20", "authority": "UBND"}
+    assert client.post(url, data).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.is_complete and dossier.incomplete_reason == ""
+    assert dossier.steps.get(step=Step.DECISION).done_on == datetime.date(2026, 11, 20)
+    # Complete: no step can be changed any more.
+    assert step(client, dossier, "appraisal", "2026-10-06").status_code == 400
+
+
+def test_changes_reject_get(client, world, dossier):
+    client.force_login(world.province_staff)
+    for name in ("step_record", "dossier_decide", "evidence_add"):
+        assert client.get(reverse(f"dossiers:{name}", args=[dossier.pk])).status_code == 405
