@@ -11,6 +11,17 @@ from ntm.lib.years import YearConverter
 # Before the includes: their patterns use <year:...>.
 register_converter(YearConverter, "year")
 
+
+class FaviconRedirect(RedirectView):
+    """The static file's URL is looked up per request: with the manifest storage it exists only
+    after collectstatic, so it cannot be computed when the URLs are imported."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.ico")
+
+
 admin.site.site_header = _("Quản trị hệ thống NTM")
 admin.site.site_title = _("Quản trị hệ thống NTM")
 admin.site.index_title = _("Quản trị hệ thống NTM")
@@ -28,10 +39,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page links; answer with the static file.
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
-    ),
+    path("favicon.ico", login_not_required(FaviconRedirect.as_view())),
 ]
 
 handler500 = "ntm.lib.errors.server_error"
