@@ -6,6 +6,7 @@ from communes.models import Commune
 from criteria.models import Certification, Criterion
 from criteria.services import validate_programme_date
 from dossiers.models import Step
+from ntm.lib.years import YEAR_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,7 +23,7 @@ class DossierCreateForm(_Form):
         label=_("Xã"), queryset=Commune.objects.none(), to_field_name="code"
     )
     tier = forms.ChoiceField(label=_("Hạng"), choices=Certification.Tier.choices)
-    year = forms.IntegerField(label=_("Năm xét công nhận"), min_value=2010, max_value=2100)
+    year = forms.IntegerField(label=_("Năm xét công nhận"), min_value=2010, max_value=YEAR_MAX)
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)

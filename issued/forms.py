@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import District
 from issued.models import IssuedReport
+from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
 
 class IssueForm(forms.Form):
@@ -15,7 +16,7 @@ class IssueForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    year = forms.IntegerField(label=_("Năm báo cáo"), min_value=1990, max_value=2100)
+    year = forms.IntegerField(label=_("Năm báo cáo"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     number = forms.IntegerField(
         label=_("Số"),
         min_value=1,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, District, Province
+from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
 # The tiers a plan can target; the same codes as criteria.Certification.Tier (read there, so
 # plans stay one-way dependent on criteria).
@@ -39,7 +40,7 @@ class Plan(models.Model):
         Province, on_delete=models.PROTECT, related_name="plans", verbose_name=_("tỉnh")
     )
     year = models.PositiveSmallIntegerField(
-        _("năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+        _("năm"), validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
     )
     district = models.ForeignKey(
         District,

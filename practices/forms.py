@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
 from criteria.models import CriteriaSet, Criterion
+from ntm.lib.years import YEAR_MAX, YEAR_MIN
 from practices.models import Category, Practice
 from practices.uploads import check_upload, max_upload_bytes
 
@@ -81,12 +82,16 @@ class PracticeForm(forms.ModelForm):
         self.fields["criteria"].queryset = Criterion.objects.select_related(
             "criteria_set"
         ).order_by("criteria_set__first_year", "criteria_set__level", "number")
-        self.fields["year"].widget.attrs.update({"min": 1990, "max": 2100})
+        self.fields["year"].widget.attrs.update({"min": YEAR_MIN, "max": YEAR_MAX})
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        if not 1990 <= year <= 2100:
-            raise forms.ValidationError(_("Năm phải trong khoảng 1990–2100."), code="year")
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise forms.ValidationError(
+                _("Năm phải trong khoảng %(first)s–%(last)s.")
+                % {"first": YEAR_MIN, "last": YEAR_MAX},
+                code="year",
+            )
         return year
 
     def clean(self):

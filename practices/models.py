@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
 from criteria.models import Criterion
+from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
 
 class Category(models.Model):
@@ -134,7 +135,7 @@ class Practice(models.Model):
         constraints = [
             # Years of the programme; the form says so in Vietnamese before the database does.
             models.CheckConstraint(
-                condition=Q(year__gte=1990, year__lte=2100), name="practice_year_plausible"
+                condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="practice_year_plausible"
             ),
             # A published practice records when it was published (practices.services).
             models.CheckConstraint(

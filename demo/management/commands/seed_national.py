@@ -17,6 +17,7 @@ from demo.national import (
     NationalSeedError,
     seed_national,
 )
+from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
 
 def parse_years(raw: str) -> tuple[int, int]:
@@ -25,7 +26,7 @@ def parse_years(raw: str) -> tuple[int, int]:
         years = (int(first), int(last or first))
     except ValueError:
         raise CommandError(f"--years phải có dạng 2016-2025 (nhận {raw!r}).") from None
-    if not 1990 <= years[0] <= years[1] <= 2100:
+    if not YEAR_MIN <= years[0] <= years[1] <= YEAR_MAX:
         raise CommandError(f"--years không hợp lệ: {raw!r}.")
     return years
 
