@@ -468,6 +468,8 @@ class CertificationAdminForm(forms.ModelForm):
         model = Certification
         fields = (
             "commune",
+            "kind",
+            "basis",
             "tier",
             "criteria_set",
             "decision_number",
@@ -499,7 +501,15 @@ class CertificationAdminForm(forms.ModelForm):
         if data.get("recognised_year") is None and date:
             data["recognised_year"] = self.instance.recognised_year = date.year
         year = data.get("recognised_year")
-        if self.instance.pk is None and commune and year and cset:
+        if data.get("kind") == Certification.Kind.MERGED_RECOGNITION:
+            # Recognised by its own decision (QĐ 3368/QĐ-UBND Hà Tĩnh, 2023), not by an
+            # assessment of the new commune: the basis must be stated.
+            if not data.get("basis", "").strip():
+                raise forms.ValidationError(
+                    {"basis": _("Ghi căn cứ của quyết định công nhận xã sau sáp nhập.")},
+                    code="basis_required",
+                )
+        elif self.instance.pk is None and commune and year and cset:
             # The same rule as the certification page: all criteria met in the approved
             # assessment of the recognised year.
             services.certification_check(commune=commune, year=year, criteria_set=cset)
@@ -511,6 +521,7 @@ class CertificationAdmin(SimpleHistoryAdmin):
     form = CertificationAdminForm
     list_display = (
         "commune",
+        "kind",
         "tier",
         "decision_number",
         "decision_date",

@@ -3,6 +3,9 @@ achieved. Information only: a new unit inherits no criteria count and no certifi
 
 from dataclasses import dataclass, field
 
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
 from communes.models import Commune, Succession
 from criteria.models import Certification
 
@@ -47,26 +50,39 @@ class LineageProfile:
 
 def lineage_profile(commune: Commune) -> LineageProfile:
     """The unit's direct predecessors with their highest certification tier in force on their
-    last day. Two queries."""
-    links = list(
-        Succession.objects.filter(successor=commune)
-        .select_related("predecessor__district")
-        .order_by("predecessor__code")
+    last day. One query."""
+    for _successor, profile in lineage_profiles(Commune.objects.filter(pk=commune.pk)):
+        return profile
+    return LineageProfile()
+
+
+def lineage_profiles(successors: QuerySet[Commune]) -> list[tuple[Commune, LineageProfile]]:
+    """(unit, lineage profile) for each unit of `successors` that has predecessors, by code
+    (the province report's new units). One query whatever the number of units: the tier is a
+    subquery on each succession row.
+
+    The tier is the highest one in force on the predecessor's last day, or on the day of the
+    transfer for a predecessor that lives on (a partial transfer)."""
+    last_day = Coalesce(OuterRef("predecessor__valid_to"), OuterRef("effective_on"))
+    rank = Case(
+        *[When(tier=t, then=Value(len(TIER_ORDER) - i)) for i, t in enumerate(TIER_ORDER)],
+        output_field=IntegerField(),
     )
-    ends = {s.predecessor_id: s.predecessor.valid_to for s in links}
-    tiers: dict[int, str] = {}
-    certs = Certification.objects.filter(commune_id__in=ends).only(
-        "commune_id", "tier", "decision_date", "revoked_on"
+    best = (
+        Certification.objects.filter(commune=OuterRef("predecessor"), decision_date__lte=last_day)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=last_day))
+        .annotate(rank=rank)
+        .order_by("-rank")
     )
-    for cert in certs:
-        last_day = ends[cert.commune_id]
-        if last_day is not None and (
-            cert.decision_date > last_day or (cert.revoked_on and cert.revoked_on <= last_day)
-        ):
-            continue
-        held = tiers.get(cert.commune_id)
-        if held is None or TIER_ORDER.index(cert.tier) < TIER_ORDER.index(held):
-            tiers[cert.commune_id] = cert.tier
-    return LineageProfile(
-        rows=[PredecessorRow(s, s.predecessor, tiers.get(s.predecessor_id)) for s in links]
+    links = (
+        Succession.objects.filter(successor__in=successors)
+        .select_related("predecessor__district", "successor")
+        .annotate(tier=Subquery(best.values("tier")[:1]))
+        .order_by("successor__code", "successor_id", "predecessor__code")
     )
+    out: list[tuple[Commune, LineageProfile]] = []
+    for link in links:
+        if not out or out[-1][0].pk != link.successor_id:
+            out.append((link.successor, LineageProfile()))
+        out[-1][1].rows.append(PredecessorRow(link, link.predecessor, link.tier))
+    return out

@@ -507,8 +507,22 @@ class Certification(models.Model):
         ADVANCED = "advanced", _("Đạt chuẩn NTM nâng cao")
         MODEL = "model", _("Đạt chuẩn NTM kiểu mẫu")
 
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Công nhận theo kết quả đánh giá")
+        # A decision recognising a commune formed by a merger as meeting the standard (precedent:
+        # Hà Tĩnh QĐ 3368/QĐ-UBND, 2023): its basis is the decision, not an assessment.
+        MERGED_RECOGNITION = "merged_recognition", _("Công nhận xã hình thành sau sáp nhập")
+
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="certifications", verbose_name=_("xã")
+    )
+    kind = models.CharField(
+        _("loại quyết định"), max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT
+    )
+    basis = models.TextField(
+        _("căn cứ công nhận"),
+        blank=True,
+        help_text=_("Với xã hình thành sau sáp nhập: căn cứ của quyết định công nhận."),
     )
     tier = models.CharField(_("hạng"), max_length=10, choices=Tier.choices, default=Tier.NTM)
     criteria_set = models.ForeignKey(
@@ -551,6 +565,11 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("decision_date")),
                 name="revocation_after_decision",
+            ),
+            # A recognition of a merged commune states its basis (there is no assessment).
+            models.CheckConstraint(
+                condition=~Q(kind="merged_recognition") | ~Q(basis=""),
+                name="merged_recognition_has_basis",
             ),
         ]
         indexes = [

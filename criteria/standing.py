@@ -1,6 +1,8 @@
 """A commune's standing in a year: the criteria met that count for it and whether it is
 certified. Shared by the commune list and every report, so both count the same way."""
 
+import datetime
+
 from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -14,11 +16,17 @@ def counted_statuses(provisional: bool) -> list[str]:
     return [Assessment.Status.APPROVED]
 
 
-def with_standing(communes: QuerySet[Commune], year: int, provisional: bool = False):
+def with_standing(
+    communes: QuerySet[Commune],
+    year: int,
+    provisional: bool = False,
+    as_at: datetime.date | None = None,
+):
     """Annotate each commune with `met` (criteria met in the assessment that counts for `year`:
     that year's, else the latest earlier one, "carried forward"; 0 when never assessed),
     `met_year` (the year of that assessment, None when never assessed) and `certified` (a
-    certification of any tier in force on 31/12 of `year`). Subqueries: no extra round trips."""
+    certification of any tier in force on 31/12 of `year`, or on `as_at`). Subqueries: no extra
+    round trips."""
     latest = Assessment.objects.filter(
         commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
     ).order_by("-year")
@@ -26,7 +34,9 @@ def with_standing(communes: QuerySet[Commune], year: int, provisional: bool = Fa
         met=Coalesce(Subquery(latest.values("criteria_met")[:1]), 0, output_field=IntegerField()),
         met_year=Subquery(latest.values("year")[:1]),
         certified=Exists(
-            Certification.objects.in_force_on(year_end(year)).filter(commune=OuterRef("pk"))
+            Certification.objects.in_force_on(as_at or year_end(year)).filter(
+                commune=OuterRef("pk")
+            )
         ),
     )
 
@@ -57,6 +67,8 @@ def decode_standing(code: int | None) -> tuple[int, int | None]:
     return code % STANDING_BASE, code // STANDING_BASE
 
 
-def certified_in(year: int) -> Exists:
-    """A certification of any tier in force on 31/12 of `year` (for a Commune queryset)."""
-    return Exists(Certification.objects.in_force_on(year_end(year)).filter(commune=OuterRef("pk")))
+def certified_in(year: int, as_at: datetime.date | None = None) -> Exists:
+    """A certification of any tier in force on 31/12 of `year`, or on `as_at` (for a Commune
+    queryset)."""
+    day = as_at or year_end(year)
+    return Exists(Certification.objects.in_force_on(day).filter(commune=OuterRef("pk")))

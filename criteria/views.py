@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, CommuneGroup, District
+from communes.models import Commune, CommuneGroup, District, year_end
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
@@ -27,7 +27,7 @@ from criteria.history import assessment_history
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
-from ntm.lib.years import year_from_query
+from ntm.lib.years import date_from_query, year_from_query
 
 PAGE_SIZE = 50
 
@@ -102,9 +102,10 @@ def _report_areas(scope, districts, district_code: str) -> list[tuple[str, str, 
 
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Programme communes in the user's scope for a year, with criteria met, the year's
-    assessment status and certification. Eleven queries whatever the number of communes
-    (session and user, scope, latest year, criteria count, permissions, districts, count,
-    page)."""
+    assessment status and certification, as the units stand on `?as_at=` (default 31/12 of the
+    year; the year of `as_at` when no year is given). Twelve queries whatever the number of
+    communes (session and user, scope, latest year, criteria count, permissions, districts,
+    units outside the programme, count, page)."""
     scope = scope_for(request.user)
     # MAX() rather than ORDER BY year DESC LIMIT 1: with the whole country loaded, PostgreSQL
     # answered the LIMIT form by walking the year index backwards through every other
@@ -112,12 +113,15 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     latest = Assessment.objects.filter(
         **{f"commune__{k}": v for k, v in scope.commune_filter().items()}
     ).aggregate(latest=Max("year"))["latest"]
-    year = _year(request, latest or 2017)
+    as_at = date_from_query(request, "as_at", year=year_from_query(request))
+    year = as_at.year if as_at else _year(request, latest or 2017)
+    as_at = as_at or year_end(year)
     n_criteria = _criteria_count(year)
-    communes = Commune.objects.in_programme().valid_in(year).filter(**scope.commune_filter())
+    units = Commune.objects.valid_on(as_at).filter(**scope.commune_filter())
+    communes = units.in_programme()
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
     this_year = Assessment.objects.filter(commune=OuterRef("pk"), year=year)
-    rows = with_standing(communes.select_related("district"), year).annotate(
+    rows = with_standing(communes.select_related("district"), year, as_at=as_at).annotate(
         status=Subquery(this_year.values("status")[:1]),
         year_met=Subquery(this_year.values("criteria_met")[:1]),
     )
@@ -155,6 +159,12 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     filters.pop("page", None)
     ctx = {
         "year": year,
+        "as_at": as_at,
+        # "?as_at=…" for the report links when a day other than 31/12 was asked for.
+        "as_at_query": "" if as_at == year_end(year) else f"?as_at={as_at.isoformat()}",
+        # Wards and thị trấn exist on the day but are outside the programme: not listed, and
+        # the page says how many (Lạng Sơn 2026: 65 units, 61 xã listed, 4 phường).
+        "outside_programme": units.filter(in_programme=False).count(),
         "report_areas": _report_areas(scope, districts, district),
         "n_criteria": n_criteria,
         "page": page,

@@ -7,11 +7,12 @@ allows them inline; text is set in DejaVu Sans, which WeasyPrint embeds with eve
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from communes.models import TWO_TIER_START
 from reports.figures import BandRow, CriterionRow, Headline
 
 FONT = "DejaVu Sans, sans-serif"
@@ -45,10 +46,12 @@ def _num(value, places: int | None = None) -> str:
 
 def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeString:
     """Certified communes per year as bars (left scale) and the average criteria per commune as
-    a line (right scale, 0 to the set's criteria count)."""
+    a line (right scale, 0 to the set's criteria count). Under each bar, the number of
+    communes behind it, so a change of units never passes silently, and a dashed line where
+    the two-tier system began (01/07/2025) when the chart spans it."""
     title = _("Tiến độ qua các năm")
-    width, height = 640, 260
-    left, right, top, bottom = 48, 48, 28, 44
+    width, height = 640, 276
+    left, right, top, bottom = 48, 48, 28, 60
     plot_w, plot_h = width - left - right, height - top - bottom
     body = [_text(left, 16, title, size=13, weight="bold")]
     if not progress:
@@ -86,7 +89,27 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
             f'height="{bar_h:.1f}" fill="{GREEN}"/>'
         )
         body.append(_text(cx, y - 4, f"{h.certified}/{h.communes}", anchor="middle", size=12))
-        body.append(_text(cx, top + plot_h + 16, str(h.year), anchor="middle"))
+        label = str(h.year) if h.is_year_end else date_format(h.day, "d/m/Y")
+        body.append(_text(cx, top + plot_h + 16, label, anchor="middle"))
+        body.append(
+            _text(
+                cx,
+                top + plot_h + 30,
+                _("%(n)s xã") % {"n": _num(h.communes)},
+                anchor="middle",
+                size=12,
+                fill=GREY,
+            )
+        )
+        if i and progress[i - 1].day < TWO_TIER_START <= h.day:
+            mx = cx - slot / 2
+            body.append(
+                f'<line x1="{mx:.1f}" y1="{top - 6}" x2="{mx:.1f}" y2="{top + plot_h + 32}" '
+                f'stroke="{GREY}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
+            body.append(
+                _text(mx, top - 8, date_format(TWO_TIER_START, "d/m/Y"), anchor="middle", size=12)
+            )
         ay = top + plot_h - plot_h * float(h.average) / max_avg
         points.append((cx, ay, h.average))
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _a in points)

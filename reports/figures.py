@@ -1,13 +1,21 @@
 """The figures of every report, computed in the database.
 
-Definitions (issue "Reports"): over the programme communes that exist on 31/12 of the year,
-- certified: a certification (any tier) dated on or before 31/12 and not revoked by then;
+Definitions (issue "Reports"): over the programme communes that exist on the report's date
+(`as_at`, 31/12 of the year unless asked otherwise: issue 12),
+- certified: a certification (any tier) dated on or before that day and not revoked by then;
 - average: criteria met in each commune's approved assessment for the year (or, when it has
   none, its latest earlier approved one, "carried forward"), summed and divided by the number of
   programme communes; a commune never assessed counts 0.
 The provisional variant also counts submitted assessments.
+
+Units and certifications are taken as they stand on `as_at`; assessments by their year (the
+assessments of 2025 close the 2021-2025 period on the old units as at 30/06/2025). A commune
+that ended is counted up to its last day and then listed among the units that left; a unit
+formed later inherits no criteria count and no certification, and its lineage is shown as
+information only.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,6 +23,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -27,15 +36,27 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, District, year_end
+from communes.models import (
+    DISTRICTS_END,
+    TWO_TIER_START,
+    Commune,
+    CommuneGroupAssignment,
+    District,
+    Succession,
+    year_end,
+)
+from criteria.lineage import LineageProfile, lineage_profiles
 from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
 from criteria.standing import certified_in, counted_statuses, decode_standing, standing_code
 
 
-def programme_communes(year: int, **scope_filter) -> QuerySet[Commune]:
-    return Commune.objects.in_programme().valid_in(year).filter(**scope_filter)
+def programme_communes(
+    year: int, *, as_at: datetime.date | None = None, **scope_filter
+) -> QuerySet[Commune]:
+    """Programme communes in scope that exist on `as_at` (default 31/12 of `year`)."""
+    return Commune.objects.in_programme().valid_on(as_at or year_end(year)).filter(**scope_filter)
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,16 @@ class Headline:
     criteria_total: int
     carried_forward: int
     not_assessed: int
+    # The day the units and certifications are taken on (31/12 of `year` unless asked).
+    as_at: datetime.date | None = None
+
+    @property
+    def day(self) -> datetime.date:
+        return self.as_at or year_end(self.year)
+
+    @property
+    def is_year_end(self) -> bool:
+        return self.day == year_end(self.year)
 
     @property
     def average(self) -> Decimal:
@@ -65,10 +96,13 @@ class Headline:
         )
 
 
-def headline(year: int, provisional: bool = False, **scope_filter) -> Headline:
+def headline(
+    year: int, provisional: bool = False, *, as_at: datetime.date | None = None, **scope_filter
+) -> Headline:
     """Headline figures for the communes matching `scope_filter` (one query)."""
-    tally = _tallies(year, provisional, programme_communes(year, **scope_filter))[None]
-    return tally.headline(year)
+    scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
+    tally = _tallies(year, provisional, scope_qs, as_at=as_at)[None]
+    return tally.headline(year, as_at)
 
 
 @dataclass
@@ -91,7 +125,7 @@ class _Tally:
         self.not_assessed += n if met_year is None else 0
         self.met_counts[met] = self.met_counts.get(met, 0) + n
 
-    def headline(self, year: int) -> Headline:
+    def headline(self, year: int, as_at: datetime.date | None = None) -> Headline:
         return Headline(
             year=year,
             communes=self.communes,
@@ -99,6 +133,7 @@ class _Tally:
             criteria_total=self.criteria_total,
             carried_forward=self.carried_forward,
             not_assessed=self.not_assessed,
+            as_at=as_at or year_end(year),
         )
 
     def bands(self, bands: list["Band"]) -> list["BandRow"]:
@@ -114,7 +149,11 @@ class _Tally:
 
 
 def _tallies(
-    year: int, provisional: bool, scope_qs: QuerySet[Commune], grouping: "Grouping | None" = None
+    year: int,
+    provisional: bool,
+    scope_qs: QuerySet[Commune],
+    grouping: "Grouping | None" = None,
+    as_at: datetime.date | None = None,
 ) -> dict:
     """Tallies per area of `grouping` (key: the area's values() row as a tuple) and in total
     (key None), in ONE query.
@@ -125,8 +164,12 @@ def _tallies(
     are added up here. A Count(filter=...) per figure would repeat the subquery in every filter:
     13 index probes per commune, 280 ms for the national table by province, against 30 ms."""
     fields = grouping.fields if grouping else []
+    if grouping:
+        scope_qs = scope_qs.annotate(**grouping.annotations(year))
     groups = (
-        scope_qs.annotate(standing=standing_code(year, provisional), certified=certified_in(year))
+        scope_qs.annotate(
+            standing=standing_code(year, provisional), certified=certified_in(year, as_at=as_at)
+        )
         .values(*fields, "standing", "certified")
         .annotate(n=Count("pk"))
         .order_by()
@@ -241,7 +284,7 @@ class Grouping:
     """How a report splits its communes into table rows: the `values()` fields of the area's
     code and name, and how to label it."""
 
-    kind: str  # "district" | "province"
+    kind: str  # "district" | "province" | "former_district" | "commune_group"
     code: str
     name: str
     district_kind: str | None = None  # the district's kind, for "Huyện Chi Lăng"
@@ -250,14 +293,72 @@ class Grouping:
     def fields(self) -> list[str]:
         return [f for f in (self.code, self.name, self.district_kind) if f]
 
+    def annotations(self, year: int) -> dict:
+        """Subqueries that compute the fields of the groupings that are not columns."""
+        if self.kind == "former_district":
+            # The unit's own district while it has one (units older than the reform that
+            # outlived their district), else the district its predecessors lay in.
+            return {
+                name: Coalesce(F(f"district__{column}"), _former_district(column))
+                for name, column in zip(self.fields, ("code", "name", "kind"), strict=True)
+            }
+        if self.kind == "commune_group":
+            return {
+                self.code: _commune_group(year, "code"),
+                self.name: _commune_group(year, "name_vi"),
+            }
+        return {}
+
     def label(self, row: dict) -> str:
+        if row[self.code] is None:  # a unit without lineage, or not assigned to a group
+            if self.kind == "commune_group":
+                return _("Chưa phân nhóm")
+            return _("Không xác định")
         if self.district_kind:
             return f"{District.Kind(row[self.district_kind]).label} {row[self.name]}"
         return row[self.name]
 
+    @staticmethod
+    def sort_key(key: tuple) -> tuple:
+        """Areas by code, the unknown one last."""
+        return (key[0] is None, key[0] or "")
+
+
+def _former_district(column: str) -> Subquery:
+    """The district most of a unit's predecessors lay in (a tie goes to the lowest district
+    code; whole and partial transfers count alike): the "former district" of a unit formed
+    on 01/07/2025, when districts ended."""
+    return Subquery(
+        Succession.objects.filter(successor=OuterRef("pk"), predecessor__district__isnull=False)
+        .values(
+            "predecessor__district__code",
+            "predecessor__district__name",
+            "predecessor__district__kind",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("-n", "predecessor__district__code")
+        .values(f"predecessor__district__{column}")[:1]
+    )
+
+
+def _commune_group(year: int, column: str) -> Subquery:
+    """The commune's group in `year` (CommuneGroupAssignment), for the sets keyed by group."""
+    return Subquery(
+        CommuneGroupAssignment.objects.filter(commune=OuterRef("pk"), year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .order_by("-year_from")
+        .values(f"group__{column}")[:1]
+    )
+
 
 BY_DISTRICT = Grouping("district", "district__code", "district__name", "district__kind")
 BY_PROVINCE = Grouping("province", "province__code", "province__name")
+# After 30/06/2025 (no districts): the province report groups its units by former district,
+# and by commune group when the criteria set keys its thresholds by group.
+BY_FORMER_DISTRICT = Grouping(
+    "former_district", "former_district_code", "former_district_name", "former_district_kind"
+)
+BY_COMMUNE_GROUP = Grouping("commune_group", "commune_group_code", "commune_group_name")
 
 
 @dataclass(frozen=True)
@@ -302,6 +403,37 @@ class CommuneRow:
         return ", ".join(str(n) for n in self.lost)
 
 
+@dataclass(frozen=True)
+class EndedRow:
+    """A certified programme commune that ended since the previous report date: merged into
+    another unit or absorbed into a ward or thị trấn. It counted up to its last day."""
+
+    code: str
+    name: str
+    district: str
+    valid_to: datetime.date
+    tier: str
+    successors: list[str]
+    url: str
+
+    @property
+    def tier_label(self) -> str:
+        return Certification.Tier(self.tier).label
+
+    @property
+    def successors_text(self) -> str:
+        return ", ".join(self.successors)
+
+
+@dataclass(frozen=True)
+class NewUnitRow:
+    """A unit formed since the previous report date, with its predecessors (information only:
+    it inherits no criteria count and no certification)."""
+
+    commune: Commune
+    profile: LineageProfile
+
+
 @dataclass
 class ReportFigures:
     year: int
@@ -323,6 +455,36 @@ class ReportFigures:
     communes: list[CommuneRow]
     progress: list[Headline]
     has_communes: bool = True
+    as_at: datetime.date | None = None
+    # The day the previous column is taken on (31/12 of the year before).
+    previous_day: datetime.date | None = None
+    # Certified communes that ended between `previous_day` and `as_at`, and units formed then
+    # (empty without the per-commune rows).
+    ended_certified: list[EndedRow] = field(default_factory=list)
+    new_units: list[NewUnitRow] = field(default_factory=list)
+    # The table by commune group, when the criteria set keys its thresholds by group.
+    group_areas: list[AreaRow] = field(default_factory=list)
+
+    @property
+    def day(self) -> datetime.date:
+        return self.as_at or year_end(self.year)
+
+    @property
+    def is_year_end(self) -> bool:
+        return self.day == year_end(self.year)
+
+    @property
+    def two_tier(self) -> bool:
+        """The report's units are those of the two-tier system (no districts)."""
+        return self.day >= TWO_TIER_START
+
+    @property
+    def units_changed(self) -> bool:
+        """The previous column stands on other units (a merger or the 2025 reform between the
+        two dates): the change is not like for like."""
+        return bool(self.ended_certified or self.new_units) or (
+            self.previous_day is not None and self.previous_day < TWO_TIER_START <= self.day
+        )
 
     @property
     def criteria_count(self) -> int:
@@ -364,40 +526,56 @@ class ReportFigures:
         return [c for c in self.communes if c.met_year is None]
 
 
-def _progress(year: int, provisional: bool, years: list[int], **scope_filter) -> list[Headline]:
-    """Headline figures for each of `years` in ONE query: a subquery per year on the programme
-    communes in scope, each year's sums filtered to the communes that existed then."""
-    if not years:
+def progress_points(
+    year: int, as_at: datetime.date, years: list[int]
+) -> list[tuple[int, datetime.date]]:
+    """The (year, day) points of the multi-year chart: each earlier year with data at 31/12,
+    30/06/2025 when the report's year spans the 2025 reform (the last day of the old units),
+    and the report's own day."""
+    points = [(y, year_end(y)) for y in sorted(set(years)) if y < year]
+    if year_end(year - 1) < DISTRICTS_END < as_at:
+        points.append((year, DISTRICTS_END))
+    points.append((year, as_at))
+    return points
+
+
+def _progress(
+    provisional: bool, points: list[tuple[int, datetime.date]], **scope_filter
+) -> list[Headline]:
+    """Headline figures for each (year, day) of `points` in ONE query: a subquery per point on
+    the programme communes in scope, each point's sums filtered to the communes that existed on
+    its day."""
+    if not points:
         return []
     qs = Commune.objects.in_programme().filter(**scope_filter)
     annotations, aggregates = {}, {}
-    for y in years:
-        end = year_end(y)
-        annotations[f"met_{y}"] = Coalesce(
+    for i, (y, day) in enumerate(points):
+        annotations[f"met_{i}"] = Coalesce(
             Subquery(_counted(y, provisional).values("criteria_met")[:1]),
             0,
             output_field=IntegerField(),
         )
-        annotations[f"cert_{y}"] = Exists(
-            Certification.objects.in_force_on(end).filter(commune=OuterRef("pk"))
+        annotations[f"cert_{i}"] = Exists(
+            Certification.objects.in_force_on(day).filter(commune=OuterRef("pk"))
         )
-        exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+        exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
-        aggregates[f"communes_{y}"] = Count("pk", filter=exists)
-        aggregates[f"certified_{y}"] = Count("pk", filter=exists & Q(**{f"cert_{y}": True}))
-        aggregates[f"total_{y}"] = Coalesce(Sum(f"met_{y}", filter=exists), 0)
+        aggregates[f"communes_{i}"] = Count("pk", filter=exists)
+        aggregates[f"certified_{i}"] = Count("pk", filter=exists & Q(**{f"cert_{i}": True}))
+        aggregates[f"total_{i}"] = Coalesce(Sum(f"met_{i}", filter=exists), 0)
     row = qs.annotate(**annotations).aggregate(**aggregates)
     return [
         Headline(
             year=y,
-            communes=row[f"communes_{y}"],
-            certified=row[f"certified_{y}"],
-            criteria_total=row[f"total_{y}"],
+            communes=row[f"communes_{i}"],
+            certified=row[f"certified_{i}"],
+            criteria_total=row[f"total_{i}"],
             carried_forward=0,
             not_assessed=0,
+            as_at=day,
         )
-        for y in sorted(years)
+        for i, (y, day) in enumerate(points)
     ]
 
 
@@ -407,19 +585,26 @@ def report_figures(
     *,
     grouping: Grouping | None = BY_DISTRICT,
     with_communes: bool = True,
+    as_at: datetime.date | None = None,
     **scope_filter,
 ) -> ReportFigures:
-    """Every figure of a report for the programme communes matching `scope_filter`.
+    """Every figure of a report for the programme communes matching `scope_filter`, with units
+    and certifications as they stand on `as_at` (default 31/12 of `year`).
 
     A fixed number of queries whatever the number of communes and provinces: the criteria set
     and its criteria (2), the headline, bands and table by district or province for the year
     (1) and the headline of the year before (1), tiers (1), per criterion (1), the years with
-    data and the progress (2); with the per-commune rows, those rows (1) and their criterion
-    results for both years (1). Eight queries, ten with the communes.
+    data and the progress (2); with the per-commune rows, those rows (1), their criterion
+    results for both years (1), the certified communes that ended since the previous year (1)
+    and the lineage of the units formed since (1). Eight queries, twelve with the communes;
+    one more for the table by commune group when the set is keyed by group (2026-2030).
 
-    `grouping` picks the table's rows: BY_DISTRICT (province report), BY_PROVINCE (national
-    summary) or None (district report). `with_communes=False` leaves out the per-commune rows
-    (annex, near-standard and changes lists), which at national scale are 8,200 rows."""
+    `grouping` picks the table's rows: BY_DISTRICT (province report; BY_FORMER_DISTRICT from
+    01/07/2025, when districts no longer exist), BY_PROVINCE (national summary) or None
+    (district report). `with_communes=False` leaves out the per-commune rows (annex,
+    near-standard and changes lists), which at national scale are 8,200 rows."""
+    as_at = as_at or year_end(year)
+    previous_day = year_end(year - 1)
     criteria_set = criteria_set_for_year(year)
     criteria = [
         (number, pick_name(name_vi, name_en))
@@ -428,17 +613,19 @@ def report_figures(
         )
     ]
     bands = bands_for(len(criteria))
-    scope_qs = programme_communes(year, **scope_filter)
+    scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
+    if grouping is BY_DISTRICT and as_at >= TWO_TIER_START:
+        grouping = BY_FORMER_DISTRICT  # units from 01/07/2025 have no district
 
-    tallies = _tallies(year, provisional, scope_qs, grouping)
-    current = tallies[None].headline(year)
+    tallies = _tallies(year, provisional, scope_qs, grouping, as_at)
+    current = tallies[None].headline(year, as_at)
     band_rows = tallies[None].bands(bands)
     previous = headline(year - 1, provisional, **scope_filter)
 
-    # Tiers: communes holding a certification of each tier in force on 31/12 (a commune with
+    # Tiers: communes holding a certification of each tier in force on the day (a commune with
     # two tiers counts in both).
     tier_counts = dict(
-        Certification.objects.in_force_on(year_end(year))
+        Certification.objects.in_force_on(as_at)
         .filter(commune__in=scope_qs)
         .values("tier")
         .annotate(n=Count("commune", distinct=True))
@@ -462,24 +649,18 @@ def report_figures(
         for n, name in criteria
     ]
 
-    areas, area_total = [], None
-    if grouping is BY_DISTRICT and any(k is not None and k[0] is None for k in tallies):
-        grouping = None  # units from 01/07/2025 have no district: no table by district
+    areas, area_total, group_areas = [], None, []
     if grouping is not None:
-        for key in sorted(k for k in tallies if k is not None):
-            tally = tallies[key]
-            row = dict(zip(grouping.fields, key, strict=True))
-            areas.append(
-                AreaRow(
-                    row[grouping.code],
-                    grouping.label(row),
-                    tally.headline(year),
-                    tally.bands(bands),
-                )
-            )
+        areas = _area_rows(year, as_at, grouping, tallies, bands)
         area_total = AreaRow("", _("Tổng"), current, band_rows)
+        if (
+            grouping is not BY_PROVINCE
+            and criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
+        ):
+            by_group = _tallies(year, provisional, scope_qs, BY_COMMUNE_GROUP, as_at)
+            group_areas = _area_rows(year, as_at, BY_COMMUNE_GROUP, by_group, bands)
 
-    communes = _commune_rows(year, provisional, scope_qs) if with_communes else []
+    communes = _commune_rows(year, provisional, scope_qs, as_at) if with_communes else []
     years = [y for y in years_with_data(**scope_filter) if y <= year]
     return ReportFigures(
         year=year,
@@ -495,9 +676,114 @@ def report_figures(
         areas=areas,
         area_total=area_total,
         communes=communes,
-        progress=_progress(year, provisional, years, **scope_filter),
+        progress=_progress(provisional, progress_points(year, as_at, years), **scope_filter),
         has_communes=with_communes,
+        as_at=as_at,
+        previous_day=previous_day,
+        ended_certified=(
+            _ended_certified(previous_day, as_at, **scope_filter) if with_communes else []
+        ),
+        new_units=(
+            _new_units(scope_qs.filter(valid_from__gt=previous_day)) if with_communes else []
+        ),
+        group_areas=group_areas,
     )
+
+
+def _area_rows(
+    year: int, as_at: datetime.date, grouping: Grouping, tallies: dict, bands: list[Band]
+) -> list[AreaRow]:
+    areas = []
+    for key in sorted((k for k in tallies if k is not None), key=Grouping.sort_key):
+        tally = tallies[key]
+        row = dict(zip(grouping.fields, key, strict=True))
+        areas.append(
+            AreaRow(
+                row[grouping.code] or "",
+                grouping.label(row),
+                tally.headline(year, as_at),
+                tally.bands(bands),
+            )
+        )
+    return areas
+
+
+def _best_tier(day) -> QuerySet[Certification]:
+    """A commune's certifications in force on `day` (a date or an expression on the outer
+    commune), the highest tier first (for a Subquery)."""
+    return (
+        Certification.objects.filter(commune=OuterRef("pk"), decision_date__lte=day)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        .annotate(
+            rank=Case(
+                *[When(tier=t, then=Value(r)) for t, r in TIER_RANK.items()],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-rank")
+    )
+
+
+def _ended_certified(
+    previous_day: datetime.date, as_at: datetime.date, **scope_filter
+) -> list[EndedRow]:
+    """Programme communes in scope whose last day falls in [previous_day, as_at) and that held
+    a certification on it, with the units they passed to (one query: the succession rows are
+    joined, a commune with two successors comes back twice)."""
+    rows = (
+        Commune.objects.in_programme()
+        .filter(valid_to__gte=previous_day, valid_to__lt=as_at, **scope_filter)
+        .annotate(tier=Subquery(_best_tier(OuterRef("valid_to")).values("tier")[:1]))
+        .filter(tier__isnull=False)
+        .values(
+            "code",
+            "name",
+            "valid_to",
+            "tier",
+            "district__name",
+            "district__kind",
+            "successor_links__successor__code",
+            "successor_links__successor__name",
+            "successor_links__successor__kind",
+        )
+        .order_by("valid_to", "district__code", "code", "successor_links__successor__code")
+    )
+    out: dict[tuple, EndedRow] = {}
+    for r in rows:
+        key = (r["code"], r["valid_to"])
+        if key not in out:
+            district = (
+                f"{District.Kind(r['district__kind']).label} {r['district__name']}"
+                if r["district__name"]
+                else ""
+            )
+            out[key] = EndedRow(
+                code=r["code"],
+                name=r["name"],
+                district=district,
+                valid_to=r["valid_to"],
+                tier=r["tier"],
+                successors=[],
+                url=Commune(code=r["code"], valid_to=r["valid_to"]).get_dated_url(),
+            )
+        if r["successor_links__successor__code"]:
+            out[key].successors.append(
+                _("%(kind)s %(name)s (%(code)s)")
+                % {
+                    "kind": Commune.Kind(r["successor_links__successor__kind"]).label,
+                    "name": r["successor_links__successor__name"],
+                    "code": r["successor_links__successor__code"],
+                }
+            )
+    return list(out.values())
+
+
+def _new_units(formed: QuerySet[Commune]) -> list[NewUnitRow]:
+    """The units of `formed` that have predecessors, with their lineage profiles (one query)."""
+    return [
+        NewUnitRow(commune, profile)
+        for commune, profile in lineage_profiles(formed.order_by("code"))
+    ]
 
 
 def _met_per_criterion(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> dict:
@@ -532,20 +818,12 @@ def _met_per_criterion(year: int, provisional: bool, scope_qs: QuerySet[Commune]
     )
 
 
-def _commune_rows(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> list[CommuneRow]:
+def _commune_rows(
+    year: int, provisional: bool, scope_qs: QuerySet[Commune], as_at: datetime.date | None = None
+) -> list[CommuneRow]:
     """One row per programme commune with the criteria it misses and what changed since the
     year before (two queries)."""
-    best_tier = (
-        Certification.objects.in_force_on(year_end(year))
-        .filter(commune=OuterRef("pk"))
-        .annotate(
-            rank=Case(
-                *[When(tier=t, then=Value(r)) for t, r in TIER_RANK.items()],
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-rank")
-    )
+    best_tier = _best_tier(as_at or year_end(year))
     now = _counted(year, provisional)
     before = _counted(year - 1, provisional)
     rows = list(

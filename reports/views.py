@@ -1,4 +1,6 @@
+import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,10 +11,10 @@ from django.utils import timezone, translation
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Province, year_end
 from criteria import queue
 from ntm.lib import pdf
-from ntm.lib.years import year_from_query
+from ntm.lib.years import date_from_query, year_from_query
 from plans.progress import report_plans
 from reports import charts, figures, xlsx
 
@@ -99,6 +101,7 @@ class Area:
     authority: str  # "UBND tỉnh Lạng Sơn"
     scope_filter: dict
     province_pk: int | None = None  # for the province report's good-practice links
+    ends_on: datetime.date | None = None  # a district's last day (30/06/2025 at the latest)
 
     @property
     def is_province(self) -> bool:
@@ -157,7 +160,30 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
         authority=translation.gettext("UBND %(kind)s %(name)s")
         % {"kind": district.get_kind_display().lower(), "name": district.name},
         scope_filter={"district": district},
+        ends_on=district.valid_to,
     )
+
+
+class NoCriteriaSet(Http404):
+    """No criteria set is in force in the report's year: the page says so (the PDF and the
+    workbook, which have nothing to show, stay 404)."""
+
+    def __init__(self, area: Area, year: int, message: str):
+        super().__init__(message)
+        self.area, self.year, self.message = area, year, message
+
+
+def _parse_as_at(request: HttpRequest, area: Area, year: int) -> tuple[datetime.date, bool]:
+    """The report's day (`?as_at=`, default 31/12 of the year) and whether it was asked for.
+    In the year its district ended (2025), a district report is taken by default on the
+    district's last day (30/06/2025), when its communes still existed."""
+    as_at = date_from_query(request, "as_at", year=year)
+    if as_at is not None:
+        return as_at, True
+    as_at = year_end(year)
+    if area.ends_on is not None and area.ends_on.year == year and area.ends_on < as_at:
+        return area.ends_on, True
+    return as_at, False
 
 
 def _parse_provisional(request: HttpRequest) -> bool:
@@ -170,6 +196,7 @@ def _parse_provisional(request: HttpRequest) -> bool:
 def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
     area = _get_area_for_user(request, kind, code)
     provisional = _parse_provisional(request)
+    as_at, as_at_asked = _parse_as_at(request, area, year)
     try:
         data = figures.report_figures(
             year,
@@ -177,14 +204,19 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
             grouping=area.grouping,
             # The national summary has no per-commune lists (see below).
             with_communes=not area.is_national,
+            as_at=as_at,
             **area.scope_filter,
         )
     except ValidationError as exc:  # no criteria set in force that year
-        raise Http404 from exc
-    suffix = "?provisional=1" if provisional else ""
+        raise NoCriteriaSet(area, year, exc.messages[0]) from exc
+    # The PDF and workbook links carry the variant and the day; the other years' the variant.
+    suffix = _query(provisional=provisional, as_at=None)
+    here = _query(provisional=provisional, as_at=as_at if as_at_asked else None)
     return {
         "area": area,
         "year": year,
+        "as_at": as_at,
+        "as_at_asked": as_at_asked,
         "provisional": provisional,
         "suffix": suffix,
         "figures": data,
@@ -198,12 +230,22 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
         },
         "urls": {
             "html": reverse(f"reports:{kind}_report", args=area.url_args(year)),
-            "pdf": reverse(f"reports:{kind}_report_pdf", args=area.url_args(year)) + suffix,
-            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=area.url_args(year)) + suffix,
+            "pdf": reverse(f"reports:{kind}_report_pdf", args=area.url_args(year)) + here,
+            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=area.url_args(year)) + here,
+            # The other variant (approved / provisional) on the same day.
+            "variant": reverse(f"reports:{kind}_report", args=area.url_args(year))
+            + _query(provisional=not provisional, as_at=as_at if as_at_asked else None),
             "previous": reverse(f"reports:{kind}_report", args=area.url_args(year - 1)) + suffix,
             "next": reverse(f"reports:{kind}_report", args=area.url_args(year + 1)) + suffix,
         },
     }
+
+
+def _query(*, provisional: bool, as_at: datetime.date | None) -> str:
+    query = {"provisional": "1"} if provisional else {}
+    if as_at is not None:
+        query["as_at"] = as_at.isoformat()
+    return f"?{urlencode(query)}" if query else ""
 
 
 def report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
@@ -220,7 +262,8 @@ def _filename(ctx: dict, extension: str) -> str:
         "district": f"huyen-{area.code}",
     }[area.kind]
     provisional = "-tam-thoi" if ctx["provisional"] else ""
-    return f"bao-cao-ntm-{name}-{ctx['year']}{provisional}.{extension}"
+    day = f"-ngay-{ctx['as_at'].isoformat()}" if ctx["as_at_asked"] else ""
+    return f"bao-cao-ntm-{name}-{ctx['year']}{day}{provisional}.{extension}"
 
 
 # The national summary shows one row per province and no per-commune lists (near-standard,
@@ -231,7 +274,19 @@ def _filename(ctx: dict, extension: str) -> str:
 
 
 def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
-    ctx = _report_context(request, kind, code, year)
+    try:
+        ctx = _report_context(request, kind, code, year)
+    except NoCriteriaSet as exc:
+        ctx = {
+            "area": exc.area,
+            "year": exc.year,
+            "message": exc.message,
+            "urls": {
+                "previous": reverse(f"reports:{kind}_report", args=exc.area.url_args(year - 1)),
+                "next": reverse(f"reports:{kind}_report", args=exc.area.url_args(year + 1)),
+            },
+        }
+        return render(request, "reports/report_no_set.html", ctx)
     return render(request, "reports/report.html", ctx)
 
 
@@ -244,6 +299,7 @@ def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpRes
             area.kind,
             *([area.code] if area.code else []),
             str(year),
+            *([ctx["as_at"].isoformat()] if ctx["as_at_asked"] else []),
             "provisional" if ctx["provisional"] else "approved",
             translation.get_language() or "vi",
         ]

@@ -97,7 +97,13 @@ def report_workbook(
     _criteria_sheet(wb, figures)
     if figures.areas:
         _areas_sheet(wb, figures)
+    if figures.group_areas:
+        _areas_sheet(wb, figures, by_group=True)
     _progress_sheet(wb, figures)
+    if figures.ended_certified:
+        _ended_sheet(wb, figures)
+    if figures.new_units:
+        _new_units_sheet(wb, figures)
     if figures.has_communes:
         _near_sheet(wb, figures)
         _change_sheet(wb, figures)
@@ -123,11 +129,11 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
         ws,
         [
             _(
-                "Đến 31/12/%(year)s: %(certified)s/%(communes)s xã đạt chuẩn nông thôn mới "
+                "Đến %(day)s: %(certified)s/%(communes)s xã đạt chuẩn nông thôn mới "
                 "(%(percent)s%%); bình quân %(average)s tiêu chí/xã."
             )
             % {
-                "year": f.year,
+                "day": date_format(f.day, "d/m/Y"),
                 "certified": h.certified,
                 "communes": h.communes,
                 "percent": number_format(h.certified_percent, 1, use_l10n=True),
@@ -141,13 +147,37 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
     else:
         _append(ws, [_("Chỉ tính đánh giá đã được phê duyệt.")])
     _append(ws, [_("Bộ tiêu chí: %(set)s") % {"set": localized_name(f.criteria_set)}])
+    if f.ended_certified:
+        _append(
+            ws,
+            [
+                _("%(n)s xã đạt chuẩn đã sáp nhập (danh sách ở trang “Xã đã sáp nhập”).")
+                % {"n": len(f.ended_certified)}
+            ],
+        )
+    if f.units_changed:
+        _append(
+            ws,
+            [
+                _(
+                    "Danh sách đơn vị đã thay đổi: ngày %(before)s có %(n_before)s xã, ngày "
+                    "%(day)s có %(n)s xã."
+                )
+                % {
+                    "before": date_format(f.previous_day, "d/m/Y"),
+                    "n_before": p.communes,
+                    "day": date_format(f.day, "d/m/Y"),
+                    "n": h.communes,
+                }
+            ],
+        )
     _append(ws, [])
     _header(
         ws,
         [
             _("Chỉ tiêu"),
             _("Năm %(y)s") % {"y": f.year - 1},
-            _("Năm %(y)s") % {"y": f.year},
+            _("Năm %(y)s") % {"y": f.year} if f.is_year_end else date_format(f.day, "d/m/Y"),
             _("Tăng/giảm"),
         ],
         [46, 14, 14, 14],
@@ -252,12 +282,18 @@ def _criteria_sheet(wb: Workbook, f: ReportFigures) -> None:
     )
 
 
-def _areas_sheet(wb: Workbook, f: ReportFigures) -> None:
-    """The table by district (province report) or by province (national), with its total."""
-    by_province = f.grouping.kind == "province"
+def _areas_sheet(wb: Workbook, f: ReportFigures, *, by_group: bool = False) -> None:
+    """The table by district, former district (province report) or province (national), or
+    by commune group, with its total."""
+    kind = "commune_group" if by_group else f.grouping.kind
+    sheet, column = {
+        "province": (_("Theo tỉnh"), _("Tỉnh")),
+        "former_district": (_("Theo huyện cũ"), _("Huyện cũ")),
+        "commune_group": (_("Theo nhóm xã"), _("Nhóm xã")),
+    }.get(kind, (_("Theo huyện"), _("Huyện")))
     band_titles = [_("%(band)s TC") % {"band": b.band.label} for b in f.bands]
     rows = []
-    for d in [*f.areas, f.area_total]:
+    for d in [*(f.group_areas if by_group else f.areas), f.area_total]:
         h = d.headline
         rows.append(
             [
@@ -274,10 +310,10 @@ def _areas_sheet(wb: Workbook, f: ReportFigures) -> None:
         )
     ws = _table_sheet(
         wb,
-        _("Theo tỉnh") if by_province else _("Theo huyện"),
+        sheet,
         [
             _("Mã"),
-            _("Tỉnh") if by_province else _("Huyện"),
+            column,
             _("Số xã"),
             _("Đạt chuẩn"),
             _("Tỷ lệ"),
@@ -297,16 +333,63 @@ def _areas_sheet(wb: Workbook, f: ReportFigures) -> None:
 
 
 def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
+    # The day of each point: 30/06/2025 and 31/12/2025 stand on different units.
     _table_sheet(
         wb,
         _("Tiến độ"),
-        [_("Năm"), _("Số xã"), _("Đạt chuẩn"), _("Tỷ lệ"), _("Bình quân TC/xã")],
-        [10, 10, 12, 10, 16],
+        [_("Năm"), _("Số xã"), _("Đạt chuẩn"), _("Tỷ lệ"), _("Bình quân TC/xã"), _("Ngày")],
+        [10, 10, 12, 10, 16, 12],
         [
-            [h.year, h.communes, h.certified, _fraction(h.certified, h.communes), h.average]
+            [
+                h.year,
+                h.communes,
+                h.certified,
+                _fraction(h.certified, h.communes),
+                h.average,
+                h.day,
+            ]
             for h in f.progress
         ],
-        ["0", INT, INT, PERCENT, AVERAGE],
+        ["0", INT, INT, PERCENT, AVERAGE, "dd/mm/yyyy"],
+    )
+
+
+def _ended_sheet(wb: Workbook, f: ReportFigures) -> None:
+    _table_sheet(
+        wb,
+        _("Xã đã sáp nhập"),
+        [_("Mã xã"), _("Xã"), _("Huyện"), _("Đạt chuẩn"), _("Ngày cuối"), _("Nay thuộc")],
+        [9, 24, 22, 24, 12, 40],
+        [
+            [c.code, c.name, c.district, c.tier_label, c.valid_to, c.successors_text]
+            for c in f.ended_certified
+        ],
+        [None, None, None, None, "dd/mm/yyyy", None],
+    )
+
+
+def _new_units_sheet(wb: Workbook, f: ReportFigures) -> None:
+    """Information only: a new unit inherits no criteria count and no certification."""
+    rows = []
+    for u in f.new_units:
+        for r in u.profile.rows:
+            rows.append(
+                [
+                    u.commune.code,
+                    u.commune.name,
+                    r.commune.code,
+                    r.commune.name,
+                    _("Có") if r.succession.is_partial else "",
+                    r.tier_label,
+                ]
+            )
+    _table_sheet(
+        wb,
+        _("Xã mới"),
+        [_("Mã xã mới"), _("Xã mới"), _("Mã xã cũ"), _("Xã cũ"), _("Một phần"), _("Đạt chuẩn")],
+        [11, 24, 11, 24, 10, 24],
+        rows,
+        [None] * 6,
     )
 
 

@@ -1,14 +1,17 @@
 """The years the app knows about, and the one way a year is read from a URL.
 
 A year in a path goes through the `<year:...>` converter (registered in ntm/urls.py), a year in
-a query string through `year_from_query`. Both accept four ASCII digits within YEAR_MIN..YEAR_MAX
-and nothing else: `str.isdigit()` also accepts "²" or "٢٠١٧", which `int()` then refuses, and a
+a query string through `year_from_query`, and a day in a query string (`?as_at=`) through
+`date_from_query`. All accept four ASCII digits within YEAR_MIN..YEAR_MAX as the year and
+nothing else: `str.isdigit()` also accepts "²" or "٢٠١٧", which `int()` then refuses, and a
 year outside the range breaks `datetime.date` further down (year 0, year 10000). Anything else is
 404, as a year the app does not have.
 """
 
+import datetime
 import re
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest
 
 # The plausible range of a programme year (also the practices' CHECK constraint).
@@ -59,3 +62,30 @@ class YearConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def date_from_query(
+    request: HttpRequest, name: str = "as_at", *, year: int | None = None
+) -> datetime.date | None:
+    """The date in `?<name>=YYYY-MM-DD` (a report "as at" a day): None when absent or empty.
+
+    404 when it is not an ASCII ISO date that exists with a year in YEAR_MIN..YEAR_MAX (as a
+    bad year); 400 when it is a real date outside `year`, the year of the page it qualifies
+    (the 2025 report as at a day of 2017 is a request that makes no sense, not a missing page).
+    """
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    match = _DATE.fullmatch(raw)
+    if match is None or parse_year(match[1]) is None:
+        raise Http404
+    try:
+        day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as exc:  # 2025-02-30
+        raise Http404 from exc
+    if year is not None and day.year != year:
+        raise BadRequest(f"{name} must lie in {year}")
+    return day

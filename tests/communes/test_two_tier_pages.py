@@ -25,9 +25,11 @@ def test_province_staff_see_the_65_units_for_2026(province_client):
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_reports_after_the_reform_do_not_fail(province_client, year):
     response = province_client.get(f"/reports/province/20/{year}/")
-    assert response.status_code in (200, 404)  # 404: no criteria set in force that year
-    if response.status_code == 200:
-        assert not response.context["figures"].areas  # no table by district
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    # No table by district: the units are grouped by former district (issue 12).
+    assert figures.grouping.kind == "former_district"
+    assert sum(a.headline.communes for a in figures.areas) == figures.headline.communes == 61
 
 
 def test_home_page_for_2026_does_not_fail(province_client):

@@ -209,9 +209,11 @@ class NationalReportScopeTests(TestCase):
             self.assertEqual(response.status_code, 302)
             self.assertTrue(response["Location"].startswith(reverse("login")))
 
-    def test_a_year_without_criteria_set_is_not_found(self):
+    def test_a_year_without_criteria_set_says_so(self):
         self.client.force_login(get_user_model().objects.get(username="admin"))
-        url = reverse("reports:national_report", args=[2005])
+        response = self.client.get(reverse("reports:national_report", args=[2005]))
+        self.assertContains(response, "Không có bộ tiêu chí nào áp dụng cho năm 2005.")
+        url = reverse("reports:national_report_pdf", args=[2005])
         self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_a_bad_provisional_flag_is_not_found(self):

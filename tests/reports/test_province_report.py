@@ -69,9 +69,16 @@ def test_a_bad_provisional_flag_is_not_found(client, django_user_model, value):
     assert client.get(URL, {"provisional": value}).status_code == 404
 
 
-def test_a_year_without_criteria_set_is_not_found(client, django_user_model):
+def test_a_year_without_criteria_set_says_so(client, django_user_model):
     login(client, django_user_model, "province")
-    assert client.get(reverse("reports:province_report", args=["20", 2005])).status_code == 404
+    response = client.get(reverse("reports:province_report", args=["20", 2005]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Không có bộ tiêu chí nào áp dụng cho năm 2005." in body
+    assert 'data-figure="certified"' not in body  # no figures carried over from other years
+    # Nothing to download: the PDF and the workbook stay 404; a year out of range is 404.
+    assert client.get(reverse("reports:province_report_pdf", args=["20", 2005])).status_code == 404
+    assert client.get(reverse("reports:province_report_xlsx", args=["20", 2005])).status_code == 404
     assert client.get(reverse("reports:province_report", args=["20", 9999])).status_code == 404
 
 
@@ -115,8 +122,9 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     login(client, django_user_model, "province")
     # session, user, membership + its province, the province; then the 10 of report_figures;
     # then the good practices for the criteria most communes miss (1 query when none apply);
-    # then the year's plans (1 when there is none).
-    with django_assert_num_queries(17):
+    # then the year's plans (1 when there is none); the certified communes that ended since
+    # the year before and the lineage of the units formed since (2, issue 12).
+    with django_assert_num_queries(19):
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -126,7 +134,7 @@ def test_query_count_with_practices_to_learn_from(
 ):
     login(client, django_user_model, "province")
     # The demo's example practices are dated 2018: two more queries fetch them.
-    with django_assert_num_queries(19):  # + the year's plans
+    with django_assert_num_queries(21):  # + the year's plans, + ended and new units (issue 12)
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()
