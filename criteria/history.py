@@ -51,10 +51,11 @@ def revision() -> Iterator[str]:
 
 
 @receiver(pre_create_historical_record)
-def _stamp_revision(sender, history_instance, **kwargs) -> None:
-    # Bookkeeping only: the row keeps its own reason when the writer gave one.
+def _stamp_revision(sender, instance, history_instance, **kwargs) -> None:
+    # Bookkeeping only: the row keeps its own reason when the writer gave one. (`sender` is
+    # the historical model.)
     rev = _revision.get()
-    if rev is not None and sender in TRACKED and not history_instance.history_change_reason:
+    if rev is not None and type(instance) in TRACKED and not history_instance.history_change_reason:
         history_instance.history_change_reason = rev
 
 

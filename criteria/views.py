@@ -347,9 +347,9 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         try:
             criteria_set = services.criteria_set_for_year(year, code=request.GET.get("set"))
         except ValidationError:
-            if request.method == "GET":
+            if request.method == "GET" and not request.GET.get("set"):
                 return _assessment_missing(request, code, year, commune)
-            raise Http404 from None
+            raise Http404 from None  # a ?set= that does not apply to the year is a bad address
         set_choices = list(CriteriaSet.objects.for_year(year))
         if request.method == "GET":
             # Same set only: indicators of another set are other questions.

@@ -9,7 +9,16 @@
 
   // A refused save: the summary at the top links to each field in error.
   var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();  // scroll-padding keeps it clear of the sticky bars
+    });
+  }
 
   function parse(text) {
     var s = (text || "").replace(/\s/g, "").replace(",", ".");

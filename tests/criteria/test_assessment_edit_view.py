@@ -274,3 +274,26 @@ def test_no_assessment_for_a_unit_outside_the_programme(client, world):
     response = client.post(url(township, 2019), form_data(cset, 0, {"1.1": "1"}))
     assert response.status_code == 404
     assert not Assessment.objects.filter(commune=township).exists()
+
+
+def test_a_demo_commune_opened_directly_for_a_year_without_assessment_is_no_404(
+    client, django_user_model
+):
+    """/communes/06469/2019/ answered 404 (issue 14): the province's staff get the blank form
+    and a district official a page that says there is no assessment yet."""
+    client.force_login(django_user_model.objects.get(username="province"))
+    page = client.get("/communes/06469/2019/")
+    assert page.status_code == 200 and page.context["assessment"] is None
+    assert 'id="assessment-form"' in page.content.decode()
+    district_official = django_user_model.objects.get(username="district")
+    commune = (
+        Commune.objects.in_programme()
+        .valid_in(2019)
+        .filter(district=district_official.membership.district)
+        .order_by("code")
+        .first()
+    )
+    client.force_login(district_official)
+    page = client.get(url(commune, 2019))
+    assert page.status_code == 200
+    assert "Chưa có đánh giá năm 2019" in page.content.decode()
