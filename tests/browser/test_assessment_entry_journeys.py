@@ -190,3 +190,18 @@ def test_a_refused_save_moves_focus_to_the_error_summary(live_server, page: Page
     expect(summary).to_be_focused()
     summary.get_by_role("link", name="1.2 – giá trị (%)", exact=False).click()
     expect(page.get_by_label("1.2 – giá trị (%)")).to_be_focused()
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted"])
+def test_the_save_bar_keeps_one_line_on_a_phone_with_every_action(
+    live_server, page: Page, world, status
+):
+    make_assessment(world.commune_a1, YEAR, world.cset, met=1, status=status)
+    log_in(page, live_server.url, "province-staff")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/communes/98101/{YEAR}/")
+    bar = save_bar(page)
+    expect(bar.get_by_role("button")).to_have_count(2 if status == "draft" else 3)
+    assert bar.bounding_box()["height"] <= 64
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert page.evaluate("(b) => b.scrollWidth - b.clientWidth", bar.element_handle()) <= 0
