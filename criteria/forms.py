@@ -101,6 +101,12 @@ class IndicatorRow:
     unit: str
     met: bool | None
     fields: list = field(default_factory=list)  # bound fields, in tab order
+    carried: bool = False  # prefilled from last year's approved assessment, not yet confirmed
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """(label, value as text) of each field: the read-only page."""
+        return [(str(f.label), shown_value(f)) for f in self.fields]
 
     @property
     def threshold_text(self) -> str:
@@ -140,6 +146,25 @@ class CriterionRow:
     note: object  # bound field
     flag: object = None  # bound field, for a criterion without indicators
 
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """(label, value as text) of the flag and the note: the read-only page."""
+        fields = [self.flag, self.note] if self.flag is not None else [self.note]
+        return [(str(f.label), shown_value(f)) for f in fields]
+
+    @property
+    def mark(self) -> bool | None:
+        """Met, missed, or None while nothing says it is missed and something is not entered
+        yet ("chưa nhập", not "chưa đạt"). The live mark of assessment-form.js says the same."""
+        if self.met:
+            return True
+        if self.indicators:
+            if any(row.met is False for row in self.indicators):
+                return False
+            return None
+        value = self.flag.value() if self.flag is not None else ""
+        return None if value in ("", None) else False
+
 
 @dataclass
 class GroupRow:
@@ -167,6 +192,7 @@ class AssessmentForm(forms.Form):
         note: str = "",
         version: int = 0,
         disabled: bool = False,
+        carried: frozenset[int] = frozenset(),
         **kwargs,
     ):
         values = values or {}
@@ -176,6 +202,7 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.catalogue = catalogue
         self.key = key
+        self.carried = carried  # indicator ids
         self.modes: dict[int, str] = {}
         self.thresholds: dict[int, Threshold | None] = {}
         for criterion in catalogue.criteria:
@@ -348,6 +375,7 @@ class AssessmentForm(forms.Form):
                         unit=unit_label(ind),
                         met=outcome.met if outcome else None,
                         fields=[self[n] for n in names if n in self.fields],
+                        carried=ind.pk in self.carried,
                     )
                 )
             flag = f"c{criterion.pk}_met"
@@ -361,6 +389,16 @@ class AssessmentForm(forms.Form):
                 )
             )
         return out
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for every field error, in the order of the page: what the
+        summary above a refused form links to."""
+        return [
+            (bound.auto_id, str(bound.label), str(message))
+            for bound in self
+            if bound.errors
+            for message in bound.errors
+        ]
 
     def changes_against(
         self, values: dict[int, IndicatorValue], results: dict[int, CriterionResult], note: str
@@ -410,6 +448,16 @@ class AssessmentForm(forms.Form):
             )
         differ(_("Ghi chú chung"), (data.get("note") or "").strip(), note)
         return changes
+
+
+def shown_value(bound) -> str:
+    """A field's value as text, for the read-only page (no disabled inputs to tab through)."""
+    value = bound.value()
+    if isinstance(bound.field, forms.ChoiceField):
+        return _met_label(value or "")
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    return str(value) if value not in (None, "") else "—"
 
 
 def _met_label(choice: str) -> str:

@@ -18,6 +18,7 @@ from criteria.evaluation import (
     ThresholdKey,
     evaluate_assessment,
 )
+from criteria.history import revision
 from criteria.models import (
     Assessment,
     Certification,
@@ -101,6 +102,7 @@ def _raise_on_errors(evaluation: Evaluation) -> None:
         )
 
 
+@revision()
 def assessment_create(
     *,
     commune: Commune,
@@ -130,6 +132,7 @@ def assessment_create(
     )
 
 
+@revision()
 @transaction.atomic
 def assessment_save(
     *,
@@ -280,6 +283,7 @@ def _transition(assessment: Assessment, allowed_from: set[str], message: str) ->
     return locked
 
 
+@revision()
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     a = _transition(
@@ -295,6 +299,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     return a
 
 
+@revision()
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     a = _transition(
@@ -309,6 +314,7 @@ def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     return a
 
 
+@revision()
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user, reason: str) -> Assessment:
     """Send a submitted assessment back to draft with a reason that the submitter sees."""
@@ -321,6 +327,7 @@ def assessment_return(*, assessment: Assessment, user, reason: str) -> Assessmen
     )
 
 
+@revision()
 @transaction.atomic
 def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
     """Unlock an approved assessment (province staff), with a reason kept in its history."""

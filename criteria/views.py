@@ -23,7 +23,7 @@ from communes.models import Commune, CommuneGroup, District, year_end
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
-from criteria.history import assessment_history
+from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
@@ -313,13 +313,23 @@ def _commune_url(commune: Commune, request: HttpRequest) -> str:
 # --- Assessment form ------------------------------------------------------------------------
 
 
+HISTORY_PAGE_SIZE = 20
+
+
 def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """GET shows the assessment of `code` in `year` (an empty form when there is none yet and
-    the user may create it); POST saves it through `services.assessment_save`.
+    the user may create it, prefilled from the latest approved assessment of the same set with
+    `?prefill=1`); POST saves it through `services.assessment_save`. A unit the user can see
+    but with no assessment to show answers a page that says why, never a 404.
 
     Queries do not grow with the catalogue: the catalogue is loaded in three, the saved values,
     results and the three history tables in one each."""
-    commune, scope = _get_commune_for_user(request, code, year)
+    try:
+        commune, scope = _get_commune_for_user(request, code, year)
+    except Http404:
+        if request.method != "GET":
+            raise
+        return _assessment_missing(request, code, year, None)
     assessment = (
         Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by")
         .filter(commune=commune, year=year)
@@ -330,7 +340,13 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         assessment.commune = commune  # the access predicates read it
     may_change = roles.can_change_assessments(user, commune, year)
     set_choices = []
+    previous = None  # the approved assessment a new form may start from
+    values, results, carried = {}, {}, frozenset()
     if assessment is None:
+        if request.method == "GET" and not (
+            roles.can_create_assessment(user, commune, year) and commune.in_programme
+        ):
+            return _assessment_missing(request, code, year, commune)
         if not roles.can_create_assessment(user, commune, year):
             raise Http404
         if not commune.in_programme:
@@ -341,8 +357,25 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         try:
             criteria_set = services.criteria_set_for_year(year, code=request.GET.get("set"))
         except ValidationError:
-            raise Http404 from None
+            if request.method == "GET" and not request.GET.get("set"):
+                return _assessment_missing(request, code, year, commune)
+            raise Http404 from None  # a ?set= that does not apply to the year is a bad address
         set_choices = list(CriteriaSet.objects.for_year(year))
+        if request.method == "GET":
+            # Same set only: indicators of another set are other questions.
+            previous = (
+                Assessment.objects.approved()
+                .filter(commune=commune, year__lt=year, criteria_set=criteria_set)
+                .order_by("-year")
+                .first()
+            )
+            if previous is not None and request.GET.get("prefill") == "1":
+                values = {v.indicator_id: v for v in previous.values.all()}
+                carried = frozenset(
+                    pk
+                    for pk, v in values.items()
+                    if v.value is not None or v.value_secondary is not None or v.met is not None
+                )
     else:
         criteria_set = assessment.criteria_set
 
@@ -354,7 +387,6 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if by_group and key.commune_group_id
         else None
     )
-    values, results = {}, {}
     if assessment is not None:
         values = {v.indicator_id: v for v in assessment.values.all()}
         results = {r.criterion_id: r for r in assessment.results.all()}
@@ -371,12 +403,20 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             note=assessment.note if assessment else "",
             version=assessment.version if assessment else 0,
             disabled=not editable,
+            carried=carried,
         )
 
     stale = None
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
+        # Values carried over from last year that the user has not confirmed or changed yet
+        # (assessment-form.js drops the marker when they do): still marked after a refusal.
+        carried = frozenset(
+            ind.pk
+            for ind in catalogue.all_indicators()
+            if request.POST.get(f"i{ind.pk}_carried") == "1"
+        )
         form = make_form(request.POST)
         if locked:
             messages.error(request, _("Đánh giá đã được phê duyệt và bị khóa."))
@@ -404,16 +444,22 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     evaluation = evaluate_assessment(catalogue, key, typed.entries, typed.criterion_flags)
     can_review = assessment is not None and roles.can_review(user, assessment)
     state = assessment.status if assessment else None
+    history = assessment_history(assessment, catalogue) if assessment else []
+    can_submit = state == Assessment.Status.DRAFT and roles.can_submit(user, assessment)
     ctx = {
         "commune": commune,
         "year": year,
         "assessment": assessment,
         "form": form,
         "groups": form.groups(evaluation),
+        "error_summary": form.error_summary() if not stale else [],
         "met_total": evaluation.total,
         "n_criteria": len(catalogue.criteria),
         "criteria_set": criteria_set,
         "set_choices": set_choices if len(set_choices) > 1 else [],
+        "previous": previous,
+        "prefilled": bool(carried) and request.method == "GET",
+        "carried_count": len(carried),
         "by_group": by_group,
         "commune_group": commune_group,
         "province": commune.province,
@@ -421,21 +467,56 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "editable": editable,
         "locked": locked,
         "stale": stale,
-        "can_submit": state == Assessment.Status.DRAFT and roles.can_submit(user, assessment),
+        "returned": state == Assessment.Status.DRAFT and bool(assessment.return_reason),
+        "can_submit": can_submit,
         "can_approve": state == Assessment.Status.SUBMITTED and can_review,
         "can_return": state == Assessment.Status.SUBMITTED and can_review,
         "can_reopen": state == Assessment.Status.APPROVED and can_review,
-        "reason_form": ReasonForm(),
-        "history": assessment_history(assessment, catalogue) if assessment else [],
+        "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page")),
     }
     return render(request, "communes/assessment_form.html", ctx, status=status)
+
+
+def _assessment_missing(request, code: str, year: int, commune) -> HttpResponse:
+    """There is no assessment of `code` in `year` to show and the user may not start one
+    here: say why, with the way back. 404 only when the user can see no unit with the code."""
+    if commune is None:
+        commune = Commune.objects.with_code(code).select_related("district", "province").first()
+        if commune is None or not roles.can_view_commune(request.user, commune):
+            raise Http404
+        reason = _("%(unit)s không tồn tại trong năm %(year)s.") % {
+            "unit": f"{commune.get_kind_display()} {commune.name}",
+            "year": year,
+        }
+    elif not commune.in_programme:
+        reason = _("%(unit)s không thuộc chương trình nông thôn mới.") % {
+            "unit": f"{commune.get_kind_display()} {commune.name}"
+        }
+    elif not CriteriaSet.objects.for_year(year).exists():
+        reason = _("Không có bộ tiêu chí nào áp dụng cho năm %(year)s.") % {"year": year}
+    elif roles.can_submit(request.user, _Unsaved(commune, year)):
+        reason = _(
+            "Đánh giá do UBND xã hoặc cán bộ tỉnh nhập; khi có, bạn xem và gửi tỉnh duyệt tại đây."
+        )
+    else:
+        reason = _("Bạn không có quyền tạo đánh giá này.")
+    ctx = {"commune": commune, "year": year, "reason": reason}
+    return render(request, "communes/assessment_missing.html", ctx)
+
+
+class _Unsaved:
+    """What the access predicates read of an assessment that does not exist yet."""
+
+    def __init__(self, commune, year):
+        self.commune, self.year = commune, year
 
 
 def _save(request, commune, year, assessment, form, criteria_set):
     """None when saved; the StaleAssessment or ValidationError otherwise (nothing written)."""
     expected = form.cleaned_data["version"]
     try:
-        with transaction.atomic():
+        # One revision: a new assessment and its first values are one history entry.
+        with transaction.atomic(), revision():
             if assessment is None:
                 existing = Assessment.objects.filter(commune=commune, year=year).first()
                 if existing is not None:

@@ -1,9 +1,24 @@
-/* Live met marks and the x/N total on the assessment form. The server evaluates again on save
-   and its result is the one recorded; this only spares the user a round trip while typing. */
+/* The assessment form: live met marks and the x/N total (the server evaluates again on save
+   and its result is the one recorded; this only spares the user a round trip while typing),
+   values carried over from last year, a warning before leaving with unsaved changes, Enter
+   that never submits, and focus on the error summary of a refused save. */
 (function () {
   "use strict";
   var form = document.getElementById("assessment-form");
   if (!form) return;
+
+  // A refused save: the summary at the top links to each field in error.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();  // scroll-padding keeps it clear of the sticky bars
+    });
+  }
 
   function parse(text) {
     var s = (text || "").replace(/\s/g, "").replace(",", ".");
@@ -63,24 +78,66 @@
       var rows = criterion.querySelectorAll("[data-indicator]");
       var met;
       if (rows.length) {
-        met = true;
+        // Met when every indicator is; missed as soon as one is; else not entered yet.
+        var all = true, missed = false;
         rows.forEach(function (row) {
           var m = indicatorMet(row);
           show(row.querySelector("[data-indicator-mark]"), m);
-          met = met && m === true;
+          all = all && m === true;
+          missed = missed || m === false;
         });
+        met = all ? true : (missed ? false : null);
       } else {
         var flag = criterion.querySelector("[data-criterion-flag] select");
-        met = !!flag && flag.value === "1";
+        met = !flag || flag.value === "" ? null : flag.value === "1";
       }
       show(criterion.querySelector("[data-criterion-mark]"), met);
-      if (met) total += 1;
+      if (met === true) total += 1;
     });
     document.querySelectorAll(".js-met-total").forEach(function (el) {
       el.textContent = String(total);
     });
   }
 
-  form.addEventListener("input", update);
-  form.addEventListener("change", update);
+  // Carried over from last year: the mark (and its hidden marker) goes once the user changes
+  // the value or confirms it.
+  function confirmCarried(row) {
+    var mark = row && row.querySelector("[data-carried-mark]");
+    if (!mark) return;
+    mark.remove();
+    row.removeAttribute("data-carried");
+  }
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm-carried]");
+    if (!button) return;
+    var row = button.closest("[data-indicator]");
+    var next = row.querySelector("input:not([type=hidden]), select, textarea");
+    confirmCarried(row);
+    if (next) next.focus();
+  });
+
+  // Unsaved changes: warn before leaving, only when something was typed.
+  var dirty = false;
+  function edited(event) {
+    dirty = true;
+    confirmCarried(event.target.closest("[data-indicator]"));
+    update();
+  }
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // Enter in a field never submits the whole form (textareas keep their new lines, buttons
+  // their Enter).
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
+    var type = event.target.type;
+    if (type === "submit" || type === "button" || type === "reset") return;
+    event.preventDefault();
+  });
 })();

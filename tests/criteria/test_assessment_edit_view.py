@@ -191,13 +191,25 @@ def test_a_second_first_save_is_stale(client, world):
 
 
 def test_no_new_assessment_for_a_district_official_or_a_missing_commune_or_set(client, world):
+    """No form, but a page that says why and leads back: never a 404 for a unit in scope."""
     login(client, world.official_a)
-    assert client.get(url(world.commune_a2, 2028)).status_code == 404
+    page = client.get(url(world.commune_a2, 2028))
+    assert page.status_code == 200 and "assessment_form.html" not in [
+        t.name for t in page.templates
+    ]
+    body = page.content.decode()
+    assert "Chưa có đánh giá năm 2028" in body and "gửi tỉnh duyệt" in body
+    assert world.commune_a2.get_absolute_url() in body
+    assert client.post(url(world.commune_a2, 2028), form_data(world.cset, 0)).status_code == 404
     login(client, world.province_staff)
-    assert client.get(url(world.commune_a2, 2040)).status_code == 404  # no criteria set
+    page = client.get(url(world.commune_a2, 2040))  # no criteria set
+    assert page.status_code == 200 and "Không có bộ tiêu chí nào áp dụng" in page.content.decode()
     world.commune_a2.valid_to = datetime.date(2026, 12, 31)
     world.commune_a2.save()
-    assert client.get(url(world.commune_a2, 2028)).status_code == 404  # merged away
+    page = client.get(url(world.commune_a2, 2028))  # merged away
+    assert page.status_code == 200 and "không tồn tại trong năm 2028" in page.content.decode()
+    assert client.post(url(world.commune_a2, 2028), form_data(world.cset, 0)).status_code == 404
+    assert not Assessment.objects.filter(commune=world.commune_a2).exists()
 
 
 def test_saves_are_recorded_in_the_history_with_the_user(client, world, draft):
@@ -213,7 +225,7 @@ def test_saves_are_recorded_in_the_history_with_the_user(client, world, draft):
     assert {r.history_user for r in records} == {world.province_staff}
     assert draft.history.filter(history_user=world.province_staff).count() == 2
     page = client.get(url(world.commune_a1))
-    changes = [(h.subject, c.old, c.new) for h in page.context["history"] for c in h.changes]
+    changes = [(c.subject, c.old, c.new) for h in page.context["history"] for c in h.changes]
     assert ("Chỉ tiêu 1.2", "90", "60") in changes
     assert ("Tiêu chí 1", "Đạt", "Không đạt") in changes
     assert "province-staff" in page.content.decode()
@@ -256,7 +268,32 @@ def test_no_assessment_for_a_unit_outside_the_programme(client, world):
     assert not township.in_programme
     cset = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
     login(client, world.admin)
-    assert client.get(url(township, 2019)).status_code == 404
+    page = client.get(url(township, 2019))
+    assert "không thuộc chương trình nông thôn mới" in page.content.decode()
+    assert 'id="assessment-form"' not in page.content.decode()
     response = client.post(url(township, 2019), form_data(cset, 0, {"1.1": "1"}))
     assert response.status_code == 404
     assert not Assessment.objects.filter(commune=township).exists()
+
+
+def test_a_demo_commune_opened_directly_for_a_year_without_assessment_is_no_404(
+    client, django_user_model
+):
+    """/communes/06469/2019/ answered 404 (issue 14): the province's staff get the blank form
+    and a district official a page that says there is no assessment yet."""
+    client.force_login(django_user_model.objects.get(username="province"))
+    page = client.get("/communes/06469/2019/")
+    assert page.status_code == 200 and page.context["assessment"] is None
+    assert 'id="assessment-form"' in page.content.decode()
+    district_official = django_user_model.objects.get(username="district")
+    commune = (
+        Commune.objects.in_programme()
+        .valid_in(2019)
+        .filter(district=district_official.membership.district)
+        .order_by("code")
+        .first()
+    )
+    client.force_login(district_official)
+    page = client.get(url(commune, 2019))
+    assert page.status_code == 200
+    assert "Chưa có đánh giá năm 2019" in page.content.decode()
