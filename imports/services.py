@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Scope, can_import, can_import_approved, scope_for
 from communes.models import Commune
-from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
+from criteria.evaluation import Catalogue, IndicatorEntry, evaluate_assessment
 from criteria.models import (
     Assessment,
     Certification,
@@ -437,7 +437,7 @@ def _plan(
             catalogues[year] = None
             continue
         by_pk = {c.criteria_set.pk: c for c in catalogues.values() if c is not None}
-        catalogues[year] = by_pk.get(criteria_set.pk) or _CachedCatalogue.load(criteria_set)
+        catalogues[year] = by_pk.get(criteria_set.pk) or Catalogue.load(criteria_set)
 
     located: list[tuple[Row, Commune, int, Catalogue]] = []
     seen: dict[tuple[int, int], int] = {}
@@ -499,22 +499,6 @@ def _plan(
     plans = [p for p in plans if p.row.number not in errors.rows_with_errors]
     report.warnings = _lowering(plans, existing)
     return plans
-
-
-class _CachedCatalogue(Catalogue):
-    """Every row of a province and year selects the same thresholds: select each once."""
-
-    @classmethod
-    def load(cls, criteria_set: CriteriaSet) -> "_CachedCatalogue":
-        catalogue = super().load(criteria_set)
-        catalogue._selected = {}
-        return catalogue
-
-    def threshold_for(self, indicator: Indicator, key: ThresholdKey):
-        cache_key = (indicator.pk, key)
-        if cache_key not in self._selected:
-            self._selected[cache_key] = super().threshold_for(indicator, key)
-        return self._selected[cache_key]
 
 
 def _existing(located) -> dict:
