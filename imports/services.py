@@ -636,7 +636,9 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
             continue
         try:
             if indicator.is_numeric:
-                entries[indicator.pk] = IndicatorEntry(value=workbook.parse_decimal(raw))
+                percent = indicator.kind == Indicator.Kind.PERCENT
+                value = workbook.parse_decimal(raw, percent=percent)
+                entries[indicator.pk] = IndicatorEntry(value=value)
             else:
                 entries[indicator.pk] = IndicatorEntry(met=workbook.parse_met(raw))
         except ValueError as exc:

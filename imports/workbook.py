@@ -12,7 +12,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from ntm.lib import years
+from ntm.lib.numbers import parse_decimal_comma
 
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {
@@ -528,21 +529,17 @@ def parse_date(value: object) -> datetime.date:
     )
 
 
-def parse_decimal(value: object) -> Decimal:
+def parse_decimal(value: object, *, percent: bool = False) -> Decimal:
+    """A number cell, or text by the rules of `ntm.lib.numbers.parse_decimal_comma` ("85,5";
+    "85%" for a percentage)."""
     if isinstance(value, bool):
         raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value})
     if isinstance(value, int | float):
         return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").rstrip("%")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # Vietnamese decimal comma
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        return parse_decimal_comma(str(value), percent=percent)
+    except ValueError:
         raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value}) from None
-    if not number.is_finite():
-        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value})
-    return number
 
 
 def parse_status(value: object) -> str:
