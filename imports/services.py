@@ -40,6 +40,7 @@ from criteria.services import (
     assessment_submit,
     assessments_bulk_create,
     certification_create,
+    certification_eligibility,
     criteria_set_for_year,
     threshold_key,
     validate_programme_date,
@@ -903,22 +904,16 @@ def _plan_certifications(
                 _("Bạn không có quyền ghi quyết định công nhận."),
             )
             continue
-        final_status = plan.existing.status if plan.action == KEPT else plan.status
-        needed = len(plan.catalogue.criteria)
-        if final_status != Assessment.Status.APPROVED or plan.met_total < needed:
-            errors.add(
-                plan.row,
-                "certification_decision",
-                _(
-                    "Chưa đủ điều kiện công nhận: cần đánh giá đã phê duyệt đạt đủ %(needed)s "
-                    "tiêu chí (dòng này: %(met)s, %(status)s)."
-                )
-                % {
-                    "needed": needed,
-                    "met": plan.met_total,
-                    "status": Assessment.Status(final_status).label,
-                },
+        # The rule of the certification page, on the figures the row leaves.
+        try:
+            certification_eligibility(
+                year=plan.year,
+                status=plan.existing.status if plan.action == KEPT else plan.status,
+                criteria_met=plan.met_total,
+                criteria_needed=len(plan.catalogue.criteria),
             )
+        except ValidationError as exc:
+            errors.add(plan.row, "certification_decision", " ".join(exc.messages))
             continue
         plan.certification = {
             "new": True,

@@ -207,8 +207,7 @@ def test_certification_of_a_commune_missing_criteria_is_an_error(xlsx, province_
     row = ["06505", "", 2019] + ["x"] * 18 + ["", "Đã phê duyệt", "99/QĐ-UBND", "15/11/2019"]
     report = run(xlsx([header, row]), province_user)
     assert messages(report) == [
-        "Chưa đủ điều kiện công nhận: cần đánh giá đã phê duyệt đạt đủ 19 tiêu chí "
-        "(dòng này: 18, Đã phê duyệt)."
+        "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm 2019 đạt 18/19 tiêu chí."
     ]
 
 
