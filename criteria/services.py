@@ -110,7 +110,7 @@ def assessment_create(
     criteria_set_code: str | None = None,
 ) -> Assessment:
     if not commune.in_programme:
-        # The import's rule and message (imports.services), so both paths refuse the same units.
+        # The import's rule and message (imports.planning), so both paths refuse the same units.
         raise ValidationError(
             _("%(commune)s không thuộc chương trình nông thôn mới.") % {"commune": commune},
             code="commune_not_in_programme",

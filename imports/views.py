@@ -19,18 +19,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Scope, can_import, scope_for
 from imports import uploads
-from imports.export import export_workbook
 from imports.forms import ApplyForm, ExportForm, TemplateForm, UploadForm
-from imports.services import (
+from imports.report import (
+    CellError,
     ImportReport,
-    criteria_sets_for_years,
-    import_assessments,
-    read_upload,
+    WorkbookError,
     report_from_data,
     report_to_data,
 )
-from imports.template import XLSX_CONTENT_TYPE, template_workbook
-from imports.workbook import CellError, WorkbookError, sheet_from_data, sheet_to_data
+from imports.services import import_assessments
+from imports.workbook import read_upload, sheet_from_data, sheet_to_data
+from imports.writer import (
+    XLSX_CONTENT_TYPE,
+    criteria_sets_for_years,
+    export_workbook,
+    template_workbook,
+)
 
 SESSION_KEY = "imports"
 MAX_PREVIEW_ROWS = 1000

@@ -1,6 +1,6 @@
 """Reading an assessment workbook: checks on the file itself (size, zip structure, zip bomb,
 encryption), header matching in Vietnamese and English, and the parsing of single cells (the
-met / not-met vocabulary, dates, numbers). No database access: `imports.services` resolves codes,
+met / not-met vocabulary, dates, numbers). No database access: `imports.planning` resolves codes,
 years and criteria.
 
 The format: the first sheet, a header row (row 1), then one row per commune and year.
@@ -8,14 +8,17 @@ The format: the first sheet, a header row (row 1), then one row per commune and 
 
 import datetime
 import re
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.reader.excel import ExcelReader
@@ -24,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from imports.report import CellError, WorkbookError
 from ntm.lib import years
 from ntm.lib.numbers import parse_decimal_comma
 
@@ -107,22 +111,6 @@ INDICATOR_HEADER = re.compile(r"^\d{1,2}\.\d{1,2}$")
 EMPTY_RUN_END = 1000
 BLANK_ROWS_LISTED = 20
 MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be read: nothing in it is imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class CellError:
-    row: int
-    column: str  # the header as written in the file, or "" for a whole row
-    message: str
-    cell: str = ""
 
 
 @dataclass
@@ -217,6 +205,47 @@ def check_file(path: Path, max_bytes: int) -> None:
             )
             % {"inflated": f"{inflated / 1e6:.0f}"}
         )
+
+
+def read_upload(path: Path) -> Sheet:
+    """Read a workbook once, within the caps of the settings (raises WorkbookError)."""
+    return read_sheet(
+        Path(path),
+        max_bytes=settings.NTM_IMPORT_MAX_BYTES,
+        max_rows=settings.NTM_IMPORT_MAX_ROWS,
+        max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+    )
+
+
+def read_source(
+    *,
+    file: Path | str | IO[bytes] | None = None,
+    rows: Iterable[Mapping[str, object]] | None = None,
+) -> Sheet:
+    """The sheet of a workbook (a path or an open binary file) or of `rows` (dicts keyed by
+    header, in either language, as the tests and the benchmark build them), within the caps of
+    the settings."""
+    if rows is not None:
+        rows = list(rows)
+        headers = list(rows[0]) if rows else []
+        raw = [(1, dict(enumerate(headers, start=1)), set())] + [
+            (number, {i: r.get(h) for i, h in enumerate(headers, start=1)}, set())
+            for number, r in enumerate(rows, start=2)
+        ]
+        return build_sheet(
+            raw,
+            max_rows=settings.NTM_IMPORT_MAX_ROWS,
+            max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+        )
+    if file is None:
+        raise WorkbookError(_("Chưa chọn tệp."))
+    if isinstance(file, str | Path):
+        return read_upload(Path(file))
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            tmp.write(chunk)
+        tmp.flush()
+        return read_upload(Path(tmp.name))
 
 
 def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -> Sheet:

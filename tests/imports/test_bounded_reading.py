@@ -9,8 +9,9 @@ from communes.models import Commune
 from criteria.models import Assessment
 from criteria.services import criteria_set_for_year
 from imports import workbook
+from imports.report import WorkbookError
 from imports.services import import_assessments
-from imports.workbook import WorkbookError, build_sheet
+from imports.workbook import build_sheet
 from ops.crafted import declared_dimension_workbook, many_rows_workbook
 from tests.base import make_assessment
 from tests.imports.conftest import HEADER_19, fingerprint, write_xlsx

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import Membership
 from criteria.models import Assessment, Certification
-from imports.services import import_assessments, warning_text
+from imports.report import warning_text
+from imports.services import import_assessments
 from tests.base import make_assessment, make_certification, make_user
 from tests.imports.conftest import HEADER_19, fingerprint
 
