@@ -78,7 +78,8 @@ class RowPlan:
     action: str = CREATE
     content_changed: bool = False
     certification: NewCertification | None = None
-    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (column key, message)
+    # Cells contradicting recorded indicators: errors only if the row is written.
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (key, code, message)
 
     @property
     def final_status(self) -> str:
@@ -185,16 +186,21 @@ class ErrorLog:
         self.errors: list[CellError] = []
         self.rows: set[int] = {e.row for e in sheet.errors}
 
-    def add(self, row: Row, key: str, message: str) -> None:
+    def add(self, row: Row, key: str, code: str, message: str) -> None:
+        """An error of `row` in the column of `key` ("" for the whole row)."""
         self.rows.add(row.number)
         self.errors.append(
             CellError(
                 row=row.number,
                 column=self.sheet.headers.get(key, ""),
                 cell=self.sheet.cell(row.number, key),
+                code=code,
                 message=message,
             )
         )
+
+    def bad_value(self, row: Row, key: str, exc: workbook.BadValue) -> None:
+        self.add(row, key, exc.code, str(exc))
 
 
 @dataclass
@@ -224,13 +230,13 @@ def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permi
             continue
         try:
             code = workbook.parse_code(row.values.get("commune_code"))
-        except ValueError as exc:
-            errors.add(row, "commune_code", str(exc))
+        except workbook.BadValue as exc:
+            errors.bad_value(row, "commune_code", exc)
             continue
         try:
             year = workbook.parse_year(row.values.get("year"))
-        except ValueError as exc:
-            errors.add(row, "year", str(exc))
+        except workbook.BadValue as exc:
+            errors.bad_value(row, "year", exc)
             continue
         parsed.append((row, code, year))
 
@@ -320,6 +326,7 @@ def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) 
             errors.add(
                 row,
                 "commune_code",
+                "unknown_commune",
                 _("Không có xã nào mang mã %(code)s trong năm %(year)s.")
                 % {"code": code, "year": year},
             )
@@ -329,6 +336,7 @@ def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) 
             errors.add(
                 row,
                 "commune_code",
+                "out_of_scope",
                 _("Xã mã %(code)s không thuộc phạm vi quản lý của bạn (%(scope)s).")
                 % {"code": code, "scope": scope.province or ""},
             )
@@ -337,6 +345,7 @@ def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) 
             errors.add(
                 row,
                 "commune_code",
+                "not_in_programme",
                 _("%(commune)s không thuộc chương trình nông thôn mới.") % {"commune": commune},
             )
             continue
@@ -345,6 +354,7 @@ def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) 
             errors.add(
                 row,
                 "year",
+                "no_criteria_set",
                 _("Năm %(year)s không thuộc giai đoạn của bộ tiêu chí nào.") % {"year": year},
             )
             continue
@@ -352,6 +362,7 @@ def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) 
             errors.add(
                 row,
                 "commune_code",
+                "duplicate_row",
                 _("Trùng xã %(code)s năm %(year)s với dòng %(other)s.")
                 % {"code": code, "year": year, "other": seen[(commune.pk, year)]},
             )
@@ -391,6 +402,7 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
         ctx.errors.add(
             row,
             "year",
+            "other_criteria_set",
             _("Đánh giá hiện có của năm %(year)s theo bộ tiêu chí khác.") % {"year": year},
         )
         return None
@@ -406,7 +418,8 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
     key = threshold_key(commune, year, catalogue.criteria_set)
     evaluation = evaluate_assessment(catalogue, key, entries, cells.flags)
     for code, message in evaluation.errors.items():
-        ctx.errors.add(row, code if code in ctx.sheet.headers else "", f"{code}: {message}")
+        column = code if code in ctx.sheet.headers else ""
+        ctx.errors.add(row, column, "indicator_invalid", f"{code}: {message}")
     in_file = {by_id[i].criterion_id for i in from_file}
     recorded_only = {by_id[i].criterion_id for i in entries} - in_file
     plan = RowPlan(
@@ -446,6 +459,7 @@ def _check_name(row: Row, commune: Commune, errors: ErrorLog) -> None:
         errors.add(
             row,
             "commune_name",
+            "name_mismatch",
             _("Tên “%(given)s” không khớp với mã %(code)s (%(name)s).")
             % {"given": given, "code": commune.code, "name": commune.name},
         )
@@ -456,8 +470,8 @@ def _read_status(row: Row, errors: ErrorLog) -> str | None:
         return None
     try:
         return workbook.parse_status(row.values["status"])
-    except ValueError as exc:
-        errors.add(row, "status", str(exc))
+    except workbook.BadValue as exc:
+        errors.bad_value(row, "status", exc)
         return None
 
 
@@ -473,6 +487,7 @@ def _read_criteria(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
                 ctx.errors.add(
                     row,
                     key,
+                    "unknown_criterion",
                     _(
                         "Bộ tiêu chí năm %(year)s chỉ có %(n)s tiêu chí: "
                         "không có tiêu chí %(number)s."
@@ -482,8 +497,8 @@ def _read_criteria(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
             continue
         try:
             cells.flags[criterion.pk] = workbook.parse_met(raw)
-        except ValueError as exc:
-            ctx.errors.add(row, key, str(exc))
+        except workbook.BadValue as exc:
+            ctx.errors.bad_value(row, key, exc)
             continue
         if not workbook.is_blank(raw):
             cells.explicit[criterion.pk] = cells.flags[criterion.pk]
@@ -501,6 +516,7 @@ def _read_indicators(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
             ctx.errors.add(
                 row,
                 code,
+                "unknown_indicator",
                 _("Bộ tiêu chí năm %(year)s không có chỉ tiêu %(code)s.")
                 % {"year": located.year, "code": code},
             )
@@ -512,8 +528,8 @@ def _read_indicators(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
                 cells.entries[indicator.pk] = IndicatorEntry(value=value)
             else:
                 cells.entries[indicator.pk] = IndicatorEntry(met=workbook.parse_met(raw))
-        except ValueError as exc:
-            ctx.errors.add(row, code, str(exc))
+        except workbook.BadValue as exc:
+            ctx.errors.bad_value(row, code, exc)
 
 
 def _check_missing_columns(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
@@ -533,6 +549,7 @@ def _check_missing_columns(located: LocatedRow, ctx: Context, cells: _Cells) -> 
         ctx.errors.add(
             located.row,
             "year",
+            "missing_criterion_column",
             _("Thiếu cột cho tiêu chí %(numbers)s của bộ tiêu chí năm %(year)s.")
             % {"numbers": ", ".join(f"TC{n}" for n in missing), "year": located.year},
         )
@@ -547,12 +564,12 @@ def _conflicts(
     evaluation: Evaluation,
     in_file: set[int],
     recorded_only: set[int],
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """A cN cell that disagrees with what the indicators give. Not silently ignored (an
     emptied "x" would otherwise look like a change that never happens). Against indicators in
     the file it is an error now; against recorded indicators only for a row that is written
     (an approved assessment left alone keeps its own figures): those are returned."""
-    conflicts: list[tuple[str, str]] = []
+    conflicts: list[tuple[str, str, str]] = []
     for criterion in located.catalogue.criteria:
         computed = evaluation.criteria_met[criterion.pk]
         key = f"c{criterion.number}"
@@ -564,6 +581,7 @@ def _conflicts(
             conflicts.append(
                 (
                     key,
+                    "criterion_from_recorded_indicators",
                     _(
                         "Tiêu chí %(number)s của đánh giá hiện có được tính từ giá trị các chỉ "
                         "tiêu đã ghi (“%(computed)s”): hãy sửa chỉ tiêu trên trang đánh giá, hoặc "
@@ -580,6 +598,7 @@ def _conflicts(
             ctx.errors.add(
                 located.row,
                 key,
+                "criterion_contradicts_indicators",
                 _(
                     "Tiêu chí %(number)s được tính từ giá trị các chỉ tiêu là “%(computed)s”, "
                     "mâu thuẫn với giá trị ghi ở cột này."
@@ -636,6 +655,7 @@ def _decide_action(plan: RowPlan, ctx: Context) -> None:
         ctx.errors.add(
             plan.row,
             "status",
+            "status_lowered",
             _(
                 "Không hạ trạng thái “%(current)s” bằng tệp nhập; hãy trả lại hoặc mở lại đánh "
                 "giá trên trang của xã."
@@ -649,8 +669,8 @@ def _decide_action(plan: RowPlan, ctx: Context) -> None:
         plan.action = KEPT
         plan.met_total = assessment.criteria_met
         return
-    for key, message in plan.conflicts:
-        ctx.errors.add(plan.row, key, message)
+    for key, code, message in plan.conflicts:
+        ctx.errors.add(plan.row, key, code, message)
     if plan.conflicts:
         return
     if not plan.content_changed and target == assessment.status:
@@ -666,9 +686,9 @@ def _check_permissions(plan: RowPlan, ctx: Context) -> None:
     current = plan.existing.status if plan.existing else None
     key = "status" if "status" in ctx.sheet.headers else ""
     if plan.action == CREATE and not may("criteria.add_assessment"):
-        errors.add(plan.row, "", _("Bạn không có quyền tạo đánh giá."))
+        errors.add(plan.row, "", "no_permission_create", _("Bạn không có quyền tạo đánh giá."))
     if plan.action == UPDATE and not may("criteria.change_assessment"):
-        errors.add(plan.row, "", _("Bạn không có quyền sửa đánh giá."))
+        errors.add(plan.row, "", "no_permission_change", _("Bạn không có quyền sửa đánh giá."))
     if (
         plan.action == UPDATE
         and current == Assessment.Status.APPROVED
@@ -677,15 +697,19 @@ def _check_permissions(plan: RowPlan, ctx: Context) -> None:
         errors.add(
             plan.row,
             key,
+            "no_permission_change_approved",
             _("Sửa đánh giá đã phê duyệt cần quyền phê duyệt, tài khoản của bạn không có."),
         )
     rank, before = STATUS_RANK[plan.status], STATUS_RANK[current] if current else -1
     if rank >= STATUS_RANK["submitted"] > before and not may("criteria.submit_assessment"):
-        errors.add(plan.row, key, _("Bạn không có quyền gửi duyệt đánh giá."))
+        errors.add(
+            plan.row, key, "no_permission_submit", _("Bạn không có quyền gửi duyệt đánh giá.")
+        )
     if rank == STATUS_RANK["approved"] > before and not may("criteria.approve_assessment"):
         errors.add(
             plan.row,
             key,
+            "no_permission_approve",
             _(
                 "Bạn không có quyền phê duyệt đánh giá: để trống cột trạng thái (dự thảo) hoặc "
                 "ghi “Đã gửi duyệt”."
@@ -707,41 +731,48 @@ def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
                 errors.add(
                     plan.row,
                     "certification_decision",
+                    "date_without_decision",
                     _("Có ngày công nhận nhưng thiếu số quyết định."),
                 )
             continue
         decision = str(decision).strip()
         if workbook.is_blank(raw_date):
-            errors.add(plan.row, "certification_date", _("Thiếu ngày của quyết định công nhận."))
+            errors.add(
+                plan.row,
+                "certification_date",
+                "missing_decision_date",
+                _("Thiếu ngày của quyết định công nhận."),
+            )
             continue
         try:
             date = workbook.parse_date(raw_date)
-        except ValueError as exc:
-            errors.add(plan.row, "certification_date", str(exc))
+        except workbook.BadValue as exc:
+            errors.bad_value(plan.row, "certification_date", exc)
             continue
         tier = Certification.Tier.NTM
         if not workbook.is_blank(values.get("certification_tier")):
             try:
                 tier = workbook.parse_tier(values["certification_tier"])
-            except ValueError as exc:
-                errors.add(plan.row, "certification_tier", str(exc))
+            except workbook.BadValue as exc:
+                errors.bad_value(plan.row, "certification_tier", exc)
                 continue
         # The row's year is the year recognised; the decision may be signed the year after
         # (criteria.models.recognised_year_error, the form's and the admin's rule too).
-        message = recognised_year_error(plan.year, date)
+        code, message = "recognised_year", recognised_year_error(plan.year, date)
         if message is None:
             try:
                 validate_programme_date(date)
             except ValidationError as exc:
-                message = " ".join(exc.messages)
+                code, message = exc.code, " ".join(exc.messages)
         if message:
-            errors.add(plan.row, "certification_date", message)
+            errors.add(plan.row, "certification_date", code, message)
             continue
         key = (plan.commune.pk, tier, decision)
         if key in in_file:
             errors.add(
                 plan.row,
                 "certification_decision",
+                "duplicate_decision",
                 _("Quyết định này đã có ở dòng %(row)s.") % {"row": in_file[key]},
             )
             continue
@@ -752,6 +783,7 @@ def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
                 errors.add(
                     plan.row,
                     "certification_date",
+                    "decision_date_differs",
                     _("Quyết định %(number)s đã được ghi nhận với ngày %(date)s.")
                     % {"number": decision, "date": recorded.decision_date.strftime("%d/%m/%Y")},
                 )
@@ -760,6 +792,7 @@ def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
             errors.add(
                 plan.row,
                 "certification_decision",
+                "no_permission_certify",
                 _("Bạn không có quyền ghi quyết định công nhận."),
             )
             continue
@@ -772,7 +805,7 @@ def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
                 criteria_needed=len(plan.catalogue.criteria),
             )
         except ValidationError as exc:
-            errors.add(plan.row, "certification_decision", " ".join(exc.messages))
+            errors.add(plan.row, "certification_decision", exc.code, " ".join(exc.messages))
             continue
         plan.certification = NewCertification(
             tier=tier, decision_number=decision, decision_date=date

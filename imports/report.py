@@ -13,21 +13,34 @@ BLANK = "blank"  # no criterion, indicator, status, note or decision: never an a
 ACTIONS = (CREATE, UPDATE, UNCHANGED, KEPT, BLANK)
 
 
+@dataclass
+class CellError:
+    """One problem found in a file. `code` is short and stable ("unknown_commune",
+    "value_not_number", "row_cap"): what tests and callers compare; `message` is for people."""
+
+    row: int  # 0 for the file as a whole
+    column: str  # the header as written in the file, or "" for a whole row
+    message: str
+    code: str
+    cell: str = ""
+
+    @classmethod
+    def from_data(cls, data: dict) -> "CellError":
+        # Reports stored before errors had codes (pending uploads live up to a day).
+        return cls(**{"code": "", **data})
+
+
 class WorkbookError(Exception):
     """The file as a whole cannot be imported (unreadable, over a cap, or the user may not
     import): nothing in it is imported."""
 
-    def __init__(self, message: str):
+    def __init__(self, code: str, message: str):
         super().__init__(message)
+        self.code = code
         self.message = message
 
-
-@dataclass
-class CellError:
-    row: int
-    column: str  # the header as written in the file, or "" for a whole row
-    message: str
-    cell: str = ""
+    def as_error(self) -> CellError:
+        return CellError(row=0, column="", message=self.message, code=self.code)
 
 
 @dataclass
@@ -134,7 +147,7 @@ def report_to_data(report: ImportReport) -> dict:
 def report_from_data(data: dict) -> ImportReport:
     return ImportReport(
         outcomes=[RowOutcome(**o) for o in data["outcomes"]],
-        errors=[CellError(**e) for e in data["errors"]],
+        errors=[CellError.from_data(e) for e in data["errors"]],
         notices=data["notices"],
         warnings=[RowWarning(**w) for w in data["warnings"]],
         refused=data["refused"],

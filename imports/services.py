@@ -64,7 +64,7 @@ def import_assessments(
         if sheet is None:
             sheet = workbook.read_source(file=file, rows=rows)
     except WorkbookError as exc:
-        report.errors.append(CellError(row=0, column="", message=exc.message))
+        report.errors.append(exc.as_error())
         report.seconds = time.monotonic() - started
         return report
     report.errors.extend(sheet.errors)
@@ -100,9 +100,7 @@ def import_assessments(
         try:
             _apply(planned.plans, user, update_approved, progress)
         except ValidationError as exc:
-            row = getattr(exc, "import_row", 0)
-            for message in exc.messages:
-                report.errors.append(CellError(row=row, column="", message=message))
+            report.errors.extend(_write_errors(exc))
         else:
             report.applied = True
     report.seconds = time.monotonic() - started
@@ -121,14 +119,17 @@ def _scope(user) -> Scope:
     try:
         scope = scope_for(user)
     except PermissionDenied:
-        raise WorkbookError(_("Tài khoản của bạn không có quyền nhập đánh giá.")) from None
+        raise WorkbookError(
+            "no_permission", _("Tài khoản của bạn không có quyền nhập đánh giá.")
+        ) from None
     if not can_import(user):
         # District and commune officials enter and submit; the province approves.
         if scope.is_district:
             raise WorkbookError(
-                _("Cán bộ huyện không nhập đánh giá từ Excel; hãy gửi tệp cho Ban Chỉ đạo tỉnh.")
+                "district_may_not_import",
+                _("Cán bộ huyện không nhập đánh giá từ Excel; hãy gửi tệp cho Ban Chỉ đạo tỉnh."),
             )
-        raise WorkbookError(_("Tài khoản của bạn không có quyền nhập đánh giá."))
+        raise WorkbookError("no_permission", _("Tài khoản của bạn không có quyền nhập đánh giá."))
     return scope
 
 
@@ -199,6 +200,21 @@ def _update(plan: RowPlan, user, update_approved: bool) -> None:
         and plan.status == Assessment.Status.APPROVED
     ):
         assessment_approve(assessment=assessment, user=user)
+
+
+def _write_errors(exc: ValidationError) -> list[CellError]:
+    """A service's refusal while writing (the database changed since the plan), one error per
+    message, on the row being written, with the service's code."""
+    row = getattr(exc, "import_row", 0)
+    if hasattr(exc, "error_dict"):
+        refusals = [e for errors in exc.error_dict.values() for e in errors]
+    else:
+        refusals = exc.error_list
+    return [
+        CellError(row=row, column="", message=message, code=refusal.code or "not_written")
+        for refusal in refusals
+        for message in refusal.messages
+    ]
 
 
 @contextmanager

@@ -21,7 +21,6 @@ from accounts.roles import Scope, can_import, scope_for
 from imports import uploads
 from imports.forms import ApplyForm, ExportForm, TemplateForm, UploadForm
 from imports.report import (
-    CellError,
     ImportReport,
     WorkbookError,
     report_from_data,
@@ -110,7 +109,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         sheet = read_upload(path)
     except WorkbookError as exc:
         sheet = None
-        report = ImportReport(errors=[CellError(row=0, column="", message=exc.message)])
+        report = ImportReport(errors=[exc.as_error()])
     else:
         report = import_assessments(
             sheet=sheet, user=request.user, update_approved=update_approved, dry_run=True

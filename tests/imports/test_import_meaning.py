@@ -58,6 +58,7 @@ def test_approving_through_a_file_needs_the_approve_permission(xlsx, world):
     report = import_assessments(file=path, user=user, dry_run=False)
     assert not report.applied and fingerprint() == before
     assert [(e.row, e.cell) for e in report.errors] == [(2, "G2")]
+    assert report.errors[0].code == "no_permission_approve"
     assert report.errors[0].message.startswith("Bạn không có quyền phê duyệt đánh giá")
 
 
@@ -69,6 +70,7 @@ def test_certifying_through_a_file_needs_the_certification_permission(xlsx, worl
     report = import_assessments(file=xlsx([header, row]), user=user, dry_run=False)
     assert not report.applied
     assert not Certification.objects.filter(commune=world.commune_a1).exists()
+    assert [e.code for e in report.errors] == ["no_permission_certify"]
     assert [e.message for e in report.errors] == ["Bạn không có quyền ghi quyết định công nhận."]
 
 
