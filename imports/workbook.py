@@ -586,18 +586,14 @@ def parse_date(value: object) -> datetime.date:
 def parse_decimal(value: object, *, percent: bool = False) -> Decimal:
     """A number cell, or text by the rules of `ntm.lib.numbers.parse_decimal_comma` ("85,5";
     "85%" for a percentage)."""
-    if isinstance(value, bool):
-        raise BadValue(
-            "value_not_number", _("Cần một số, không phải “%(value)s”.") % {"value": value}
-        )
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
-    try:
-        return parse_decimal_comma(str(value), percent=percent)
-    except ValueError:
-        raise BadValue(
-            "value_not_number", _("Cần một số, không phải “%(value)s”.") % {"value": value}
-        ) from None
+    if not isinstance(value, bool):
+        try:
+            return parse_decimal_comma(str(value), percent=percent)
+        except ValueError:
+            pass
+    raise BadValue("value_not_number", _("Cần một số, không phải “%(value)s”.") % {"value": value})
 
 
 def parse_status(value: object) -> str:
