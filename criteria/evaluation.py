@@ -25,12 +25,19 @@ class ThresholdKey:
 
 @dataclass
 class Catalogue:
-    """A criteria set with its criteria, indicators and thresholds, loaded in three queries."""
+    """A criteria set with its criteria, indicators and thresholds, loaded in three queries.
+
+    The threshold chosen for an (indicator, key) is remembered: an import or a seed asks for the
+    same few thousand choices over and over. A catalogue is a snapshot; load a new one after
+    changing thresholds."""
 
     criteria_set: CriteriaSet
     criteria: list[Criterion]
     indicators: dict[int, list[Indicator]]  # by criterion id
     thresholds: dict[int, list[Threshold]]  # by indicator id
+    _chosen: dict[tuple[int, ThresholdKey], Threshold | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, criteria_set: CriteriaSet) -> "Catalogue":
@@ -47,7 +54,13 @@ class Catalogue:
         return [ind for c in self.criteria for ind in self.indicators[c.pk]]
 
     def threshold_for(self, indicator: Indicator, key: ThresholdKey) -> Threshold | None:
-        return select_threshold(self.thresholds.get(indicator.pk, []), key, self.criteria_set)
+        """`select_threshold` over the indicator's thresholds, chosen once per key."""
+        memo_key = (indicator.pk, key)
+        if memo_key not in self._chosen:
+            self._chosen[memo_key] = select_threshold(
+                self.thresholds.get(indicator.pk, []), key, self.criteria_set
+            )
+        return self._chosen[memo_key]
 
 
 def select_threshold(

@@ -23,6 +23,7 @@ from criteria.models import (
     Threshold,
 )
 from criteria.services import AssessmentInput, validate_programme_date
+from ntm.lib.numbers import parse_decimal_comma
 
 NUMBER_ERRORS = {
     "invalid": _("Cần nhập một số, ví dụ 85,5."),
@@ -70,15 +71,17 @@ class DecimalInput(forms.TextInput):
 
 class CommaDecimalField(forms.DecimalField):
     """A decimal typed with a comma (Vietnamese) or a point; never a thousands separator, so
-    "80.5" is 80,5 and not 805 as Django's localized parsing would read it."""
+    "80.5" is 80,5 and not 805 as Django's localized parsing would read it
+    (`ntm.lib.numbers.parse_decimal_comma`, the import's rule too)."""
 
     widget = DecimalInput
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace(",", ".")
-            if value.count(".") > 1:
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_decimal_comma(value)
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
     def widget_attrs(self, widget):

@@ -112,7 +112,7 @@ def assessment_create(
     criteria_set_code: str | None = None,
 ) -> Assessment:
     if not commune.in_programme:
-        # The import's rule and message (imports.services), so both paths refuse the same units.
+        # The import's rule and message (imports.planning), so both paths refuse the same units.
         raise ValidationError(
             _("%(commune)s không thuộc chương trình nông thôn mới.") % {"commune": commune},
             code="commune_not_in_programme",
@@ -380,6 +380,29 @@ def validate_programme_date(value: datetime.date) -> None:
         )
 
 
+def certification_eligibility(
+    *, year: int, status: str | None, criteria_met: int, criteria_needed: int
+) -> None:
+    """The certification rule on plain values, or ValidationError: the assessment of the
+    recognised `year` (its `status`, None when there is none) is approved and meets all
+    `criteria_needed` criteria of its set. `certification_check` reads the values from the
+    database; the import checks its planned rows before anything is written."""
+    if status != Assessment.Status.APPROVED:
+        raise ValidationError(
+            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
+            code="no_approved_assessment",
+        )
+    if criteria_met < criteria_needed:
+        raise ValidationError(
+            _(
+                "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm %(year)s đạt "
+                "%(met)s/%(needed)s tiêu chí."
+            )
+            % {"year": year, "met": criteria_met, "needed": criteria_needed},
+            code="criteria_not_all_met",
+        )
+
+
 def certification_check(
     *, commune: Commune, year: int, criteria_set: CriteriaSet | None = None
 ) -> Assessment:
@@ -391,11 +414,8 @@ def certification_check(
         .select_related("criteria_set")
         .first()
     )
-    if assessment is None:
-        raise ValidationError(
-            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
-            code="no_approved_assessment",
-        )
+    if assessment is None:  # refused: no approved assessment
+        certification_eligibility(year=year, status=None, criteria_met=0, criteria_needed=0)
     if criteria_set is None:
         criteria_set = assessment.criteria_set
     elif assessment.criteria_set_id != criteria_set.pk:
@@ -404,16 +424,12 @@ def certification_check(
             % {"year": year, "set": assessment.criteria_set},
             code="other_criteria_set",
         )
-    needed = criteria_set.criteria.count()
-    if assessment.criteria_met < needed:
-        raise ValidationError(
-            _(
-                "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm %(year)s đạt "
-                "%(met)s/%(needed)s tiêu chí."
-            )
-            % {"year": year, "met": assessment.criteria_met, "needed": needed},
-            code="criteria_not_all_met",
-        )
+    certification_eligibility(
+        year=year,
+        status=assessment.status,
+        criteria_met=assessment.criteria_met,
+        criteria_needed=criteria_set.criteria.count(),
+    )
     return assessment
 
 

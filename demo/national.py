@@ -43,7 +43,7 @@ from criteria.models import (
     IndicatorValue,
 )
 from criteria.services import criteria_set_for_year
-from demo.synthetic import CachedCatalogue, difficulty_order, synthetic_entries
+from demo.synthetic import difficulty_order, synthetic_entries
 
 SEED = 8200
 DEFAULT_COMMUNES = 8200
@@ -241,7 +241,7 @@ def _catalogues(years: list[int]) -> tuple[dict[int, Catalogue], dict[int, str]]
     for y in years:
         criteria_set = criteria_set_for_year(y)  # the set certification_check asks for
         if criteria_set.pk not in by_set:
-            by_set[criteria_set.pk] = CachedCatalogue.load(criteria_set)
+            by_set[criteria_set.pk] = Catalogue.load(criteria_set)
         catalogues[y] = by_set[criteria_set.pk]
     return catalogues, {y: c.criteria_set.code for y, c in catalogues.items()}
 

@@ -3,37 +3,16 @@ country (`seed_national`): values invented from a seeded random generator, but a
 that `criteria.evaluation` finds exactly the criteria the caller wants met."""
 
 import random
-from dataclasses import dataclass
 from decimal import Decimal
 
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_value
-from criteria.models import Indicator, Threshold
+from criteria.models import Indicator
 
 # Synthetic difficulty order of the 19 criteria (easiest first), perturbed per commune.
 EASY_FIRST = [19, 1, 4, 8, 18, 12, 15, 9, 3, 7, 16, 6, 14, 2, 5, 11, 13, 10, 17]
 MANUAL_REASON = (
     "Chưa có ngưỡng vùng đã xác nhận; Ban Chỉ đạo tỉnh đánh giá theo hướng dẫn (dữ liệu minh họa)."
 )
-
-
-@dataclass
-class CachedCatalogue(Catalogue):
-    """A catalogue that remembers the threshold chosen for (indicator, key).
-
-    Seeds ask for the same few thousand (indicator, region, year) thresholds millions of times;
-    the choice itself is still `criteria.evaluation.select_threshold`."""
-
-    def __post_init__(self) -> None:
-        self._chosen: dict[ThresholdKey, dict[int, Threshold | None]] = {}
-
-    def threshold_for(self, indicator: Indicator, key: ThresholdKey) -> Threshold | None:
-        by_indicator = self._chosen.get(key)
-        if by_indicator is None:
-            by_indicator = self._chosen[key] = {
-                ind.pk: super(CachedCatalogue, self).threshold_for(ind, key)
-                for ind in self.all_indicators()
-            }
-        return by_indicator[indicator.pk]
 
 
 def difficulty_order(rng: random.Random) -> list[int]:

@@ -1,6 +1,6 @@
 """Uploads waiting for the user's confirmation, in a private directory of this instance.
 
-An upload is read once (`imports.services.read_upload`); what is kept is its parsed rows and
+An upload is read once (`imports.workbook.read_upload`); what is kept is its parsed rows and
 the preview's report as JSON (never the workbook, never pickle), in
 `NTM_IMPORT_UPLOAD_DIR/<user id>/<token>.json`, directories mode 0700 and files 0600. The
 preview is drawn from the stored report, the apply re-validates the stored rows against the

@@ -19,18 +19,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Scope, can_import, scope_for
 from imports import uploads
-from imports.export import export_workbook
 from imports.forms import ApplyForm, ExportForm, TemplateForm, UploadForm
-from imports.services import (
+from imports.report import (
     ImportReport,
-    criteria_sets_for_years,
-    import_assessments,
-    read_upload,
+    WorkbookError,
     report_from_data,
     report_to_data,
 )
-from imports.template import XLSX_CONTENT_TYPE, template_workbook
-from imports.workbook import CellError, WorkbookError, sheet_from_data, sheet_to_data
+from imports.services import import_assessments
+from imports.workbook import read_upload, sheet_from_data, sheet_to_data
+from imports.writer import (
+    XLSX_CONTENT_TYPE,
+    criteria_sets_for_years,
+    export_workbook,
+    template_workbook,
+)
 
 SESSION_KEY = "imports"
 MAX_PREVIEW_ROWS = 1000
@@ -106,7 +109,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         sheet = read_upload(path)
     except WorkbookError as exc:
         sheet = None
-        report = ImportReport(errors=[CellError(row=0, column="", message=exc.message)])
+        report = ImportReport(errors=[exc.as_error()])
     else:
         report = import_assessments(
             sheet=sheet, user=request.user, update_approved=update_approved, dry_run=True

@@ -1,6 +1,6 @@
 """Reading an assessment workbook: checks on the file itself (size, zip structure, zip bomb,
 encryption), header matching in Vietnamese and English, and the parsing of single cells (the
-met / not-met vocabulary, dates, numbers). No database access: `imports.services` resolves codes,
+met / not-met vocabulary, dates, numbers). No database access: `imports.planning` resolves codes,
 years and criteria.
 
 The format: the first sheet, a header row (row 1), then one row per commune and year.
@@ -8,14 +8,17 @@ The format: the first sheet, a header row (row 1), then one row per commune and 
 
 import datetime
 import re
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.reader.excel import ExcelReader
@@ -24,7 +27,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from imports.report import CellError, WorkbookError
 from ntm.lib import years
+from ntm.lib.numbers import parse_decimal_comma
 
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {
@@ -108,20 +113,12 @@ BLANK_ROWS_LISTED = 20
 MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-class WorkbookError(Exception):
-    """The file as a whole cannot be read: nothing in it is imported."""
+class BadValue(ValueError):
+    """A cell that cannot be read as its column asks; `code` names the kind of problem."""
 
-    def __init__(self, message: str):
+    def __init__(self, code: str, message: str):
         super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class CellError:
-    row: int
-    column: str  # the header as written in the file, or "" for a whole row
-    message: str
-    cell: str = ""
+        self.code = code
 
 
 @dataclass
@@ -185,37 +182,81 @@ def check_file(path: Path, max_bytes: int) -> None:
     size = path.stat().st_size
     if size > max_bytes:
         raise WorkbookError(
+            "file_too_large",
             _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": f"{size / 1e6:.1f}", "limit": f"{max_bytes / 1e6:.0f}"}
+            % {"size": f"{size / 1e6:.1f}", "limit": f"{max_bytes / 1e6:.0f}"},
         )
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
         raise WorkbookError(
+            "encrypted",
             _(
                 "Tệp được đặt mật khẩu (mã hóa) hoặc là tệp .xls cũ: hãy bỏ mật khẩu và lưu lại "
                 "dưới dạng Excel .xlsx."
-            )
+            ),
         )
     if not head.startswith(b"PK"):
-        raise WorkbookError(_("Tệp không phải là bảng tính Excel .xlsx."))
+        raise WorkbookError("not_xlsx", _("Tệp không phải là bảng tính Excel .xlsx."))
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+        raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
-        raise WorkbookError(_("Tệp không phải là bảng tính Excel .xlsx."))
+        raise WorkbookError("not_xlsx", _("Tệp không phải là bảng tính Excel .xlsx."))
     inflated = sum(info.file_size for info in infos)
     if inflated > max(size, 1) * MAX_INFLATION:
         raise WorkbookError(
+            "zip_bomb",
             _(
                 "Tệp bị từ chối: dung lượng khi giải nén (%(inflated)s MB) lớn bất thường so với "
                 "kích thước tệp."
             )
-            % {"inflated": f"{inflated / 1e6:.0f}"}
+            % {"inflated": f"{inflated / 1e6:.0f}"},
         )
+
+
+def read_upload(path: Path) -> Sheet:
+    """Read a workbook once, within the caps of the settings (raises WorkbookError)."""
+    return read_sheet(
+        Path(path),
+        max_bytes=settings.NTM_IMPORT_MAX_BYTES,
+        max_rows=settings.NTM_IMPORT_MAX_ROWS,
+        max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+    )
+
+
+def read_source(
+    *,
+    file: Path | str | IO[bytes] | None = None,
+    rows: Iterable[Mapping[str, object]] | None = None,
+) -> Sheet:
+    """The sheet of a workbook (a path or an open binary file) or of `rows` (dicts keyed by
+    header, in either language, as the tests and the benchmark build them), within the caps of
+    the settings."""
+    if rows is not None:
+        rows = list(rows)
+        headers = list(rows[0]) if rows else []
+        raw = [(1, dict(enumerate(headers, start=1)), set())] + [
+            (number, {i: r.get(h) for i, h in enumerate(headers, start=1)}, set())
+            for number, r in enumerate(rows, start=2)
+        ]
+        return build_sheet(
+            raw,
+            max_rows=settings.NTM_IMPORT_MAX_ROWS,
+            max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+        )
+    if file is None:
+        raise WorkbookError("no_file", _("Chưa chọn tệp."))
+    if isinstance(file, str | Path):
+        return read_upload(Path(file))
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            tmp.write(chunk)
+        tmp.flush()
+        return read_upload(Path(tmp.name))
 
 
 def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -> Sheet:
@@ -232,7 +273,7 @@ def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+        raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
     try:
         with reader.archive.open(member) as source:
             parser = _CellParser(
@@ -248,7 +289,7 @@ def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+        raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
     finally:
         reader.archive.close()
     return sheet
@@ -271,7 +312,7 @@ def _open_first_sheet(path: Path) -> tuple[ExcelReader, str]:
         reader.archive.close()
         raise
     reader.archive.close()
-    raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+    raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
 
 
 class _CellParser(WorkSheetParser):
@@ -305,7 +346,8 @@ def _check_merged_header(path: Path, member: str) -> None:
             for _c1, r1, _c2, _r2 in MERGE_REF.findall(text):
                 if int(r1) == 1:
                     raise WorkbookError(
-                        _("Dòng tiêu đề có ô gộp (merge): mỗi cột cần một tiêu đề riêng ở dòng 1.")
+                        "merged_header",
+                        _("Dòng tiêu đề có ô gộp (merge): mỗi cột cần một tiêu đề riêng ở dòng 1."),
                     )
             tail = text[-64:]
 
@@ -321,7 +363,7 @@ def build_sheet(
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
-        raise WorkbookError(_("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+        raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
     number, values, _formulas = first
     header_values = values if number == 1 else {}  # no row 1: every required column missing
     _check_columns(header_values, max_columns)
@@ -338,11 +380,12 @@ def build_sheet(
             continue
         if number > max_rows + 1:
             raise WorkbookError(
+                "row_cap",
                 _(
                     "Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu (dòng 2 đến %(last)s). "
                     "Hãy chia thành nhiều tệp."
                 )
-                % {"n": max_rows, "last": max_rows + 1}
+                % {"n": max_rows, "last": max_rows + 1},
             )
         # Blank rows count only when data follows them; trailing ones are just the sheet's end.
         if number > last_data + 1:
@@ -357,6 +400,7 @@ def build_sheet(
                     row=number,
                     column=sheet.headers[key],
                     cell=sheet.cell(number, key),
+                    code="formula_without_value",
                     message=_(
                         "Ô chứa công thức chưa có giá trị tính sẵn: hãy mở tệp bằng "
                         "Excel và lưu lại, hoặc dán giá trị thay cho công thức."
@@ -370,8 +414,9 @@ def _check_columns(values: dict[int, object], max_columns: int) -> None:
     if values and max(values) > max_columns:
         column = min(c for c in values if c > max_columns)
         raise WorkbookError(
+            "column_cap",
             _("Tệp có dữ liệu ở cột %(column)s: tối đa %(n)s cột.")
-            % {"column": get_column_letter(column), "n": max_columns}
+            % {"column": get_column_letter(column), "n": max_columns},
         )
 
 
@@ -393,15 +438,21 @@ def _header(header_row: dict[int, object]) -> Sheet:
             headers[key] = str(header).strip()
     if unknown:
         raise WorkbookError(
+            "unknown_column",
             _("Không nhận ra cột: %(columns)s.") % {"columns": ", ".join(unknown)}
             + " "
-            + _("Xem trang “Hướng dẫn” của tệp mẫu.")
+            + _("Xem trang “Hướng dẫn” của tệp mẫu."),
         )
     if duplicate:
-        raise WorkbookError(_("Cột bị lặp: %(columns)s.") % {"columns": ", ".join(duplicate)})
+        raise WorkbookError(
+            "duplicate_column", _("Cột bị lặp: %(columns)s.") % {"columns": ", ".join(duplicate)}
+        )
     missing = [FIELDS[k][0] for k in REQUIRED if k not in headers]
     if missing:
-        raise WorkbookError(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
+        raise WorkbookError(
+            "missing_column",
+            _("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)},
+        )
     return Sheet(headers=headers, columns=keys)
 
 
@@ -455,7 +506,7 @@ def sheet_from_data(data: dict) -> Sheet:
         columns={int(col): key for col, key in data["columns"].items()},
         blank_rows=data["blank_rows"],
         blank_count=data["blank_count"],
-        errors=[CellError(**e) for e in data["errors"]],
+        errors=[CellError.from_data(e) for e in data["errors"]],
     )
     sheet.rows = [
         Row(number=row[0], values={k: _decode(v) for k, v in zip(keys, row[1:], strict=True)})
@@ -481,12 +532,13 @@ def parse_met(value: object) -> bool:
         return True
     if text in NOT_MET_WORDS:
         return False
-    raise ValueError(
+    raise BadValue(
+        "invalid_met",
         _(
             "Giá trị “%(value)s” không hợp lệ: ghi x (hoặc Đạt, 1) khi đạt; để trống (hoặc "
             "Chưa đạt, 0) khi chưa đạt."
         )
-        % {"value": value}
+        % {"value": value},
     )
 
 
@@ -498,7 +550,9 @@ def parse_code(value: object) -> str:
     if isinstance(value, int) or ascii_digits:
         text = text.zfill(5)
     if not (len(text) == 5 and ascii_digits):
-        raise ValueError(_("Mã xã “%(value)s” không hợp lệ: cần 5 chữ số.") % {"value": value})
+        raise BadValue(
+            "invalid_code", _("Mã xã “%(value)s” không hợp lệ: cần 5 chữ số.") % {"value": value}
+        )
     return text
 
 
@@ -508,7 +562,7 @@ def parse_year(value: object) -> int:
     text = str(value).strip() if value is not None else ""
     year = years.parse_year(text)
     if year is None:
-        raise ValueError(_("Năm “%(value)s” không hợp lệ.") % {"value": value})
+        raise BadValue("invalid_year", _("Năm “%(value)s” không hợp lệ.") % {"value": value})
     return year
 
 
@@ -523,35 +577,33 @@ def parse_date(value: object) -> datetime.date:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(
-        _("Ngày “%(value)s” không hợp lệ: ghi dd/mm/yyyy (ví dụ 31/10/2019).") % {"value": value}
+    raise BadValue(
+        "invalid_date",
+        _("Ngày “%(value)s” không hợp lệ: ghi dd/mm/yyyy (ví dụ 31/10/2019).") % {"value": value},
     )
 
 
-def parse_decimal(value: object) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value})
-    if isinstance(value, int | float):
+def parse_decimal(value: object, *, percent: bool = False) -> Decimal:
+    """A number cell, or text by the rules of `ntm.lib.numbers.parse_decimal_comma` ("85,5";
+    "85%" for a percentage)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").rstrip("%")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # Vietnamese decimal comma
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value}) from None
-    if not number.is_finite():
-        raise ValueError(_("Cần một số, không phải “%(value)s”.") % {"value": value})
-    return number
+    if not isinstance(value, bool):
+        try:
+            return parse_decimal_comma(str(value), percent=percent)
+        except ValueError:
+            pass
+    raise BadValue("value_not_number", _("Cần một số, không phải “%(value)s”.") % {"value": value})
 
 
 def parse_status(value: object) -> str:
     text = normalise(value)
     if text in STATUS_WORDS:
         return STATUS_WORDS[text]
-    raise ValueError(
+    raise BadValue(
+        "invalid_status",
         _("Trạng thái “%(value)s” không hợp lệ: Dự thảo, Đã gửi duyệt hoặc Đã phê duyệt.")
-        % {"value": value}
+        % {"value": value},
     )
 
 
@@ -559,6 +611,7 @@ def parse_tier(value: object) -> str:
     text = normalise(value)
     if text in TIER_WORDS:
         return TIER_WORDS[text]
-    raise ValueError(
-        _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao hoặc NTM kiểu mẫu.") % {"value": value}
+    raise BadValue(
+        "invalid_tier",
+        _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao hoặc NTM kiểu mẫu.") % {"value": value},
     )

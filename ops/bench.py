@@ -46,8 +46,8 @@ from criteria.services import (
     assessment_save,
     assessment_submit,
 )
-from imports.export import export_workbook
 from imports.services import import_assessments
+from imports.writer import export_workbook
 from ops.crafted import declared_dimension_workbook, many_rows_workbook
 
 PROVINCE = "20"  # Lạng Sơn, the demo province: 207 programme communes
@@ -303,7 +303,7 @@ IMPORT_YEARS = (2016, 2018)
 
 def import_setup():
     """Import the demo province's 207 communes x 3 years (621 assessments with criteria met,
-    statuses and certifications) from a workbook exported by imports/export.py, into a state
+    statuses and certifications) from a workbook exported by imports/writer.py, into a state
     where those assessments and the certifications the workbook carries do not exist. Each run
     deletes them (untimed) in a transaction, imports (timed), then rolls back: the database is
     left as it was."""

@@ -106,6 +106,26 @@ def test_langson_uses_the_northern_mountain_column():
     assert catalogue.threshold_for(electricity, delta).value == D(99)
 
 
+def test_the_catalogue_chooses_each_threshold_once_per_key(monkeypatch):
+    cset = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    catalogue = Catalogue.load(cset)
+    electricity = Indicator.objects.get(criterion__criteria_set=cset, code="4.2")
+    north = ThresholdKey(2017, region_id=Region.objects.get(code="TDMNPB").pk)
+    delta = ThresholdKey(2017, region_id=Region.objects.get(code="DBSH").pk)
+    calls = []
+    real = select_threshold
+
+    def counting(*args):
+        calls.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr("criteria.evaluation.select_threshold", counting)
+    first = catalogue.threshold_for(electricity, north)
+    assert catalogue.threshold_for(electricity, north) is first
+    assert catalogue.threshold_for(electricity, delta).value == D(99)
+    assert calls == [north, delta]
+
+
 def test_a_criterion_is_met_when_all_its_indicators_are(world):
     catalogue = Catalogue.load(world.cset)
     c1 = world.cset.criteria.get(number=1)

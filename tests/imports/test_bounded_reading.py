@@ -9,8 +9,9 @@ from communes.models import Commune
 from criteria.models import Assessment
 from criteria.services import criteria_set_for_year
 from imports import workbook
+from imports.report import WorkbookError
 from imports.services import import_assessments
-from imports.workbook import WorkbookError, build_sheet
+from imports.workbook import build_sheet
 from ops.crafted import declared_dimension_workbook, many_rows_workbook
 from tests.base import make_assessment
 from tests.imports.conftest import HEADER_19, fingerprint, write_xlsx
@@ -24,7 +25,7 @@ def refused(path, user, **kwargs):
     before = fingerprint()
     report = import_assessments(file=path, user=user, dry_run=False, **kwargs)
     assert not report.applied and fingerprint() == before
-    return [e.message for e in report.errors]
+    return report.errors
 
 
 def test_a_declared_dimension_over_empty_rows_is_read_as_its_data(tmp_path, province_user):
@@ -39,7 +40,9 @@ def test_a_declared_dimension_over_empty_rows_is_read_as_its_data(tmp_path, prov
 def test_a_file_past_the_row_cap_is_refused(tmp_path, province_user, settings):
     settings.NTM_IMPORT_MAX_ROWS = 20_000
     path = many_rows_workbook(tmp_path / "rows.xlsx", rows=20_001)
-    assert refused(path, province_user) == [
+    errors = refused(path, province_user)
+    assert [e.code for e in errors] == ["row_cap"]
+    assert [e.message for e in errors] == [
         "Tệp có quá nhiều dòng: tối đa 20000 dòng dữ liệu (dòng 2 đến 20001). "
         "Hãy chia thành nhiều tệp."
     ]
@@ -47,9 +50,9 @@ def test_a_file_past_the_row_cap_is_refused(tmp_path, province_user, settings):
 
 def test_a_file_past_the_column_cap_is_refused(xlsx, province_user, settings):
     settings.NTM_IMPORT_MAX_COLUMNS = 10
-    assert refused(xlsx([HEADER_19, ROW]), province_user) == [
-        "Tệp có dữ liệu ở cột K: tối đa 10 cột."
-    ]
+    errors = refused(xlsx([HEADER_19, ROW]), province_user)
+    assert [e.code for e in errors] == ["column_cap"]
+    assert [e.message for e in errors] == ["Tệp có dữ liệu ở cột K: tối đa 10 cột."]
 
 
 def rows_that_count(consumed: list, last: int):
@@ -61,8 +64,9 @@ def rows_that_count(consumed: list, last: int):
 
 def test_reading_stops_at_the_first_row_past_the_cap():
     consumed: list[int] = []
-    with pytest.raises(WorkbookError):
+    with pytest.raises(WorkbookError) as refusal:
         build_sheet(rows_that_count(consumed, 10**6), max_rows=50, max_columns=10)
+    assert refusal.value.code == "row_cap"
     assert consumed[-1] == 52  # row 52 is the 51st data row: nothing after it was read
 
 

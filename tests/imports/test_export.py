@@ -5,8 +5,8 @@ from openpyxl import load_workbook
 
 from communes.models import Province
 from criteria.models import Assessment, Certification
-from imports.export import export_workbook
 from imports.services import import_assessments
+from imports.writer import export_workbook
 from reports.figures import headline
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,8 @@ from openpyxl import load_workbook
 
 from communes.models import Province
 from criteria.services import criteria_set_for_year
-from imports.export import export_workbook
 from imports.services import import_assessments
-from imports.template import template_workbook
+from imports.writer import export_workbook, template_workbook
 from tests.base import make_assessment, make_certification
 
 pytestmark = pytest.mark.django_db

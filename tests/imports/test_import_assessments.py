@@ -122,6 +122,7 @@ def test_status_cannot_be_lowered_by_an_import(xlsx, world):
         file=path, user=world.province_staff, dry_run=False, update_approved=True
     )
     assert not report.applied
+    assert report.errors[0].code == "status_lowered"
     assert report.errors[0].message.startswith("Không hạ trạng thái “Đã phê duyệt”")
 
 
@@ -142,6 +143,7 @@ def test_a_criterion_column_contradicting_its_indicators_is_an_error(xlsx, world
     before = fingerprint()
     path = xlsx([header, ["98101", 2026, "Chưa đạt", "", "", "x", 85]])
     report = import_assessments(file=path, user=world.admin, dry_run=False)
+    assert [(e.cell, e.code) for e in report.errors] == [("C2", "criterion_contradicts_indicators")]
     assert [(e.cell, e.message) for e in report.errors] == [
         (
             "C2",
@@ -155,6 +157,7 @@ def test_a_criterion_column_contradicting_its_indicators_is_an_error(xlsx, world
 def test_an_indicator_the_set_lacks_is_an_error(xlsx, world):
     path = xlsx([WORLD_HEADER + ["17.6"], ["98101", 2026, "", "", "", 5]])
     report = import_assessments(file=path, user=world.admin)
+    assert report.errors[0].code == "unknown_indicator"
     assert report.errors[0].message == "Bộ tiêu chí năm 2026 không có chỉ tiêu 17.6."
 
 

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import Membership
 from criteria.models import Assessment, Certification
-from imports.services import import_assessments, warning_text
+from imports.report import warning_text
+from imports.services import import_assessments
 from tests.base import make_assessment, make_certification, make_user
 from tests.imports.conftest import HEADER_19, fingerprint
 
@@ -57,6 +58,7 @@ def test_approving_through_a_file_needs_the_approve_permission(xlsx, world):
     report = import_assessments(file=path, user=user, dry_run=False)
     assert not report.applied and fingerprint() == before
     assert [(e.row, e.cell) for e in report.errors] == [(2, "G2")]
+    assert report.errors[0].code == "no_permission_approve"
     assert report.errors[0].message.startswith("Bạn không có quyền phê duyệt đánh giá")
 
 
@@ -68,6 +70,7 @@ def test_certifying_through_a_file_needs_the_certification_permission(xlsx, worl
     report = import_assessments(file=xlsx([header, row]), user=user, dry_run=False)
     assert not report.applied
     assert not Certification.objects.filter(commune=world.commune_a1).exists()
+    assert [e.code for e in report.errors] == ["no_permission_certify"]
     assert [e.message for e in report.errors] == ["Bạn không có quyền ghi quyết định công nhận."]
 
 

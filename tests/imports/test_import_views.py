@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from communes.models import Commune
 from criteria.models import Assessment
-from imports.template import XLSX_CONTENT_TYPE
+from imports.writer import XLSX_CONTENT_TYPE
 from reports.figures import headline
 from tests.imports.conftest import HEADER_19, fingerprint, write_xlsx
 
@@ -132,6 +132,7 @@ def test_unmeeting_a_criterion_computed_from_recorded_indicators_is_an_error(
     preview = staff_client.get(upload(staff_client, path, update_approved="on")["Location"])
     errors = preview.context["report"].errors
     assert len(errors) == 19
+    assert {e.code for e in errors} == {"criterion_from_recorded_indicators"}
     assert errors[0].message.startswith(
         "Tiêu chí 1 của đánh giá hiện có được tính từ giá trị các chỉ tiêu đã ghi (“đạt”)"
     )

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from communes.models import District, Province
 from criteria.services import criteria_set_for_year
 from imports.services import import_assessments
-from imports.template import template_workbook
+from imports.writer import template_workbook
 
 pytestmark = pytest.mark.django_db
 

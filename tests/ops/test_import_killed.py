@@ -19,7 +19,7 @@ import pytest
 from django.core.management import call_command
 
 from communes.models import Province
-from imports.export import export_workbook
+from imports.writer import export_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = "ghi chú của lần nhập bị dừng"

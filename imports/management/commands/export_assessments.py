@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.models import Province
-from imports.export import export_workbook
+from imports.writer import export_workbook
 
 
 class Command(BaseCommand):

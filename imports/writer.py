@@ -1,10 +1,17 @@
-"""Writing workbooks in the import format: the blank template for a year and (through
-`imports.export`) filled exports. One writer, so what we hand out is what we read back."""
+"""Writing workbooks in the import format: the blank template for a year and the export of a
+province's assessments. One writer, so what we hand out is what we read back.
+
+An export imported again gives the same criteria met, statuses, notes and certifications. What
+the format does not carry (and an export therefore leaves out): indicator values and manual
+decisions (the criterion results computed from them are exported), criterion notes, revoked
+certifications, and a second certification of the same commune in the same year.
+"""
 
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -12,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from communes.models import Commune, District, Province
-from criteria.models import CriteriaSet, Criterion
+from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionResult
+from criteria.services import criteria_set_for_year
 from imports.workbook import FIELDS, MET_CHOICES
 from ntm.lib.spreadsheet import safe_cell
 
@@ -230,3 +238,67 @@ def template_workbook(year: int, criteria_set: CriteriaSet, province: Province, 
         "set": criteria_set.name_vi,
     }
     return build_workbook(template_rows(year, province, district), [criteria_set], title)
+
+
+def criteria_sets_for_years(first: int, last: int) -> dict[int, CriteriaSet]:
+    """The set in force for each year of a range that has one (for templates and exports)."""
+    found = {}
+    for year in range(first, last + 1):
+        try:
+            found[year] = criteria_set_for_year(year)
+        except ValidationError:
+            continue
+    return found
+
+
+# --- The export -----------------------------------------------------------------------------
+
+STATUS_LABELS = {"draft": "Dự thảo", "submitted": "Đã gửi duyệt", "approved": "Đã phê duyệt"}
+TIER_LABELS = dict(zip(("ntm", "advanced", "model"), TIER_CHOICES, strict=True))
+
+
+def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
+    """Rows for every assessment of the province in the years: three queries."""
+    assessments = list(
+        Assessment.objects.filter(commune__province=province, year__range=(first, last))
+        .select_related("commune__district")
+        .order_by("year", "commune__district__code", "commune__code")
+    )
+    met: dict[int, dict[int, bool]] = {}
+    for assessment_id, number, is_met in CriterionResult.objects.filter(
+        assessment__in=[a.pk for a in assessments]
+    ).values_list("assessment_id", "criterion__number", "met"):
+        met.setdefault(assessment_id, {})[number] = is_met
+    decisions = {}
+    for cert in Certification.objects.filter(
+        commune__province=province,
+        decision_date__year__range=(first, last),
+        revoked_on__isnull=True,
+    ).order_by("decision_date"):
+        decisions.setdefault((cert.commune_id, cert.decision_date.year), cert)
+    rows = []
+    for a in assessments:
+        cert = decisions.get((a.commune_id, a.year))
+        rows.append(
+            SheetRow(
+                commune=a.commune,
+                year=a.year,
+                met=met.get(a.pk, {}),
+                status=STATUS_LABELS[a.status],
+                note=a.note,
+                decision=cert.decision_number if cert else "",
+                decision_date=cert.decision_date if cert else None,
+                tier=TIER_LABELS[cert.tier] if cert else "",
+            )
+        )
+    return rows
+
+
+def export_workbook(province: Province, first: int, last: int) -> bytes:
+    sets = list({s.pk: s for s in criteria_sets_for_years(first, last).values()}.values())
+    title = _("Đánh giá nông thôn mới – tỉnh %(province)s – %(first)s-%(last)s") % {
+        "province": province.name,
+        "first": first,
+        "last": last,
+    }
+    return build_workbook(export_rows(province, first, last), sets, title)

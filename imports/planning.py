@@ -1,0 +1,851 @@
+"""Planning an import: every row of a sheet checked against the database as it is now and turned
+into a `RowPlan` (what the row would write and why), before anything is written.
+
+The steps, in the order `plan_import` runs them: rows that name only a commune and a year are
+blank; the commune code and the year are parsed; the commune-years are located (the commune
+exists that year, is in the caller's scope and in the programme, a criteria set covers the
+year, no row repeats another); what is stored for them is loaded once (`Existing`); each row is
+read against its catalogue and evaluated (`_plan_row`); its action and status are decided
+(`_decide_action`); certification columns are checked (`_plan_certifications`); and rows
+lowering an approved figure are listed (`_lowering`). Errors are collected, never raised: the
+report lists them all.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.roles import Scope
+from communes.models import Commune
+from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, evaluate_assessment
+from criteria.models import (
+    Assessment,
+    Certification,
+    CriterionResult,
+    Indicator,
+    IndicatorValue,
+    recognised_year_error,
+)
+from criteria.services import (
+    AssessmentInput,
+    certification_eligibility,
+    criteria_set_for_year,
+    threshold_key,
+    validate_programme_date,
+)
+from imports import workbook
+from imports.report import (
+    BLANK,
+    CREATE,
+    KEPT,
+    UNCHANGED,
+    UPDATE,
+    CellError,
+    RowOutcome,
+    RowWarning,
+)
+from imports.workbook import Row, Sheet
+
+STATUS_RANK = {"draft": 0, "submitted": 1, "approved": 2}
+# The columns that name a row (which commune, which year); any other filled cell is data.
+IDENTITY = ("commune_code", "commune_name", "district", "year")
+
+Permission = Callable[[str], bool]  # user.has_perm, or always True for the operator
+
+
+@dataclass
+class NewCertification:
+    """A certification decision a row brings that is not recorded yet."""
+
+    tier: str
+    decision_number: str
+    decision_date: datetime.date
+
+
+@dataclass
+class RowPlan:
+    row: Row
+    commune: Commune
+    year: int
+    catalogue: Catalogue
+    status: str
+    data: AssessmentInput
+    met_total: int
+    existing: Assessment | None
+    action: str = CREATE
+    content_changed: bool = False
+    certification: NewCertification | None = None
+    # Cells contradicting recorded indicators: errors only if the row is written.
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (key, code, message)
+
+    @property
+    def final_status(self) -> str:
+        """The status the assessment has after the import."""
+        return self.existing.status if self.action == KEPT else self.status
+
+    def outcome(self) -> RowOutcome:
+        return RowOutcome(
+            row=self.row.number,
+            commune_code=self.commune.code,
+            commune_name=self.commune.name,
+            year=self.year,
+            action=self.action,
+            criteria_met=self.met_total,
+            criteria_total=len(self.catalogue.criteria),
+            certification=self.certification is not None,
+            status=self.final_status,
+        )
+
+
+@dataclass
+class Planned:
+    """What `plan_import` found: the rows to write, the blank rows, errors and warnings."""
+
+    plans: list[RowPlan]
+    blank: list[RowOutcome]
+    errors: list[CellError]
+    warnings: list[RowWarning]
+
+
+@dataclass
+class LocatedRow:
+    """A row whose commune and year are known, with the catalogue of that year's set."""
+
+    row: Row
+    commune: Commune
+    year: int
+    catalogue: Catalogue
+
+
+@dataclass
+class Existing:
+    """What is stored for the file's commune-years, loaded once (`Existing.load`)."""
+
+    assessments: dict[tuple[int, int], Assessment]  # by (commune id, year)
+    results: dict[int, dict[int, bool]]  # by assessment id, then criterion id: met
+    values: dict[int, dict[int, tuple]]  # by assessment id, then indicator id: a named row
+    approved: dict[int, list[tuple[int, int]]]  # by commune id: (year, criteria met), by year
+    certifications: dict[tuple[int, str, str], Certification]  # by (commune id, tier, number)
+
+    @classmethod
+    def load(cls, located: list[LocatedRow]) -> "Existing":
+        """Existing assessments of the commune-years, with their results, indicator values,
+        the communes' approved figures up to the last year and their certification decisions:
+        five queries."""
+        commune_ids = {r.commune.pk for r in located}
+        years = {r.year for r in located}
+        assessments = {
+            (a.commune_id, a.year): a
+            for a in Assessment.objects.filter(commune_id__in=commune_ids, year__in=years)
+        }
+        results: dict[int, dict[int, bool]] = {}
+        for assessment_id, criterion_id, met in CriterionResult.objects.filter(
+            assessment__commune_id__in=commune_ids, assessment__year__in=years
+        ).values_list("assessment_id", "criterion_id", "met"):
+            results.setdefault(assessment_id, {})[criterion_id] = met
+        values: dict[int, dict[int, tuple]] = {}
+        for value in IndicatorValue.objects.filter(
+            assessment__commune_id__in=commune_ids, assessment__year__in=years
+        ).values_list(
+            "assessment_id",
+            "indicator_id",
+            "value",
+            "value_secondary",
+            "met",
+            "manual",
+            "manual_reason",
+            named=True,
+        ):
+            values.setdefault(value.assessment_id, {})[value.indicator_id] = value
+        approved: dict[int, list[tuple[int, int]]] = {}
+        for commune_id, year, met in (
+            Assessment.objects.filter(
+                commune_id__in=commune_ids,
+                status=Assessment.Status.APPROVED,
+                year__lte=max(years, default=0),
+            )
+            .order_by("year")
+            .values_list("commune_id", "year", "criteria_met")
+        ):
+            approved.setdefault(commune_id, []).append((year, met))
+        certifications = {
+            (c.commune_id, c.tier, c.decision_number): c
+            for c in Certification.objects.filter(commune_id__in=commune_ids)
+        }
+        return cls(assessments, results, values, approved, certifications)
+
+
+class ErrorLog:
+    """The errors found so far, with the rows that have one (those are not planned further)."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.errors: list[CellError] = []
+        self.rows: set[int] = {e.row for e in sheet.errors}
+
+    def add(self, row: Row, key: str, code: str, message: str) -> None:
+        """An error of `row` in the column of `key` ("" for the whole row)."""
+        self.rows.add(row.number)
+        self.errors.append(
+            CellError(
+                row=row.number,
+                column=self.sheet.headers.get(key, ""),
+                cell=self.sheet.cell(row.number, key),
+                code=code,
+                message=message,
+            )
+        )
+
+    def bad_value(self, row: Row, key: str, exc: workbook.BadValue) -> None:
+        self.add(row, key, exc.code, str(exc))
+
+
+@dataclass
+class Context:
+    """What every row is planned against."""
+
+    sheet: Sheet
+    errors: ErrorLog
+    existing: Existing
+    update_approved: bool
+    may: Permission
+    # Criteria sets whose missing criterion columns were reported (once per set, not per row).
+    missing_reported: set[int] = field(default_factory=set)
+
+
+def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permission) -> Planned:
+    """Plan every row of `sheet` for a user with `scope` and permissions `may`. Queries: the
+    communes, the criteria sets and catalogues of the years, and `Existing.load`."""
+    errors = ErrorLog(sheet)
+    blank: list[RowOutcome] = []
+    parsed: list[tuple[Row, str, int]] = []
+    for row in sheet.rows:
+        if row.number in errors.rows:
+            continue  # a formula without a value: reported once, not again as a bad year
+        if _is_blank(row):
+            blank.append(_blank_outcome(row))
+            continue
+        try:
+            code = workbook.parse_code(row.values.get("commune_code"))
+        except workbook.BadValue as exc:
+            errors.bad_value(row, "commune_code", exc)
+            continue
+        try:
+            year = workbook.parse_year(row.values.get("year"))
+        except workbook.BadValue as exc:
+            errors.bad_value(row, "year", exc)
+            continue
+        parsed.append((row, code, year))
+
+    located = _locate(parsed, scope, errors)
+    ctx = Context(
+        sheet=sheet,
+        errors=errors,
+        existing=Existing.load(located),
+        update_approved=update_approved,
+        may=may,
+    )
+    plans = []
+    for row in located:
+        plan = _plan_row(row, ctx)
+        if plan is None or row.row.number in errors.rows:
+            continue
+        _decide_action(plan, ctx)
+        plans.append(plan)
+    _plan_certifications(plans, ctx)
+    plans = [p for p in plans if p.row.number not in errors.rows]
+    return Planned(
+        plans=plans,
+        blank=blank,
+        errors=errors.errors,
+        warnings=_lowering(plans, ctx.existing),
+    )
+
+
+def _is_blank(row: Row) -> bool:
+    return all(workbook.is_blank(v) for k, v in row.values.items() if k not in IDENTITY)
+
+
+def _blank_outcome(row: Row) -> RowOutcome:
+    """A row naming a commune and year but giving nothing for it (an untouched template row):
+    reported, never an assessment, and not validated (a code or year typo does not matter)."""
+    values = row.values
+    try:
+        code = workbook.parse_code(values.get("commune_code"))
+    except ValueError:
+        code = str(values.get("commune_code") or "")
+    try:
+        year = workbook.parse_year(values.get("year"))
+    except ValueError:
+        year = None
+    name = values.get("commune_name")
+    return RowOutcome(
+        row=row.number,
+        commune_code=code,
+        commune_name="" if workbook.is_blank(name) else str(name).strip(),
+        year=year,
+        action=BLANK,
+        criteria_met=0,
+        criteria_total=0,
+    )
+
+
+# --- Locating the commune-years ----------------------------------------------------------------
+
+
+def _catalogues(years: set[int]) -> dict[int, Catalogue | None]:
+    """The catalogue of the set covering each year (None for none), loaded once per set."""
+    catalogues: dict[int, Catalogue | None] = {}
+    for year in sorted(years):
+        try:
+            criteria_set = criteria_set_for_year(year)
+        except ValidationError:
+            catalogues[year] = None
+            continue
+        by_pk = {c.criteria_set.pk: c for c in catalogues.values() if c is not None}
+        catalogues[year] = by_pk.get(criteria_set.pk) or Catalogue.load(criteria_set)
+    return catalogues
+
+
+def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) -> list[LocatedRow]:
+    communes_by_code: dict[str, list[Commune]] = {}
+    for commune in Commune.objects.filter(
+        code__in={code for _r, code, _y in parsed}
+    ).select_related("province", "district"):
+        communes_by_code.setdefault(commune.code, []).append(commune)
+    catalogues = _catalogues({year for _r, _c, year in parsed})
+
+    located: list[LocatedRow] = []
+    seen: dict[tuple[int, int], int] = {}
+    for row, code, year in parsed:
+        candidates = [c for c in communes_by_code.get(code, []) if c.exists_in(year)]
+        if not candidates:
+            errors.add(
+                row,
+                "commune_code",
+                "unknown_commune",
+                _("Không có xã nào mang mã %(code)s trong năm %(year)s.")
+                % {"code": code, "year": year},
+            )
+            continue
+        commune = candidates[0]
+        if not scope.covers_commune(commune):
+            errors.add(
+                row,
+                "commune_code",
+                "out_of_scope",
+                _("Xã mã %(code)s không thuộc phạm vi quản lý của bạn (%(scope)s).")
+                % {"code": code, "scope": scope.province or ""},
+            )
+            continue
+        if not commune.in_programme:
+            errors.add(
+                row,
+                "commune_code",
+                "not_in_programme",
+                _("%(commune)s không thuộc chương trình nông thôn mới.") % {"commune": commune},
+            )
+            continue
+        catalogue = catalogues[year]
+        if catalogue is None:
+            errors.add(
+                row,
+                "year",
+                "no_criteria_set",
+                _("Năm %(year)s không thuộc giai đoạn của bộ tiêu chí nào.") % {"year": year},
+            )
+            continue
+        if (commune.pk, year) in seen:
+            errors.add(
+                row,
+                "commune_code",
+                "duplicate_row",
+                _("Trùng xã %(code)s năm %(year)s với dòng %(other)s.")
+                % {"code": code, "year": year, "other": seen[(commune.pk, year)]},
+            )
+            continue
+        seen[(commune.pk, year)] = row.number
+        located.append(LocatedRow(row=row, commune=commune, year=year, catalogue=catalogue))
+    return located
+
+
+# --- One row ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cells:
+    """What a row's criterion and indicator columns say, parsed against the catalogue."""
+
+    flags: dict[int, bool] = field(default_factory=dict)  # by criterion id, from cN
+    explicit: dict[int, bool] = field(default_factory=dict)  # the criteria with a non-blank cN
+    entries: dict[int, IndicatorEntry] = field(default_factory=dict)  # by indicator id
+
+
+def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
+    """The plan of one row, or None when it is answered by an error already."""
+    row, commune, year, catalogue = located.row, located.commune, located.year, located.catalogue
+    _check_name(row, commune, ctx.errors)
+    status = _read_status(row, ctx.errors)
+    note = None
+    if "note" in row.values:
+        note = "" if row.values["note"] is None else str(row.values["note"]).strip()
+    cells = _Cells()
+    _read_criteria(located, ctx, cells)
+    _read_indicators(located, ctx, cells)
+    _check_missing_columns(located, ctx, cells)
+
+    assessment = ctx.existing.assessments.get((commune.pk, year))
+    if assessment is not None and assessment.criteria_set_id != catalogue.criteria_set.pk:
+        ctx.errors.add(
+            row,
+            "year",
+            "other_criteria_set",
+            _("Đánh giá hiện có của năm %(year)s theo bộ tiêu chí khác.") % {"year": year},
+        )
+        return None
+    # Indicators the file leaves out keep their recorded values.
+    from_file = set(cells.entries)
+    recorded = ctx.existing.values.get(assessment.pk, {}) if assessment else {}
+    by_id = {ind.pk: ind for ind in catalogue.all_indicators()}
+    entries = dict(cells.entries)
+    for ind_id, value in recorded.items():
+        if ind_id not in entries and ind_id in by_id:
+            entries[ind_id] = _entry_from_value(by_id[ind_id], value)
+
+    key = threshold_key(commune, year, catalogue.criteria_set)
+    evaluation = evaluate_assessment(catalogue, key, entries, cells.flags)
+    for code, message in evaluation.errors.items():
+        column = code if code in ctx.sheet.headers else ""
+        ctx.errors.add(row, column, "indicator_invalid", f"{code}: {message}")
+    in_file = {by_id[i].criterion_id for i in from_file}
+    recorded_only = {by_id[i].criterion_id for i in entries} - in_file
+    plan = RowPlan(
+        row=row,
+        commune=commune,
+        year=year,
+        catalogue=catalogue,
+        status=status or "",
+        data=AssessmentInput(entries=entries, criterion_flags=cells.flags, note=note),
+        met_total=evaluation.total,
+        existing=assessment,
+        conflicts=_conflicts(located, ctx, cells, evaluation, in_file, recorded_only),
+    )
+    if assessment is not None:
+        current = ctx.existing.results.get(assessment.pk, {})
+        plan.content_changed = (
+            any(current.get(cid) != met for cid, met in evaluation.criteria_met.items())
+            or (note is not None and note != assessment.note)
+            or any(
+                _value_changed(recorded.get(ind_id), evaluation.outcomes.get(ind_id))
+                for ind_id in from_file
+            )
+        )
+    return plan
+
+
+def _check_name(row: Row, commune: Commune, errors: ErrorLog) -> None:
+    given = row.values.get("commune_name")
+    if workbook.is_blank(given):
+        return
+    names = {
+        workbook.normalise(commune.name),
+        workbook.normalise(str(commune)),
+        workbook.normalise(f"{commune.get_kind_display()} {commune.name}"),
+    }
+    if workbook.normalise(given) not in names:
+        errors.add(
+            row,
+            "commune_name",
+            "name_mismatch",
+            _("Tên “%(given)s” không khớp với mã %(code)s (%(name)s).")
+            % {"given": given, "code": commune.code, "name": commune.name},
+        )
+
+
+def _read_status(row: Row, errors: ErrorLog) -> str | None:
+    if workbook.is_blank(row.values.get("status")):
+        return None
+    try:
+        return workbook.parse_status(row.values["status"])
+    except workbook.BadValue as exc:
+        errors.bad_value(row, "status", exc)
+        return None
+
+
+def _read_criteria(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
+    row, criteria = located.row, located.catalogue.criteria
+    by_number = {c.number: c for c in criteria}
+    for number in ctx.sheet.criterion_numbers:
+        key = f"c{number}"
+        raw = row.values.get(key)
+        criterion = by_number.get(number)
+        if criterion is None:
+            if not workbook.is_blank(raw):
+                ctx.errors.add(
+                    row,
+                    key,
+                    "unknown_criterion",
+                    _(
+                        "Bộ tiêu chí năm %(year)s chỉ có %(n)s tiêu chí: "
+                        "không có tiêu chí %(number)s."
+                    )
+                    % {"year": located.year, "n": len(criteria), "number": number},
+                )
+            continue
+        try:
+            cells.flags[criterion.pk] = workbook.parse_met(raw)
+        except workbook.BadValue as exc:
+            ctx.errors.bad_value(row, key, exc)
+            continue
+        if not workbook.is_blank(raw):
+            cells.explicit[criterion.pk] = cells.flags[criterion.pk]
+
+
+def _read_indicators(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
+    row = located.row
+    indicators = {ind.code: ind for ind in located.catalogue.all_indicators()}
+    for code in ctx.sheet.indicator_codes:
+        raw = row.values.get(code)
+        if workbook.is_blank(raw):
+            continue
+        indicator = indicators.get(code)
+        if indicator is None:
+            ctx.errors.add(
+                row,
+                code,
+                "unknown_indicator",
+                _("Bộ tiêu chí năm %(year)s không có chỉ tiêu %(code)s.")
+                % {"year": located.year, "code": code},
+            )
+            continue
+        try:
+            if indicator.is_numeric:
+                percent = indicator.kind == Indicator.Kind.PERCENT
+                value = workbook.parse_decimal(raw, percent=percent)
+                cells.entries[indicator.pk] = IndicatorEntry(value=value)
+            else:
+                cells.entries[indicator.pk] = IndicatorEntry(met=workbook.parse_met(raw))
+        except workbook.BadValue as exc:
+            ctx.errors.bad_value(row, code, exc)
+
+
+def _check_missing_columns(located: LocatedRow, ctx: Context, cells: _Cells) -> None:
+    """Every criterion of the set needs a cN column or one of its indicators' columns; the
+    error is reported on the first row of each set, the later rows are only held back."""
+    catalogue = located.catalogue
+    with_entries = {
+        ind.criterion_id for ind in catalogue.all_indicators() if ind.pk in cells.entries
+    }
+    missing = [
+        c.number
+        for c in catalogue.criteria
+        if c.number not in ctx.sheet.criterion_numbers and c.pk not in with_entries
+    ]
+    if missing and catalogue.criteria_set.pk not in ctx.missing_reported:
+        ctx.missing_reported.add(catalogue.criteria_set.pk)
+        ctx.errors.add(
+            located.row,
+            "year",
+            "missing_criterion_column",
+            _("Thiếu cột cho tiêu chí %(numbers)s của bộ tiêu chí năm %(year)s.")
+            % {"numbers": ", ".join(f"TC{n}" for n in missing), "year": located.year},
+        )
+    elif missing:
+        ctx.errors.rows.add(located.row.number)
+
+
+def _conflicts(
+    located: LocatedRow,
+    ctx: Context,
+    cells: _Cells,
+    evaluation: Evaluation,
+    in_file: set[int],
+    recorded_only: set[int],
+) -> list[tuple[str, str, str]]:
+    """A cN cell that disagrees with what the indicators give. Not silently ignored (an
+    emptied "x" would otherwise look like a change that never happens). Against indicators in
+    the file it is an error now; against recorded indicators only for a row that is written
+    (an approved assessment left alone keeps its own figures): those are returned."""
+    conflicts: list[tuple[str, str, str]] = []
+    for criterion in located.catalogue.criteria:
+        computed = evaluation.criteria_met[criterion.pk]
+        key = f"c{criterion.number}"
+        if (
+            criterion.pk in recorded_only
+            and criterion.pk in cells.flags
+            and cells.flags[criterion.pk] != computed
+        ):
+            conflicts.append(
+                (
+                    key,
+                    "criterion_from_recorded_indicators",
+                    _(
+                        "Tiêu chí %(number)s của đánh giá hiện có được tính từ giá trị các chỉ "
+                        "tiêu đã ghi (“%(computed)s”): hãy sửa chỉ tiêu trên trang đánh giá, hoặc "
+                        "thêm cột chỉ tiêu vào tệp."
+                    )
+                    % {"number": criterion.number, "computed": _verdict(computed)},
+                )
+            )
+        elif (
+            criterion.pk in in_file
+            and criterion.pk in cells.explicit
+            and cells.explicit[criterion.pk] != computed
+        ):
+            ctx.errors.add(
+                located.row,
+                key,
+                "criterion_contradicts_indicators",
+                _(
+                    "Tiêu chí %(number)s được tính từ giá trị các chỉ tiêu là “%(computed)s”, "
+                    "mâu thuẫn với giá trị ghi ở cột này."
+                )
+                % {"number": criterion.number, "computed": _verdict(computed)},
+            )
+    return conflicts
+
+
+def _entry_from_value(indicator: Indicator, value) -> IndicatorEntry:
+    """The entry that reproduces a recorded indicator value when re-evaluated."""
+    if not indicator.is_numeric:
+        return IndicatorEntry(met=value.met)
+    if value.manual:
+        return IndicatorEntry(
+            value=value.value,
+            value_secondary=value.value_secondary,
+            met=value.met,
+            manual_reason=value.manual_reason,
+        )
+    return IndicatorEntry(value=value.value, value_secondary=value.value_secondary)
+
+
+def _verdict(met: bool) -> str:
+    return _("đạt") if met else _("chưa đạt")
+
+
+def _value_changed(recorded, outcome) -> bool:
+    if outcome is None:
+        return False
+    if recorded is None:
+        return True
+    return (
+        recorded.value != outcome.entry.value
+        or recorded.value_secondary != outcome.entry.value_secondary
+        or recorded.met != outcome.met
+    )
+
+
+# --- Action, permissions, certifications, lowering ------------------------------------------------
+
+
+def _decide_action(plan: RowPlan, ctx: Context) -> None:
+    """The row's action and the status it leaves. An empty status creates a draft and leaves
+    an existing assessment's status as it is; a status is never lowered by a file."""
+    assessment = plan.existing
+    if assessment is None:
+        plan.status = plan.status or Assessment.Status.DRAFT
+        plan.action = CREATE
+        _check_permissions(plan, ctx)
+        return
+    target = plan.status or assessment.status
+    if STATUS_RANK[target] < STATUS_RANK[assessment.status]:
+        ctx.errors.add(
+            plan.row,
+            "status",
+            "status_lowered",
+            _(
+                "Không hạ trạng thái “%(current)s” bằng tệp nhập; hãy trả lại hoặc mở lại đánh "
+                "giá trên trang của xã."
+            )
+            % {"current": assessment.get_status_display()},
+        )
+        return
+    plan.status = target
+    differs = plan.content_changed or bool(plan.conflicts) or target != assessment.status
+    if assessment.status == Assessment.Status.APPROVED and differs and not ctx.update_approved:
+        plan.action = KEPT
+        plan.met_total = assessment.criteria_met
+        return
+    for key, code, message in plan.conflicts:
+        ctx.errors.add(plan.row, key, code, message)
+    if plan.conflicts:
+        return
+    if not plan.content_changed and target == assessment.status:
+        plan.action = UNCHANGED
+        return
+    plan.action = UPDATE
+    _check_permissions(plan, ctx)
+
+
+def _check_permissions(plan: RowPlan, ctx: Context) -> None:
+    """The permissions the web form asks for the same change (criteria.views)."""
+    may, errors = ctx.may, ctx.errors
+    current = plan.existing.status if plan.existing else None
+    key = "status" if "status" in ctx.sheet.headers else ""
+    if plan.action == CREATE and not may("criteria.add_assessment"):
+        errors.add(plan.row, "", "no_permission_create", _("Bạn không có quyền tạo đánh giá."))
+    if plan.action == UPDATE and not may("criteria.change_assessment"):
+        errors.add(plan.row, "", "no_permission_change", _("Bạn không có quyền sửa đánh giá."))
+    if (
+        plan.action == UPDATE
+        and current == Assessment.Status.APPROVED
+        and not may("criteria.approve_assessment")
+    ):
+        errors.add(
+            plan.row,
+            key,
+            "no_permission_change_approved",
+            _("Sửa đánh giá đã phê duyệt cần quyền phê duyệt, tài khoản của bạn không có."),
+        )
+    rank, before = STATUS_RANK[plan.status], STATUS_RANK[current] if current else -1
+    if rank >= STATUS_RANK["submitted"] > before and not may("criteria.submit_assessment"):
+        errors.add(
+            plan.row, key, "no_permission_submit", _("Bạn không có quyền gửi duyệt đánh giá.")
+        )
+    if rank == STATUS_RANK["approved"] > before and not may("criteria.approve_assessment"):
+        errors.add(
+            plan.row,
+            key,
+            "no_permission_approve",
+            _(
+                "Bạn không có quyền phê duyệt đánh giá: để trống cột trạng thái (dự thảo) hoặc "
+                "ghi “Đã gửi duyệt”."
+            ),
+        )
+
+
+def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
+    """Each row's certification columns: a decision already recorded with the same date is
+    accepted and left alone; a new one becomes the plan's `certification`."""
+    errors = ctx.errors
+    in_file: dict[tuple, int] = {}
+    for plan in plans:
+        values = plan.row.values
+        decision = values.get("certification_decision")
+        raw_date = values.get("certification_date")
+        if workbook.is_blank(decision):
+            if not workbook.is_blank(raw_date):
+                errors.add(
+                    plan.row,
+                    "certification_decision",
+                    "date_without_decision",
+                    _("Có ngày công nhận nhưng thiếu số quyết định."),
+                )
+            continue
+        decision = str(decision).strip()
+        if workbook.is_blank(raw_date):
+            errors.add(
+                plan.row,
+                "certification_date",
+                "missing_decision_date",
+                _("Thiếu ngày của quyết định công nhận."),
+            )
+            continue
+        try:
+            date = workbook.parse_date(raw_date)
+        except workbook.BadValue as exc:
+            errors.bad_value(plan.row, "certification_date", exc)
+            continue
+        tier = Certification.Tier.NTM
+        if not workbook.is_blank(values.get("certification_tier")):
+            try:
+                tier = workbook.parse_tier(values["certification_tier"])
+            except workbook.BadValue as exc:
+                errors.bad_value(plan.row, "certification_tier", exc)
+                continue
+        # The row's year is the year recognised; the decision may be signed the year after
+        # (criteria.models.recognised_year_error, the form's and the admin's rule too).
+        code, message = "recognised_year", recognised_year_error(plan.year, date)
+        if message is None:
+            try:
+                validate_programme_date(date)
+            except ValidationError as exc:
+                code, message = exc.code, " ".join(exc.messages)
+        if message:
+            errors.add(plan.row, "certification_date", code, message)
+            continue
+        key = (plan.commune.pk, tier, decision)
+        if key in in_file:
+            errors.add(
+                plan.row,
+                "certification_decision",
+                "duplicate_decision",
+                _("Quyết định này đã có ở dòng %(row)s.") % {"row": in_file[key]},
+            )
+            continue
+        in_file[key] = plan.row.number
+        recorded = ctx.existing.certifications.get(key)
+        if recorded is not None:
+            if recorded.decision_date != date:
+                errors.add(
+                    plan.row,
+                    "certification_date",
+                    "decision_date_differs",
+                    _("Quyết định %(number)s đã được ghi nhận với ngày %(date)s.")
+                    % {"number": decision, "date": recorded.decision_date.strftime("%d/%m/%Y")},
+                )
+            continue
+        if not (ctx.may("criteria.add_certification") and ctx.may("criteria.approve_assessment")):
+            errors.add(
+                plan.row,
+                "certification_decision",
+                "no_permission_certify",
+                _("Bạn không có quyền ghi quyết định công nhận."),
+            )
+            continue
+        # The rule of the certification page, on the figures the row leaves.
+        try:
+            certification_eligibility(
+                year=plan.year,
+                status=plan.final_status,
+                criteria_met=plan.met_total,
+                criteria_needed=len(plan.catalogue.criteria),
+            )
+        except ValidationError as exc:
+            errors.add(plan.row, "certification_decision", exc.code, " ".join(exc.messages))
+            continue
+        plan.certification = NewCertification(
+            tier=tier, decision_number=decision, decision_date=date
+        )
+
+
+def _lowering(plans: list[RowPlan], existing: Existing) -> list[RowWarning]:
+    """Rows that, written approved, would lower an approved assessment of their year, or the
+    figure of a certified commune (its latest approved assessment up to the row's year)."""
+    by_commune: dict[int, list[Certification]] = {}
+    for cert in existing.certifications.values():
+        by_commune.setdefault(cert.commune_id, []).append(cert)
+    warnings = []
+    for plan in plans:
+        if plan.action not in (CREATE, UPDATE) or plan.status != Assessment.Status.APPROVED:
+            continue
+        end = datetime.date(plan.year, 12, 31)
+        certified = any(
+            cert.decision_date <= end and (cert.revoked_on is None or cert.revoked_on > end)
+            for cert in by_commune.get(plan.commune.pk, ())
+        )
+        earlier = [
+            met for year, met in existing.approved.get(plan.commune.pk, ()) if year <= plan.year
+        ]
+        if plan.existing is not None and plan.existing.status == Assessment.Status.APPROVED:
+            old = plan.existing.criteria_met
+        elif certified and earlier:
+            old = earlier[-1]
+        else:
+            continue
+        if plan.met_total < old:
+            warnings.append(
+                RowWarning(
+                    row=plan.row.number,
+                    commune_code=plan.commune.code,
+                    commune_name=plan.commune.name,
+                    year=plan.year,
+                    old=old,
+                    new=plan.met_total,
+                    certified=certified,
+                )
+            )
+    return warnings

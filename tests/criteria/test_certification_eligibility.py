@@ -1,0 +1,44 @@
+"""The certification rule on plain values (criteria.services.certification_eligibility): the one
+definition behind `certification_check` (form, admin, service) and the Excel import."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from criteria.services import certification_eligibility
+
+
+@pytest.mark.parametrize(
+    ("status", "met", "needed", "code"),
+    [
+        (None, 0, 0, "no_approved_assessment"),
+        ("draft", 19, 19, "no_approved_assessment"),
+        ("submitted", 19, 19, "no_approved_assessment"),
+        ("approved", 18, 19, "criteria_not_all_met"),
+    ],
+)
+def test_it_refuses_an_assessment_not_approved_or_not_meeting_every_criterion(
+    status, met, needed, code
+):
+    with pytest.raises(ValidationError) as refused:
+        certification_eligibility(
+            year=2019, status=status, criteria_met=met, criteria_needed=needed
+        )
+    assert refused.value.code == code
+
+
+def test_it_accepts_an_approved_assessment_meeting_every_criterion():
+    assert (
+        certification_eligibility(year=2019, status="approved", criteria_met=19, criteria_needed=19)
+        is None
+    )
+
+
+def test_the_messages_name_the_year_and_the_figures():
+    with pytest.raises(ValidationError) as missing:
+        certification_eligibility(year=2019, status=None, criteria_met=0, criteria_needed=0)
+    assert missing.value.messages == ["Xã chưa có đánh giá đã phê duyệt cho năm 2019."]
+    with pytest.raises(ValidationError) as short:
+        certification_eligibility(year=2019, status="approved", criteria_met=18, criteria_needed=19)
+    assert short.value.messages == [
+        "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm 2019 đạt 18/19 tiêu chí."
+    ]
