@@ -46,7 +46,9 @@ def prewarm_after_change(sender, *, province_ids, since_year, **kwargs) -> None:
     from reports import rendering
     from reports.views import area_for
 
-    if not settings.NTM_REPORT_PREWARM:
+    # A change everywhere (a unit or catalogue load, an admin edit of reference data) would
+    # queue every province: those reports are rendered when asked for.
+    if not settings.NTM_REPORT_PREWARM or province_ids is None:
         return
     this_year = timezone.localdate().year
     working = {this_year - 1, this_year}
@@ -58,9 +60,7 @@ def prewarm_after_change(sender, *, province_ids, since_year, **kwargs) -> None:
     ]
     if not targets:
         return
-    provinces = Province.objects.filter(valid_to__isnull=True)
-    if province_ids is not None:
-        provinces = provinces.filter(pk__in=province_ids)
+    provinces = Province.objects.filter(valid_to__isnull=True, pk__in=province_ids)
     with translation.override("vi"):
         for code in provinces.values_list("code", flat=True):
             area = area_for("province", code)
