@@ -6,6 +6,7 @@ from communes.models import (
     Commune,
     CommuneGroup,
     CommuneGroupAssignment,
+    DataVersion,
     District,
     Province,
     Region,
@@ -130,3 +131,20 @@ class CommuneGroupAssignmentAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     search_fields = ("commune__code", "commune__name")
     autocomplete_fields = ("commune", "group")
     list_select_related = ("commune", "group")
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(admin.ModelAdmin):
+    """Read-only: counted by the writers (communes.versions), never edited by hand."""
+
+    list_display = ("province", "version", "changed_at")
+    list_select_related = ("province",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
