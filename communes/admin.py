@@ -6,11 +6,13 @@ from communes.models import (
     Commune,
     CommuneGroup,
     CommuneGroupAssignment,
+    DataVersion,
     District,
     Province,
     Region,
     Succession,
 )
+from communes.versions import ChangesFiguresAdmin
 
 
 @admin.register(Region)
@@ -26,7 +28,7 @@ class CommuneGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "region", "valid_from", "valid_to", "district_count")
     list_filter = ("region",)
     search_fields = ("code", "name")
@@ -41,7 +43,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "province", "commune_count", "programme_count")
     list_filter = ("province", "kind")
     search_fields = ("code", "name")
@@ -86,7 +88,7 @@ class PredecessorInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -114,7 +116,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("predecessor", "successor", "effective_on", "legal_basis", "is_partial")
     list_filter = ("effective_on", "is_partial")
     search_fields = ("predecessor__code", "predecessor__name", "successor__code", "successor__name")
@@ -123,9 +125,26 @@ class SuccessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommuneGroupAssignment)
-class CommuneGroupAssignmentAdmin(admin.ModelAdmin):
+class CommuneGroupAssignmentAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("commune", "group", "year_from", "year_to")
     list_filter = ("group", "commune__province")
     search_fields = ("commune__code", "commune__name")
     autocomplete_fields = ("commune", "group")
     list_select_related = ("commune", "group")
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(admin.ModelAdmin):
+    """Read-only: counted by the writers (communes.versions), never edited by hand."""
+
+    list_display = ("province", "version", "changed_at")
+    list_select_related = ("province",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -367,3 +367,25 @@ class CommuneGroupAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} – {self.group} ({self.year_from}–{self.year_to or ''})"
+
+
+class DataVersion(models.Model):
+    """How many times the data behind a province's figures has changed, and when last.
+
+    Every write that can change a figure (criteria.services, the unit and catalogue loaders,
+    admin edits of thresholds and certifications) bumps it in its own transaction through
+    `communes.versions.bump_data_version`; rendered reports are cached under it, so an unchanged
+    report is served without computing anything and a changed one is never served stale."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="data_version", verbose_name=_("tỉnh")
+    )
+    version = models.PositiveBigIntegerField(_("phiên bản"), default=0)
+    changed_at = models.DateTimeField(_("thay đổi lúc"))
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu")
+        verbose_name_plural = _("phiên bản số liệu")
+
+    def __str__(self) -> str:
+        return f"{self.province} v{self.version}"

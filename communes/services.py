@@ -18,6 +18,7 @@ from communes.models import (
     Region,
     Succession,
 )
+from communes.versions import bump_data_version
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGSON_2017_CSV = DATA_DIR / "langson-units-2017.csv"
@@ -126,6 +127,7 @@ def load_langson(
     report = load_langson_2017(path_2017)
     load_langson_2024(path_2024, report)
     load_langson_2025(path_2025, report)
+    bump_data_version()  # the units are every figure's denominator
     return report
 
 
@@ -345,6 +347,7 @@ def load_national() -> LoadReport:
     provinces other than Lạng Sơn get none until an admin sets it."""
     report = load_national_legacy()
     load_national_2025(report)
+    bump_data_version()
     return report
 
 

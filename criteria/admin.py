@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
+from communes.versions import ChangesFiguresAdmin
 from criteria import services
 from criteria.catalogue import LOADED_SOURCE
 from criteria.forms import ReasonForm
@@ -57,7 +58,7 @@ class PovertyStandardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "name_vi",
@@ -154,7 +155,7 @@ class UnconfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "short_name",
@@ -202,7 +203,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(admin.ModelAdmin):
+class ThresholdAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "indicator",
         "region",
@@ -242,7 +243,7 @@ FORM_PREFIX = admin.ActionLocation.CHANGE_FORM.value
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(NoRevertHistoryAdmin):
+class AssessmentAdmin(ChangesFiguresAdmin, NoRevertHistoryAdmin):
     """Assessments are created, evaluated and moved through the workflow by criteria.services
     only, so the admin cannot add one nor change its commune, year, criteria set, status or
     results; the workflow steps are actions that call the services the web pages call, under
@@ -517,7 +518,7 @@ class CertificationAdminForm(forms.ModelForm):
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(ChangesFiguresAdmin, SimpleHistoryAdmin):
     form = CertificationAdminForm
     list_display = (
         "commune",

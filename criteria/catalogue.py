@@ -17,6 +17,7 @@ import yaml
 from django.db import transaction
 
 from communes.models import CommuneGroup, Region
+from communes.versions import bump_data_version
 from criteria.models import (
     CriteriaSet,
     Criterion,
@@ -158,6 +159,7 @@ def load_catalogue(path: Path) -> CatalogueReport:
             report.add("indicator")
             if indicator.is_numeric:
                 report.add("threshold", _load_thresholds(indicator, i, keys, criteria_set))
+    bump_data_version()  # thresholds and sets decide every figure
     return report
 
 
@@ -242,6 +244,7 @@ def load_periods(path: Path = PERIODS_FILE) -> CatalogueReport:
                 },
             )
             report.add("poverty_standard")
+    bump_data_version()  # thresholds and sets decide every figure
     return report
 
 

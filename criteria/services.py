@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, CommuneGroupAssignment
+from communes.versions import bump_data_version
 from criteria.evaluation import (
     Catalogue,
     Evaluation,
@@ -102,6 +103,7 @@ def _raise_on_errors(evaluation: Evaluation) -> None:
         )
 
 
+@transaction.atomic
 @revision()
 def assessment_create(
     *,
@@ -123,13 +125,25 @@ def assessment_create(
             % {"name": commune.name, "year": year},
             code="commune_not_in_year",
         )
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         commune=commune,
         year=year,
         criteria_set=criteria_set_for_year(year, code=criteria_set_code),
         status=status,
         created_by=user,
     )
+    _changed(assessment)
+    return assessment
+
+
+def _changed(assessment: Assessment) -> None:
+    """Count a change of the figures of the assessment's province (communes.versions)."""
+    province_id = (
+        assessment.commune.province_id
+        if Assessment._meta.get_field("commune").is_cached(assessment)
+        else Commune.objects.filter(pk=assessment.commune_id).values_list("province_id").get()[0]
+    )
+    bump_data_version(province_ids=[province_id], since_year=assessment.year)
 
 
 @revision()
@@ -201,6 +215,7 @@ def assessment_save(
         locked.note = data.note
     locked._history_user = user
     locked.save()
+    _changed(locked)
     assessment.refresh_from_db()
     return evaluation
 
@@ -270,6 +285,10 @@ def assessments_bulk_create(
             )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     CriterionResult.objects.bulk_create(results, batch_size=2000)
+    bump_data_version(
+        province_ids={commune.province_id for commune, *_rest in rows},
+        since_year=min((year for _c, year, *_rest in rows), default=None),
+    )
     return assessments
 
 
@@ -296,6 +315,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     a.version += 1
     a._history_user = user
     a.save()
+    _changed(a)
     return a
 
 
@@ -311,6 +331,7 @@ def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     a.version += 1
     a._history_user = user
     a.save()
+    _changed(a)
     return a
 
 
@@ -352,6 +373,7 @@ def _back_to_draft(
     a.version += 1
     a._history_user = user
     a.save()
+    _changed(a)
     return a
 
 
@@ -468,6 +490,7 @@ def certification_create(
     cert._history_user = user
     cert.full_clean()
     cert.save()
+    bump_data_version(province_ids=[commune.province_id], since_year=recognised_year)
     return cert
 
 
@@ -486,4 +509,5 @@ def certification_revoke(*, certification: Certification, revoked_on, reason: st
     certification.revocation_reason = reason.strip()
     certification._history_user = user
     certification.save()
+    bump_data_version(province_ids=[certification.commune.province_id], since_year=revoked_on.year)
     return certification

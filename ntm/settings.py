@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "communes",
     "criteria",
     "reports",
@@ -230,6 +231,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Rendered reports (PDF, xlsx), shared by every app server: a directory all of them mount
+    # by default; an S3-compatible bucket with django-storages (the `s3` extra), see README.
+    "reports": {"BACKEND": "ntm.lib.reportfiles.ReportFileStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -243,8 +247,37 @@ NTM_PRACTICE_MAX_UPLOAD_BYTES = int(env("NTM_PRACTICE_MAX_UPLOAD_BYTES", str(5 *
 # Images above this many pixels are refused before they are decoded (40 megapixels).
 NTM_PRACTICE_IMAGE_MAX_PIXELS = int(env("NTM_PRACTICE_IMAGE_MAX_PIXELS", str(40_000_000)))
 
-# Rendered PDFs are cached on disk, keyed by a fingerprint of the data they show.
+# Rendered reports (PDF, xlsx) go to STORAGES["reports"], keyed by the data version they show;
+# the default file-system storage keeps them here (a directory every app server shares).
 REPORT_CACHE_DIR = Path(env("NTM_REPORT_CACHE_DIR", str(BASE_DIR / "cache" / "reports")))
+
+# The cache (rendered report pages, task de-duplication) is a database table, so every app
+# server shares it with no extra service (`manage.py createcachetable`). Redis by configuration:
+# NTM_CACHE_URL=redis://host:6379/0 (Django's own RedisCache; needs the redis package).
+_cache_url = env("NTM_CACHE_URL")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("NTM_CACHE_URL must be a redis:// or rediss:// URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+    }
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ntm_cache",
+        "TIMEOUT": int(env("NTM_CACHE_TIMEOUT", str(7 * 24 * 3600))),
+        "OPTIONS": {"MAX_ENTRIES": int(env("NTM_CACHE_MAX_ENTRIES", "5000"))},
+    }
+}
+
+# Background work (PDF and workbook rendering) through django.tasks with the database backend
+# of django-tasks-db: `manage.py db_worker` runs the queue (`make run` starts one with the
+# server). No extra service: the queue is a table of the app's database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# After a change of data, re-render the affected province's reports of the working years in
+# the background, so the next download is immediate.
+NTM_REPORT_PREWARM = env_bool("NTM_REPORT_PREWARM", True)
 
 # Excel import: the largest workbook accepted, in bytes (10 MB), and the rows and columns read
 # (a whole province of the largest kind, several years, fits in 20,000 rows); past a cap the

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from communes.versions import ChangesFiguresAdmin
 from plans.models import Plan
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "year",
         "province",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from communes.models import District, Province
+from communes.versions import bump_data_version
 from ntm.lib.years import parse_year
 from plans.models import Plan
 
@@ -186,4 +187,8 @@ def plans_import(
             plan.target_average = r.target_average
         plan.full_clean()
         plan.save()
+    # Plans are printed in the reports next to the results.
+    bump_data_version(
+        province_ids=[province.pk], since_year=min((r.year for r in rows), default=None)
+    )
     return ImportResult(created=created, updated=updated)

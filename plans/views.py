@@ -3,6 +3,7 @@ province and admins; anyone else gets 404 (district officials read plans in thei
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import scope_for
 from communes.models import Province
+from communes.versions import bump_data_version
 from ntm.lib.years import year_from_query
 from plans import services
 from plans.forms import PlanForm, PlanImportForm
@@ -73,8 +75,11 @@ def _edit(request: HttpRequest, province: Province, plan: Plan | None) -> HttpRe
         saved = form.save(commit=False)
         if saved.created_by_id is None:
             saved.created_by = request.user
-        saved.save()
-        form.save_m2m()
+        with transaction.atomic():
+            saved.save()
+            form.save_m2m()
+            # Plans are printed in the reports next to the results.
+            bump_data_version(province_ids=[province.pk], since_year=saved.year)
         messages.success(request, _("Đã lưu kế hoạch."))
         return redirect(_list_url(province, saved.year))
     status = 400 if request.method == "POST" else 200

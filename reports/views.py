@@ -2,8 +2,9 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,11 +13,13 @@ from django.utils import timezone, translation
 from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, Province, year_end
+from communes.versions import stamp_for
 from criteria import queue
-from ntm.lib import pdf
+from criteria.services import criteria_set_for_year
+from ntm.lib import pdf, reportfiles
 from ntm.lib.years import date_from_query, year_from_query
 from plans.progress import report_plans
-from reports import charts, figures, xlsx
+from reports import charts, figures, rendering, xlsx
 
 
 def parse_year(request: HttpRequest, years: list[int]) -> int | None:
@@ -124,8 +127,14 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
     """The province or district `code` if the user's scope covers it, else 404 (not 403: codes
     must not reveal what exists outside the user's scope). The whole country (`kind`
     "national") is for admins only."""
+    return area_for(kind, code, user=request.user)
+
+
+def area_for(kind: str, code: str, *, user=None) -> Area:
+    """The area `code` of `kind`, checked against `user`'s scope unless `user` is None (the
+    background renderer, which only renders what a checked request asked for)."""
     if kind == "national":
-        if not roles.can_view_national(request.user):
+        if user is not None and not roles.can_view_national(user):
             raise Http404
         return Area(
             kind=kind,
@@ -138,7 +147,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
     if kind == "province":
         # The current province with the code (codes passed to merged provinces in 2025).
         province = Province.objects.with_code(code).first()
-        if province is None or not roles.can_view_province(request.user, province):
+        if province is None or (user is not None and not roles.can_view_province(user, province)):
             raise Http404
         return Area(
             kind=kind,
@@ -150,7 +159,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             scope_filter={"province": province},
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
-    if not roles.can_view_district(request.user, district):
+    if user is not None and not roles.can_view_district(user, district):
         raise Http404
     return Area(
         kind=kind,
@@ -193,8 +202,11 @@ def _parse_provisional(request: HttpRequest) -> bool:
     return raw == "1"
 
 
-def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
-    area = _get_area_for_user(request, kind, code)
+def _report_context(
+    request: HttpRequest, kind: str, code: str, year: int, *, area: Area | None = None, stamp=None
+) -> dict:
+    area = area or _get_area_for_user(request, kind, code)
+    stamp = stamp or stamp_for(rendering.area_province_id(area))
     provisional = _parse_provisional(request)
     as_at, as_at_asked = _parse_as_at(request, area, year)
     try:
@@ -223,6 +235,9 @@ def _report_context(request: HttpRequest, kind: str, code: str, year: int) -> di
         # Plan against result (province and district reports; the plan's own definitions).
         "plans": [] if provisional else report_plans(kind, area.code, year, data),
         "report_date": timezone.localdate(),
+        # The last change of the data shown: printed on files instead of today's date, so an
+        # unchanged report stays the same file from one day to the next.
+        "data_date": stamp.data_date,
         "charts": {
             "progress": charts.progress_chart(data.progress, data.criteria_count),
             "bands": charts.bands_chart(data.bands),
@@ -254,6 +269,11 @@ def report_context(request: HttpRequest, kind: str, code: str, year: int) -> dic
     return _report_context(request, kind, code, year)
 
 
+def report_context_for(request: HttpRequest, area: Area, year: int, *, stamp=None) -> dict:
+    """The context of `area`'s report, its access already checked (the background renderer)."""
+    return _report_context(request, area.kind, area.code, year, area=area, stamp=stamp)
+
+
 def _filename(ctx: dict, extension: str) -> str:
     area = ctx["area"]
     name = {
@@ -274,47 +294,108 @@ def _filename(ctx: dict, extension: str) -> str:
 
 
 def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
-    try:
-        ctx = _report_context(request, kind, code, year)
-    except NoCriteriaSet as exc:
-        ctx = {
-            "area": exc.area,
-            "year": exc.year,
-            "message": exc.message,
-            "urls": {
-                "previous": reverse(f"reports:{kind}_report", args=exc.area.url_args(year - 1)),
-                "next": reverse(f"reports:{kind}_report", args=exc.area.url_args(year + 1)),
-            },
-        }
-        return render(request, "reports/report_no_set.html", ctx)
+    """The report page. Its body (figures, tables, charts) is cached under the data version:
+    an unchanged report costs the access check, the version and one cache read."""
+    area = _get_area_for_user(request, kind, code)
+    _parse_as_at(request, area, year)  # 404/400 on a malformed day, before it names a key
+    key = rendering.report_key(area, year, request.GET, provisional=_parse_provisional(request))
+    cache_key = key.cache_key("html")
+    ctx = cache.get(cache_key)
+    if ctx is None:
+        try:
+            ctx = _report_context(request, kind, code, year, area=area, stamp=key.stamp)
+        except NoCriteriaSet as exc:
+            return _no_set_page(request, kind, exc)
+        body = render_to_string("reports/_report_body.html", ctx, request=request)
+        # The cheap parts of the context with the rendered body (no figures: they are drawn).
+        ctx = {k: v for k, v in ctx.items() if k not in _DRAWN} | {"body": body}
+        cache.set(cache_key, ctx)
+    ctx = ctx | {"area": area, "report_date": timezone.localdate()}
     return render(request, "reports/report.html", ctx)
 
 
-def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
-    ctx = _report_context(request, kind, code, year)
-    html = render_to_string("reports/report_pdf.html", ctx, request=None)
-    area = ctx["area"]
-    key = "-".join(
-        [
-            area.kind,
-            *([area.code] if area.code else []),
-            str(year),
-            *([ctx["as_at"].isoformat()] if ctx["as_at_asked"] else []),
-            "provisional" if ctx["provisional"] else "approved",
-            translation.get_language() or "vi",
-        ]
+def _no_set_page(request: HttpRequest, kind: str, exc: NoCriteriaSet) -> HttpResponse:
+    """A year with no criteria set in force: the page says so plainly (200)."""
+    year = exc.year
+    ctx = {
+        "area": exc.area,
+        "year": year,
+        "message": exc.message,
+        "urls": {
+            "previous": reverse(f"reports:{kind}_report", args=exc.area.url_args(year - 1)),
+            "next": reverse(f"reports:{kind}_report", args=exc.area.url_args(year + 1)),
+        },
+    }
+    return render(request, "reports/report_no_set.html", ctx)
+
+
+# What the report body draws; the page caches the body's HTML instead.
+_DRAWN = ("area", "figures", "charts", "plans")
+
+
+def render_file(ctx: dict, extension: str) -> bytes:
+    """The report of `ctx` as a PDF or a workbook: seconds of work, done by reports.tasks."""
+    if extension == "pdf":
+        html = render_to_string("reports/report_pdf.html", ctx, request=None)
+        return pdf.render_pdf(html)
+    return xlsx.report_workbook(
+        ctx["figures"], area=ctx["area"], report_date=ctx["data_date"], plans=ctx["plans"]
     )
-    content, _cached = pdf.cached_pdf(html, key=key)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(ctx, "pdf")}"'
-    return response
+
+
+def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
+    return _report_file(request, kind, code, year, "pdf")
 
 
 def report_xlsx(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
-    ctx = _report_context(request, kind, code, year)
-    content = xlsx.report_workbook(
-        ctx["figures"], area=ctx["area"], report_date=ctx["report_date"], plans=ctx["plans"]
+    return _report_file(request, kind, code, year, "xlsx")
+
+
+_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": xlsx.CONTENT_TYPE}
+
+
+def _report_file(request: HttpRequest, kind: str, code: str, year: int, extension: str):
+    """The stored file when it is there (at once); else queue its rendering and answer 202
+    with a page that waits for it (`?status=1` answers the page's polls in JSON)."""
+    area = _get_area_for_user(request, kind, code)
+    provisional = _parse_provisional(request)
+    as_at, as_at_asked = _parse_as_at(request, area, year)  # before the day names a file
+    key = rendering.report_key(area, year, request.GET, provisional=provisional)
+    name = key.file_name(extension)
+    content = reportfiles.read(name)
+    if content is None:
+        try:
+            criteria_set_for_year(year)
+        except ValidationError as exc:  # no criteria set in force that year: no report
+            raise Http404 from exc
+        rendering.enqueue_once(key, extension)
+        content = reportfiles.read(name)  # rendered already by an immediate backend
+    filename = _filename(
+        {
+            "area": area,
+            "provisional": provisional,
+            "year": year,
+            "as_at": as_at,
+            "as_at_asked": as_at_asked,
+        },
+        extension,
     )
-    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(ctx, "xlsx")}"'
+    if request.GET.get("status") == "1":
+        state = "ready" if content is not None else rendering.status(key, extension)
+        return JsonResponse({"state": state}, status=200)
+    if content is None:
+        query = request.GET.copy()
+        query.pop("status", None)
+        ctx = {
+            "area": area,
+            "year": year,
+            "filename": filename,
+            "download_url": request.path + (f"?{query.urlencode()}" if query else ""),
+            "failed": rendering.status(key, extension) == "failed",
+        }
+        response = render(request, "reports/report_preparing.html", ctx, status=202)
+        response["Cache-Control"] = "no-store"
+        return response
+    response = HttpResponse(content, content_type=_CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -87,7 +87,7 @@ def _table_sheet(
 
 
 def report_workbook(
-    figures: ReportFigures, *, area, report_date: datetime.date, plans: Sequence = ()
+    figures: ReportFigures, *, area, report_date: datetime.date | None, plans: Sequence = ()
 ) -> bytes:
     wb = Workbook()
     _summary_sheet(wb.active, figures, area, report_date)
@@ -124,7 +124,16 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
         ],
     )
     ws["A1"].font = Font(bold=True, size=14)
-    _append(ws, [_("Ngày lập báo cáo: %(date)s") % {"date": date_format(report_date, "d/m/Y")}])
+    # The data's last change, not today: an unchanged report stays the same file.
+    dated = report_date is not None
+    _append(
+        ws,
+        [
+            _("Số liệu đến ngày %(date)s") % {"date": date_format(report_date, "d/m/Y")}
+            if dated
+            else ""
+        ],
+    )
     _append(
         ws,
         [

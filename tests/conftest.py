@@ -25,6 +25,23 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _reports_rendered_in_test(settings, tmp_path_factory):
+    """Deterministic report rendering: tasks run at once (the immediate backend), no
+    re-rendering after each change, and a cache and report storage of the test's own (the
+    database cache and the shared directory are proven in tests/reports/test_rendering.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.NTM_REPORT_PREWARM = False
+    directory = tmp_path_factory.mktemp("reports")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(directory),
+        }
+    }
+    settings.REPORT_CACHE_DIR = directory
+
+
 @pytest.fixture
 def world(db):
     return make_world()

@@ -1,19 +1,19 @@
 """The one PDF pipeline: WeasyPrint and its print stylesheet, cached by the content shown.
 
 WeasyPrint costs about a second to import and then time per table cell, so a rendered file is
-kept under `settings.REPORT_CACHE_DIR`, named after a hash of the exact HTML it was made from.
-The HTML carries every figure, name and the report date, so a changed assessment changes the
-hash (never a stale file) and an unchanged report is served from disk at once.
+kept in the report storage (ntm.lib.reportfiles). The reports themselves are named after the
+data version they show (reports.rendering); other documents (the compendium) after a hash of
+the exact HTML they were made from, so any change makes a new file and an unchanged one is
+served at once.
 """
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
+
+from ntm.lib import reportfiles
 
 PRINT_STYLESHEET = "css/report-print.css"
 
@@ -35,27 +35,18 @@ def render_pdf(html: str) -> bytes:
     return document.write_pdf(stylesheets=[CSS(filename=stylesheet), numbers])
 
 
-def cache_path(html: str, *, key: str) -> Path:
+def cache_name(html: str, *, key: str) -> str:
     digest = hashlib.sha256(html.encode()).hexdigest()[:32]
-    return Path(settings.REPORT_CACHE_DIR) / f"{key}-{digest}.pdf"
+    return reportfiles.stored_name(key, digest, "pdf")
 
 
 def cached_pdf(html: str, *, key: str) -> tuple[bytes, bool]:
-    """The PDF of `html` and whether it came from the cache. `key` names the report variant
-    (area, year, provisional, language); older files of the same variant are removed."""
-    path = cache_path(html, key=key)
-    try:
-        return path.read_bytes(), True
-    except FileNotFoundError:
-        pass
+    """The PDF of `html` and whether it came from the stored files. `key` names the variant
+    (what, year, language); older files of the same variant are removed."""
+    name = cache_name(html, key=key)
+    content = reportfiles.read(name)
+    if content is not None:
+        return content, True
     content = render_pdf(html)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a concurrent download never reads half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
-    os.replace(tmp, path)
-    for old in path.parent.glob(f"{key}-*.pdf"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    reportfiles.store(name, content, variant=key)
     return content, False

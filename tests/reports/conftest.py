@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -51,3 +52,8 @@ def report_cache(settings, tmp_path):
 
 def login(client, django_user_model, username):
     client.force_login(django_user_model.objects.get(username=username))
+
+
+def without_csrf(content: bytes) -> bytes:
+    """A page without its CSRF token, which is masked anew in every response."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)

@@ -170,8 +170,9 @@ def test_the_pdf_as_at_a_day_is_cached_apart(client, django_user_model, report_c
     client.get(url, {"as_at": "2025-06-30"})
     client.get(url)
     assert "38/175" in rendered[0] and "0/61" in rendered[1]
-    assert len(list(report_cache.glob("province-20-2025-2025-06-30-approved-vi-*.pdf"))) == 1
-    assert len(list(report_cache.glob("province-20-2025-approved-vi-*.pdf"))) == 1
+    # One stored file each: the day is part of the key (reports.rendering.REPORT_PARAMS).
+    assert len(list(report_cache.rglob("province-20-2025-2025-06-30-approved-vi-*.pdf"))) == 1
+    assert len(list(report_cache.rglob("province-20-2025-approved-vi-*.pdf"))) == 1
 
 
 def test_a_bad_or_foreign_day_is_refused(client, django_user_model):

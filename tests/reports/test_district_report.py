@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from reports.figures import headline
-from tests.reports.conftest import login
+from tests.reports.conftest import login, without_csrf
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +65,14 @@ def test_district_report_shows_carried_forward_and_not_assessed(client, report_w
 
 def test_query_count_is_fixed(client, django_user_model, django_assert_num_queries):
     login(client, django_user_model, "district")
-    # session, user, membership + district + province, the district; then 10 for the figures;
-    # the year's plans (1). 19 = 17 + the certified communes that ended since the year before
-    # and the lineage of the units formed since (issue 12), one query each.
-    with django_assert_num_queries(19):
+    # session, user, membership + district + province, the district, its data version; then
+    # 10 for the figures; the year's plans (1); the certified communes that ended since the
+    # year before and the lineage of the units formed since (issue 12), one query each.
+    with django_assert_num_queries(20):
         response = client.get(URL)
     assert response.status_code == 200
+    # Unchanged data: the access check, the version, the cached body (and, on the province
+    # page, the practices query): nothing computed.
+    with django_assert_num_queries(7):
+        again = client.get(URL)
+    assert without_csrf(again.content) == without_csrf(response.content)

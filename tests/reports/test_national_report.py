@@ -142,12 +142,15 @@ class NationalReportTests(TestCase):
         self.assertIn('href="/reports/province/20/2017/?provisional=1"', body)
 
     def test_query_count_is_fixed(self):
-        # session, user; then the 8 of report_figures without per-commune rows (the table by
-        # province comes from the headline's query), whatever the number of provinces and
-        # communes.
-        with self.assertNumQueries(10):
+        # session, user, the country's data version; then the 8 of report_figures without
+        # per-commune rows (the table by province comes from the headline's query), whatever
+        # the number of provinces and communes.
+        with self.assertNumQueries(11):
             self.assertEqual(self.client.get(URL).status_code, 200)
-        with self.assertNumQueries(10):
+        # The workbook: its file rendered by the task (the version again, the criteria set).
+        with self.assertNumQueries(13):
+            self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
+        with self.assertNumQueries(3):  # stored: session, user, the data version
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
 
     def test_workbook_has_the_province_table_and_no_commune_sheets(self):
@@ -179,9 +182,11 @@ class NationalReportTests(TestCase):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         with self.settings(REPORT_CACHE_DIR=Path(tmp.name)):
-            with self.assertNumQueries(10):
+            # session, user, the data version, the criteria set; then the render task: the
+            # version again and the 8 of the figures.
+            with self.assertNumQueries(13):
                 response = self.client.get(PDF_URL)
-            with self.assertNumQueries(10):  # cached: the figures still decide the file
+            with self.assertNumQueries(3):  # stored: session, user, the data version
                 again = self.client.get(PDF_URL)
         cached = list(Path(tmp.name).glob("national-2017-approved-vi-*.pdf"))
         self.assertEqual(response.content, b"%PDF-fake")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.reports.conftest import login
+from tests.reports.conftest import login, without_csrf
 
 pytestmark = pytest.mark.django_db
 
@@ -122,11 +122,16 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     login(client, django_user_model, "province")
     # session, user, membership + its province, the province; then the 10 of report_figures;
     # then the good practices for the criteria most communes miss (1 query when none apply);
-    # then the year's plans (1 when there is none); the certified communes that ended since
-    # the year before and the lineage of the units formed since (2, issue 12).
-    with django_assert_num_queries(19):
+    # then the year's plans (1 when there is none); the data version (1); the certified
+    # communes that ended since the year before and the lineage of the units formed since (2).
+    with django_assert_num_queries(20):
         response = client.get(URL)
     assert response.status_code == 200
+    # Unchanged data: the access check, the version, the cached body (and, on the province
+    # page, the practices query): nothing computed.
+    with django_assert_num_queries(7):
+        again = client.get(URL)
+    assert without_csrf(again.content) == without_csrf(response.content)
 
 
 def test_query_count_with_practices_to_learn_from(
@@ -134,7 +139,7 @@ def test_query_count_with_practices_to_learn_from(
 ):
     login(client, django_user_model, "province")
     # The demo's example practices are dated 2018: two more queries fetch them.
-    with django_assert_num_queries(21):  # + the year's plans, + ended and new units (issue 12)
+    with django_assert_num_queries(22):  # + plans, data version, ended and new units
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()

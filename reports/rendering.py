@@ -1,0 +1,154 @@
+"""Reports computed once per data version: the page body in the cache, the PDF and workbook in
+the report storage, both keyed by (kind, code, year, the parameters that change a report,
+language, data version).
+
+A download that finds its file returns it at once; otherwise one background task (django.tasks,
+de-duplicated through the cache) renders it while the browser waits on a small page that polls
+`?status=1`. The cache and the storage are shared by every app server (database cache and
+file-system or S3 storage), so what one server rendered, the others serve.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import QueryDict
+from django.tasks import TaskResultStatus, default_task_backend
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils import translation
+
+from communes.versions import Stamp, stamp_for
+from ntm.lib import reportfiles
+
+# Bump when the layout of the reports changes, so files rendered by the previous release are
+# not served for data that has not changed since.
+FORMAT = "1"
+
+# The query parameters that change what a report shows, besides `provisional` (in the variant).
+# A new one must be listed here, or its variants would share one cached file.
+REPORT_PARAMS = ("as_at",)
+
+# How long a queued render is trusted before a download queues it again (a worker that died).
+TASK_LOCK_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    kind: str
+    code: str
+    year: int
+    provisional: bool
+    language: str
+    params: tuple[tuple[str, str], ...]  # REPORT_PARAMS present in the request, in order
+    stamp: Stamp
+
+    @property
+    def variant(self) -> str:
+        """province-20-2017-approved-vi (province-20-2025-2025-06-30-approved-vi as at a day):
+        one report in one language, whatever its data. Older files of a variant are removed
+        when a new one is stored, so every parameter that changes the report is in it."""
+        return "-".join(
+            [
+                self.kind,
+                *([self.code] if self.code else []),
+                str(self.year),
+                *(value for _, value in self.params),
+                "provisional" if self.provisional else "approved",
+                self.language,
+            ]
+        )
+
+    @property
+    def digest(self) -> str:
+        raw = "|".join([FORMAT, self.stamp.token, *(f"{k}={v}" for k, v in self.params)])
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    def file_name(self, extension: str) -> str:
+        return reportfiles.stored_name(self.variant, self.digest, extension)
+
+    def cache_key(self, what: str) -> str:
+        return f"report:{what}:{self.variant}:{self.digest}"
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The request parameters that rebuild this report (for the background task)."""
+        return {**({"provisional": "1"} if self.provisional else {}), **dict(self.params)}
+
+
+def report_key(area, year: int, query: QueryDict, *, provisional: bool) -> ReportKey:
+    """The key of the report of `area` (reports.views.Area) as asked by `query`, in the active
+    language. One query: the data version of the area's province (of all, for the country)."""
+    return ReportKey(
+        kind=area.kind,
+        code=area.code,
+        year=year,
+        provisional=provisional,
+        language=translation.get_language() or "vi",
+        params=tuple((name, query[name]) for name in REPORT_PARAMS if query.get(name)),
+        stamp=stamp_for(area_province_id(area)),
+    )
+
+
+def area_province_id(area) -> int | None:
+    """The province whose data version an area's report follows (None: the country's)."""
+    if area.kind == "national":
+        return None
+    if area.kind == "province":
+        return area.province_pk
+    return area.scope_filter["district"].province_id
+
+
+# --- Background rendering -------------------------------------------------------------------
+
+
+def _lock_key(key: ReportKey, extension: str) -> str:
+    return key.cache_key(f"task-{extension}")
+
+
+def enqueue_once(key: ReportKey, extension: str) -> None:
+    """Queue the rendering of `key`'s file unless it is queued already (by any app server:
+    `cache.add` is atomic in the shared cache)."""
+    from reports.tasks import render_report_file
+
+    lock = _lock_key(key, extension)
+    if not cache.add(lock, "queued", timeout=TASK_LOCK_SECONDS):
+        return
+    result = render_report_file.enqueue(
+        kind=key.kind,
+        code=key.code,
+        year=key.year,
+        query=key.query,
+        language=key.language,
+        extension=extension,
+    )
+    if not result.is_finished:
+        cache.set(lock, result.id, timeout=TASK_LOCK_SECONDS)
+    elif result.status == TaskResultStatus.FAILED:  # the immediate backend (tests) ran it
+        cache.set(lock, FAILED, timeout=TASK_LOCK_SECONDS)
+    else:
+        cache.delete(lock)
+
+
+FAILED = "failed"
+
+
+def status(key: ReportKey, extension: str) -> str:
+    """ "ready" (the file is stored), "failed" (the last render failed; the next download
+    queues a new one) or "pending"."""
+    if reportfiles.report_storage().exists(key.file_name(extension)):
+        return "ready"
+    lock = _lock_key(key, extension)
+    task_id = cache.get(lock)
+    if task_id in (None, "queued"):
+        return "pending"
+    if task_id == FAILED:
+        cache.delete(lock)
+        return "failed"
+    try:
+        result = default_task_backend.get_result(task_id)
+    except (TaskResultDoesNotExist, NotImplementedError):
+        return "pending"
+    if result.status == TaskResultStatus.FAILED:
+        cache.delete(lock)
+        return "failed"
+    return "pending"

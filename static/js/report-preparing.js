@@ -1,0 +1,32 @@
+// The "being prepared" page of a report download (templates/reports/report_preparing.html):
+// ask the status URL every 1.5 s and start the download once the file is there, so nobody has
+// to click twice. Without JavaScript the page's <noscript> meta refresh does the same.
+(function () {
+  "use strict";
+  var box = document.getElementById("report-preparing");
+  if (!box || !window.fetch) {
+    return;
+  }
+  var statusUrl = box.getAttribute("data-status-url");
+  var downloadUrl = box.getAttribute("data-download-url");
+  function poll() {
+    fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (answer) {
+        if (answer.state === "ready") {
+          window.location.assign(downloadUrl);
+        } else if (answer.state === "failed") {
+          var note = box.querySelector("[data-failed-text]");
+          note.textContent = note.getAttribute("data-failed-text");
+        } else {
+          window.setTimeout(poll, 1500);
+        }
+      })
+      .catch(function () {
+        window.setTimeout(poll, 3000);
+      });
+  }
+  window.setTimeout(poll, 1000);
+})();

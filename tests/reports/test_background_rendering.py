@@ -1,0 +1,166 @@
+"""Report files rendered in the background (django.tasks with django-tasks-db): a download
+that finds no file queues one render and answers 202 with a page that waits for it; the worker
+(`manage.py db_worker`) renders it; app servers share the cache and the stored files."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from criteria.services import assessment_approve
+from ntm.lib import pdf
+from reports import figures
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports:province_report_pdf", args=["98", 2027])
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ntm_cache",
+    }
+}
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    calls = []
+
+    def render(html: str) -> bytes:
+        calls.append(html)
+        return b"%PDF-fake " + str(len(calls)).encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    return calls
+
+
+@pytest.fixture
+def queued(settings):
+    """The database backend, as in production: tasks wait for a worker (an empty queue: the
+    session's seed queued its own)."""
+    settings.TASKS = DATABASE_TASKS
+    DBTaskResult.objects.all().delete()
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def test_a_missing_file_is_queued_once_and_the_page_waits_for_it(
+    client, report_world, renders, queued
+):
+    client.force_login(report_world.province_staff)
+    first = client.get(URL)
+    assert first.status_code == 202
+    page = first.content.decode()
+    assert "Đang tạo báo cáo…" in page
+    assert "/static/js/report-preparing.js" in page  # the poller, a static file (CSP)
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page  # no JS
+    assert f'data-status-url="{URL}?status=1"' in page
+    assert first["Cache-Control"] == "no-store"
+
+    assert client.get(URL).status_code == 202  # asked again: still one task
+    assert client.get(URL, {"status": "1"}).json() == {"state": "pending"}
+    assert DBTaskResult.objects.count() == 1
+    assert renders == []
+
+    run_worker()
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert client.get(URL, {"status": "1"}).json() == {"state": "ready"}
+    done = client.get(URL)
+    assert done.status_code == 200
+    assert done.content == b"%PDF-fake 1"
+    assert 'filename="bao-cao-ntm-tinh-98-2027.pdf"' in done["Content-Disposition"]
+    assert len(renders) == 1
+
+
+def test_the_workbook_is_rendered_by_the_worker_too(client, report_world, queued):
+    client.force_login(report_world.province_staff)
+    url = reverse("reports:province_report_xlsx", args=["98", 2027])
+    assert client.get(url).status_code == 202
+    run_worker()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"  # a zip: the workbook
+
+
+def test_a_failed_render_says_so_and_the_next_download_tries_again(
+    client, report_world, queued, monkeypatch
+):
+    client.force_login(report_world.province_staff)
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: 1 / 0)
+    client.get(URL)
+    run_worker()
+    assert client.get(URL, {"status": "1"}).json() == {"state": "failed"}
+    assert client.get(URL).status_code == 202
+    assert DBTaskResult.objects.count() == 2  # queued again
+
+
+def test_the_status_is_as_private_as_the_report(client, report_world, queued):
+    client.force_login(report_world.other_province_staff)
+    assert client.get(URL, {"status": "1"}).status_code == 404
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_the_printed_date_is_the_data_date_not_today(client, report_world, renders):
+    client.force_login(report_world.province_staff)
+    client.get(URL)
+    html = renders[0]
+    assert "Số liệu đến ngày" in html
+    assert "Lạng Sơn" not in html  # the world's province is 98
+    assert "ngày … tháng … năm …" in html  # the signatory dates the printed copy
+
+
+def test_two_app_servers_share_the_cache_and_the_files(
+    client, report_world, renders, queued, settings, monkeypatch
+):
+    """Server A renders; server B (new cache and storage handlers, as in another process)
+    serves the page body and the file without computing anything."""
+    settings.CACHES = DATABASE_CACHE
+    client.force_login(report_world.province_staff)
+    page = reverse("reports:province_report", args=["98", 2027])
+    assert client.get(page).status_code == 200
+    client.get(URL)
+    run_worker()
+
+    settings.CACHES = {"default": dict(DATABASE_CACHE["default"])}  # new handlers: server B
+    settings.STORAGES = {**settings.STORAGES}
+    monkeypatch.setattr(figures, "report_figures", lambda *a, **k: pytest.fail("computed"))
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: pytest.fail("rendered"))
+    assert client.get(page).status_code == 200
+    served = client.get(URL)
+    assert served.status_code == 200
+    assert served.content == b"%PDF-fake 1"
+
+
+def test_a_change_queues_the_working_years_reports(
+    report_world, queued, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Approving a 2027 assessment in March 2028 queues, on commit, the province's PDF and
+    workbook of 2027 (still being closed) and of 2028 (it carries 2027 forward), and nothing
+    for the other province."""
+    settings.NTM_REPORT_PREWARM = True
+    monkeypatch.setattr("reports.tasks.timezone.localdate", lambda *a: datetime.date(2028, 3, 1))
+    w = report_world
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assessment_approve(assessment=w.commune_b1.assessments.get(year=2027), user=w.admin)
+        assert DBTaskResult.objects.count() == 0  # nothing before the commit
+    assert len(callbacks) == 1
+    queued_files = sorted(
+        (
+            t.args_kwargs["kwargs"]["code"],
+            t.args_kwargs["kwargs"]["year"],
+            t.args_kwargs["kwargs"]["extension"],
+        )
+        for t in DBTaskResult.objects.all()
+    )
+    assert queued_files == [
+        ("98", 2027, "pdf"),
+        ("98", 2027, "xlsx"),
+        ("98", 2028, "pdf"),
+        ("98", 2028, "xlsx"),
+    ]

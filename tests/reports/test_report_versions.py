@@ -1,0 +1,159 @@
+"""Reports are cached under their province's data version: every write that can change a figure
+counts a change, the next report shows it, and an unchanged report (another province's) is
+served without computing anything."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from communes.versions import stamp_for
+from criteria.models import Assessment, Threshold
+from criteria.services import (
+    AssessmentInput,
+    assessment_approve,
+    assessment_save,
+    certification_revoke,
+)
+from imports.services import import_assessments
+from reports import figures
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports:province_report", args=["98", 2027])
+OTHER_URL = reverse("reports:province_report", args=["97", 2027])
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """The areas whose figures were computed, in order (reports.figures.report_figures)."""
+    calls = []
+    original = figures.report_figures
+
+    def counting(year, provisional, **kwargs):
+        calls.append(kwargs.get("province") or kwargs.get("district"))
+        return original(year, provisional, **kwargs)
+
+    monkeypatch.setattr(figures, "report_figures", counting)
+    return calls
+
+
+def version(province) -> int:
+    return stamp_for(province.pk).version
+
+
+def test_an_unchanged_report_is_served_without_computing_anything(client, report_world, computed):
+    client.force_login(report_world.province_staff)
+    client.get(URL)
+    second = client.get(URL)
+    assert len(computed) == 1
+    assert second.status_code == 200
+    assert "2,00" in second.content.decode()  # (3 + 3 carried + 0) / 3 communes
+
+
+def test_an_approval_changes_the_version_and_the_next_report(client, report_world, computed):
+    w = report_world
+    client.force_login(w.admin)
+    client.get(OTHER_URL)
+    assert "2,00" in client.get(URL).content.decode()
+    before = version(w.province)
+
+    assessment_approve(assessment=w.commune_b1.assessments.get(year=2027), user=w.admin)
+
+    assert version(w.province) == before + 1
+    assert "2,33" in client.get(URL).content.decode()  # B1's 1 criterion now counts
+    client.get(OTHER_URL)
+    assert computed == [w.other_province, w.province, w.province]  # 97 stayed cached
+
+
+def test_a_saved_assessment_changes_the_provisional_report(client, report_world, computed):
+    w = report_world
+    client.force_login(w.province_staff)
+    url = URL + "?provisional=1"
+    assert "2,33" in client.get(url).content.decode()
+    before = version(w.province)
+
+    b1 = w.commune_b1.assessments.get(year=2027)
+    flags = {c.pk: True for c in w.cset.criteria.all()}
+    assessment_save(assessment=b1, data=AssessmentInput(entries={}, criterion_flags=flags))
+
+    assert version(w.province) == before + 1
+    assert "3,00" in client.get(url).content.decode()
+    assert len(computed) == 2
+
+
+def test_an_import_changes_the_version_and_the_next_report(client, report_world, computed):
+    w = report_world
+    client.force_login(w.province_staff)
+    assert "2,00" in client.get(URL).content.decode()
+    before = version(w.province)
+
+    row = {
+        "Mã xã": "98102",
+        "Năm": 2027,
+        "TC1": "x",
+        "TC2": "",
+        "TC3": "",
+        "Trạng thái": "Đã phê duyệt",
+    }
+    report = import_assessments(rows=[row], user=w.admin, dry_run=False)
+
+    assert report.applied
+    assert version(w.province) > before
+    assert "1,33" in client.get(URL).content.decode()  # A2: 1 in 2027 instead of 3 carried
+
+
+def test_a_revoked_certification_changes_the_version_and_the_next_report(
+    client, report_world, computed
+):
+    w = report_world
+    client.force_login(w.province_staff)
+    assert "1/3" in client.get(URL).content.decode()
+    before = version(w.province)
+
+    certification_revoke(
+        certification=w.commune_a1.certifications.get(),
+        revoked_on=datetime.date(2027, 9, 1),
+        reason="Không duy trì",
+        user=w.admin,
+    )
+
+    assert version(w.province) == before + 1
+    body = client.get(URL).content.decode()
+    assert "0/3" in body and "1/3" not in body
+
+
+def test_a_threshold_edit_in_the_admin_changes_every_version(client, report_world, computed):
+    w = report_world
+    client.force_login(w.admin)
+    client.get(URL)
+    client.get(OTHER_URL)
+    before = (version(w.province), version(w.other_province))
+    threshold = Threshold.objects.filter(indicator__criterion__criteria_set=w.cset).first()
+    change_url = reverse("admin:criteria_threshold_change", args=[threshold.pk])
+    form = client.get(change_url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: "" if v is None else v for k, v in data.items()} | {"value": "75"}
+
+    response = client.post(change_url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    threshold.refresh_from_db()
+    assert threshold.value == 75
+    assert (version(w.province), version(w.other_province)) == (before[0] + 1, before[1] + 1)
+    client.get(URL)
+    client.get(OTHER_URL)
+    assert len(computed) == 4  # both recomputed, under their new versions
+
+
+def test_a_draft_saved_elsewhere_leaves_other_provinces_cached(client, report_world, computed):
+    w = report_world
+    client.force_login(w.admin)
+    client.get(OTHER_URL)
+    other_before = version(w.other_province)
+    b1 = w.commune_b1.assessments.get(year=2027)
+    Assessment.objects.filter(pk=b1.pk).update(status=Assessment.Status.DRAFT)
+    assessment_save(assessment=b1, data=AssessmentInput(entries={}, criterion_flags={}))
+    assert version(w.other_province) == other_before
+    client.get(OTHER_URL)
+    assert computed == [w.other_province]
