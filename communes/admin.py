@@ -11,6 +11,7 @@ from communes.models import (
     Region,
     Succession,
 )
+from ntm.lib.admin import FoldedSearchMixin
 
 
 @admin.register(Region)
@@ -86,7 +87,7 @@ class PredecessorInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -107,10 +108,14 @@ class CommuneAdmin(admin.ModelAdmin):
         "is_disadvantaged",
         ("valid_to", admin.EmptyFieldListFilter),
     )
-    search_fields = ("code", "name")
+    search_fields = ("code", "search_name")
     autocomplete_fields = ("province", "district")
     list_select_related = ("district",)
     inlines = [GroupAssignmentInline, PredecessorInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_search_name()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Succession)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ntm.lib.text import fold
+
 
 def year_end(year: int) -> datetime.date:
     """Units and certifications are counted as they stand on 31 December of a report year."""
@@ -210,6 +212,10 @@ class Commune(models.Model):
 
     code = models.CharField(_("mã xã"), max_length=5, db_index=True)
     name = models.CharField(_("tên"), max_length=100)
+    # fold(name), written with the name by every writer (loaders, seeders, the admin): the list
+    # and admin searches match it, so "chi lang" finds "Chi Lăng" on SQLite and PostgreSQL.
+    # No index: the searches are substring matches (LIKE '%...%') over one scope's units.
+    search_name = models.CharField(_("tên không dấu"), max_length=100, blank=True, editable=False)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
@@ -285,6 +291,10 @@ class Commune(models.Model):
         year = self.last_year()
         url = self.get_absolute_url()
         return f"{url}?year={year}" if year is not None else url
+
+    def refresh_search_name(self) -> None:
+        """Call after setting `name` (the writers do; save() does not, by house style)."""
+        self.search_name = fold(self.name)
 
     def last_year(self) -> int | None:
         """The last year whose 31 December lies in the unit's validity (a code and a year name

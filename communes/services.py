@@ -18,6 +18,7 @@ from communes.models import (
     Region,
     Succession,
 )
+from ntm.lib.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGSON_2017_CSV = DATA_DIR / "langson-units-2017.csv"
@@ -159,6 +160,7 @@ def load_langson_2017(path: Path = LANGSON_2017_CSV) -> LoadReport:
         dissolved = row["in_2019_merger"].startswith("dissolved")
         defaults = {
             "name": row["commune_name"],
+            "search_name": fold(row["commune_name"]),
             "kind": row["kind"],
             "province": province,
             "district": districts[row["district_code"]],
@@ -201,6 +203,7 @@ def load_langson_2017(path: Path = LANGSON_2017_CSV) -> LoadReport:
                     valid_from=MERGER_2019_START,
                     defaults={
                         "name": name,
+                        "search_name": fold(name),
                         "kind": kind,
                         "province": province,
                         "district": district,
@@ -258,6 +261,7 @@ def load_langson_2024(path: Path, report: LoadReport) -> None:
                 valid_from=ROUND_2024_START,
                 defaults={
                     "name": row["new_name"],
+                    "search_name": fold(row["new_name"]),
                     "kind": row["new_kind"],
                     "province": province,
                     "district": old.district,
@@ -313,6 +317,7 @@ def load_langson_2025(path: Path, report: LoadReport) -> None:
             valid_from=TWO_TIER_START,
             defaults={
                 "name": row["new_name"],
+                "search_name": fold(row["new_name"]),
                 "kind": row["new_kind"],
                 "province": province,
                 "district": None,
@@ -394,6 +399,7 @@ def load_national_legacy() -> LoadReport:
                     Commune(
                         code=code,
                         name=wname,
+                        search_name=fold(wname),
                         kind=wkind,
                         province=province,
                         district=district,
@@ -446,6 +452,7 @@ def load_national_2025(report: LoadReport) -> None:
             Commune(
                 code=code,
                 name=name,
+                search_name=fold(name),
                 kind=kind,
                 province=current[pcode],
                 district=None,

@@ -61,6 +61,7 @@ def practice_create(
         status=Practice.Status.DRAFT,
         **{name: data[name] for name in FIELDS if name in data},
     )
+    practice.refresh_search_text()
     practice.full_clean()
     practice.save()
     for name in M2M_FIELDS:
@@ -76,6 +77,7 @@ def practice_update(*, practice: Practice, data: dict, user) -> Practice:
     for name in FIELDS:
         if name in data:
             setattr(practice, name, data[name])
+    practice.refresh_search_text()
     practice.full_clean()
     practice.save()
     for name in M2M_FIELDS:
