@@ -8,6 +8,7 @@ from communes.models import (
     CommuneGroupAssignment,
     District,
     Province,
+    ProvinceReportSettings,
     Region,
     Succession,
 )
@@ -39,6 +40,15 @@ class ProvinceAdmin(admin.ModelAdmin):
     @admin.display(description=_("số huyện"), ordering="n_districts")
     def district_count(self, obj):
         return obj.n_districts
+
+
+@admin.register(ProvinceReportSettings)
+class ProvinceReportSettingsAdmin(admin.ModelAdmin):
+    list_display = ("province", "number_suffix", "signer_name")
+    search_fields = ("province__code", "province__name")
+    autocomplete_fields = ("province",)
+    list_select_related = ("province",)
+    fields = ("province", "number_suffix", "recipients", "signer_title", "signer_name")
 
 
 @admin.register(District)

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Province, ProvinceReportSettings
 from criteria import queue
 from ntm.lib import pdf
 from ntm.lib.years import year_from_query
@@ -99,6 +99,8 @@ class Area:
     authority: str  # "UBND tỉnh Lạng Sơn"
     scope_filter: dict
     province_pk: int | None = None  # for the province report's good-practice links
+    # Number symbol, "Nơi nhận" and signer of the PDF: the province's, defaults elsewhere.
+    paper: ProvinceReportSettings = field(default_factory=ProvinceReportSettings)
 
     @property
     def is_province(self) -> bool:
@@ -134,7 +136,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
         )
     if kind == "province":
         # The current province with the code (codes passed to merged provinces in 2025).
-        province = Province.objects.with_code(code).first()
+        province = Province.objects.with_code(code).select_related("report_settings").first()
         if province is None or not roles.can_view_province(request.user, province):
             raise Http404
         return Area(
@@ -145,6 +147,7 @@ def _get_area_for_user(request: HttpRequest, kind: str, code: str) -> Area:
             authority=translation.gettext("UBND tỉnh %(name)s") % {"name": province.name},
             province_pk=province.pk,
             scope_filter={"province": province},
+            paper=ProvinceReportSettings.for_province(province),
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
     if not roles.can_view_district(request.user, district):
