@@ -209,6 +209,10 @@ def display_path(instance: "Attachment", filename: str) -> str:
     return f"practices/display/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
+def thumbnail_path(instance: "Attachment", filename: str) -> str:
+    return f"practices/thumbnails/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class Attachment(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Ảnh")
@@ -224,6 +228,10 @@ class Attachment(models.Model):
     # existed (`manage.py create_display_copies` makes them; until then the original is shown).
     display = models.FileField(
         _("bản hiển thị"), upload_to=display_path, max_length=200, blank=True
+    )
+    # The small copy of the pages' photo grid (longest side 480 px), made with the display copy.
+    thumbnail = models.FileField(
+        _("ảnh thu nhỏ"), upload_to=thumbnail_path, max_length=200, blank=True
     )
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
     content_type = models.CharField(_("kiểu nội dung"), max_length=50)
@@ -256,6 +264,9 @@ class Attachment(models.Model):
 
     def get_display_url(self) -> str:
         return reverse("practices:attachment_display", args=[self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("practices:attachment_thumbnail", args=[self.pk])
 
     @property
     def shown_file(self):
