@@ -150,6 +150,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ntm.lib.errors.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped (ntm/lib/compression.py: text only, why BREACH does not apply); below
+    # WhiteNoise, which serves static files compressed at collectstatic.
+    "ntm.lib.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ntm.lib.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
