@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import translation
 
 from communes.models import Province, ProvinceReportSettings
 from issued.models import IssuedReport
@@ -25,8 +26,9 @@ BAND_ROW = re.compile(r"^\s*(19|15–18|10–14|5–9|dưới 5)\s+\d+\s+\d+,\d\
 def province_pdf_html(username: str = "province", code: str = "20", year: int = 2017) -> str:
     request = RequestFactory().get("/")
     request.user = get_user_model().objects.get(username=username)
-    ctx = report_context(request, "province", code, year)
-    return render_to_string("reports/report_pdf.html", ctx)
+    with translation.override("vi"):  # whatever an earlier test left active in the thread
+        ctx = report_context(request, "province", code, year)
+        return render_to_string("reports/report_pdf.html", ctx)
 
 
 def text_pages(content: bytes, tmp_path) -> list[str]:
