@@ -9,10 +9,12 @@ from communes.models import (
     DataVersion,
     District,
     Province,
+    ProvinceReportSettings,
     Region,
     Succession,
 )
 from communes.versions import ChangesFiguresAdmin
+from ntm.lib.admin import FoldedSearchMixin
 
 
 @admin.register(Region)
@@ -40,6 +42,17 @@ class ProvinceAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     @admin.display(description=_("số huyện"), ordering="n_districts")
     def district_count(self, obj):
         return obj.n_districts
+
+
+@admin.register(ProvinceReportSettings)
+class ProvinceReportSettingsAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+    """Printed on every report: a change makes new report files (ChangesFiguresAdmin)."""
+
+    list_display = ("province", "number_suffix", "signer_name")
+    search_fields = ("province__code", "province__name")
+    autocomplete_fields = ("province",)
+    list_select_related = ("province",)
+    fields = ("province", "number_suffix", "recipients", "signer_title", "signer_name")
 
 
 @admin.register(District)
@@ -88,7 +101,7 @@ class PredecessorInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+class CommuneAdmin(FoldedSearchMixin, ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -109,10 +122,14 @@ class CommuneAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
         "is_disadvantaged",
         ("valid_to", admin.EmptyFieldListFilter),
     )
-    search_fields = ("code", "name")
+    search_fields = ("code", "search_name")
     autocomplete_fields = ("province", "district")
     list_select_related = ("district",)
     inlines = [GroupAssignmentInline, PredecessorInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_search_name()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Succession)

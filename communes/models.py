@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ntm.lib.text import fold
+
 
 def year_end(year: int) -> datetime.date:
     """Units and certifications are counted as they stand on 31 December of a report year."""
@@ -210,6 +212,10 @@ class Commune(models.Model):
 
     code = models.CharField(_("mã xã"), max_length=5, db_index=True)
     name = models.CharField(_("tên"), max_length=100)
+    # fold(name), written with the name by every writer (loaders, seeders, the admin): the list
+    # and admin searches match it, so "chi lang" finds "Chi Lăng" on SQLite and PostgreSQL.
+    # No index: the searches are substring matches (LIKE '%...%') over one scope's units.
+    search_name = models.CharField(_("tên không dấu"), max_length=100, blank=True, editable=False)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
@@ -285,6 +291,10 @@ class Commune(models.Model):
         year = self.last_year()
         url = self.get_absolute_url()
         return f"{url}?year={year}" if year is not None else url
+
+    def refresh_search_name(self) -> None:
+        """Call after setting `name` (the writers do; save() does not, by house style)."""
+        self.search_name = fold(self.name)
 
     def last_year(self) -> int | None:
         """The last year whose 31 December lies in the unit's validity (a code and a year name
@@ -389,3 +399,65 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} v{self.version}"
+
+
+class ProvinceReportSettings(models.Model):
+    """What a province prints on its reports, in the layout of an administrative document
+    (Nghị định 30/2020/NĐ-CP): the symbol after the number ("Số: 12/BC-BCĐ"), the recipients
+    ("Nơi nhận") and the signer. Edited in the admin; a province without a row prints the
+    defaults."""
+
+    province = models.OneToOneField(
+        Province,
+        on_delete=models.CASCADE,
+        related_name="report_settings",
+        verbose_name=_("tỉnh"),
+    )
+    number_suffix = models.CharField(
+        _("ký hiệu của số báo cáo"),
+        max_length=40,
+        default="BC-BCĐ",
+        help_text=_("In sau số báo cáo: «Số: 12/BC-BCĐ»."),
+    )
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        help_text=_(
+            "Mỗi dòng một nơi nhận, ví dụ «- Ban Chỉ đạo Trung ương;». Để trống: «- Lưu: VT.»"
+        ),
+    )
+    signer_title = models.CharField(
+        _("chức danh người ký"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Mỗi dòng một dòng in, ví dụ «KT. TRƯỞNG BAN» rồi «PHÓ TRƯỞNG BAN». "
+            "Để trống: «TM. BAN CHỈ ĐẠO»."
+        ),
+    )
+    signer_name = models.CharField(_("họ tên người ký"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("thông tin in báo cáo của tỉnh")
+        verbose_name_plural = _("thông tin in báo cáo của tỉnh")
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+    @property
+    def blank_number(self) -> str:
+        """The number of a report that is not issued here, left blank to fill in by hand."""
+        return f"……/{self.number_suffix}"
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    def signer_title_lines(self) -> list[str]:
+        return [line.strip() for line in self.signer_title.splitlines() if line.strip()]
+
+    @classmethod
+    def for_province(cls, province: Province | None) -> "ProvinceReportSettings":
+        """The province's row (select_related("report_settings") spares the query), else the
+        defaults, unsaved; national and district reports print the defaults."""
+        saved = getattr(province, "report_settings", None) if province is not None else None
+        return saved or cls(province=province)

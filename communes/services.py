@@ -19,6 +19,7 @@ from communes.models import (
     Succession,
 )
 from communes.versions import bump_data_version
+from ntm.lib.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGSON_2017_CSV = DATA_DIR / "langson-units-2017.csv"
@@ -161,6 +162,7 @@ def load_langson_2017(path: Path = LANGSON_2017_CSV) -> LoadReport:
         dissolved = row["in_2019_merger"].startswith("dissolved")
         defaults = {
             "name": row["commune_name"],
+            "search_name": fold(row["commune_name"]),
             "kind": row["kind"],
             "province": province,
             "district": districts[row["district_code"]],
@@ -203,6 +205,7 @@ def load_langson_2017(path: Path = LANGSON_2017_CSV) -> LoadReport:
                     valid_from=MERGER_2019_START,
                     defaults={
                         "name": name,
+                        "search_name": fold(name),
                         "kind": kind,
                         "province": province,
                         "district": district,
@@ -260,6 +263,7 @@ def load_langson_2024(path: Path, report: LoadReport) -> None:
                 valid_from=ROUND_2024_START,
                 defaults={
                     "name": row["new_name"],
+                    "search_name": fold(row["new_name"]),
                     "kind": row["new_kind"],
                     "province": province,
                     "district": old.district,
@@ -315,6 +319,7 @@ def load_langson_2025(path: Path, report: LoadReport) -> None:
             valid_from=TWO_TIER_START,
             defaults={
                 "name": row["new_name"],
+                "search_name": fold(row["new_name"]),
                 "kind": row["new_kind"],
                 "province": province,
                 "district": None,
@@ -397,6 +402,7 @@ def load_national_legacy() -> LoadReport:
                     Commune(
                         code=code,
                         name=wname,
+                        search_name=fold(wname),
                         kind=wkind,
                         province=province,
                         district=district,
@@ -449,6 +455,7 @@ def load_national_2025(report: LoadReport) -> None:
             Commune(
                 code=code,
                 name=name,
+                search_name=fold(name),
                 kind=kind,
                 province=current[pcode],
                 district=None,

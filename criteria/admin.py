@@ -25,6 +25,7 @@ from criteria.models import (
     PovertyStandard,
     Threshold,
 )
+from ntm.lib.admin import FoldedSearchMixin
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -243,7 +244,7 @@ FORM_PREFIX = admin.ActionLocation.CHANGE_FORM.value
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ChangesFiguresAdmin, NoRevertHistoryAdmin):
+class AssessmentAdmin(FoldedSearchMixin, ChangesFiguresAdmin, NoRevertHistoryAdmin):
     """Assessments are created, evaluated and moved through the workflow by criteria.services
     only, so the admin cannot add one nor change its commune, year, criteria set, status or
     results; the workflow steps are actions that call the services the web pages call, under
@@ -258,7 +259,7 @@ class AssessmentAdmin(ChangesFiguresAdmin, NoRevertHistoryAdmin):
         "commune__district",
         "commune__district",
     )
-    search_fields = ("commune__code", "commune__name")
+    search_fields = ("commune__code", "commune__search_name")
     list_select_related = ("commune", "criteria_set")
     readonly_fields = (
         "commune",

@@ -27,6 +27,7 @@ from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
+from ntm.lib.text import starts_a_word_q
 from ntm.lib.years import date_from_query, year_from_query
 
 PAGE_SIZE = 50
@@ -131,7 +132,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(district__code=district)
     q = request.GET.get("q", "").strip()
     if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(code__startswith=q))
+        rows = rows.filter(starts_a_word_q("search_name", q) | Q(code__startswith=q))
     status = request.GET.get("status", "")
     if status == "none":
         rows = rows.filter(status__isnull=True)

@@ -44,6 +44,7 @@ from criteria.models import (
 )
 from criteria.services import criteria_set_for_year
 from demo.synthetic import difficulty_order, synthetic_entries
+from ntm.lib.text import fold
 
 SEED = 8200
 DEFAULT_COMMUNES = 8200
@@ -341,6 +342,7 @@ def write_province(batch: ProvinceBatch, user, report: NationalReport) -> None:
             Commune(
                 code=commune_code(k),
                 name=f"Xã Mẫu {k + 1:05d}",
+                search_name=fold(f"Xã Mẫu {k + 1:05d}"),
                 kind=Commune.Kind.COMMUNE,
                 province=province,
                 district=district,

@@ -65,6 +65,8 @@ def report_issue(
         year=ctx["year"],
         area_name=ctx["area"].name,
         number=number,
+        # The province's symbol (communes.ProvinceReportSettings), as on its plain downloads.
+        number_suffix=ctx["area"].paper.number_suffix,
         series_year=series_year,
         issued_on=issued_on,
         issued_by=user,

@@ -151,6 +151,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ntm.lib.errors.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped (ntm/lib/compression.py: text only, why BREACH does not apply); below
+    # WhiteNoise, which serves static files compressed at collectstatic.
+    "ntm.lib.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ntm.lib.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,6 +228,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["ntm.formats"]  # dd/mm/yyyy and 1.790 / 1,790 (ntm/formats/__init__.py)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

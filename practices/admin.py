@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ntm.lib.admin import FoldedSearchMixin
 from practices import services
 from practices.models import Attachment, Category, Practice
 
@@ -26,16 +27,20 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("title", "category", "province", "district", "year", "status", "is_example")
     list_filter = ("status", "category", "year", "is_example", "province")
-    search_fields = ("title", "summary", "contact", "partners")
+    search_fields = ("search_text",)  # title, summary, results, partners, contact
     autocomplete_fields = ("communes",)
     filter_horizontal = ("criteria",)
     readonly_fields = ("status", "created_by", "created_at", "published_by", "published_at")
     list_select_related = ("category", "province", "district")
     inlines = [AttachmentInline]
     actions = ["publish"]
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_search_text()
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Công bố các mô hình đã chọn"))
     def publish(self, request, queryset):

@@ -97,7 +97,7 @@ def seed_demo_practices(user=None) -> int:
         full_title = f"{EXAMPLE}: {title}"
         if Practice.objects.filter(province=province, title=full_title).exists():
             continue
-        practice = Practice.objects.create(
+        practice = Practice(
             title=full_title,
             category=Category.objects.get_or_create(name=category_name)[0],
             province=province,
@@ -108,6 +108,8 @@ def seed_demo_practices(user=None) -> int:
             created_by=admin,
             **fields,
         )
+        practice.refresh_search_text()
+        practice.save()
         practice.criteria.set([criteria[n] for n in numbers])
         practice_publish(practice=practice, user=admin)
         created += 1

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
 from criteria.models import Criterion
+from ntm.lib.text import fold, starts_a_word_q
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
 
@@ -48,12 +49,8 @@ class PracticeQuerySet(models.QuerySet):
         return mine
 
     def search(self, text: str):
-        return self.filter(
-            Q(title__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(results__icontains=text)
-            | Q(partners__icontains=text)
-        )
+        """Practices with `text` at the start of a word, without regard to diacritics or case."""
+        return self.filter(starts_a_word_q("search_text", text))
 
 
 class Practice(models.Model):
@@ -125,6 +122,9 @@ class Practice(models.Model):
         verbose_name=_("người công bố"),
     )
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+    # fold() of the searched text (title, summary, results, partners, contact), written by the
+    # services, the demo and the admin with the text: "be tong" finds "bê tông" on both databases.
+    search_text = models.TextField(_("nội dung không dấu"), blank=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
 
@@ -154,6 +154,12 @@ class Practice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("practices:practice_detail", args=[self.pk])
+
+    def refresh_search_text(self) -> None:
+        """Call after setting the text fields (the writers do; save() does not, by house style)."""
+        self.search_text = fold(
+            " ".join([self.title, self.summary, self.results, self.partners, self.contact])
+        )
 
     @property
     def is_published(self) -> bool:
@@ -204,6 +210,10 @@ def display_path(instance: "Attachment", filename: str) -> str:
     return f"practices/display/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
+def thumbnail_path(instance: "Attachment", filename: str) -> str:
+    return f"practices/thumbnails/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class Attachment(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Ảnh")
@@ -219,6 +229,10 @@ class Attachment(models.Model):
     # existed (`manage.py create_display_copies` makes them; until then the original is shown).
     display = models.FileField(
         _("bản hiển thị"), upload_to=display_path, max_length=200, blank=True
+    )
+    # The small copy of the pages' photo grid (longest side 480 px), made with the display copy.
+    thumbnail = models.FileField(
+        _("ảnh thu nhỏ"), upload_to=thumbnail_path, max_length=200, blank=True
     )
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
     content_type = models.CharField(_("kiểu nội dung"), max_length=50)
@@ -251,6 +265,9 @@ class Attachment(models.Model):
 
     def get_display_url(self) -> str:
         return reverse("practices:attachment_display", args=[self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("practices:attachment_thumbnail", args=[self.pk])
 
     @property
     def shown_file(self):

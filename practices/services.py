@@ -7,7 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practices.models import Attachment, Practice
-from practices.uploads import check_upload, display_copy
+from practices.uploads import (
+    DISPLAY_MAX_SIDE,
+    THUMBNAIL_MAX_SIDE,
+    check_upload,
+    display_copy,
+)
 
 # Form fields that are many-to-many relations, set after the row exists.
 M2M_FIELDS = ("criteria", "communes")
@@ -61,6 +66,7 @@ def practice_create(
         status=Practice.Status.DRAFT,
         **{name: data[name] for name in FIELDS if name in data},
     )
+    practice.refresh_search_text()
     practice.full_clean()
     practice.save()
     for name in M2M_FIELDS:
@@ -76,6 +82,7 @@ def practice_update(*, practice: Practice, data: dict, user) -> Practice:
     for name in FIELDS:
         if name in data:
             setattr(practice, name, data[name])
+    practice.refresh_search_text()
     practice.full_clean()
     practice.save()
     for name in M2M_FIELDS:
@@ -121,10 +128,12 @@ def attachment_add(
         uploaded_by=user,
     )
     display = display_copy(upload) if attachment.is_photo else None
+    thumbnail = display_copy(upload, THUMBNAIL_MAX_SIDE) if attachment.is_photo else None
     try:
         attachment.file.save(upload.name, upload, save=False)
         if display is not None:
             attachment.display.save(display.name, display, save=False)
+            attachment.thumbnail.save(thumbnail.name, thumbnail, save=False)
         attachment.save()
     except Exception:
         _delete_files(attachment)
@@ -133,35 +142,45 @@ def attachment_add(
 
 
 def _delete_files(attachment: Attachment) -> None:
-    for field in (attachment.file, attachment.display):
+    for field in (attachment.file, attachment.display, attachment.thumbnail):
         if field:
             field.delete(save=False)
 
 
 def attachment_create_display_copy(*, attachment: Attachment) -> bool:
-    """Give a photo stored before display copies existed its copy. The original is only read.
-    False if there is nothing to do (a document, a copy already there, or the original is
-    missing); ValidationError if the original is above the pixel limit or damaged."""
-    if not attachment.is_photo or attachment.display:
+    """Give a photo stored before display copies (or thumbnails) existed the copies it lacks.
+    The original is only read. False if there is nothing to do (a document, copies already
+    there, or the original is missing); ValidationError if the original is above the pixel
+    limit or damaged."""
+    missing = [
+        (name, side)
+        for name, side in (("display", DISPLAY_MAX_SIDE), ("thumbnail", THUMBNAIL_MAX_SIDE))
+        if not getattr(attachment, name)
+    ]
+    if not attachment.is_photo or not missing:
         return False
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         return False
     with handle:
-        display = display_copy(handle)
-    attachment.display.save(display.name, display, save=False)
+        copies = [(name, display_copy(handle, side)) for name, side in missing]
+    for name, copy in copies:
+        getattr(attachment, name).save(copy.name, copy, save=False)
     try:
-        attachment.save(update_fields=["display"])
+        attachment.save(update_fields=[name for name, _copy in copies])
     except Exception:
-        attachment.display.delete(save=False)
+        for name, _copy in copies:
+            getattr(attachment, name).delete(save=False)
         raise
     return True
 
 
 def attachment_delete(*, attachment: Attachment) -> None:
     storage = attachment.file.storage
-    names = [field.name for field in (attachment.file, attachment.display) if field]
+    names = [
+        field.name for field in (attachment.file, attachment.display, attachment.thumbnail) if field
+    ]
     attachment.delete()
 
     def delete_files() -> None:  # once the row is gone for good

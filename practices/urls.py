@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path("attachments/<int:pk>/display/", views.attachment_display, name="attachment_display"),
+    path(
+        "attachments/<int:pk>/thumbnail/",
+        views.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path(
         "compendium/<str:province_code>/<year:year>.pdf",

@@ -272,6 +272,23 @@ def attachment_display(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo grid's small copy (longest side 480 px); the display copy until
+    `create_display_copies` has made it for a photo stored before thumbnails existed."""
+    attachment, _scope = _get_attachment_for_user(request, pk)
+    if not attachment.is_photo:
+        raise Http404
+    if not attachment.thumbnail:
+        return attachment_display(request, pk)
+    suffix = Path(attachment.thumbnail.name).suffix
+    return _file_response(
+        attachment.thumbnail,
+        DISPLAY_CONTENT_TYPES[suffix],
+        filename=Path(attachment.original_name).stem + suffix,
+        download=False,
+    )
+
+
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, scope = _get_attachment_for_user(request, pk)

@@ -1,5 +1,5 @@
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, District, Province, year_end
+from communes.models import Commune, District, Province, ProvinceReportSettings, year_end
 from communes.versions import stamp_for
 from criteria import queue
 from criteria.services import criteria_set_for_year
@@ -105,6 +105,8 @@ class Area:
     scope_filter: dict
     province_pk: int | None = None  # for the province report's good-practice links
     ends_on: datetime.date | None = None  # a district's last day (30/06/2025 at the latest)
+    # Number symbol, "Nơi nhận" and signer of the PDF: the province's, defaults elsewhere.
+    paper: ProvinceReportSettings = field(default_factory=ProvinceReportSettings)
 
     @property
     def is_province(self) -> bool:
@@ -146,7 +148,7 @@ def area_for(kind: str, code: str, *, user=None) -> Area:
         )
     if kind == "province":
         # The current province with the code (codes passed to merged provinces in 2025).
-        province = Province.objects.with_code(code).first()
+        province = Province.objects.with_code(code).select_related("report_settings").first()
         if province is None or (user is not None and not roles.can_view_province(user, province)):
             raise Http404
         return Area(
@@ -157,6 +159,7 @@ def area_for(kind: str, code: str, *, user=None) -> Area:
             authority=translation.gettext("UBND tỉnh %(name)s") % {"name": province.name},
             province_pk=province.pk,
             scope_filter={"province": province},
+            paper=ProvinceReportSettings.for_province(province),
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
     if user is not None and not roles.can_view_district(user, district):

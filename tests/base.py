@@ -26,6 +26,7 @@ from criteria.models import (
     Indicator,
     Threshold,
 )
+from ntm.lib.text import fold
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 TEST_LEGAL_BASIS = "Thử nghiệm"
@@ -49,6 +50,7 @@ def make_commune(district, code, name, **kwargs) -> Commune:
     kwargs.setdefault("kind", Commune.Kind.COMMUNE)
     kwargs.setdefault("in_programme", kwargs["kind"] == Commune.Kind.COMMUNE)
     kwargs.setdefault("province", district.province)
+    kwargs.setdefault("search_name", fold(name))
     return Commune.objects.create(district=district, code=code, name=name, **kwargs)
 
 

@@ -154,7 +154,7 @@ def make_practice(
     created_by=None,
     **fields,
 ) -> Practice:
-    practice = Practice.objects.create(
+    practice = Practice(
         province=province,
         title=title,
         year=year,
@@ -165,6 +165,8 @@ def make_practice(
         created_by=created_by,
         **fields,
     )
+    practice.refresh_search_text()
+    practice.save()
     practice.criteria.set(criteria)
     practice.communes.set(communes)
     if status == Practice.Status.PUBLISHED:

@@ -156,9 +156,13 @@ def test_a_large_photo_gets_a_display_copy_and_keeps_its_original(client, world,
     assert attachment.size == len(original)
     with attachment.display.open("rb") as f, Image.open(f) as image:
         assert image.size == (1600, 1067)
-    # The page shows the copy and links to the original.
+    with attachment.thumbnail.open("rb") as f, Image.open(f) as image:
+        assert image.size == (480, 320)
+    # The page shows the thumbnail, a click away from the display copy, and links the original.
     page = client.get(practice.get_absolute_url()).content.decode()
-    assert f'src="{attachment.get_display_url()}"' in page
+    assert f'<a href="{attachment.get_display_url()}"><img' in page
+    assert f'src="{attachment.get_thumbnail_url()}"' in page
+    assert f'src="{attachment.get_display_url()}"' not in page
     assert f'<a class="attachment-original" href="{attachment.get_absolute_url()}">' in page
     assert "tải ảnh gốc" in page
     assert f'src="{attachment.get_absolute_url()}"' not in page
@@ -177,6 +181,21 @@ def test_the_display_copy_is_served_inline_and_not_sniffed(client, world, practi
     assert response["X-Content-Type-Options"] == "nosniff"
     with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
         assert image.size == (40, 30)
+
+
+def test_the_thumbnail_is_served_inline(client, world, practice):
+    attachment = attachment_add(
+        practice=practice,
+        upload=SimpleUploadedFile("cho.jpg", image_bytes("JPEG", size=(1200, 900))),
+        user=world.province_staff,
+    )
+    client.force_login(world.official_b)
+    response = client.get(attachment.get_thumbnail_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("inline")
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
+        assert image.size == (480, 360)
 
 
 def test_the_original_photo_is_a_download(client, world, practice):

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def older_photo(practice, **kwargs):
     """A photo as stored before display copies existed: the original only."""
     photo = attachment_add(practice=practice, upload=png_upload(**kwargs))
-    photo.display.delete(save=True)
+    photo.display.delete(save=False)
+    photo.thumbnail.delete(save=True)
     return photo
 
 
@@ -37,6 +38,8 @@ def test_it_makes_copies_and_leaves_originals_untouched(practice):
     assert "đã tạo 1 bản hiển thị" in out
     with photo.display.open("rb") as f, Image.open(f) as image:
         assert image.size == (1600, 800)
+    with photo.thumbnail.open("rb") as f, Image.open(f) as image:
+        assert image.size == (480, 240)
     assert Path(photo.file.path).read_bytes() == original
     assert run()[0].startswith("đã tạo 0 bản hiển thị")  # safe to run again
 

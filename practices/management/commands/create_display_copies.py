@@ -8,13 +8,14 @@ damaged is reported and left as it is (the compendium then leaves it out). Safe 
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from practices import services
 from practices.models import Attachment
 
 
 class Command(BaseCommand):
-    help = "Tạo bản hiển thị (cạnh dài 1600 px) cho các ảnh mô hình chưa có."
+    help = "Tạo bản hiển thị (1600 px) và ảnh thu nhỏ (480 px) cho các ảnh mô hình chưa có."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,7 +25,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        pending = Attachment.objects.filter(kind=Attachment.Kind.PHOTO, display="").order_by("pk")
+        pending = (
+            Attachment.objects.filter(kind=Attachment.Kind.PHOTO)
+            .filter(Q(display="") | Q(thumbnail=""))
+            .order_by("pk")
+        )
         total = pending.count()
         if options["dry_run"]:
             self.stdout.write(f"{total} ảnh chưa có bản hiển thị (chạy thử, không ghi gì).")
