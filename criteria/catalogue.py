@@ -196,13 +196,12 @@ def _load_thresholds(indicator: Indicator, spec: dict, keys: dict, criteria_set)
     level_year = spec.get("thresholds_year")
     by_year = spec.get("thresholds_by_year")
     if level_year:
-        # The decision states the level for `level_year`; the yearly path before it is not known,
-        # so earlier years get the same level, marked unconfirmed (editable in the admin).
+        # The decision states the level for `level_year` only; the yearly path before it is not
+        # known and is never copied backwards: earlier years have no level (a manual decision
+        # with a reason) until an administrator enters the real one.
         add(None, target, spec.get("national_target_status"), level_year, level_year)
-        add(None, target, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
         for code, value in (spec.get("thresholds") or {}).items():
             add(keys[code], value, spec.get("thresholds_status"), level_year, level_year)
-            add(keys[code], value, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
     elif by_year:
         add(None, target, spec.get("national_target_status"))
         for year, values in by_year.items():

@@ -105,7 +105,7 @@ def work_queue(
             commune=OuterRef("commune"), tier=Certification.Tier.NTM
         )
         ready = (
-            in_scope.filter(status=Assessment.Status.APPROVED, year=year)
+            in_scope.filter(status=Assessment.Status.APPROVED, year=year, tier=Assessment.Tier.NTM)
             .alias(total=_criteria_in_set(), certified=Exists(certified))
             .filter(criteria_met__gte=F("total"), total__gt=0, certified=False)
         )
@@ -117,7 +117,7 @@ def work_queue(
     else:
         drafts = in_scope.filter(status=Assessment.Status.DRAFT, return_reason="")
         queue.drafts, queue.drafts_count = _limited(drafts.order_by("-updated_at"))
-    this_year = Assessment.objects.filter(commune=OuterRef("pk"), year=year)
+    this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
     not_started = (
         communes.in_programme()
         .valid_in(year)
@@ -133,7 +133,7 @@ def completeness(*, year: int, communes: QuerySet[Commune]) -> list[Completeness
     """Programme communes existing in `year` by the state of their assessment of `year`,
     grouped by district (units after 01/07/2025 have none: one row for them). One query."""
     status = Subquery(
-        Assessment.objects.filter(commune=OuterRef("pk"), year=year).values("status")[:1]
+        Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year).values("status")[:1]
     )
     rows = (
         communes.in_programme()

@@ -168,6 +168,7 @@ def assessment_save(
             "met": outcome.met,
             "manual": outcome.manual,
             "manual_reason": entry.manual_reason.strip() if outcome.manual else "",
+            "threshold_status": outcome.threshold_status,
         }
         row = existing_values.get(ind_id)
         if row is None:
@@ -254,6 +255,7 @@ def assessments_bulk_create(
                     met=o.met,
                     manual=o.manual,
                     manual_reason=o.entry.manual_reason.strip() if o.manual else "",
+                    threshold_status=o.threshold_status,
                 )
             )
         for crit_id, met in evaluation.criteria_met.items():

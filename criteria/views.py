@@ -77,7 +77,7 @@ def _get_commune_for_user(request: HttpRequest, code: str, year: int | None = No
 def _get_assessment_for_user(request: HttpRequest, code: str, year: int):
     commune, scope = _get_commune_for_user(request, code, year)
     assessment = get_object_or_404(
-        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by"),
+        Assessment.objects.standard().select_related("criteria_set", "submitted_by", "approved_by"),
         commune=commune,
         year=year,
     )
@@ -109,14 +109,16 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     # MAX() rather than ORDER BY year DESC LIMIT 1: with the whole country loaded, PostgreSQL
     # answered the LIMIT form by walking the year index backwards through every other
     # province's later years (194 ms); MAX goes through the scope's communes (1 ms).
-    latest = Assessment.objects.filter(
-        **{f"commune__{k}": v for k, v in scope.commune_filter().items()}
-    ).aggregate(latest=Max("year"))["latest"]
+    latest = (
+        Assessment.objects.standard()
+        .filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
+        .aggregate(latest=Max("year"))["latest"]
+    )
     year = _year(request, latest or 2017)
     n_criteria = _criteria_count(year)
     communes = Commune.objects.in_programme().valid_in(year).filter(**scope.commune_filter())
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
-    this_year = Assessment.objects.filter(commune=OuterRef("pk"), year=year)
+    this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
     rows = with_standing(communes.select_related("district"), year).annotate(
         status=Subquery(this_year.values("status")[:1]),
         year_met=Subquery(this_year.values("criteria_met")[:1]),
@@ -180,13 +182,16 @@ def _year_rows(commune: Commune) -> list[dict]:
     """A row per assessed year with criteria met, status and the criteria gained and lost
     since the previous assessed year (two queries)."""
     assessments = list(
-        commune.assessments.select_related("criteria_set")
+        commune.assessments.standard()
+        .select_related("criteria_set")
         .annotate(n_criteria=Count("criteria_set__criteria"))
         .order_by("year")
     )
     met_numbers: dict[int, set[int]] = {a.pk: set() for a in assessments}
-    for assessment_id, number in commune.assessments.filter(results__met=True).values_list(
-        "pk", "results__criterion__number"
+    for assessment_id, number in (
+        commune.assessments.standard()
+        .filter(results__met=True)
+        .values_list("pk", "results__criterion__number")
     ):
         met_numbers[assessment_id].add(number)
     rows, previous = [], None
@@ -311,7 +316,8 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     results and the three history tables in one each."""
     commune, scope = _get_commune_for_user(request, code, year)
     assessment = (
-        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by")
+        Assessment.objects.standard()
+        .select_related("criteria_set", "submitted_by", "approved_by")
         .filter(commune=commune, year=year)
         .first()
     )
@@ -427,7 +433,7 @@ def _save(request, commune, year, assessment, form, criteria_set):
     try:
         with transaction.atomic():
             if assessment is None:
-                existing = Assessment.objects.filter(commune=commune, year=year).first()
+                existing = Assessment.objects.standard().filter(commune=commune, year=year).first()
                 if existing is not None:
                     # Someone created it since this form was opened.
                     raise services.StaleAssessment(existing)

@@ -525,7 +525,7 @@ def _existing(located) -> dict:
     years = {year for _r, _c, year, _cat in located}
     assessments = {
         (a.commune_id, a.year): a
-        for a in Assessment.objects.filter(commune_id__in=commune_ids, year__in=years)
+        for a in Assessment.objects.standard().filter(commune_id__in=commune_ids, year__in=years)
     }
     results: dict[int, dict[int, bool]] = {}
     for assessment_id, criterion_id, met in CriterionResult.objects.filter(
@@ -548,7 +548,8 @@ def _existing(located) -> dict:
         values.setdefault(value.assessment_id, {})[value.indicator_id] = value
     approved: dict[int, list[tuple[int, int]]] = {}
     for commune_id, year, met in (
-        Assessment.objects.filter(
+        Assessment.objects.standard()
+        .filter(
             commune_id__in=commune_ids,
             status=Assessment.Status.APPROVED,
             year__lte=max(years, default=0),

@@ -2,10 +2,15 @@
 
 Definitions (issue "Reports"): over the programme communes that exist on 31/12 of the year,
 - certified: a certification (any tier) dated on or before 31/12 and not revoked by then;
-- average: criteria met in each commune's approved assessment for the year (or, when it has
-  none, its latest earlier approved one, "carried forward"), summed and divided by the number of
-  programme communes; a commune never assessed counts 0.
+- average: criteria met in each commune's approved standard assessment for the year (or, when
+  it has none, its latest earlier approved one under the set of the year, "carried forward"),
+  summed and divided by the number of programme communes; a commune never assessed, or assessed
+  only under another set ("chưa đánh giá theo bộ tiêu chí mới"), counts 0 (criteria.standing).
 The provisional variant also counts submitted assessments.
+
+Every report names each set it used with the communes judged by it, gives per-criterion rows
+per set (never matched across sets by number), and says how many criterion results rest on a
+manual decision or on an unconfirmed threshold.
 """
 
 from dataclasses import dataclass, field
@@ -28,10 +33,27 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, year_end
-from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
+from criteria.models import (
+    Assessment,
+    Certification,
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    IndicatorValue,
+    Threshold,
+)
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
-from criteria.standing import certified_in, counted_statuses, decode_standing, standing_code
+from criteria.standing import (
+    assessed_before,
+    certified_in,
+    counted_assessments,
+    counted_statuses,
+    counts_for,
+    decode_standing,
+    decode_standing_set,
+    standing_code,
+)
 
 
 def programme_communes(year: int, **scope_filter) -> QuerySet[Commune]:
@@ -46,6 +68,8 @@ class Headline:
     criteria_total: int
     carried_forward: int
     not_assessed: int
+    # Assessed before, but not under the set of the year: counted 0, never carried forward.
+    not_reassessed: int = 0
 
     @property
     def average(self) -> Decimal:
@@ -80,15 +104,26 @@ class _Tally:
     criteria_total: int = 0
     carried_forward: int = 0
     not_assessed: int = 0
+    not_reassessed: int = 0
     met_counts: dict[int, int] = field(default_factory=dict)  # criteria met -> communes
+    by_set: dict[int, int] = field(default_factory=dict)  # criteria set id -> communes judged
 
-    def add(self, year: int, standing: int | None, certified: bool, n: int) -> None:
+    def add(
+        self, year: int, standing: int | None, certified: bool, n: int, before: bool = False
+    ) -> None:
         met, met_year = decode_standing(standing)
         self.communes += n
         self.certified += n if certified else 0
         self.criteria_total += met * n
         self.carried_forward += n if met_year is not None and met_year < year else 0
-        self.not_assessed += n if met_year is None else 0
+        if met_year is None:
+            if before:
+                self.not_reassessed += n
+            else:
+                self.not_assessed += n
+        else:
+            set_id = decode_standing_set(standing)
+            self.by_set[set_id] = self.by_set.get(set_id, 0) + n
         self.met_counts[met] = self.met_counts.get(met, 0) + n
 
     def headline(self, year: int) -> Headline:
@@ -99,6 +134,7 @@ class _Tally:
             criteria_total=self.criteria_total,
             carried_forward=self.carried_forward,
             not_assessed=self.not_assessed,
+            not_reassessed=self.not_reassessed,
         )
 
     def bands(self, bands: list["Band"]) -> list["BandRow"]:
@@ -126,17 +162,22 @@ def _tallies(
     13 index probes per commune, 280 ms for the national table by province, against 30 ms."""
     fields = grouping.fields if grouping else []
     groups = (
-        scope_qs.annotate(standing=standing_code(year, provisional), certified=certified_in(year))
-        .values(*fields, "standing", "certified")
+        scope_qs.annotate(
+            standing=standing_code(year, provisional),
+            certified=certified_in(year),
+            before=assessed_before(year, provisional),
+        )
+        .values(*fields, "standing", "certified", "before")
         .annotate(n=Count("pk"))
         .order_by()
     )
     tallies = {None: _Tally()}
     for g in groups:
-        tallies[None].add(year, g["standing"], g["certified"], g["n"])
+        args = (year, g["standing"], g["certified"], g["n"], g["before"])
+        tallies[None].add(*args)
         if grouping:
             key = tuple(g[f] for f in fields)
-            tallies.setdefault(key, _Tally()).add(year, g["standing"], g["certified"], g["n"])
+            tallies.setdefault(key, _Tally()).add(*args)
     return tallies
 
 
@@ -144,7 +185,8 @@ def years_with_data(**scope_filter) -> list[int]:
     """Years that have at least one assessment in scope, newest first (one query)."""
     filters = {f"commune__{k}": v for k, v in scope_filter.items()}
     return list(
-        Assessment.objects.filter(**filters)
+        Assessment.objects.standard()
+        .filter(**filters)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -206,9 +248,7 @@ def _percent(part: int, whole: int, places: str = "0.1") -> Decimal:
 
 def _counted(year: int, provisional: bool):
     """The assessments that count for a commune in `year`, newest first (for a Subquery)."""
-    return Assessment.objects.filter(
-        commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
-    ).order_by("-year")
+    return counted_assessments(year, provisional)
 
 
 @dataclass(frozen=True)
@@ -224,6 +264,28 @@ class CriterionRow:
     name: str
     count: int
     percent: Decimal
+
+
+@dataclass
+class SetUsage:
+    """A criteria set a report used: the communes judged by it and its own per-criterion rows
+    (rows of different sets are never matched by number)."""
+
+    criteria_set: CriteriaSet
+    communes: int
+    criteria: list[tuple[int, str]]
+    per_criterion: list[CriterionRow] = field(default_factory=list)
+    is_year_set: bool = False
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """How many criterion results counted in a report rest on a manual decision (a manual
+    indicator decision, or a criterion judged as a whole) and how many on a computed result
+    against an unconfirmed threshold."""
+
+    manual: int
+    unconfirmed: int
 
 
 @dataclass(frozen=True)
@@ -277,6 +339,9 @@ class CommuneRow:
     met_year: int | None
     tier: str | None
     missing: list[int] = field(default_factory=list)
+    set_id: int | None = None
+    manual: list[int] = field(default_factory=list)  # criteria numbers resting on a decision
+    unconfirmed: list[int] = field(default_factory=list)  # ... on an unconfirmed threshold
     met_before: int = 0
     gained: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
@@ -301,6 +366,14 @@ class CommuneRow:
     def lost_text(self) -> str:
         return ", ".join(str(n) for n in self.lost)
 
+    @property
+    def manual_text(self) -> str:
+        return ", ".join(str(n) for n in self.manual)
+
+    @property
+    def unconfirmed_text(self) -> str:
+        return ", ".join(str(n) for n in self.unconfirmed)
+
 
 @dataclass
 class ReportFigures:
@@ -323,6 +396,8 @@ class ReportFigures:
     communes: list[CommuneRow]
     progress: list[Headline]
     has_communes: bool = True
+    sets_used: list[SetUsage] = field(default_factory=list)
+    judgements: Judgements = Judgements(0, 0)
 
     @property
     def criteria_count(self) -> int:
@@ -414,24 +489,21 @@ def report_figures(
     A fixed number of queries whatever the number of communes and provinces: the criteria set
     and its criteria (2), the headline, bands and table by district or province for the year
     (1) and the headline of the year before (1), tiers (1), per criterion (1), the years with
-    data and the progress (2); with the per-commune rows, those rows (1) and their criterion
-    results for both years (1). Eight queries, ten with the communes.
+    data and the progress (2), what the counted results rest on (1: manual decisions and
+    unconfirmed thresholds); with the per-commune rows, those rows (1) and their criterion
+    results for both years (1). Nine queries, eleven with the communes.
 
     `grouping` picks the table's rows: BY_DISTRICT (province report), BY_PROVINCE (national
     summary) or None (district report). `with_communes=False` leaves out the per-commune rows
     (annex, near-standard and changes lists), which at national scale are 8,200 rows."""
     criteria_set = criteria_set_for_year(year)
-    criteria = [
-        (number, pick_name(name_vi, name_en))
-        for number, name_vi, name_en in criteria_set.criteria.order_by("number").values_list(
-            "number", "name_vi", "name_en"
-        )
-    ]
-    bands = bands_for(len(criteria))
     scope_qs = programme_communes(year, **scope_filter)
 
     tallies = _tallies(year, provisional, scope_qs, grouping)
     current = tallies[None].headline(year)
+    sets_used = _sets_used(criteria_set, tallies[None].by_set)
+    criteria = sets_used[0].criteria
+    bands = bands_for(len(criteria))
     band_rows = tallies[None].bands(bands)
     previous = headline(year - 1, provisional, **scope_filter)
 
@@ -455,12 +527,17 @@ def report_figures(
     ]
 
     per_number = _met_per_criterion(year, provisional, scope_qs)
-    per_criterion = [
-        CriterionRow(
-            n, name, per_number.get(n, 0), _percent(per_number.get(n, 0), current.communes)
-        )
-        for n, name in criteria
-    ]
+    for usage in sets_used:
+        usage.per_criterion = [
+            CriterionRow(
+                n,
+                name,
+                per_number.get((usage.criteria_set.pk, n), 0),
+                _percent(per_number.get((usage.criteria_set.pk, n), 0), current.communes),
+            )
+            for n, name in usage.criteria
+        ]
+    per_criterion = sets_used[0].per_criterion
 
     areas, area_total = [], None
     if grouping is BY_DISTRICT and any(k is not None and k[0] is None for k in tallies):
@@ -479,7 +556,16 @@ def report_figures(
             )
         area_total = AreaRow("", _("Tổng"), current, band_rows)
 
-    communes = _commune_rows(year, provisional, scope_qs) if with_communes else []
+    if with_communes:
+        by_assessment = _judged_results(year, provisional, scope_qs)
+        communes = _commune_rows(year, provisional, scope_qs, by_assessment)
+        judgements = Judgements(
+            manual=sum(len(m) for m, _u in by_assessment.values()),
+            unconfirmed=sum(len(u) for _m, u in by_assessment.values()),
+        )
+    else:
+        communes = []
+        judgements = _judgement_counts(year, provisional, scope_qs)
     years = [y for y in years_with_data(**scope_filter) if y <= year]
     return ReportFigures(
         year=year,
@@ -497,11 +583,119 @@ def report_figures(
         communes=communes,
         progress=_progress(year, provisional, years, **scope_filter),
         has_communes=with_communes,
+        sets_used=sets_used,
+        judgements=judgements,
     )
 
 
+def _sets_used(year_set: CriteriaSet, by_set: dict[int, int]) -> list[SetUsage]:
+    """The set of the year first (even when no commune was judged by it yet), then every other
+    set some counted assessment was made under, with their criteria (one query)."""
+    ids = {year_set.pk, *by_set}
+    usages: dict[int, SetUsage] = {}
+    for criterion in (
+        Criterion.objects.filter(criteria_set_id__in=ids)
+        .select_related("criteria_set")
+        .order_by("criteria_set__first_year", "number")
+    ):
+        usage = usages.get(criterion.criteria_set_id)
+        if usage is None:
+            usage = usages[criterion.criteria_set_id] = SetUsage(
+                criterion.criteria_set,
+                by_set.get(criterion.criteria_set_id, 0),
+                [],
+                is_year_set=criterion.criteria_set_id == year_set.pk,
+            )
+        usage.criteria.append((criterion.number, pick_name(criterion.name_vi, criterion.name_en)))
+    if year_set.pk not in usages:  # a set without criteria yet
+        usages[year_set.pk] = SetUsage(year_set, by_set.get(year_set.pk, 0), [], True)
+    return sorted(usages.values(), key=lambda u: (not u.is_year_set, u.criteria_set.first_year))
+
+
+def _counted_results(year: int, provisional: bool, scope_qs: QuerySet[Commune]):
+    """The criterion results of the assessments that count for `year` (see
+    criteria.standing), as an anti-join: a counted assessment with no later counted one up to
+    `year`. No ordering (the default one would join assessment and commune)."""
+    statuses = counted_statuses(provisional)
+    later = (
+        Assessment.objects.standard()
+        .filter(
+            commune=OuterRef("assessment__commune"),
+            year__gt=OuterRef("assessment__year"),
+            year__lte=year,
+            status__in=statuses,
+        )
+        .filter(counts_for(year))
+    )
+    return (
+        CriterionResult.objects.filter(
+            assessment__year__lte=year,
+            assessment__tier=Assessment.Tier.NTM,
+            assessment__status__in=statuses,
+            assessment__commune__in=scope_qs,
+        )
+        .filter(counts_for(year, prefix="assessment__"))
+        .filter(~Exists(later))
+        .order_by()
+    )
+
+
+def _with_basis(results):
+    """Annotate criterion results with what they rest on: `decided` (some indicator decided
+    manually), `valued` (any indicator value recorded: without one the criterion was judged as
+    a whole, a manual decision too) and `unconfirmed` (some computed indicator judged against
+    an unconfirmed threshold)."""
+    values = IndicatorValue.objects.filter(
+        assessment=OuterRef("assessment"), indicator__criterion=OuterRef("criterion")
+    )
+    return results.annotate(
+        decided=Exists(values.filter(manual=True)),
+        valued=Exists(values),
+        unconfirmed=Exists(
+            values.filter(manual=False, threshold_status=Threshold.Status.UNCONFIRMED)
+        ),
+    )
+
+
+MANUAL = Q(decided=True) | Q(valued=False)
+
+
+def _judged_results(
+    year: int, provisional: bool, scope_qs: QuerySet[Commune]
+) -> dict[int, tuple[list[int], list[int]]]:
+    """assessment id -> (criteria numbers resting on a manual decision, on an unconfirmed
+    threshold), for the counted assessments (one query)."""
+    rows = (
+        _with_basis(_counted_results(year, provisional, scope_qs))
+        .filter(MANUAL | Q(unconfirmed=True))
+        .values_list("assessment_id", "criterion__number", "decided", "valued", "unconfirmed")
+    )
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    for assessment_id, number, decided, valued, unconfirmed in rows:
+        manual, weak = out.setdefault(assessment_id, ([], []))
+        if decided or not valued:
+            manual.append(number)
+        if unconfirmed:
+            weak.append(number)
+    for manual, weak in out.values():
+        manual.sort()
+        weak.sort()
+    return out
+
+
+def _judgement_counts(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> Judgements:
+    """The counts of `_judged_results` without the rows (national summary; one query)."""
+    # The aggregates' names differ from the annotations': one of the same name replaces it.
+    row = _with_basis(_counted_results(year, provisional, scope_qs)).aggregate(
+        n_manual=Count("pk", filter=MANUAL),
+        n_unconfirmed=Count("pk", filter=Q(unconfirmed=True)),
+    )
+    return Judgements(row["n_manual"], row["n_unconfirmed"])
+
+
 def _met_per_criterion(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> dict:
-    """criterion number -> communes whose counted assessment meets it (one query).
+    """(criteria set id, criterion number) -> communes whose counted assessment meets it (one
+    query).
 
     "Counted" is written as an anti-join (a counted assessment with no later counted one up to
     `year`) rather than "IN (the latest id per commune)": PostgreSQL then hashes the
@@ -509,32 +703,26 @@ def _met_per_criterion(year: int, provisional: bool, scope_qs: QuerySet[Commune]
     assessment commune by commune and evaluating that subquery twice per row. National
     dataset: 130 ms instead of 230-330 ms (1.56 M criterion results, 117 k of them counted);
     one province: unchanged (10-14 ms)."""
-    statuses = counted_statuses(provisional)
-    later = Assessment.objects.filter(
-        commune=OuterRef("assessment__commune"),
-        year__gt=OuterRef("assessment__year"),
-        year__lte=year,
-        status__in=statuses,
-    )
-    return dict(
-        CriterionResult.objects.filter(
-            met=True,
-            assessment__year__lte=year,
-            assessment__status__in=statuses,
-            assessment__commune__in=scope_qs,
-        )
-        .filter(~Exists(later))
-        # No ordering: CriterionResult's default ordering would join assessment and commune.
-        .order_by()
-        .values("criterion__number")
+    return {
+        (set_id, number): n
+        for set_id, number, n in _counted_results(year, provisional, scope_qs)
+        .filter(met=True)
+        .values("criterion__criteria_set_id", "criterion__number")
         .annotate(n=Count("pk"))
-        .values_list("criterion__number", "n")
-    )
+        .values_list("criterion__criteria_set_id", "criterion__number", "n")
+    }
 
 
-def _commune_rows(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> list[CommuneRow]:
-    """One row per programme commune with the criteria it misses and what changed since the
-    year before (two queries)."""
+def _commune_rows(
+    year: int,
+    provisional: bool,
+    scope_qs: QuerySet[Commune],
+    judged: dict[int, tuple[list[int], list[int]]] | None = None,
+) -> list[CommuneRow]:
+    """One row per programme commune with the criteria it misses, what changed since the
+    year before (two queries) and, from `judged` (see _judged_results), the criteria resting on
+    a manual decision or an unconfirmed threshold."""
+    judged = judged or {}
     best_tier = (
         Certification.objects.in_force_on(year_end(year))
         .filter(commune=OuterRef("pk"))
@@ -589,6 +777,9 @@ def _commune_rows(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> 
             met_year=r.met_year,
             tier=r.tier,
             missing=missed_by_assessment.get(r.now_id, []),
+            set_id=r.now_set,
+            manual=judged.get(r.now_id, ([], []))[0],
+            unconfirmed=judged.get(r.now_id, ([], []))[1],
             met_before=r.met_before,
         )
         if r.now_id != r.before_id and (r.before_id is None or r.now_set == r.before_set):

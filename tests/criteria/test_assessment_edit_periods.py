@@ -88,3 +88,19 @@ def test_a_2021_assessment_is_entered_under_2016_2020_when_chosen(province_clien
 
 def test_a_set_outside_the_year_is_not_found(province_client):
     assert province_client.get(url(2023, "?set=xa-ntm-2016-2020")).status_code == 404
+
+
+def test_the_form_marks_paraphrased_indicators_and_unconfirmed_levels(province_client):
+    """1980/QĐ-TTg in 2017: indicator texts are paraphrases unless confirmed; 17.1 shows the
+    confirmed national 95/60 (the regional row is unknown); income has no level in 2017."""
+    from criteria.models import Indicator
+
+    body = province_client.get(url(2017)).content.decode()
+    paraphrased = Indicator.objects.filter(
+        criterion__criteria_set__code="xa-ntm-2016-2020", wording_confirmed=False
+    ).count()
+    assert paraphrased > 0
+    assert body.count("data-paraphrase") == paraphrased
+    assert ", chưa xác nhận)" in body  # the many unconfirmed levels of 1980
+    water = body[body.index(">17.1<") :][:900]
+    assert "≥ 95% · trong đó nước sạch ≥ 60%</span> (mức toàn quốc)" in water

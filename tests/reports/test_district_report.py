@@ -67,6 +67,6 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     login(client, django_user_model, "district")
     # session, user, membership + district + province, the district; then 10 for the figures;
     # the year's plans (1).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(URL)
     assert response.status_code == 200

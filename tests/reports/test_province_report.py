@@ -113,10 +113,10 @@ def test_a_markup_looking_name_is_escaped_in_the_page(client, report_world):
 
 def test_query_count_is_fixed(client, django_user_model, django_assert_num_queries):
     login(client, django_user_model, "province")
-    # session, user, membership + its province, the province; then the 10 of report_figures;
+    # session, user, membership + its province, the province; then the 11 of report_figures;
     # then the good practices for the criteria most communes miss (1 query when none apply);
     # then the year's plans (1 when there is none).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -126,7 +126,7 @@ def test_query_count_with_practices_to_learn_from(
 ):
     login(client, django_user_model, "province")
     # The demo's example practices are dated 2018: two more queries fetch them.
-    with django_assert_num_queries(19):  # + the year's plans
+    with django_assert_num_queries(20):  # + the year's plans
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()
