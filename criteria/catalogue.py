@@ -33,6 +33,9 @@ CATALOGUE_FILES = [
     DATA_DIR / "criteria-2021-2025.yaml",
     DATA_DIR / "criteria-2026-2030.yaml",
     DATA_DIR / "xa-ntm-hien-dai-2026-2030.yaml",
+    DATA_DIR / "xa-ntm-kieu-mau-2018-2020.yaml",
+    DATA_DIR / "xa-ntm-nang-cao-2021-2025.yaml",
+    DATA_DIR / "xa-ntm-kieu-mau-2021-2025.yaml",
 ]
 PERIODS_FILE = DATA_DIR / "periods.yaml"
 LOADED_SOURCE = "catalogue"  # `source` of thresholds this loader owns
@@ -42,7 +45,12 @@ STATUS = {
     "UNCONFIRMED": Threshold.Status.UNCONFIRMED,
     "unknown": Threshold.Status.UNKNOWN,
 }
-LEVELS = {"xa": CriteriaSet.Level.COMMUNE, "xa_hien_dai": CriteriaSet.Level.MODERN}
+LEVELS = {
+    "xa": CriteriaSet.Level.COMMUNE,
+    "xa_nang_cao": CriteriaSet.Level.ADVANCED,
+    "xa_kieu_mau": CriteriaSet.Level.MODEL,
+    "xa_hien_dai": CriteriaSet.Level.MODERN,
+}
 
 
 @dataclass

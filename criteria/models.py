@@ -559,6 +559,23 @@ class Certification(models.Model):
     authority = models.CharField(
         _("cơ quan ban hành"), max_length=200, default="Chủ tịch UBND tỉnh"
     )
+    # The conditions of 18/2022/QĐ-TTg (ntm-reference §7.2, §17.2), each with a note on what
+    # it rests on. Empty (None) for decisions recorded before they were kept, and for earlier
+    # periods whose rules did not ask for them.
+    criteria_all_met = models.BooleanField(_("đạt đủ tiêu chí của bộ"), null=True, blank=True)
+    criteria_all_met_note = models.TextField(_("ghi chú: đạt đủ tiêu chí"), blank=True)
+    satisfaction_met = models.BooleanField(
+        _("tỷ lệ hài lòng của người dân đạt yêu cầu"), null=True, blank=True
+    )
+    satisfaction_note = models.TextField(_("ghi chú: mức độ hài lòng"), blank=True)
+    no_construction_debt = models.BooleanField(
+        _("không còn nợ đọng xây dựng cơ bản"), null=True, blank=True
+    )
+    construction_debt_note = models.TextField(_("ghi chú: nợ đọng xây dựng cơ bản"), blank=True)
+    security_stable = models.BooleanField(
+        _("không có tình hình an ninh, trật tự phức tạp"), null=True, blank=True
+    )
+    security_note = models.TextField(_("ghi chú: an ninh, trật tự"), blank=True)
     revoked_on = models.DateField(_("thu hồi ngày"), null=True, blank=True)
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
     created_by = models.ForeignKey(
@@ -597,6 +614,13 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune.name}: {self.get_tier_display()} ({self.decision_number})"
+
+    CONDITIONS = (
+        ("criteria_all_met", "criteria_all_met_note"),
+        ("satisfaction_met", "satisfaction_note"),
+        ("no_construction_debt", "construction_debt_note"),
+        ("security_stable", "security_note"),
+    )
 
     def clean(self) -> None:
         if self.recognised_year is None or self.decision_date is None:

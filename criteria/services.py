@@ -19,6 +19,7 @@ from criteria.evaluation import (
     evaluate_assessment,
 )
 from criteria.models import (
+    TIER_LEVEL,
     Assessment,
     Certification,
     CriteriaSet,
@@ -108,7 +109,9 @@ def assessment_create(
     user=None,
     status: str = Assessment.Status.DRAFT,
     criteria_set_code: str | None = None,
+    tier: str = Assessment.Tier.NTM,
 ) -> Assessment:
+    """A new assessment of `commune` in `year` at `tier`, under a set of that tier's level."""
     if not commune.in_programme:
         # The import's rule and message (imports.services), so both paths refuse the same units.
         raise ValidationError(
@@ -124,7 +127,8 @@ def assessment_create(
     return Assessment.objects.create(
         commune=commune,
         year=year,
-        criteria_set=criteria_set_for_year(year, code=criteria_set_code),
+        tier=tier,
+        criteria_set=criteria_set_for_year(year, TIER_LEVEL[tier], code=criteria_set_code),
         status=status,
         created_by=user,
     )
@@ -376,20 +380,39 @@ def validate_programme_date(value: datetime.date) -> None:
 
 
 def certification_check(
-    *, commune: Commune, year: int, criteria_set: CriteriaSet | None = None
+    *,
+    commune: Commune,
+    year: int,
+    criteria_set: CriteriaSet | None = None,
+    tier: str = Certification.Tier.NTM,
+    decision_date: datetime.date | None = None,
 ) -> Assessment:
-    """The approved assessment that allows recognising `commune` for `year` (the recognised
-    year, not the decision's), or ValidationError. Without `criteria_set`, the assessment's own
-    set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met in full."""
+    """The approved assessment of `tier` that allows recognising `commune` for `year` (the
+    recognised year, not the decision's), or ValidationError. Without `criteria_set`, the
+    assessment's own set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met
+    in full. An advanced or model recognition also needs the commune's standard certification
+    in force on `decision_date` (18/2022/QĐ-TTg; 691/QĐ-TTg)."""
     assessment = (
-        Assessment.objects.filter(commune=commune, year=year, status=Assessment.Status.APPROVED)
+        Assessment.objects.filter(
+            commune=commune, year=year, tier=tier, status=Assessment.Status.APPROVED
+        )
         .select_related("criteria_set")
         .first()
     )
     if assessment is None:
         raise ValidationError(
-            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
+            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s (hạng: %(tier)s).")
+            % {"tier": Certification.Tier(tier).label, "year": year},
             code="no_approved_assessment",
+        )
+    if tier != Certification.Tier.NTM and not (
+        Certification.objects.in_force_on(decision_date or datetime.date(year, 12, 31))
+        .filter(commune=commune, tier=Certification.Tier.NTM)
+        .exists()
+    ):
+        raise ValidationError(
+            _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực."),
+            code="no_standard_certification",
         )
     if criteria_set is None:
         criteria_set = assessment.criteria_set
@@ -400,6 +423,13 @@ def certification_check(
             code="other_criteria_set",
         )
     needed = criteria_set.criteria.count()
+    if needed == 0:
+        # An empty set (318 Phụ lục II, 691 until an administrator enters them) is never "met".
+        raise ValidationError(
+            _("Bộ tiêu chí %(set)s chưa có tiêu chí nào: chưa thể xét công nhận.")
+            % {"set": criteria_set},
+            code="empty_criteria_set",
+        )
     if assessment.criteria_met < needed:
         raise ValidationError(
             _(
@@ -422,14 +452,33 @@ def certification_create(
     authority: str,
     recognised_year: int | None = None,
     user=None,
+    conditions: Mapping[str, object] | None = None,
 ) -> Certification:
+    """`recognised_year` defaults to the decision's year (see models.recognised_year_error).
+    `conditions`: the 18/2022 conditions and their notes (Certification.CONDITIONS field
+    names); one recorded as not met refuses the recognition, one left out stays unrecorded."""
     validate_programme_date(decision_date)
-    """`recognised_year` defaults to the decision's year (see models.recognised_year_error)."""
     if recognised_year is None:
         recognised_year = decision_date.year
     if message := recognised_year_error(recognised_year, decision_date):
         raise ValidationError(message, code="recognised_year")
-    assessment = certification_check(commune=commune, year=recognised_year)
+    conditions = dict(conditions or {})
+    known = {name for pair in Certification.CONDITIONS for name in pair}
+    if unknown := set(conditions) - known:
+        raise ValueError(f"unknown conditions {sorted(unknown)}")
+    if any(conditions.get(flag) is False for flag, _note in Certification.CONDITIONS):
+        raise ValidationError(
+            _(
+                "Chưa đủ điều kiện công nhận theo Quyết định 18/2022/QĐ-TTg "
+                "(điều kiện ghi là chưa đạt)."
+            ),
+            code="condition_not_met",
+        )
+    assessment = certification_check(
+        commune=commune, year=recognised_year, tier=tier, decision_date=decision_date
+    )
+    # The rule has just checked the set is met in full.
+    conditions.setdefault("criteria_all_met", True)
     if Certification.objects.filter(
         commune=commune, tier=tier, decision_number=decision_number
     ).exists():
@@ -443,6 +492,7 @@ def certification_create(
         recognised_year=recognised_year,
         authority=authority,
         created_by=user,
+        **conditions,
     )
     cert._history_user = user
     cert.full_clean()

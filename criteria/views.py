@@ -265,7 +265,11 @@ def certification_create(request: HttpRequest, code: str) -> HttpResponse:
     form = CertificationForm(request.POST)
     if form.is_valid():
         try:
-            services.certification_create(commune=commune, user=request.user, **form.cleaned_data)
+            conditions = form.conditions()
+            data = {k: v for k, v in form.cleaned_data.items() if k not in conditions}
+            services.certification_create(
+                commune=commune, user=request.user, conditions=conditions, **data
+            )
         except ValidationError as e:
             form.add_error(None, e)
         else:
