@@ -276,6 +276,53 @@ class SetUsage:
     criteria: list[tuple[int, str]]
     per_criterion: list[CriterionRow] = field(default_factory=list)
     is_year_set: bool = False
+    names_vi: dict[int, str] = field(default_factory=dict)  # number -> legal (Vietnamese) name
+
+
+# 18/2022/QĐ-TTg (ntm-reference §7.5): a commune's recognition is revoked when 30% to 50% of
+# its criteria no longer meet the standard, including one of these, or when 50% or more do.
+REVOCATION_KEY_CRITERIA = (
+    "Thu nhập",
+    "Môi trường và an toàn thực phẩm",
+    "Môi trường",
+    "Chất lượng môi trường sống",
+    "Quốc phòng và An ninh",
+)
+REVOCATION_SHARE = Decimal("0.5")
+REVOCATION_SHARE_WITH_KEY = Decimal("0.3")
+
+
+@dataclass(frozen=True)
+class KeepingRow:
+    """A certified commune whose approved assessment of the year no longer meets every
+    criterion of the set in force (giữ chuẩn), and whether the 18/2022 revocation triggers are
+    reached: a warning only, revocation stays the provincial chairman's decision."""
+
+    commune: "CommuneRow"
+    criteria_count: int
+    failing: list[int]
+    key_failing: list[str]
+
+    @property
+    def failing_share(self) -> Decimal:
+        return Decimal(len(self.failing)) / self.criteria_count
+
+    @property
+    def failing_percent(self) -> Decimal:
+        return _percent(len(self.failing), self.criteria_count)
+
+    @property
+    def trigger(self) -> str:
+        """ "half" (50% or more fail), "key" (30-50% including a named criterion) or ""."""
+        if self.failing_share >= REVOCATION_SHARE:
+            return "half"
+        if self.failing_share >= REVOCATION_SHARE_WITH_KEY and self.key_failing:
+            return "key"
+        return ""
+
+    @property
+    def failing_text(self) -> str:
+        return ", ".join(str(n) for n in self.failing)
 
 
 @dataclass(frozen=True)
@@ -437,6 +484,31 @@ class ReportFigures:
     @property
     def not_assessed(self) -> list[CommuneRow]:
         return [c for c in self.communes if c.met_year is None]
+
+    @property
+    def keeping_standard(self) -> list[KeepingRow]:
+        """Certified communes whose approved assessment of this year, under the set in force,
+        misses a criterion (giữ chuẩn), with the 18/2022 revocation triggers; no query."""
+        usage = next((u for u in self.sets_used if u.is_year_set), None)
+        if usage is None or not usage.criteria:
+            return []
+        key = {name.casefold() for name in REVOCATION_KEY_CRITERIA}
+        rows = []
+        for c in self.communes:
+            if not c.certified or c.met_year != self.year or c.set_id != usage.criteria_set.pk:
+                continue
+            if not c.missing:
+                continue
+            names = [usage.names_vi.get(n, "") for n in c.missing]
+            rows.append(
+                KeepingRow(
+                    c,
+                    len(usage.criteria),
+                    list(c.missing),
+                    [name for name in names if name.casefold() in key],
+                )
+            )
+        return sorted(rows, key=lambda r: (-len(r.failing), r.commune.code))
 
 
 def _progress(year: int, provisional: bool, years: list[int], **scope_filter) -> list[Headline]:
@@ -607,6 +679,7 @@ def _sets_used(year_set: CriteriaSet, by_set: dict[int, int]) -> list[SetUsage]:
                 is_year_set=criterion.criteria_set_id == year_set.pk,
             )
         usage.criteria.append((criterion.number, pick_name(criterion.name_vi, criterion.name_en)))
+        usage.names_vi[criterion.number] = criterion.name_vi
     if year_set.pk not in usages:  # a set without criteria yet
         usages[year_set.pk] = SetUsage(year_set, by_set.get(year_set.pk, 0), [], True)
     return sorted(usages.values(), key=lambda u: (not u.is_year_set, u.criteria_set.first_year))

@@ -101,6 +101,7 @@ def report_workbook(
     if figures.has_communes:
         _near_sheet(wb, figures)
         _change_sheet(wb, figures)
+        _keeping_sheet(wb, figures)
         _annex_sheet(wb, figures)
     out = io.BytesIO()
     wb.save(out)
@@ -374,6 +375,42 @@ def _change_sheet(wb: Workbook, f: ReportFigures) -> None:
         [9, 24, 22, 13, 13, 24, 24],
         rows,
         [None, None, None, INT, INT, None, None],
+    )
+
+
+def _keeping_sheet(wb: Workbook, f: ReportFigures) -> None:
+    """Certified communes no longer meeting every criterion, with the 18/2022 triggers."""
+    labels = {
+        "half": _("Đã chạm: từ 50% tiêu chí không đạt"),
+        "key": _("Đã chạm: 30–50% tiêu chí không đạt, gồm tiêu chí trọng yếu"),
+        "": _("Chưa chạm"),
+    }
+    _table_sheet(
+        wb,
+        _("Giữ chuẩn"),
+        [
+            _("Mã xã"),
+            _("Xã"),
+            _("Huyện"),
+            _("Số TC đạt"),
+            _("Tiêu chí không còn đạt"),
+            _("Tỷ lệ không đạt"),
+            _("Ngưỡng thu hồi (QĐ 18/2022)"),
+        ],
+        [9, 24, 22, 11, 30, 14, 44],
+        [
+            [
+                k.commune.code,
+                k.commune.name,
+                k.commune.district,
+                k.commune.met,
+                k.failing_text,
+                float(k.failing_share),
+                labels[k.trigger],
+            ]
+            for k in f.keeping_standard
+        ],
+        [None, None, None, INT, None, PERCENT, None],
     )
 
 
