@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, CommuneGroup, District
+from communes.models import Commune, CommuneGroupAssignment, District
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
@@ -349,11 +349,18 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     catalogue = Catalogue.load(criteria_set)
     key = services.threshold_key(commune, year)
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
-    commune_group = (
-        CommuneGroup.objects.filter(pk=key.commune_group_id).first()
+    # The assignment rather than the group: its note says what it rests on ("minh họa").
+    assignment = (
+        CommuneGroupAssignment.objects.filter(commune=commune, group_id=key.commune_group_id)
+        .filter(year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .select_related("group")
+        .order_by("-year_from")
+        .first()
         if by_group and key.commune_group_id
         else None
     )
+    commune_group = assignment.group if assignment else None
     values, results = {}, {}
     if assessment is not None:
         values = {v.indicator_id: v for v in assessment.values.all()}
@@ -416,6 +423,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "set_choices": set_choices if len(set_choices) > 1 else [],
         "by_group": by_group,
         "commune_group": commune_group,
+        "commune_group_note": assignment.note if assignment else "",
         "province": commune.province,
         "region": commune.province.region,
         "editable": editable,

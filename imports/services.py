@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Scope, can_import, can_import_approved, scope_for
-from communes.models import Commune
+from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
 from criteria.models import (
     Assessment,
@@ -54,6 +54,10 @@ ACTIONS = (CREATE, UPDATE, UNCHANGED, KEPT, BLANK)
 STATUS_RANK = {"draft": 0, "submitted": 1, "approved": 2}
 # The columns that name a row (which commune, which year); any other filled cell is data.
 IDENTITY = ("commune_code", "commune_name", "district", "year")
+# Columns the template fills in itself (which tier; the commune's group): they alone do not
+# make a row data, so an untouched template row stays blank.
+DESCRIPTIVE = ("assessment_tier", "commune_group")
+IMPORTED_GROUP_NOTE = "Nhập từ Excel"
 
 Progress = Callable[[int, int], None]
 
@@ -168,6 +172,7 @@ class RowPlan:
     content_changed: bool = False
     certification: dict | None = None
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (column key, message)
+    group: CommuneGroup | None = None  # a first group assignment the row records
 
 
 def report_to_data(report: ImportReport) -> dict:
@@ -368,7 +373,11 @@ class _Errors:
 
 
 def _is_blank(row: Row) -> bool:
-    return all(workbook.is_blank(v) for k, v in row.values.items() if k not in IDENTITY)
+    return all(
+        workbook.is_blank(v)
+        for k, v in row.values.items()
+        if k not in IDENTITY and k not in DESCRIPTIVE
+    )
 
 
 def _blank_outcome(row: Row) -> RowOutcome:
@@ -585,6 +594,50 @@ def _entry_from_value(indicator: Indicator, value) -> IndicatorEntry:
     return IndicatorEntry(value=value.value, value_secondary=value.value_secondary)
 
 
+def _row_group(row, commune, year, catalogue, errors) -> CommuneGroup | None:
+    """The commune group a row gives: checked against the commune's dated assignment (one
+    query, only for a filled cell); returned when the commune has none yet, to be recorded."""
+    raw = row.values.get("commune_group")
+    if workbook.is_blank(raw):
+        return None
+    try:
+        code = workbook.parse_group(raw)
+    except ValueError as exc:
+        errors.add(row, "commune_group", str(exc))
+        return None
+    if catalogue.criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.COMMUNE_GROUP:
+        errors.add(
+            row,
+            "commune_group",
+            _("Bộ tiêu chí năm %(year)s không phân theo nhóm xã: để trống cột Nhóm xã.")
+            % {"year": year},
+        )
+        return None
+    current = (
+        CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .select_related("group")
+        .order_by("-year_from")
+        .first()
+    )
+    if current is not None:
+        if current.group.code != code:
+            errors.add(
+                row,
+                "commune_group",
+                _(
+                    "Xã đã được phân vào %(group)s từ năm %(year)s; "
+                    "sửa phân nhóm trong trang quản trị."
+                )
+                % {"group": current.group, "year": current.year_from},
+            )
+        return None
+    group = CommuneGroup.objects.filter(code=code).first()
+    if group is None:
+        errors.add(row, "commune_group", _("Chưa có nhóm xã %(code)s.") % {"code": code})
+    return group
+
+
 def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_reported):
     values = row.values
     if "commune_name" in values and not workbook.is_blank(values["commune_name"]):
@@ -607,6 +660,19 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
     note = None
     if "note" in values:
         note = "" if values["note"] is None else str(values["note"]).strip()
+    if not workbook.is_blank(values.get("assessment_tier")):
+        try:
+            tier = workbook.parse_tier(values["assessment_tier"])
+        except ValueError as exc:
+            errors.add(row, "assessment_tier", str(exc))
+        else:
+            if tier != Assessment.Tier.NTM:
+                errors.add(
+                    row,
+                    "assessment_tier",
+                    _("Đánh giá hạng nâng cao, kiểu mẫu chưa nhập được từ Excel."),
+                )
+    group = _row_group(row, commune, year, catalogue, errors)
 
     criteria = catalogue.criteria
     by_number = {c.number: c for c in criteria}
@@ -745,6 +811,7 @@ def _plan_row(row, commune, year, catalogue, existing, sheet, errors, missing_re
         met_total=evaluation.total,
         existing=assessment,
         conflicts=conflicts,
+        group=group,
     )
     if assessment is not None:
         current = existing["results"].get(assessment.pk, {})
@@ -991,6 +1058,14 @@ def _apply(plans: list[RowPlan], user, update_approved: bool, progress: Progress
     total = len(plans)
     done = 0
     with transaction.atomic():
+        # First group assignments before the assessments, whose thresholds follow the group.
+        CommuneGroupAssignment.objects.bulk_create(
+            CommuneGroupAssignment(
+                commune=p.commune, group=p.group, year_from=p.year, note=IMPORTED_GROUP_NOTE
+            )
+            for p in plans
+            if p.group is not None
+        )
         by_set: dict[int, list[RowPlan]] = {}
         for plan in plans:
             if plan.action == CREATE:
