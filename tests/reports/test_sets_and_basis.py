@@ -1,7 +1,10 @@
 """Reports name the sets they used, never carry an assessment across a change of set, and say
 how many criterion results rest on a manual decision or an unconfirmed threshold."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from communes.models import Commune
 from criteria.models import Assessment, CriterionResult, IndicatorValue, Threshold
@@ -51,6 +54,14 @@ def test_manual_and_unconfirmed_counts_equal_an_independent_count(client, django
     assert f'<strong data-figure="manual">{manual}</strong>' in body
     assert f'<strong data-figure="unconfirmed">{unconfirmed}</strong>' in body
     assert 'data-set="xa-ntm-2016-2020"' in body
+    # The workbook says the same on its summary sheet and lists them in its annex.
+    wb = load_workbook(io.BytesIO(client.get("/reports/province/20/2017.xlsx").content))
+    summary = " ".join(str(c.value) for row in wb["Tổng hợp"].iter_rows() for c in row if c.value)
+    assert f"quyết định thủ công: {manual}; dựa trên ngưỡng chưa xác nhận: {unconfirmed}" in summary
+    assert "xa-ntm-2016-2020" not in summary and "207 xã được đánh giá" in summary
+    annex = wb["Phụ lục theo xã"]
+    listed = [annex.cell(row=r, column=10).value for r in range(2, annex.max_row + 1)]
+    assert sum(len(v.split(", ")) for v in listed if v) == manual
 
 
 def test_the_2017_report_names_its_one_set_and_keeps_its_figures():
