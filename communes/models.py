@@ -365,6 +365,9 @@ class CommuneGroupAssignment(models.Model):
     group = models.ForeignKey(CommuneGroup, on_delete=models.PROTECT, verbose_name=_("nhóm"))
     year_from = models.PositiveSmallIntegerField(_("từ năm"))
     year_to = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+    # What the assignment rests on (a decision classifying the commune), or "minh họa" for the
+    # demo's invented ones: the form shows it next to the group.
+    note = models.CharField(_("căn cứ / ghi chú"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("phân nhóm xã")

@@ -250,9 +250,18 @@ class AssessmentAdmin(FoldedSearchMixin, ChangesFiguresAdmin, NoRevertHistoryAdm
     results; the workflow steps are actions that call the services the web pages call, under
     the same permissions."""
 
-    list_display = ("commune", "commune_code", "year", "criteria_set", "status", "criteria_met")
+    list_display = (
+        "commune",
+        "commune_code",
+        "year",
+        "tier",
+        "criteria_set",
+        "status",
+        "criteria_met",
+    )
     list_filter = (
         "year",
+        "tier",
         "status",
         "criteria_set",
         "commune__province",
@@ -264,6 +273,7 @@ class AssessmentAdmin(FoldedSearchMixin, ChangesFiguresAdmin, NoRevertHistoryAdm
     readonly_fields = (
         "commune",
         "year",
+        "tier",
         "criteria_set",
         "status",
         "return_reason",
@@ -478,6 +488,14 @@ class CertificationAdminForm(forms.ModelForm):
             "decision_date",
             "recognised_year",
             "authority",
+            "criteria_all_met",
+            "criteria_all_met_note",
+            "satisfaction_met",
+            "satisfaction_note",
+            "no_construction_debt",
+            "construction_debt_note",
+            "security_stable",
+            "security_note",
             "revoked_on",
             "revocation_reason",
         )
@@ -514,7 +532,13 @@ class CertificationAdminForm(forms.ModelForm):
         elif self.instance.pk is None and commune and year and cset:
             # The same rule as the certification page: all criteria met in the approved
             # assessment of the recognised year.
-            services.certification_check(commune=commune, year=year, criteria_set=cset)
+            services.certification_check(
+                commune=commune,
+                year=year,
+                criteria_set=cset,
+                tier=data.get("tier") or Certification.Tier.NTM,
+                decision_date=date,
+            )
         return data
 
 

@@ -34,6 +34,9 @@ CATALOGUE_FILES = [
     DATA_DIR / "criteria-2021-2025.yaml",
     DATA_DIR / "criteria-2026-2030.yaml",
     DATA_DIR / "xa-ntm-hien-dai-2026-2030.yaml",
+    DATA_DIR / "xa-ntm-kieu-mau-2018-2020.yaml",
+    DATA_DIR / "xa-ntm-nang-cao-2021-2025.yaml",
+    DATA_DIR / "xa-ntm-kieu-mau-2021-2025.yaml",
 ]
 PERIODS_FILE = DATA_DIR / "periods.yaml"
 LOADED_SOURCE = "catalogue"  # `source` of thresholds this loader owns
@@ -43,7 +46,12 @@ STATUS = {
     "UNCONFIRMED": Threshold.Status.UNCONFIRMED,
     "unknown": Threshold.Status.UNKNOWN,
 }
-LEVELS = {"xa": CriteriaSet.Level.COMMUNE, "xa_hien_dai": CriteriaSet.Level.MODERN}
+LEVELS = {
+    "xa": CriteriaSet.Level.COMMUNE,
+    "xa_nang_cao": CriteriaSet.Level.ADVANCED,
+    "xa_kieu_mau": CriteriaSet.Level.MODEL,
+    "xa_hien_dai": CriteriaSet.Level.MODERN,
+}
 
 
 @dataclass
@@ -198,13 +206,12 @@ def _load_thresholds(indicator: Indicator, spec: dict, keys: dict, criteria_set)
     level_year = spec.get("thresholds_year")
     by_year = spec.get("thresholds_by_year")
     if level_year:
-        # The decision states the level for `level_year`; the yearly path before it is not known,
-        # so earlier years get the same level, marked unconfirmed (editable in the admin).
+        # The decision states the level for `level_year` only; the yearly path before it is not
+        # known and is never copied backwards: earlier years have no level (a manual decision
+        # with a reason) until an administrator enters the real one.
         add(None, target, spec.get("national_target_status"), level_year, level_year)
-        add(None, target, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
         for code, value in (spec.get("thresholds") or {}).items():
             add(keys[code], value, spec.get("thresholds_status"), level_year, level_year)
-            add(keys[code], value, "UNCONFIRMED", criteria_set.first_year, level_year - 1)
     elif by_year:
         add(None, target, spec.get("national_target_status"))
         for year, values in by_year.items():

@@ -66,11 +66,15 @@ class Catalogue:
 def select_threshold(
     thresholds: Iterable[Threshold], key: ThresholdKey, criteria_set: CriteriaSet
 ) -> Threshold | None:
-    """The most specific threshold that applies: a province's own level before a regional (or
-    commune-group) one before the national target, and a dated one before an undated one."""
+    """The most specific threshold WITH A KNOWN VALUE that applies: a province's own level before
+    a regional (or commune-group) one before the national target, and a dated one before an
+    undated one. A row whose value is unknown never hides a known, less specific one (17.1 of
+    1980/QĐ-TTg: the regional rows are unknown, the national 95/60 is confirmed)."""
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     best, best_rank = None, None
     for t in thresholds:
+        if t.value is None:
+            continue
         if t.province_id is not None and t.province_id != key.province_id:
             continue
         if t.region_id is not None and (by_group or t.region_id != key.region_id):
@@ -142,6 +146,15 @@ class IndicatorOutcome:
     entry: IndicatorEntry
     met: bool | None
     manual: bool
+
+    @property
+    def threshold_status(self) -> str:
+        """The status of the level a computed result rests on; "" when nothing was computed."""
+        if self.manual or self.met is None or self.threshold is None:
+            return ""
+        if not self.indicator.is_numeric:
+            return ""
+        return self.threshold.status
 
 
 @dataclass

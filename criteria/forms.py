@@ -488,8 +488,31 @@ class CertificationForm(forms.ModelForm):
 
     class Meta:
         model = Certification
-        fields = ("tier", "decision_number", "decision_date", "recognised_year", "authority")
-        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = (
+            "tier",
+            "decision_number",
+            "decision_date",
+            "recognised_year",
+            "authority",
+            # The conditions of 18/2022/QĐ-TTg (the first is checked by the rule itself).
+            "satisfaction_met",
+            "satisfaction_note",
+            "no_construction_debt",
+            "construction_debt_note",
+            "security_stable",
+            "security_note",
+        )
+        widgets = {
+            "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "satisfaction_note": forms.Textarea(attrs={"rows": 1}),
+            "construction_debt_note": forms.Textarea(attrs={"rows": 1}),
+            "security_note": forms.Textarea(attrs={"rows": 1}),
+        }
+
+    def conditions(self) -> dict:
+        """The 18/2022 conditions of the cleaned data, for certification_create."""
+        names = {name for pair in Certification.CONDITIONS for name in pair}
+        return {k: v for k, v in self.cleaned_data.items() if k in names}
 
     def clean_decision_date(self):
         date = self.cleaned_data["decision_date"]

@@ -317,9 +317,30 @@ class Threshold(models.Model):
         return f"{self.indicator.code} {key}: {self.value if self.value is not None else '?'}"
 
 
+class Tier(models.TextChoices):
+    """The standard a commune is assessed against or recognised at (ntm-reference §7.6)."""
+
+    NTM = "ntm", _("Đạt chuẩn NTM")
+    ADVANCED = "advanced", _("Đạt chuẩn NTM nâng cao")
+    MODEL = "model", _("Đạt chuẩn NTM kiểu mẫu")
+
+
+# The criteria sets (CriteriaSet.level) of each tier's assessments.
+TIER_LEVEL = {
+    Tier.NTM: CriteriaSet.Level.COMMUNE,
+    Tier.ADVANCED: CriteriaSet.Level.ADVANCED,
+    Tier.MODEL: CriteriaSet.Level.MODEL,
+}
+
+
 class AssessmentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Assessment.Status.APPROVED)
+
+    def standard(self):
+        """Assessments against the standard (NTM) set: what every figure of criteria met, the
+        commune list and the reports count. Advanced and model assessments are apart."""
+        return self.filter(tier=Tier.NTM)
 
 
 class Assessment(models.Model):
@@ -328,10 +349,17 @@ class Assessment(models.Model):
         SUBMITTED = "submitted", _("Đã gửi duyệt")
         APPROVED = "approved", _("Đã phê duyệt")
 
+    Tier = Tier
+
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("xã")
     )
     year = models.PositiveSmallIntegerField(_("năm"))
+    # A commune may be assessed in one year against the standard set and against the advanced
+    # or model set (each tier has its own sets, CriteriaSet.level).
+    tier = models.CharField(
+        _("hạng"), max_length=10, choices=Tier.choices, default=Tier.NTM, db_default=Tier.NTM
+    )
     criteria_set = models.ForeignKey(
         CriteriaSet,
         on_delete=models.PROTECT,
@@ -384,9 +412,9 @@ class Assessment(models.Model):
         verbose_name = _("đánh giá")
         verbose_name_plural = _("đánh giá")
         constraints = [
-            # One assessment per commune and year.
+            # One assessment per commune, year and tier.
             models.UniqueConstraint(
-                fields=["commune", "year"], name="assessment_unique_commune_year"
+                fields=["commune", "year", "tier"], name="assessment_unique_commune_year_tier"
             ),
         ]
         permissions = [
@@ -450,6 +478,18 @@ class IndicatorValue(models.Model):
     met = models.BooleanField(_("đạt"), null=True, blank=True)
     manual = models.BooleanField(_("quyết định thủ công"), default=False)
     manual_reason = models.TextField(_("lý do"), blank=True)
+    # The status of the threshold a computed result was judged against, as it was when judged
+    # (thresholds are reloaded and edited): reports count results resting on an unconfirmed
+    # level. Blank for a manual, non-numeric or uncomputed result, and for rows saved before
+    # this was recorded.
+    threshold_status = models.CharField(
+        _("tình trạng ngưỡng"),
+        max_length=12,
+        choices=Threshold.Status.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows inserted without the ORM (the synthetic country)
+    )
 
     history = HistoricalRecords()
 
@@ -502,10 +542,7 @@ class CertificationQuerySet(models.QuerySet):
 
 
 class Certification(models.Model):
-    class Tier(models.TextChoices):
-        NTM = "ntm", _("Đạt chuẩn NTM")
-        ADVANCED = "advanced", _("Đạt chuẩn NTM nâng cao")
-        MODEL = "model", _("Đạt chuẩn NTM kiểu mẫu")
+    Tier = Tier
 
     class Kind(models.TextChoices):
         ASSESSMENT = "assessment", _("Công nhận theo kết quả đánh giá")
@@ -536,6 +573,23 @@ class Certification(models.Model):
     authority = models.CharField(
         _("cơ quan ban hành"), max_length=200, default="Chủ tịch UBND tỉnh"
     )
+    # The conditions of 18/2022/QĐ-TTg (ntm-reference §7.2, §17.2), each with a note on what
+    # it rests on. Empty (None) for decisions recorded before they were kept, and for earlier
+    # periods whose rules did not ask for them.
+    criteria_all_met = models.BooleanField(_("đạt đủ tiêu chí của bộ"), null=True, blank=True)
+    criteria_all_met_note = models.TextField(_("ghi chú: đạt đủ tiêu chí"), blank=True)
+    satisfaction_met = models.BooleanField(
+        _("tỷ lệ hài lòng của người dân đạt yêu cầu"), null=True, blank=True
+    )
+    satisfaction_note = models.TextField(_("ghi chú: mức độ hài lòng"), blank=True)
+    no_construction_debt = models.BooleanField(
+        _("không còn nợ đọng xây dựng cơ bản"), null=True, blank=True
+    )
+    construction_debt_note = models.TextField(_("ghi chú: nợ đọng xây dựng cơ bản"), blank=True)
+    security_stable = models.BooleanField(
+        _("không có tình hình an ninh, trật tự phức tạp"), null=True, blank=True
+    )
+    security_note = models.TextField(_("ghi chú: an ninh, trật tự"), blank=True)
     revoked_on = models.DateField(_("thu hồi ngày"), null=True, blank=True)
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
     created_by = models.ForeignKey(
@@ -579,6 +633,13 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune.name}: {self.get_tier_display()} ({self.decision_number})"
+
+    CONDITIONS = (
+        ("criteria_all_met", "criteria_all_met_note"),
+        ("satisfaction_met", "satisfaction_note"),
+        ("no_construction_debt", "construction_debt_note"),
+        ("security_stable", "security_note"),
+    )
 
     def clean(self) -> None:
         if self.recognised_year is None or self.decision_date is None:

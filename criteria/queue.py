@@ -93,8 +93,11 @@ def work_queue(
     (and to the programme and the units existing in `year` for the not-started list).
     Queries: five for a reviewer (four without the table by district), three otherwise."""
     queue = WorkQueue(year=year, reviewer=reviewer)
-    in_scope = Assessment.objects.filter(commune__in=communes.values("pk")).select_related(
-        "commune", "commune__district"
+    # The standard tier: the pages a queue entry links to are the standard assessment's.
+    in_scope = (
+        Assessment.objects.standard()
+        .filter(commune__in=communes.values("pk"))
+        .select_related("commune", "commune__district")
     )
     returned = in_scope.filter(status=Assessment.Status.DRAFT).exclude(return_reason="")
     queue.returned, queue.returned_count = _limited(returned.order_by("-updated_at"))
@@ -105,7 +108,7 @@ def work_queue(
             commune=OuterRef("commune"), tier=Certification.Tier.NTM
         )
         ready = (
-            in_scope.filter(status=Assessment.Status.APPROVED, year=year)
+            in_scope.filter(status=Assessment.Status.APPROVED, year=year, tier=Assessment.Tier.NTM)
             .alias(total=_criteria_in_set(), certified=Exists(certified))
             .filter(criteria_met__gte=F("total"), total__gt=0, certified=False)
         )
@@ -117,7 +120,7 @@ def work_queue(
     else:
         drafts = in_scope.filter(status=Assessment.Status.DRAFT, return_reason="")
         queue.drafts, queue.drafts_count = _limited(drafts.order_by("-updated_at"))
-    this_year = Assessment.objects.filter(commune=OuterRef("pk"), year=year)
+    this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
     not_started = (
         communes.in_programme()
         .valid_in(year)
@@ -133,7 +136,7 @@ def completeness(*, year: int, communes: QuerySet[Commune]) -> list[Completeness
     """Programme communes existing in `year` by the state of their assessment of `year`,
     grouped by district (units after 01/07/2025 have none: one row for them). One query."""
     status = Subquery(
-        Assessment.objects.filter(commune=OuterRef("pk"), year=year).values("status")[:1]
+        Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year).values("status")[:1]
     )
     rows = (
         communes.in_programme()

@@ -21,6 +21,7 @@ from criteria.evaluation import (
 )
 from criteria.history import revision
 from criteria.models import (
+    TIER_LEVEL,
     Assessment,
     Certification,
     CriteriaSet,
@@ -112,7 +113,9 @@ def assessment_create(
     user=None,
     status: str = Assessment.Status.DRAFT,
     criteria_set_code: str | None = None,
+    tier: str = Assessment.Tier.NTM,
 ) -> Assessment:
+    """A new assessment of `commune` in `year` at `tier`, under a set of that tier's level."""
     if not commune.in_programme:
         # The import's rule and message (imports.planning), so both paths refuse the same units.
         raise ValidationError(
@@ -128,7 +131,8 @@ def assessment_create(
     assessment = Assessment.objects.create(
         commune=commune,
         year=year,
-        criteria_set=criteria_set_for_year(year, code=criteria_set_code),
+        tier=tier,
+        criteria_set=criteria_set_for_year(year, TIER_LEVEL[tier], code=criteria_set_code),
         status=status,
         created_by=user,
     )
@@ -185,6 +189,7 @@ def assessment_save(
             "met": outcome.met,
             "manual": outcome.manual,
             "manual_reason": entry.manual_reason.strip() if outcome.manual else "",
+            "threshold_status": outcome.threshold_status,
         }
         row = existing_values.get(ind_id)
         if row is None:
@@ -272,6 +277,7 @@ def assessments_bulk_create(
                     met=o.met,
                     manual=o.manual,
                     manual_reason=o.entry.manual_reason.strip() if o.manual else "",
+                    threshold_status=o.threshold_status,
                 )
             )
         for crit_id, met in evaluation.criteria_met.items():
@@ -414,6 +420,12 @@ def certification_eligibility(
             _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
             code="no_approved_assessment",
         )
+    if criteria_needed == 0:
+        # An empty set (318 Phụ lục II, 691 until an administrator enters them) is never "met".
+        raise ValidationError(
+            _("Bộ tiêu chí của đánh giá chưa có tiêu chí nào: chưa thể xét công nhận."),
+            code="empty_criteria_set",
+        )
     if criteria_met < criteria_needed:
         raise ValidationError(
             _(
@@ -426,18 +438,40 @@ def certification_eligibility(
 
 
 def certification_check(
-    *, commune: Commune, year: int, criteria_set: CriteriaSet | None = None
+    *,
+    commune: Commune,
+    year: int,
+    criteria_set: CriteriaSet | None = None,
+    tier: str = Certification.Tier.NTM,
+    decision_date: datetime.date | None = None,
 ) -> Assessment:
-    """The approved assessment that allows recognising `commune` for `year` (the recognised
-    year, not the decision's), or ValidationError. Without `criteria_set`, the assessment's own
-    set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met in full."""
+    """The approved assessment of `tier` that allows recognising `commune` for `year` (the
+    recognised year, not the decision's), or ValidationError. Without `criteria_set`, the
+    assessment's own set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met
+    in full. An advanced or model recognition also needs the commune's standard certification
+    in force on `decision_date` (18/2022/QĐ-TTg; 691/QĐ-TTg)."""
     assessment = (
-        Assessment.objects.filter(commune=commune, year=year, status=Assessment.Status.APPROVED)
+        Assessment.objects.filter(
+            commune=commune, year=year, tier=tier, status=Assessment.Status.APPROVED
+        )
         .select_related("criteria_set")
         .first()
     )
-    if assessment is None:  # refused: no approved assessment
-        certification_eligibility(year=year, status=None, criteria_met=0, criteria_needed=0)
+    if assessment is None:
+        raise ValidationError(
+            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s (hạng: %(tier)s).")
+            % {"tier": Certification.Tier(tier).label, "year": year},
+            code="no_approved_assessment",
+        )
+    if tier != Certification.Tier.NTM and not (
+        Certification.objects.in_force_on(decision_date or datetime.date(year, 12, 31))
+        .filter(commune=commune, tier=Certification.Tier.NTM)
+        .exists()
+    ):
+        raise ValidationError(
+            _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực."),
+            code="no_standard_certification",
+        )
     if criteria_set is None:
         criteria_set = assessment.criteria_set
     elif assessment.criteria_set_id != criteria_set.pk:
@@ -465,14 +499,33 @@ def certification_create(
     authority: str,
     recognised_year: int | None = None,
     user=None,
+    conditions: Mapping[str, object] | None = None,
 ) -> Certification:
+    """`recognised_year` defaults to the decision's year (see models.recognised_year_error).
+    `conditions`: the 18/2022 conditions and their notes (Certification.CONDITIONS field
+    names); one recorded as not met refuses the recognition, one left out stays unrecorded."""
     validate_programme_date(decision_date)
-    """`recognised_year` defaults to the decision's year (see models.recognised_year_error)."""
     if recognised_year is None:
         recognised_year = decision_date.year
     if message := recognised_year_error(recognised_year, decision_date):
         raise ValidationError(message, code="recognised_year")
-    assessment = certification_check(commune=commune, year=recognised_year)
+    conditions = dict(conditions or {})
+    known = {name for pair in Certification.CONDITIONS for name in pair}
+    if unknown := set(conditions) - known:
+        raise ValueError(f"unknown conditions {sorted(unknown)}")
+    if any(conditions.get(flag) is False for flag, _note in Certification.CONDITIONS):
+        raise ValidationError(
+            _(
+                "Chưa đủ điều kiện công nhận theo Quyết định 18/2022/QĐ-TTg "
+                "(điều kiện ghi là chưa đạt)."
+            ),
+            code="condition_not_met",
+        )
+    assessment = certification_check(
+        commune=commune, year=recognised_year, tier=tier, decision_date=decision_date
+    )
+    # The rule has just checked the set is met in full.
+    conditions.setdefault("criteria_all_met", True)
     if Certification.objects.filter(
         commune=commune, tier=tier, decision_number=decision_number
     ).exists():
@@ -486,6 +539,7 @@ def certification_create(
         recognised_year=recognised_year,
         authority=authority,
         created_by=user,
+        **conditions,
     )
     cert._history_user = user
     cert.full_clean()

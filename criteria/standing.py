@@ -1,13 +1,29 @@
 """A commune's standing in a year: the criteria met that count for it and whether it is
-certified. Shared by the commune list and every report, so both count the same way."""
+certified. Shared by the commune list and every report, so both count the same way.
+
+Which assessment counts for year N: the commune's approved (or, provisionally, submitted)
+standard assessment of N itself, under whichever set it was made (2021 may be judged under
+2016-2020); else its latest earlier one made under the set of N, "carried forward". An
+assessment under another set is never carried across a change of set: the commune is then
+"chưa đánh giá theo bộ tiêu chí mới" and counts 0 criteria, like a commune never assessed.
+"""
 
 import datetime
 
-from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from communes.models import Commune, year_end
-from criteria.models import Assessment, Certification
+from criteria.models import Assessment, Certification, CriteriaSet
 
 
 def counted_statuses(provisional: bool) -> list[str]:
@@ -16,20 +32,56 @@ def counted_statuses(provisional: bool) -> list[str]:
     return [Assessment.Status.APPROVED]
 
 
+def year_set(year: int) -> Subquery:
+    """The id of the set of `year`'s period (the default of CriteriaSet.objects.for_year), as a
+    subquery: no round trip of its own."""
+    return Subquery(CriteriaSet.objects.for_year(year).values("pk")[:1])
+
+
+def counts_for(year: int, prefix: str = "") -> Q:
+    """The filter on assessments (or, with `prefix` "assessment__", on their results) that may
+    count for `year`: of `year` itself, or earlier and under the set of `year`."""
+    return Q(**{f"{prefix}year": year}) | Q(
+        **{f"{prefix}year__lt": year, f"{prefix}criteria_set": year_set(year)}
+    )
+
+
+def counted_assessments(year: int, provisional: bool = False, commune=None):
+    """The assessments that count for a commune in `year`, newest first (for a Subquery on a
+    Commune queryset unless `commune` is given)."""
+    return (
+        Assessment.objects.standard()
+        .filter(
+            commune=OuterRef("pk") if commune is None else commune,
+            year__lte=year,
+            status__in=counted_statuses(provisional),
+        )
+        .filter(counts_for(year))
+        .order_by("-year")
+    )
+
+
+def assessed_before(year: int, provisional: bool = False) -> Exists:
+    """The commune has a counted-status standard assessment up to `year`, under any set: with
+    no assessment counting for `year` it is "chưa đánh giá theo bộ tiêu chí mới"."""
+    return Exists(
+        Assessment.objects.standard().filter(
+            commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
+        )
+    )
+
+
 def with_standing(
     communes: QuerySet[Commune],
     year: int,
     provisional: bool = False,
     as_at: datetime.date | None = None,
 ):
-    """Annotate each commune with `met` (criteria met in the assessment that counts for `year`:
-    that year's, else the latest earlier one, "carried forward"; 0 when never assessed),
-    `met_year` (the year of that assessment, None when never assessed) and `certified` (a
-    certification of any tier in force on 31/12 of `year`, or on `as_at`). Subqueries: no extra
-    round trips."""
-    latest = Assessment.objects.filter(
-        commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
-    ).order_by("-year")
+    """Annotate each commune with `met` (criteria met in the assessment that counts for `year`;
+    0 when none counts), `met_year` (the year of that assessment, None when none counts) and
+    `certified` (a certification of any tier in force on 31/12 of `year`, or on `as_at`).
+    Subqueries: no extra round trips."""
+    latest = counted_assessments(year, provisional)
     return communes.annotate(
         met=Coalesce(Subquery(latest.values("criteria_met")[:1]), 0, output_field=IntegerField()),
         met_year=Subquery(latest.values("year")[:1]),
@@ -41,30 +93,39 @@ def with_standing(
     )
 
 
-# A commune's standing packed in one integer: year * 100 + criteria met (a set has fewer than
-# 100 criteria), None when never assessed. One correlated subquery then serves both `met` and
-# `met_year`: report aggregates group by it instead of running the "latest assessment" subquery
-# once for each figure that reads it (13 times per commune in the national table by province).
+# A commune's standing packed in one integer: set id * 10^6 + year * 100 + criteria met (a set
+# has fewer than 100 criteria), None when no assessment counts. One correlated subquery then
+# serves `met`, `met_year` and the set: report aggregates group by it instead of running the
+# "latest assessment" subquery once for each figure that reads it (13 times per commune in the
+# national table by province).
 STANDING_BASE = 100
+STANDING_SET_BASE = 1_000_000
 
 
 def standing_code(year: int, provisional: bool = False) -> Subquery:
-    """year * 100 + criteria met of the assessment that counts for `year` (see with_standing),
-    None when the commune was never assessed. Decode with `decode_standing`."""
-    latest = Assessment.objects.filter(
-        commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
-    ).order_by("-year")
+    """The packed standing of the assessment that counts for `year` (see the module docstring),
+    None when none counts. Decode with `decode_standing` and `decode_standing_set`."""
+    latest = counted_assessments(year, provisional)
     return Subquery(
-        latest.annotate(code=F("year") * STANDING_BASE + F("criteria_met")).values("code")[:1],
-        output_field=IntegerField(),
+        latest.annotate(
+            code=F("criteria_set_id") * STANDING_SET_BASE
+            + F("year") * STANDING_BASE
+            + F("criteria_met")
+        ).values("code")[:1],
+        output_field=BigIntegerField(),
     )
 
 
 def decode_standing(code: int | None) -> tuple[int, int | None]:
-    """(met, met_year) from a `standing_code`: (0, None) for a commune never assessed."""
+    """(met, met_year) from a `standing_code`: (0, None) when no assessment counts."""
     if code is None:
         return 0, None
-    return code % STANDING_BASE, code // STANDING_BASE
+    return code % STANDING_BASE, (code % STANDING_SET_BASE) // STANDING_BASE
+
+
+def decode_standing_set(code: int | None) -> int | None:
+    """The criteria set id of a `standing_code`, None when no assessment counts."""
+    return None if code is None else code // STANDING_SET_BASE
 
 
 def certified_in(year: int, as_at: datetime.date | None = None) -> Exists:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune, CommuneGroup, District, year_end
+from communes.models import Commune, CommuneGroupAssignment, District, year_end
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
@@ -78,7 +78,7 @@ def _get_commune_for_user(request: HttpRequest, code: str, year: int | None = No
 def _get_assessment_for_user(request: HttpRequest, code: str, year: int):
     commune, scope = _get_commune_for_user(request, code, year)
     assessment = get_object_or_404(
-        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by"),
+        Assessment.objects.standard().select_related("criteria_set", "submitted_by", "approved_by"),
         commune=commune,
         year=year,
     )
@@ -111,9 +111,11 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     # MAX() rather than ORDER BY year DESC LIMIT 1: with the whole country loaded, PostgreSQL
     # answered the LIMIT form by walking the year index backwards through every other
     # province's later years (194 ms); MAX goes through the scope's communes (1 ms).
-    latest = Assessment.objects.filter(
-        **{f"commune__{k}": v for k, v in scope.commune_filter().items()}
-    ).aggregate(latest=Max("year"))["latest"]
+    latest = (
+        Assessment.objects.standard()
+        .filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
+        .aggregate(latest=Max("year"))["latest"]
+    )
     as_at = date_from_query(request, "as_at", year=year_from_query(request))
     year = as_at.year if as_at else _year(request, latest or 2017)
     as_at = as_at or year_end(year)
@@ -121,7 +123,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     units = Commune.objects.valid_on(as_at).filter(**scope.commune_filter())
     communes = units.in_programme()
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
-    this_year = Assessment.objects.filter(commune=OuterRef("pk"), year=year)
+    this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
     rows = with_standing(communes.select_related("district"), year, as_at=as_at).annotate(
         status=Subquery(this_year.values("status")[:1]),
         year_met=Subquery(this_year.values("criteria_met")[:1]),
@@ -191,13 +193,16 @@ def _year_rows(commune: Commune) -> list[dict]:
     """A row per assessed year with criteria met, status and the criteria gained and lost
     since the previous assessed year (two queries)."""
     assessments = list(
-        commune.assessments.select_related("criteria_set")
+        commune.assessments.standard()
+        .select_related("criteria_set")
         .annotate(n_criteria=Count("criteria_set__criteria"))
         .order_by("year")
     )
     met_numbers: dict[int, set[int]] = {a.pk: set() for a in assessments}
-    for assessment_id, number in commune.assessments.filter(results__met=True).values_list(
-        "pk", "results__criterion__number"
+    for assessment_id, number in (
+        commune.assessments.standard()
+        .filter(results__met=True)
+        .values_list("pk", "results__criterion__number")
     ):
         met_numbers[assessment_id].add(number)
     rows, previous = [], None
@@ -271,7 +276,11 @@ def certification_create(request: HttpRequest, code: str) -> HttpResponse:
     form = CertificationForm(request.POST)
     if form.is_valid():
         try:
-            services.certification_create(commune=commune, user=request.user, **form.cleaned_data)
+            conditions = form.conditions()
+            data = {k: v for k, v in form.cleaned_data.items() if k not in conditions}
+            services.certification_create(
+                commune=commune, user=request.user, conditions=conditions, **data
+            )
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -332,7 +341,8 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             raise
         return _assessment_missing(request, code, year, None)
     assessment = (
-        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by")
+        Assessment.objects.standard()
+        .select_related("criteria_set", "submitted_by", "approved_by")
         .filter(commune=commune, year=year)
         .first()
     )
@@ -383,11 +393,18 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     catalogue = Catalogue.load(criteria_set)
     key = services.threshold_key(commune, year)
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
-    commune_group = (
-        CommuneGroup.objects.filter(pk=key.commune_group_id).first()
+    # The assignment rather than the group: its note says what it rests on ("minh họa").
+    assignment = (
+        CommuneGroupAssignment.objects.filter(commune=commune, group_id=key.commune_group_id)
+        .filter(year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .select_related("group")
+        .order_by("-year_from")
+        .first()
         if by_group and key.commune_group_id
         else None
     )
+    commune_group = assignment.group if assignment else None
     if assessment is not None:
         values = {v.indicator_id: v for v in assessment.values.all()}
         results = {r.criterion_id: r for r in assessment.results.all()}
@@ -463,6 +480,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "carried_count": len(carried),
         "by_group": by_group,
         "commune_group": commune_group,
+        "commune_group_note": assignment.note if assignment else "",
         "province": commune.province,
         "region": commune.province.region,
         "editable": editable,
@@ -519,7 +537,7 @@ def _save(request, commune, year, assessment, form, criteria_set):
         # One revision: a new assessment and its first values are one history entry.
         with transaction.atomic(), revision():
             if assessment is None:
-                existing = Assessment.objects.filter(commune=commune, year=year).first()
+                existing = Assessment.objects.standard().filter(commune=commune, year=year).first()
                 if existing is not None:
                     # Someone created it since this form was opened.
                     raise services.StaleAssessment(existing)

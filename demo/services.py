@@ -1,8 +1,10 @@
-"""The demo province: Lạng Sơn 2016-2018 with synthetic but internally consistent assessments.
+"""The demo province: Lạng Sơn 2016-2018 with synthetic but internally consistent assessments,
+and a 2026 baseline of its communes of 01/07/2025 under 51/2025/QĐ-TTg.
 
 Per-commune values are invented (deterministically, from a fixed seed). Only the province's 2017
 totals are real: 36 of 207 communes certified and 8.65 criteria per commune on average, as the
-provincial steering committee reported them (conference of 31/05/2018).
+provincial steering committee reported them (conference of 31/05/2018). The 2026 assessments and
+the communes' groups are illustrative ("minh họa") and say so in their notes.
 """
 
 import datetime
@@ -14,11 +16,11 @@ from django.db import transaction
 
 from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
-from communes.models import Commune, District, Province
+from communes.models import Commune, CommuneGroup, CommuneGroupAssignment, District, Province
 from communes.services import load_langson
 from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey
-from criteria.models import Assessment, Certification, CriteriaSet
+from criteria.models import Assessment, Certification, CriteriaSet, Criterion
 from criteria.services import (
     AssessmentInput,
     assessments_bulk_create,
@@ -68,6 +70,26 @@ def commune_of_two_tiers(code: str) -> Commune | None:
     """The commune-level unit `code` formed on or after 01/07/2025, None until the units of
     2025 are loaded: before then 06475 is only the old xã Gia Lộc, whose official `xa` is not."""
     return Commune.objects.with_code(code, 2026).filter(valid_from__gte=TWO_TIER_START).first()
+
+
+# 2026: a baseline of the 61 xã formed on 01/07/2025 under 51/2025/QĐ-TTg (ten criteria, each
+# judged as a whole: its indicators are not in the catalogue yet). Xã Bằng Mạc (06475) is left
+# for the province to assess in the demo journey.
+BASELINE_YEAR = 2026
+BASELINE_SET = "xa-ntm-2026-2030"
+BASELINE_LEFT_OPEN = {"06475"}
+BASELINE_NOTE = (
+    "Dữ liệu minh họa (demo): đánh giá ban đầu năm 2026 theo Quyết định 51/2025/QĐ-TTg, "
+    "số liệu giả định."
+)
+BASELINE_CRITERION_NOTE = "Minh họa: đánh giá cả tiêu chí (chưa có chỉ tiêu trong danh mục)."
+GROUP_NOTE = (
+    "Minh họa (demo): nhóm giả định, chưa theo quyết định phân loại xã khu vực II, III "
+    "(Nghị định 272/2025/NĐ-CP)."
+)
+# Illustrative shares of the groups: most Lạng Sơn xã are mountainous (group 3 follows the
+# ethnic-minority-area classification, whose split for Lạng Sơn is not known).
+GROUP_WEIGHTS = {"N1": 1, "N2": 4, "N3": 15}
 
 
 @dataclass
@@ -255,7 +277,64 @@ def seed_demo() -> SeedReport:
             user=admin,
         )
         report.certifications_created += 1
+    seed_baseline_2026(report, admin)
     from practices.demo import seed_demo_practices  # issue 8: example good practices
 
     seed_demo_practices(user=admin)
     return report
+
+
+def seed_baseline_2026(report: SeedReport, user) -> None:
+    """Illustrative commune groups (from 2026) and approved 2026 baseline assessments for the
+    xã of 01/07/2025, except those left open; skipped when the 2025 units are not loaded.
+    Idempotent: existing assignments and assessments are kept. Five queries and two bulk
+    inserts."""
+    communes = list(
+        Commune.objects.in_programme()
+        .valid_in(BASELINE_YEAR)
+        .filter(province__code=PROVINCE_CODE, valid_from__gte=TWO_TIER_START)
+        .select_related("province")
+        .order_by("code")
+    )
+    if not communes:
+        return
+    rng = random.Random(f"{SEED}-{BASELINE_YEAR}")
+    groups = CommuneGroup.objects.in_bulk(list(GROUP_WEIGHTS), field_name="code")
+    codes, weights = list(GROUP_WEIGHTS), list(GROUP_WEIGHTS.values())
+    chosen = {c.pk: groups[rng.choices(codes, weights)[0]] for c in communes}
+    assigned = set(
+        CommuneGroupAssignment.objects.filter(commune__in=communes).values_list(
+            "commune_id", flat=True
+        )
+    )
+    CommuneGroupAssignment.objects.bulk_create(
+        CommuneGroupAssignment(
+            commune=c, group=chosen[c.pk], year_from=BASELINE_YEAR, note=GROUP_NOTE
+        )
+        for c in communes
+        if c.pk not in assigned
+    )
+    criteria_set = CriteriaSet.objects.get(code=BASELINE_SET)
+    catalogue = Catalogue.load(criteria_set)
+    criteria: list[Criterion] = catalogue.criteria
+    existing = set(
+        Assessment.objects.standard()
+        .filter(commune__in=communes, year=BASELINE_YEAR)
+        .values_list("commune_id", flat=True)
+    )
+    rows = []
+    for commune in communes:
+        # Drawn for every commune, so one kept or left open does not shift the others.
+        numbers = set(rng.sample([c.number for c in criteria], rng.randint(3, 8)))
+        if commune.code in BASELINE_LEFT_OPEN or commune.pk in existing:
+            continue
+        data = AssessmentInput(
+            entries={},
+            criterion_flags={c.pk: c.number in numbers for c in criteria},
+            criterion_notes={c.pk: BASELINE_CRITERION_NOTE for c in criteria},
+            note=BASELINE_NOTE,
+        )
+        rows.append((commune, BASELINE_YEAR, Assessment.Status.APPROVED, data))
+    assessments_bulk_create(rows=rows, catalogue=catalogue, user=user)
+    report.assessments_created += len(rows)
+    report.assessments_kept += len(existing)

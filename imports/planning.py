@@ -139,16 +139,23 @@ class Existing:
         years = {r.year for r in located}
         assessments = {
             (a.commune_id, a.year): a
-            for a in Assessment.objects.filter(commune_id__in=commune_ids, year__in=years)
+            # The import writes the standard tier only (the template's tier column says so).
+            for a in Assessment.objects.standard().filter(
+                commune_id__in=commune_ids, year__in=years
+            )
         }
         results: dict[int, dict[int, bool]] = {}
         for assessment_id, criterion_id, met in CriterionResult.objects.filter(
-            assessment__commune_id__in=commune_ids, assessment__year__in=years
+            assessment__commune_id__in=commune_ids,
+            assessment__year__in=years,
+            assessment__tier=Assessment.Tier.NTM,
         ).values_list("assessment_id", "criterion_id", "met"):
             results.setdefault(assessment_id, {})[criterion_id] = met
         values: dict[int, dict[int, tuple]] = {}
         for value in IndicatorValue.objects.filter(
-            assessment__commune_id__in=commune_ids, assessment__year__in=years
+            assessment__commune_id__in=commune_ids,
+            assessment__year__in=years,
+            assessment__tier=Assessment.Tier.NTM,
         ).values_list(
             "assessment_id",
             "indicator_id",
@@ -162,7 +169,8 @@ class Existing:
             values.setdefault(value.assessment_id, {})[value.indicator_id] = value
         approved: dict[int, list[tuple[int, int]]] = {}
         for commune_id, year, met in (
-            Assessment.objects.filter(
+            Assessment.objects.standard()
+            .filter(
                 commune_id__in=commune_ids,
                 status=Assessment.Status.APPROVED,
                 year__lte=max(years, default=0),

@@ -72,6 +72,22 @@ FIELDS = {
         "certification_tier",
         gettext_lazy("NTM / NTM nâng cao / NTM kiểu mẫu (ntm, advanced, model); trống là NTM."),
     ),
+    "assessment_tier": (
+        "Hạng đánh giá",
+        "assessment_tier",
+        gettext_lazy(
+            "Hạng của đánh giá: NTM (chuẩn); trống là NTM. Tệp Excel chưa nhận đánh giá hạng "
+            "nâng cao, kiểu mẫu."
+        ),
+    ),
+    "commune_group": (
+        "Nhóm xã",
+        "commune_group",
+        gettext_lazy(
+            "Nhóm xã của bộ tiêu chí 2026-2030 (1, 2, 3 hoặc N1, N2, N3). Xã chưa phân nhóm "
+            "được phân nhóm từ năm của dòng; nhóm khác với nhóm đã phân là lỗi."
+        ),
+    ),
 }
 REQUIRED = ("commune_code", "year")
 
@@ -605,6 +621,15 @@ def parse_status(value: object) -> str:
         _("Trạng thái “%(value)s” không hợp lệ: Dự thảo, Đã gửi duyệt hoặc Đã phê duyệt.")
         % {"value": value},
     )
+
+
+def parse_group(value: object) -> str:
+    """A commune group code (N1, N2, N3) from "1", "N1", "Nhóm 1" or "Xã nhóm 1"."""
+    text = normalise(value).removeprefix("xã").strip().removeprefix("nhóm").strip()
+    text = text.removeprefix("n")
+    if text in {"1", "2", "3"}:
+        return f"N{text}"
+    raise ValueError(_("Nhóm xã “%(value)s” không hợp lệ: 1, 2 hoặc 3.") % {"value": value})
 
 
 def parse_tier(value: object) -> str:

@@ -260,7 +260,8 @@ TIER_LABELS = dict(zip(("ntm", "advanced", "model"), TIER_CHOICES, strict=True))
 def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
     """Rows for every assessment of the province in the years: three queries."""
     assessments = list(
-        Assessment.objects.filter(commune__province=province, year__range=(first, last))
+        Assessment.objects.standard()
+        .filter(commune__province=province, year__range=(first, last))
         .select_related("commune__district")
         .order_by("year", "commune__district__code", "commune__code")
     )

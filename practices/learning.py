@@ -14,6 +14,7 @@ def latest_approved(commune_ref, year: int):
     """The pk of the latest approved assessment of a commune up to `year` (a subquery)."""
     return Subquery(
         Assessment.objects.approved()
+        .standard()
         .filter(commune=commune_ref, year__lte=year)
         .order_by("-year")
         .values("pk")[:1]

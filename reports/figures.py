@@ -13,6 +13,14 @@ assessments of 2025 close the 2021-2025 period on the old units as at 30/06/2025
 that ended is counted up to its last day and then listed among the units that left; a unit
 formed later inherits no criteria count and no certification, and its lineage is shown as
 information only.
+
+Every report names each set it used with the communes judged by it, gives per-criterion rows
+per set (never matched across sets by number), and says how many criterion results rest on a
+manual decision or on an unconfirmed threshold.
+
+Which assessment counts (criteria.standing): the approved standard assessment of the year, or
+the latest earlier one under the set of the year; a commune assessed only under another set is
+"chưa đánh giá theo bộ tiêu chí mới" and counts 0.
 """
 
 import datetime
@@ -46,10 +54,27 @@ from communes.models import (
     year_end,
 )
 from criteria.lineage import LineageProfile, lineage_profiles
-from criteria.models import Assessment, Certification, CriteriaSet, CriterionResult
+from criteria.models import (
+    Assessment,
+    Certification,
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    IndicatorValue,
+    Threshold,
+)
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
-from criteria.standing import certified_in, counted_statuses, decode_standing, standing_code
+from criteria.standing import (
+    assessed_before,
+    certified_in,
+    counted_assessments,
+    counted_statuses,
+    counts_for,
+    decode_standing,
+    decode_standing_set,
+    standing_code,
+)
 
 
 def programme_communes(
@@ -67,6 +92,8 @@ class Headline:
     criteria_total: int
     carried_forward: int
     not_assessed: int
+    # Assessed before, but not under the set of the year: counted 0, never carried forward.
+    not_reassessed: int = 0
     # The day the units and certifications are taken on (31/12 of `year` unless asked).
     as_at: datetime.date | None = None
 
@@ -114,15 +141,26 @@ class _Tally:
     criteria_total: int = 0
     carried_forward: int = 0
     not_assessed: int = 0
+    not_reassessed: int = 0
     met_counts: dict[int, int] = field(default_factory=dict)  # criteria met -> communes
+    by_set: dict[int, int] = field(default_factory=dict)  # criteria set id -> communes judged
 
-    def add(self, year: int, standing: int | None, certified: bool, n: int) -> None:
+    def add(
+        self, year: int, standing: int | None, certified: bool, n: int, before: bool = False
+    ) -> None:
         met, met_year = decode_standing(standing)
         self.communes += n
         self.certified += n if certified else 0
         self.criteria_total += met * n
         self.carried_forward += n if met_year is not None and met_year < year else 0
-        self.not_assessed += n if met_year is None else 0
+        if met_year is None:
+            if before:
+                self.not_reassessed += n
+            else:
+                self.not_assessed += n
+        else:
+            set_id = decode_standing_set(standing)
+            self.by_set[set_id] = self.by_set.get(set_id, 0) + n
         self.met_counts[met] = self.met_counts.get(met, 0) + n
 
     def headline(self, year: int, as_at: datetime.date | None = None) -> Headline:
@@ -134,6 +172,7 @@ class _Tally:
             carried_forward=self.carried_forward,
             not_assessed=self.not_assessed,
             as_at=as_at or year_end(year),
+            not_reassessed=self.not_reassessed,
         )
 
     def bands(self, bands: list["Band"]) -> list["BandRow"]:
@@ -168,18 +207,21 @@ def _tallies(
         scope_qs = scope_qs.annotate(**grouping.annotations(year))
     groups = (
         scope_qs.annotate(
-            standing=standing_code(year, provisional), certified=certified_in(year, as_at=as_at)
+            standing=standing_code(year, provisional),
+            certified=certified_in(year, as_at=as_at),
+            before=assessed_before(year, provisional),
         )
-        .values(*fields, "standing", "certified")
+        .values(*fields, "standing", "certified", "before")
         .annotate(n=Count("pk"))
         .order_by()
     )
     tallies = {None: _Tally()}
     for g in groups:
-        tallies[None].add(year, g["standing"], g["certified"], g["n"])
+        args = (year, g["standing"], g["certified"], g["n"], g["before"])
+        tallies[None].add(*args)
         if grouping:
             key = tuple(g[f] for f in fields)
-            tallies.setdefault(key, _Tally()).add(year, g["standing"], g["certified"], g["n"])
+            tallies.setdefault(key, _Tally()).add(*args)
     return tallies
 
 
@@ -187,7 +229,8 @@ def years_with_data(**scope_filter) -> list[int]:
     """Years that have at least one assessment in scope, newest first (one query)."""
     filters = {f"commune__{k}": v for k, v in scope_filter.items()}
     return list(
-        Assessment.objects.filter(**filters)
+        Assessment.objects.standard()
+        .filter(**filters)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -249,9 +292,7 @@ def _percent(part: int, whole: int, places: str = "0.1") -> Decimal:
 
 def _counted(year: int, provisional: bool):
     """The assessments that count for a commune in `year`, newest first (for a Subquery)."""
-    return Assessment.objects.filter(
-        commune=OuterRef("pk"), year__lte=year, status__in=counted_statuses(provisional)
-    ).order_by("-year")
+    return counted_assessments(year, provisional)
 
 
 @dataclass(frozen=True)
@@ -267,6 +308,75 @@ class CriterionRow:
     name: str
     count: int
     percent: Decimal
+
+
+@dataclass
+class SetUsage:
+    """A criteria set a report used: the communes judged by it and its own per-criterion rows
+    (rows of different sets are never matched by number)."""
+
+    criteria_set: CriteriaSet
+    communes: int
+    criteria: list[tuple[int, str]]
+    per_criterion: list[CriterionRow] = field(default_factory=list)
+    is_year_set: bool = False
+    names_vi: dict[int, str] = field(default_factory=dict)  # number -> legal (Vietnamese) name
+
+
+# 18/2022/QĐ-TTg (ntm-reference §7.5): a commune's recognition is revoked when 30% to 50% of
+# its criteria no longer meet the standard, including one of these, or when 50% or more do.
+REVOCATION_KEY_CRITERIA = (
+    "Thu nhập",
+    "Môi trường và an toàn thực phẩm",
+    "Môi trường",
+    "Chất lượng môi trường sống",
+    "Quốc phòng và An ninh",
+)
+REVOCATION_SHARE = Decimal("0.5")
+REVOCATION_SHARE_WITH_KEY = Decimal("0.3")
+
+
+@dataclass(frozen=True)
+class KeepingRow:
+    """A certified commune whose approved assessment of the year no longer meets every
+    criterion of the set in force (giữ chuẩn), and whether the 18/2022 revocation triggers are
+    reached: a warning only, revocation stays the provincial chairman's decision."""
+
+    commune: "CommuneRow"
+    criteria_count: int
+    failing: list[int]
+    key_failing: list[str]
+
+    @property
+    def failing_share(self) -> Decimal:
+        return Decimal(len(self.failing)) / self.criteria_count
+
+    @property
+    def failing_percent(self) -> Decimal:
+        return _percent(len(self.failing), self.criteria_count)
+
+    @property
+    def trigger(self) -> str:
+        """ "half" (50% or more fail), "key" (30-50% including a named criterion) or ""."""
+        if self.failing_share >= REVOCATION_SHARE:
+            return "half"
+        if self.failing_share >= REVOCATION_SHARE_WITH_KEY and self.key_failing:
+            return "key"
+        return ""
+
+    @property
+    def failing_text(self) -> str:
+        return ", ".join(str(n) for n in self.failing)
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """How many criterion results counted in a report rest on a manual decision (a manual
+    indicator decision, or a criterion judged as a whole) and how many on a computed result
+    against an unconfirmed threshold."""
+
+    manual: int
+    unconfirmed: int
 
 
 @dataclass(frozen=True)
@@ -378,6 +488,9 @@ class CommuneRow:
     met_year: int | None
     tier: str | None
     missing: list[int] = field(default_factory=list)
+    set_id: int | None = None
+    manual: list[int] = field(default_factory=list)  # criteria numbers resting on a decision
+    unconfirmed: list[int] = field(default_factory=list)  # ... on an unconfirmed threshold
     met_before: int = 0
     gained: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
@@ -401,6 +514,14 @@ class CommuneRow:
     @property
     def lost_text(self) -> str:
         return ", ".join(str(n) for n in self.lost)
+
+    @property
+    def manual_text(self) -> str:
+        return ", ".join(str(n) for n in self.manual)
+
+    @property
+    def unconfirmed_text(self) -> str:
+        return ", ".join(str(n) for n in self.unconfirmed)
 
 
 @dataclass(frozen=True)
@@ -455,6 +576,8 @@ class ReportFigures:
     communes: list[CommuneRow]
     progress: list[Headline]
     has_communes: bool = True
+    sets_used: list[SetUsage] = field(default_factory=list)
+    judgements: Judgements = Judgements(0, 0)
     as_at: datetime.date | None = None
     # The day the previous column is taken on (31/12 of the year before).
     previous_day: datetime.date | None = None
@@ -525,6 +648,31 @@ class ReportFigures:
     def not_assessed(self) -> list[CommuneRow]:
         return [c for c in self.communes if c.met_year is None]
 
+    @property
+    def keeping_standard(self) -> list[KeepingRow]:
+        """Certified communes whose approved assessment of this year, under the set in force,
+        misses a criterion (giữ chuẩn), with the 18/2022 revocation triggers; no query."""
+        usage = next((u for u in self.sets_used if u.is_year_set), None)
+        if usage is None or not usage.criteria:
+            return []
+        key = {name.casefold() for name in REVOCATION_KEY_CRITERIA}
+        rows = []
+        for c in self.communes:
+            if not c.certified or c.met_year != self.year or c.set_id != usage.criteria_set.pk:
+                continue
+            if not c.missing:
+                continue
+            names = [usage.names_vi.get(n, "") for n in c.missing]
+            rows.append(
+                KeepingRow(
+                    c,
+                    len(usage.criteria),
+                    list(c.missing),
+                    [name for name in names if name.casefold() in key],
+                )
+            )
+        return sorted(rows, key=lambda r: (-len(r.failing), r.commune.code))
+
 
 def progress_points(
     year: int, as_at: datetime.date, years: list[int]
@@ -594,9 +742,10 @@ def report_figures(
     A fixed number of queries whatever the number of communes and provinces: the criteria set
     and its criteria (2), the headline, bands and table by district or province for the year
     (1) and the headline of the year before (1), tiers (1), per criterion (1), the years with
-    data and the progress (2); with the per-commune rows, those rows (1), their criterion
+    data and the progress (2), what the counted results rest on (1: manual decisions and
+    unconfirmed thresholds); with the per-commune rows, those rows (1), their criterion
     results for both years (1), the certified communes that ended since the previous year (1)
-    and the lineage of the units formed since (1). Eight queries, twelve with the communes;
+    and the lineage of the units formed since (1). Nine queries, thirteen with the communes;
     one more for the table by commune group when the set is keyed by group (2026-2030).
 
     `grouping` picks the table's rows: BY_DISTRICT (province report; BY_FORMER_DISTRICT from
@@ -606,19 +755,15 @@ def report_figures(
     as_at = as_at or year_end(year)
     previous_day = year_end(year - 1)
     criteria_set = criteria_set_for_year(year)
-    criteria = [
-        (number, pick_name(name_vi, name_en))
-        for number, name_vi, name_en in criteria_set.criteria.order_by("number").values_list(
-            "number", "name_vi", "name_en"
-        )
-    ]
-    bands = bands_for(len(criteria))
     scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
     if grouping is BY_DISTRICT and as_at >= TWO_TIER_START:
         grouping = BY_FORMER_DISTRICT  # units from 01/07/2025 have no district
 
     tallies = _tallies(year, provisional, scope_qs, grouping, as_at)
     current = tallies[None].headline(year, as_at)
+    sets_used = _sets_used(criteria_set, tallies[None].by_set)
+    criteria = sets_used[0].criteria
+    bands = bands_for(len(criteria))
     band_rows = tallies[None].bands(bands)
     previous = headline(year - 1, provisional, **scope_filter)
 
@@ -642,12 +787,17 @@ def report_figures(
     ]
 
     per_number = _met_per_criterion(year, provisional, scope_qs)
-    per_criterion = [
-        CriterionRow(
-            n, name, per_number.get(n, 0), _percent(per_number.get(n, 0), current.communes)
-        )
-        for n, name in criteria
-    ]
+    for usage in sets_used:
+        usage.per_criterion = [
+            CriterionRow(
+                n,
+                name,
+                per_number.get((usage.criteria_set.pk, n), 0),
+                _percent(per_number.get((usage.criteria_set.pk, n), 0), current.communes),
+            )
+            for n, name in usage.criteria
+        ]
+    per_criterion = sets_used[0].per_criterion
 
     areas, area_total, group_areas = [], None, []
     if grouping is not None:
@@ -660,7 +810,16 @@ def report_figures(
             by_group = _tallies(year, provisional, scope_qs, BY_COMMUNE_GROUP, as_at)
             group_areas = _area_rows(year, as_at, BY_COMMUNE_GROUP, by_group, bands)
 
-    communes = _commune_rows(year, provisional, scope_qs, as_at) if with_communes else []
+    if with_communes:
+        by_assessment = _judged_results(year, provisional, scope_qs)
+        communes = _commune_rows(year, provisional, scope_qs, as_at, by_assessment)
+        judgements = Judgements(
+            manual=sum(len(m) for m, _u in by_assessment.values()),
+            unconfirmed=sum(len(u) for _m, u in by_assessment.values()),
+        )
+    else:
+        communes = []
+        judgements = _judgement_counts(year, provisional, scope_qs)
     years = [y for y in years_with_data(**scope_filter) if y <= year]
     return ReportFigures(
         year=year,
@@ -687,6 +846,8 @@ def report_figures(
             _new_units(scope_qs.filter(valid_from__gt=previous_day)) if with_communes else []
         ),
         group_areas=group_areas,
+        sets_used=sets_used,
+        judgements=judgements,
     )
 
 
@@ -786,8 +947,115 @@ def _new_units(formed: QuerySet[Commune]) -> list[NewUnitRow]:
     ]
 
 
+def _sets_used(year_set: CriteriaSet, by_set: dict[int, int]) -> list[SetUsage]:
+    """The set of the year first (even when no commune was judged by it yet), then every other
+    set some counted assessment was made under, with their criteria (one query)."""
+    ids = {year_set.pk, *by_set}
+    usages: dict[int, SetUsage] = {}
+    for criterion in (
+        Criterion.objects.filter(criteria_set_id__in=ids)
+        .select_related("criteria_set")
+        .order_by("criteria_set__first_year", "number")
+    ):
+        usage = usages.get(criterion.criteria_set_id)
+        if usage is None:
+            usage = usages[criterion.criteria_set_id] = SetUsage(
+                criterion.criteria_set,
+                by_set.get(criterion.criteria_set_id, 0),
+                [],
+                is_year_set=criterion.criteria_set_id == year_set.pk,
+            )
+        usage.criteria.append((criterion.number, pick_name(criterion.name_vi, criterion.name_en)))
+        usage.names_vi[criterion.number] = criterion.name_vi
+    if year_set.pk not in usages:  # a set without criteria yet
+        usages[year_set.pk] = SetUsage(year_set, by_set.get(year_set.pk, 0), [], True)
+    return sorted(usages.values(), key=lambda u: (not u.is_year_set, u.criteria_set.first_year))
+
+
+def _counted_results(year: int, provisional: bool, scope_qs: QuerySet[Commune]):
+    """The criterion results of the assessments that count for `year` (see
+    criteria.standing), as an anti-join: a counted assessment with no later counted one up to
+    `year`. No ordering (the default one would join assessment and commune)."""
+    statuses = counted_statuses(provisional)
+    later = (
+        Assessment.objects.standard()
+        .filter(
+            commune=OuterRef("assessment__commune"),
+            year__gt=OuterRef("assessment__year"),
+            year__lte=year,
+            status__in=statuses,
+        )
+        .filter(counts_for(year))
+    )
+    return (
+        CriterionResult.objects.filter(
+            assessment__year__lte=year,
+            assessment__tier=Assessment.Tier.NTM,
+            assessment__status__in=statuses,
+            assessment__commune__in=scope_qs,
+        )
+        .filter(counts_for(year, prefix="assessment__"))
+        .filter(~Exists(later))
+        .order_by()
+    )
+
+
+def _with_basis(results):
+    """Annotate criterion results with what they rest on: `decided` (some indicator decided
+    manually), `valued` (any indicator value recorded: without one the criterion was judged as
+    a whole, a manual decision too) and `unconfirmed` (some computed indicator judged against
+    an unconfirmed threshold)."""
+    values = IndicatorValue.objects.filter(
+        assessment=OuterRef("assessment"), indicator__criterion=OuterRef("criterion")
+    )
+    return results.annotate(
+        decided=Exists(values.filter(manual=True)),
+        valued=Exists(values),
+        unconfirmed=Exists(
+            values.filter(manual=False, threshold_status=Threshold.Status.UNCONFIRMED)
+        ),
+    )
+
+
+MANUAL = Q(decided=True) | Q(valued=False)
+
+
+def _judged_results(
+    year: int, provisional: bool, scope_qs: QuerySet[Commune]
+) -> dict[int, tuple[list[int], list[int]]]:
+    """assessment id -> (criteria numbers resting on a manual decision, on an unconfirmed
+    threshold), for the counted assessments (one query)."""
+    rows = (
+        _with_basis(_counted_results(year, provisional, scope_qs))
+        .filter(MANUAL | Q(unconfirmed=True))
+        .values_list("assessment_id", "criterion__number", "decided", "valued", "unconfirmed")
+    )
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    for assessment_id, number, decided, valued, unconfirmed in rows:
+        manual, weak = out.setdefault(assessment_id, ([], []))
+        if decided or not valued:
+            manual.append(number)
+        if unconfirmed:
+            weak.append(number)
+    for manual, weak in out.values():
+        manual.sort()
+        weak.sort()
+    return out
+
+
+def _judgement_counts(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> Judgements:
+    """The counts of `_judged_results` without the rows (national summary; one query)."""
+    # The aggregates' names differ from the annotations': one of the same name replaces it.
+    row = _with_basis(_counted_results(year, provisional, scope_qs)).aggregate(
+        n_manual=Count("pk", filter=MANUAL),
+        n_unconfirmed=Count("pk", filter=Q(unconfirmed=True)),
+    )
+    return Judgements(row["n_manual"], row["n_unconfirmed"])
+
+
 def _met_per_criterion(year: int, provisional: bool, scope_qs: QuerySet[Commune]) -> dict:
-    """criterion number -> communes whose counted assessment meets it (one query).
+    """(criteria set id, criterion number) -> communes whose counted assessment meets it (one
+    query).
 
     "Counted" is written as an anti-join (a counted assessment with no later counted one up to
     `year`) rather than "IN (the latest id per commune)": PostgreSQL then hashes the
@@ -795,34 +1063,27 @@ def _met_per_criterion(year: int, provisional: bool, scope_qs: QuerySet[Commune]
     assessment commune by commune and evaluating that subquery twice per row. National
     dataset: 130 ms instead of 230-330 ms (1.56 M criterion results, 117 k of them counted);
     one province: unchanged (10-14 ms)."""
-    statuses = counted_statuses(provisional)
-    later = Assessment.objects.filter(
-        commune=OuterRef("assessment__commune"),
-        year__gt=OuterRef("assessment__year"),
-        year__lte=year,
-        status__in=statuses,
-    )
-    return dict(
-        CriterionResult.objects.filter(
-            met=True,
-            assessment__year__lte=year,
-            assessment__status__in=statuses,
-            assessment__commune__in=scope_qs,
-        )
-        .filter(~Exists(later))
-        # No ordering: CriterionResult's default ordering would join assessment and commune.
-        .order_by()
-        .values("criterion__number")
+    return {
+        (set_id, number): n
+        for set_id, number, n in _counted_results(year, provisional, scope_qs)
+        .filter(met=True)
+        .values("criterion__criteria_set_id", "criterion__number")
         .annotate(n=Count("pk"))
-        .values_list("criterion__number", "n")
-    )
+        .values_list("criterion__criteria_set_id", "criterion__number", "n")
+    }
 
 
 def _commune_rows(
-    year: int, provisional: bool, scope_qs: QuerySet[Commune], as_at: datetime.date | None = None
+    year: int,
+    provisional: bool,
+    scope_qs: QuerySet[Commune],
+    as_at: datetime.date | None = None,
+    judged: dict[int, tuple[list[int], list[int]]] | None = None,
 ) -> list[CommuneRow]:
-    """One row per programme commune with the criteria it misses and what changed since the
-    year before (two queries)."""
+    """One row per programme commune with the criteria it misses, what changed since the
+    year before (two queries) and, from `judged` (see _judged_results), the criteria resting on
+    a manual decision or an unconfirmed threshold."""
+    judged = judged or {}
     best_tier = _best_tier(as_at or year_end(year))
     now = _counted(year, provisional)
     before = _counted(year - 1, provisional)
@@ -867,6 +1128,9 @@ def _commune_rows(
             met_year=r.met_year,
             tier=r.tier,
             missing=missed_by_assessment.get(r.now_id, []),
+            set_id=r.now_set,
+            manual=judged.get(r.now_id, ([], []))[0],
+            unconfirmed=judged.get(r.now_id, ([], []))[1],
             met_before=r.met_before,
         )
         if r.now_id != r.before_id and (r.before_id is None or r.now_set == r.before_set):

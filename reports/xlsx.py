@@ -107,6 +107,7 @@ def report_workbook(
     if figures.has_communes:
         _near_sheet(wb, figures)
         _change_sheet(wb, figures)
+        _keeping_sheet(wb, figures)
         _annex_sheet(wb, figures)
     out = io.BytesIO()
     wb.save(out)
@@ -180,6 +181,24 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
                 }
             ],
         )
+    for usage in f.sets_used:
+        _append(
+            ws,
+            [
+                _("Bộ tiêu chí đã dùng: %(set)s – %(n)s xã được đánh giá theo bộ này")
+                % {"set": localized_name(usage.criteria_set), "n": usage.communes}
+            ],
+        )
+    _append(
+        ws,
+        [
+            _(
+                "Kết quả tiêu chí dựa trên quyết định thủ công: %(manual)s; dựa trên ngưỡng "
+                "chưa xác nhận: %(unconfirmed)s (danh sách trong phụ lục theo xã)."
+            )
+            % {"manual": f.judgements.manual, "unconfirmed": f.judgements.unconfirmed}
+        ],
+    )
     _append(ws, [])
     _header(
         ws,
@@ -205,6 +224,12 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
         (_("Tổng số tiêu chí đạt"), p.criteria_total, h.criteria_total, INT),
         (_("Số xã dùng kết quả năm trước"), p.carried_forward, h.carried_forward, INT),
         (_("Số xã chưa từng được đánh giá"), p.not_assessed, h.not_assessed, INT),
+        (
+            _("Số xã chưa đánh giá theo bộ tiêu chí mới"),
+            p.not_reassessed,
+            h.not_reassessed,
+            INT,
+        ),
     ]
     for label, before, now, fmt in rows:
         _append(
@@ -281,13 +306,21 @@ def _criteria_sheet(wb: Workbook, f: ReportFigures) -> None:
     _table_sheet(
         wb,
         _("Theo tiêu chí"),
-        [_("Tiêu chí"), _("Tên tiêu chí"), _("Số xã đạt"), _("Tỷ lệ")],
-        [10, 44, 12, 12],
+        [_("Tiêu chí"), _("Tên tiêu chí"), _("Số xã đạt"), _("Tỷ lệ"), _("Bộ tiêu chí")],
+        [10, 44, 12, 12, 24],
+        # One block per set used: criteria of different sets are never matched by number.
         [
-            [r.number, r.name, r.count, _fraction(r.count, f.headline.communes)]
-            for r in f.per_criterion
+            [
+                r.number,
+                r.name,
+                r.count,
+                _fraction(r.count, f.headline.communes),
+                usage.criteria_set.code,
+            ]
+            for usage in f.sets_used
+            for r in usage.per_criterion
         ],
-        [INT, None, INT, PERCENT],
+        [INT, None, INT, PERCENT, None],
     )
 
 
@@ -437,6 +470,42 @@ def _change_sheet(wb: Workbook, f: ReportFigures) -> None:
     )
 
 
+def _keeping_sheet(wb: Workbook, f: ReportFigures) -> None:
+    """Certified communes no longer meeting every criterion, with the 18/2022 triggers."""
+    labels = {
+        "half": _("Đã chạm: từ 50% tiêu chí không đạt"),
+        "key": _("Đã chạm: 30–50% tiêu chí không đạt, gồm tiêu chí trọng yếu"),
+        "": _("Chưa chạm"),
+    }
+    _table_sheet(
+        wb,
+        _("Giữ chuẩn"),
+        [
+            _("Mã xã"),
+            _("Xã"),
+            _("Huyện"),
+            _("Số TC đạt"),
+            _("Tiêu chí không còn đạt"),
+            _("Tỷ lệ không đạt"),
+            _("Ngưỡng thu hồi (QĐ 18/2022)"),
+        ],
+        [9, 24, 22, 11, 30, 14, 44],
+        [
+            [
+                k.commune.code,
+                k.commune.name,
+                k.commune.district,
+                k.commune.met,
+                k.failing_text,
+                float(k.failing_share),
+                labels[k.trigger],
+            ]
+            for k in f.keeping_standard
+        ],
+        [None, None, None, INT, None, PERCENT, None],
+    )
+
+
 def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
     ws = wb.create_sheet(_("Phụ lục theo xã"))
     titles = [
@@ -448,8 +517,12 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
         _("Dùng KQ năm trước"),
         _("Đạt chuẩn"),
         _("Tiêu chí chưa đạt"),
+        _("Bộ tiêu chí"),
+        _("TC quyết định thủ công"),
+        _("TC theo ngưỡng chưa xác nhận"),
     ]
-    _header(ws, titles, [9, 24, 22, 11, 13, 14, 24, 40])
+    _header(ws, titles, [9, 24, 22, 11, 13, 14, 24, 40, 20, 24, 24])
+    set_codes = {u.criteria_set.pk: u.criteria_set.code for u in f.sets_used}
     for c in f.communes:
         carried = c.met_year is not None and c.met_year < f.year
         _append(
@@ -463,11 +536,14 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
                 _("Có") if carried else "",
                 c.tier_label,
                 c.missing_text if c.met_year else _("Chưa đánh giá"),
+                set_codes.get(c.set_id, ""),
+                c.manual_text,
+                c.unconfirmed_text,
             ],
             [None, None, None, INT, "0", None, None, None],
         )
     ws.freeze_panes = "C2"
     if ws.max_row > 1:
-        table = Table(displayName="PhuLucTheoXa", ref=f"A1:H{ws.max_row}")
+        table = Table(displayName="PhuLucTheoXa", ref=f"A1:K{ws.max_row}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)

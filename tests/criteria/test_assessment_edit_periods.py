@@ -13,6 +13,14 @@ pytestmark = pytest.mark.django_db
 CODE = "06505"  # a Lạng Sơn commune of the demo that exists from 2017 on
 
 
+@pytest.fixture(autouse=True)
+def not_yet_in_2026():
+    """These tests start from a commune the demo has neither grouped nor assessed in 2026 (its
+    illustrative baseline covers every xã of 01/07/2025 but Bằng Mạc)."""
+    Assessment.objects.filter(commune__code=CODE, year=2026).delete()
+    CommuneGroupAssignment.objects.filter(commune__code=CODE).delete()
+
+
 @pytest.fixture
 def province_client(client, django_user_model):
     client.force_login(django_user_model.objects.get(username="province"))
@@ -88,3 +96,19 @@ def test_a_2021_assessment_is_entered_under_2016_2020_when_chosen(province_clien
 
 def test_a_set_outside_the_year_is_not_found(province_client):
     assert province_client.get(url(2023, "?set=xa-ntm-2016-2020")).status_code == 404
+
+
+def test_the_form_marks_paraphrased_indicators_and_unconfirmed_levels(province_client):
+    """1980/QĐ-TTg in 2017: indicator texts are paraphrases unless confirmed; 17.1 shows the
+    confirmed national 95/60 (the regional row is unknown); income has no level in 2017."""
+    from criteria.models import Indicator
+
+    body = province_client.get(url(2017)).content.decode()
+    paraphrased = Indicator.objects.filter(
+        criterion__criteria_set__code="xa-ntm-2016-2020", wording_confirmed=False
+    ).count()
+    assert paraphrased > 0
+    assert body.count("data-paraphrase") == paraphrased
+    assert ", chưa xác nhận)" in body  # the many unconfirmed levels of 1980
+    water = body[body.index(">17.1<") :][:900]
+    assert "≥ 95% · trong đó nước sạch ≥ 60%</span> (mức toàn quốc)" in water

@@ -14,7 +14,7 @@ def test_it_opens_on_the_latest_year_of_the_scope(client, world, django_assert_m
     with django_assert_max_num_queries(12):  # as pinned in test_commune_list_view.py
         response = client.get("/communes/")
     assert response.status_code == 200
-    assert response.context["year"] == 2018  # Lạng Sơn's latest, not district B's 2027
+    assert response.context["year"] == 2026  # Lạng Sơn's latest (the 2026 baseline), not B's 2027
     client.force_login(world.official_b)
     assert client.get("/communes/").context["year"] == 2027
     client.force_login(world.official_a)

@@ -126,6 +126,38 @@ def test_the_catalogue_chooses_each_threshold_once_per_key(monkeypatch):
     assert calls == [north, delta]
 
 
+def test_an_unknown_regional_level_does_not_hide_a_known_national_one():
+    north = Region(pk=1, code="TDMNPB")
+    national = th("95", D(60))
+    unknown = th("95", region=north)
+    unknown.value = unknown.value_secondary = None
+    unknown.status = Threshold.Status.UNKNOWN
+    assert select_threshold([unknown, national], ThresholdKey(2017, region_id=1), CSET_REGION) is (
+        national
+    )
+
+
+def test_17_1_uses_the_national_level_when_the_regional_one_is_unknown():
+    """1980/QĐ-TTg 17.1: every regional row is unknown, the national 95/60 is confirmed."""
+    cset = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    catalogue = Catalogue.load(cset)
+    water = Indicator.objects.get(criterion__criteria_set=cset, code="17.1")
+    key = ThresholdKey(2017, region_id=Region.objects.get(code="TDMNPB").pk)
+    level = catalogue.threshold_for(water, key)
+    assert (level.value, level.value_secondary, level.status) == (D(95), D(60), "confirmed")
+    assert evaluate_value(water, level, D(96), D(61)) is True
+    assert evaluate_value(water, level, D(96), D(50)) is False
+
+
+def test_income_before_2020_has_no_level_copied_backwards():
+    cset = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    catalogue = Catalogue.load(cset)
+    income = Indicator.objects.get(criterion__criteria_set=cset, code="10")
+    north = Region.objects.get(code="TDMNPB").pk
+    assert catalogue.threshold_for(income, ThresholdKey(2017, region_id=north)) is None
+    assert catalogue.threshold_for(income, ThresholdKey(2020, region_id=north)).value == D(36)
+
+
 def test_a_criterion_is_met_when_all_its_indicators_are(world):
     catalogue = Catalogue.load(world.cset)
     c1 = world.cset.criteria.get(number=1)

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from communes.models import Commune, District
+from communes.models import Commune, CommuneGroupAssignment, District
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
 from demo import services
 from reports.figures import headline
@@ -118,3 +118,40 @@ def test_it_creates_no_commune_official_before_the_2025_units(django_user_model,
     services.ensure_users(report)
     assert not django_user_model.objects.filter(username="xa").exists()
     assert "xa" not in report.users_created
+
+
+def test_it_adds_an_illustrative_2026_baseline_under_51_2025():
+    from criteria.models import CriterionResult
+    from reports.figures import report_figures
+
+    baseline = Assessment.objects.filter(commune__province__code="20", year=2026)
+    assert baseline.count() == 60  # the 61 xã of 01/07/2025 but Bằng Mạc, left to the journey
+    assert set(baseline.values_list("criteria_set__code", "status", "tier")) == {
+        ("xa-ntm-2026-2030", "approved", "ntm")
+    }
+    assert all("minh họa" in a.note for a in baseline)
+    notes = set(
+        CriterionResult.objects.filter(assessment__in=baseline).values_list("note", flat=True)
+    )
+    assert notes == {services.BASELINE_CRITERION_NOTE}
+    assert not baseline.filter(commune__code="06475").exists()
+    groups = CommuneGroupAssignment.objects.filter(commune__province__code="20", year_from=2026)
+    assert groups.count() == 61 and set(groups.values_list("note", flat=True)) == {
+        services.GROUP_NOTE
+    }
+    figures = report_figures(2026, province__code="20")
+    assert figures.headline.communes == 61 and figures.headline.not_assessed == 1
+    assert [(u.criteria_set.code, u.communes) for u in figures.sets_used] == [
+        ("xa-ntm-2026-2030", 60)
+    ]
+    # Every 2026 criterion is judged as a whole: a manual decision.
+    assert figures.judgements.manual == 600 and figures.judgements.unconfirmed == 0
+
+
+def test_the_2026_form_of_bang_mac_shows_its_illustrative_group(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = client.get("/communes/06475/2026/")
+    body = response.content.decode()
+    assert response.context["n_criteria"] == 10
+    assert response.context["commune_group"] is not None
+    assert "data-group-note" in body and "Minh họa (demo)" in body

@@ -31,8 +31,10 @@ def test_province_staff_see_the_province_headline(client, django_user_model):
 def test_it_defaults_to_the_latest_year_with_data(client, django_user_model):
     login(client, django_user_model, "province")
     response = client.get(HOME)
-    assert response.context["year"] == 2018
-    assert response.context["years"] == [2018, 2017, 2016]
+    # The demo's illustrative 2026 baseline (51/2025/QĐ-TTg) is the latest.
+    assert response.context["year"] == 2026
+    assert response.context["years"] == [2026, 2018, 2017, 2016]
+    assert '"certified">0/61<' in response.content.decode()
 
 
 def test_district_official_sees_the_district_headline(client, django_user_model):

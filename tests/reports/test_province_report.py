@@ -120,11 +120,13 @@ def test_a_markup_looking_name_is_escaped_in_the_page(client, report_world):
 
 def test_query_count_is_fixed(client, django_user_model, django_assert_num_queries):
     login(client, django_user_model, "province")
-    # session, user, membership + its province, the province; then the 10 of report_figures;
+    # session, user, membership + its province, the province; then the 11 of report_figures;
     # then the good practices for the criteria most communes miss (1 query when none apply);
     # then the year's plans (1 when there is none); the data version (1); the certified
-    # communes that ended since the year before and the lineage of the units formed since (2).
-    with django_assert_num_queries(20):
+    # communes that ended since the year before and the lineage of the units formed since (2);
+    # what the
+    # counted results rest on (1).
+    with django_assert_num_queries(21):
         response = client.get(URL)
     assert response.status_code == 200
     # Unchanged data: the access check, the version, the cached body (and, on the province
@@ -139,7 +141,7 @@ def test_query_count_with_practices_to_learn_from(
 ):
     login(client, django_user_model, "province")
     # The demo's example practices are dated 2018: two more queries fetch them.
-    with django_assert_num_queries(22):  # + plans, data version, ended and new units
+    with django_assert_num_queries(23):  # + plans, data version, ended and new units, judgements
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()

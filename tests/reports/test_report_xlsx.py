@@ -57,7 +57,7 @@ def test_annex_is_a_real_table_of_numbers(client, django_user_model):
     assert ws.freeze_panes == "C2"
     assert ws.max_row == 208
     table = ws.tables["PhuLucTheoXa"]
-    assert table.ref == "A1:H208"
+    assert table.ref == "A1:K208"  # with the set and what the results rest on
     assert [c.value for c in ws[1]][:4] == ["Mã xã", "Xã", "Huyện", "Số TC đạt"]
     met = [ws.cell(row=r, column=4) for r in range(2, 209)]
     assert all(isinstance(c.value, int) and c.data_type == "n" for c in met)
@@ -74,7 +74,7 @@ def test_percentages_are_numbers_with_a_percent_format(client, django_user_model
     assert ws.max_row == 20  # header + 19 criteria
     cell = ws.cell(row=2, column=4)
     assert isinstance(cell.value, float) and cell.number_format == "0.0%"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D20"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:E20"
 
 
 def test_a_formula_looking_commune_name_comes_out_as_text(client, report_world):
@@ -115,8 +115,9 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     login(client, django_user_model, "province")
     # session, user, membership + province, the province, the data version, the criteria set;
     # then the render task: the province and its version again, the figures, the plans, the
-    # ended certified communes and the new units' lineage.
-    with django_assert_num_queries(22):
+    # ended certified communes and the new units' lineage, what the
+    # results rest on.
+    with django_assert_num_queries(23):
         workbook(client.get(URL))
     with django_assert_num_queries(6):  # stored: nothing computed
         workbook(client.get(URL))
