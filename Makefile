@@ -58,7 +58,7 @@ bench: $(STAMP)
 	$(PY) manage.py run_bench
 
 # Load and fault tests: Locust (ops/locustfile.py) drives 50 users against two gunicorn
-# instances (2 workers each, ports 8010 and 8011) sharing the local PostgreSQL; demo data,
+# instances (2 workers each, on two free ports) sharing the local PostgreSQL; demo data,
 # loopback only. Locust's log and HTML report land in var/loadtest/.
 LOAD_DB ?= ntm_load
 LOAD_URL ?= postgres://postgres@127.0.0.1:5432/$(LOAD_DB)

@@ -1,16 +1,18 @@
 """`make loadtest`: Locust drives 50 users for 60 s against two gunicorn instances (2 workers
-each, on two ports) sharing the PostgreSQL on 127.0.0.1, then a check that no save was lost or
+each, on two free ports) sharing the PostgreSQL on 127.0.0.1, then a check that no save was lost or
 half-written. `--restart-db-at N` restarts PostgreSQL N seconds into the run (the fault test):
 requests during the outage must get a clean 503 and the app must recover by itself."""
 
 import os
 import signal
+import socket
 import subprocess  # noqa: S404 - starts gunicorn and pg_ctlcluster with argument lists
 import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -21,8 +23,19 @@ from django.utils import timezone
 from criteria.models import Indicator
 from ops import loadtest
 
-FIRST_PORT = 8010
 WORKDIR = Path(settings.BASE_DIR) / "var" / "loadtest"
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports nobody listens on now (a developer's runserver may hold 8000 or 8010)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class Command(BaseCommand):
@@ -51,7 +64,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("seed_demo", force=True, verbosity=0)
         plan = self.prepare(options)
-        servers = self.start_gunicorn(options["instances"], options["workers"])
+        servers = self.start_gunicorn([urlsplit(h).port for h in plan.hosts], options["workers"])
         self.stdout.write(
             f"{options['instances']} gunicorn x {options['workers']} workers on "
             f"{', '.join(plan.hosts)}; Locust: {plan.users} users, {plan.seconds:.0f} s "
@@ -98,7 +111,7 @@ class Command(BaseCommand):
             criterion__criteria_set__code="xa-ntm-2016-2020", code="4.2"
         )
         return loadtest.Plan(
-            hosts=[f"http://127.0.0.1:{FIRST_PORT + i}" for i in range(options["instances"])],
+            hosts=[f"http://127.0.0.1:{port}" for port in free_ports(options["instances"])],
             users=options["users"],
             seconds=options["seconds"],
             communes=loadtest.fresh_communes("20", year, options["users"]),
@@ -119,9 +132,9 @@ class Command(BaseCommand):
             "DJANGO_HSTS_SECONDS": "0",
         }
 
-    def start_gunicorn(self, instances: int, workers: int) -> list[subprocess.Popen]:
-        """`instances` gunicorn processes on consecutive ports, as separate app servers would
-        be: they share nothing but the database (sessions, cache and files go through it)."""
+    def start_gunicorn(self, ports: list[int], workers: int) -> list[subprocess.Popen]:
+        """One gunicorn process per port, as separate app servers would be: they share nothing
+        but the database and the settings."""
         env = self.production_env()
         # With DEBUG off, static files come from the hashed manifest that collectstatic writes.
         subprocess.run(  # noqa: S603
@@ -132,24 +145,27 @@ class Command(BaseCommand):
         )
         gunicorn = Path(sys.executable).with_name("gunicorn")
         servers = []
-        for port in range(FIRST_PORT, FIRST_PORT + instances):
+        for port in ports:
             command = [str(gunicorn), "ntm.wsgi", "--workers", str(workers)]
             command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120"]
             command += ["--log-level", "warning"]
             servers.append(subprocess.Popen(command, cwd=settings.BASE_DIR, env=env))  # noqa: S603
-        for port in range(FIRST_PORT, FIRST_PORT + instances):
-            if not self.answers(port):
+        for port, server in zip(ports, servers, strict=True):
+            if not self.answers(port, server):
                 for s in servers:
                     s.kill()
                 raise CommandError(f"gunicorn on port {port} did not start")
         return servers
 
     @staticmethod
-    def answers(port: int) -> bool:
+    def answers(port: int, server: subprocess.Popen) -> bool:
+        """Our gunicorn answers on `port` (not some other server that holds it)."""
         for _ in range(60):
+            if server.poll() is not None:
+                return False
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)  # noqa: S310
-                return True
+                return server.poll() is None
             except OSError:
                 time.sleep(0.5)
         return False
