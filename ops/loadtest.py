@@ -38,6 +38,7 @@ class Plan:
     username: str = "province"
     password: str = "demo12345"  # noqa: S105 - the documented demo password
     login_budget: float = 180
+    tour: bool = False  # each user asks for every page once before the weighted mix
 
     def __post_init__(self):
         for host in self.hosts:

@@ -3,7 +3,8 @@
 Started by `manage.py loadtest` as a subprocess (Locust monkey-patches the standard library
 with gevent, which must not happen inside a Django process), with the plan in the environment:
 LOADTEST_PLAN (JSON: hosts, users, seconds, communes, indicator_field, year, username,
-password, pages) and LOADTEST_OUTPUT (a file for the outcome). Standard library and Locust only.
+password, pages, tour) and LOADTEST_OUTPUT (a file for the outcome). Standard library and
+Locust only.
 
 Each virtual user is a province officer who logs in through the login form before the clock
 starts (a login costs a PBKDF2 hash, by design: fifty at once would measure the hasher, not the
@@ -173,7 +174,10 @@ class ProvinceOfficer(HttpUser):
             _settle(False)
             raise StopUser()
         _clock_started.wait()
-        # One of each first, so that even a run of a few seconds has asked for every page.
+        if not PLAN.get("tour"):
+            return
+        # One of each first, so that even a run of a few seconds asks for every page (the
+        # test suite's short run; `make loadtest` keeps the weighted mix from the start).
         for first in (self.home, self.commune_list, self.commune_page, self.report_html):
             first()
         for first in (self.report_pdf, self.report_xlsx, self.save):

@@ -58,6 +58,7 @@ def world_plan(world, host: str, tmp_path) -> loadtest.Plan:
         username=world.province_staff.username,
         password=PASSWORD,
         login_budget=60,
+        tour=True,
     )
 
 
