@@ -1,6 +1,7 @@
 """`make loadtest`: Locust drives 50 users for 60 s against two gunicorn instances (2 workers
 each, on two free ports) sharing the PostgreSQL on 127.0.0.1, then a check that no save was lost or
-half-written. `--restart-db-at N` restarts PostgreSQL N seconds into the run (the fault test):
+half-written. The tasks backend's worker (`db_worker`) runs beside them when there is one.
+`--restart-db-at N` restarts PostgreSQL N seconds into the run (the fault test):
 requests during the outage must get a clean 503 and the app must recover by itself."""
 
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         call_command("seed_demo", force=True, verbosity=0)
         plan = self.prepare(options)
         servers = self.start_gunicorn([urlsplit(h).port for h in plan.hosts], options["workers"])
+        servers += self.start_task_worker()
         self.stdout.write(
             f"{options['instances']} gunicorn x {options['workers']} workers on "
             f"{', '.join(plan.hosts)}; Locust: {plan.users} users, {plan.seconds:.0f} s "
@@ -80,7 +82,11 @@ class Command(BaseCommand):
             for server in servers:
                 server.send_signal(signal.SIGTERM)
             for server in servers:
-                server.wait(timeout=30)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
         for line in loadtest.summary(outcome):
             self.stdout.write(line)
         connection.close()
@@ -156,6 +162,15 @@ class Command(BaseCommand):
                     s.kill()
                 raise CommandError(f"gunicorn on port {port} did not start")
         return servers
+
+    def start_task_worker(self) -> list[subprocess.Popen]:
+        """The background worker that renders reports, when the tasks backend has one
+        (django-tasks-db's `db_worker`): without it a download would stay "being prepared"."""
+        if "db_worker" not in get_commands():
+            return []
+        command = [sys.executable, "manage.py", "db_worker"]
+        env = self.production_env()
+        return [subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)]  # noqa: S603
 
     @staticmethod
     def answers(port: int, server: subprocess.Popen) -> bool:
