@@ -25,7 +25,11 @@ run: $(STAMP)
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-# SQLite always; PostgreSQL too when DATABASE_URL names it.
+# SQLite always; PostgreSQL too when DATABASE_URL names it. pytest-xdist spreads the tests over
+# one worker per core (each with its own test database, seeded once); `make test XDIST=` runs
+# them in one process. pytest-django runs the transactional tests (browser journeys, which empty
+# the database) after the others on each worker, and xdist's default scheduling keeps that order.
+XDIST ?= -n auto
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	@case "$$DATABASE_URL" in \
@@ -35,11 +39,11 @@ test: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	@echo "== tests on PostgreSQL ($$DATABASE_URL) =="
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -57,7 +61,9 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) manage.py run_bench
 
-# Load and fault tests: gunicorn (4 workers) + the local PostgreSQL, demo data, loopback only.
+# Load and fault tests: Locust (ops/locustfile.py) drives 50 users against two gunicorn
+# instances (2 workers each, on two free ports) sharing the local PostgreSQL; demo data,
+# loopback only. Locust's log and HTML report land in var/loadtest/.
 LOAD_DB ?= ntm_load
 LOAD_URL ?= postgres://postgres@127.0.0.1:5432/$(LOAD_DB)
 

@@ -6,6 +6,11 @@ N timed runs (median and 95th percentile), then one run under a query counter (q
 per request) and one under tracemalloc (peak of Python allocations during the case; C libraries
 such as cairo/pango are not traced, so the process's max RSS is printed beside it).
 
+The table ends with ratios of medians measured in the same run: the province report warm
+(HTML, PDF, xlsx, after their warm-ups: whatever the views cache is in place) and cold (every
+run from empty caches) against the home page, with the goal of issue 15 (a warm report costs at
+most three home pages).
+
 A case whose URL does not resolve is printed as "not available yet" (a page another branch adds).
 Writes leave the database as they found it: the saved assessment is saved back and approved
 again, and the import runs in a transaction that is rolled back after every run.
@@ -30,6 +35,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -55,6 +61,7 @@ DISTRICT = "187"  # Chi Lăng
 YEAR = 2017
 RESULTS_FILE = Path(settings.BASE_DIR) / "bench" / "results.json"
 NOT_AVAILABLE = "not available yet"
+HOME = "home page, province (Lạng Sơn)"
 
 
 @dataclass(frozen=True)
@@ -88,19 +95,28 @@ def page(name: str, path: str, username: str, runs: int = 15, warmups: int = 2) 
     return Case(name, path=path, username=username, runs=runs, warmups=warmups)
 
 
+@contextlib.contextmanager
+def empty_caches() -> Iterator[None]:
+    """Nothing rendered yet: the cache backends cleared and the report file cache and every
+    file-system storage pointed at an empty temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="ntm-bench-") as tmp:
+        storages = {
+            alias: {**conf, "OPTIONS": {**conf.get("OPTIONS", {}), "location": f"{tmp}/{alias}"}}
+            if conf["BACKEND"].endswith("FileSystemStorage")
+            else conf
+            for alias, conf in settings.STORAGES.items()
+        }
+        with override_settings(REPORT_CACHE_DIR=Path(tmp) / "reports", STORAGES=storages):
+            for cache in caches.all():
+                cache.clear()
+            yield
+
+
 def first_render(name: str, path: str, username: str, runs: int) -> Case:
-    """A PDF page rendered from scratch every run: each run gets an empty report cache."""
+    """A page rendered from scratch every run: each run starts with empty caches."""
 
     def setup():
-        @contextlib.contextmanager
-        def each() -> Iterator[None]:
-            with (
-                tempfile.TemporaryDirectory(prefix="ntm-bench-") as tmp,
-                override_settings(REPORT_CACHE_DIR=Path(tmp)),
-            ):
-                yield
-
-        return _page_runner(page(name, path, username)), (lambda: None), each
+        return _page_runner(page(name, path, username)), (lambda: None), empty_caches
 
     return Case(name, path=path, setup=setup, runs=runs, warmups=1)
 
@@ -157,7 +173,7 @@ def _fmt(value: float | int | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def format_table(results: list[Result], ratios: list[tuple[str, float | None]]) -> str:
+def format_table(results: list[Result], ratios: list[tuple]) -> str:
     header = ["case", "runs", "median ms", "p95 ms", "queries", "peak MB", "max RSS MB"]
     rows = [
         [
@@ -186,17 +202,36 @@ def format_table(results: list[Result], ratios: list[tuple[str, float | None]]) 
                 for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
         )
-    for label, value in ratios:
-        lines.append(f"{label}: {'–' if value is None else f'{value:.1f} x'}")
+    if ratios:
+        lines += ["", *format_ratios(ratios)]
     return "\n".join(lines)
 
 
-def to_json(results: list[Result], ratios: list[tuple[str, float | None]], meta: dict) -> str:
+def format_ratios(ratios: list[tuple]) -> list[str]:
+    """One line per ratio of medians, with its goal where there is one: (label, value) or
+    (label, value, goal)."""
+    rows = []
+    for label, value, *goal in ratios:
+        shown = "–" if value is None else f"{value:.1f} x"
+        target = f"≤ {goal[0]:g} x" if goal and goal[0] is not None else ""
+        met = "" if not target or value is None else ("ok" if value <= goal[0] else "over")
+        rows.append((label, shown, target, met))
+    width = max(len("ratio (medians)"), *(len(r[0]) for r in rows))
+    lines = [f"{'ratio (medians)':<{width}}  {'value':>9}  {'goal':>7}", "-" * (width + 22)]
+    for label, shown, target, met in rows:
+        lines.append(f"{label:<{width}}  {shown:>9}  {target:>7}  {met}".rstrip())
+    return lines
+
+
+def to_json(results: list[Result], ratios: list[tuple], meta: dict) -> str:
     return json.dumps(
         {
             **meta,
             "cases": [asdict(r) for r in results],
-            "ratios": [{"ratio": label, "value": value} for label, value in ratios],
+            "ratios": [
+                {"ratio": label, "value": value, **({"goal": goal[0]} if goal else {})}
+                for label, value, *goal in ratios
+            ],
         },
         ensure_ascii=False,
         indent=2,
@@ -378,10 +413,13 @@ FILE_CASES: list[FileCase] = [
 
 CASES: list[Case] = [
     Case("baseline: province headline, hand-written SQL", setup=baseline_setup, runs=30),
-    page("home page, province (Lạng Sơn)", "/", "province"),
+    page(HOME, "/", "province"),
     page("commune list, province, one year", f"/communes/?year={YEAR}", "province"),
     Case("save one assessment (all indicators)", setup=save_assessment_setup),
     Case("import 207 communes x 3 years", setup=import_setup, runs=5, warmups=1),
+    first_render(
+        "province report HTML, cold", f"/reports/province/{PROVINCE}/{YEAR}/", "province", 5
+    ),
     page("province report HTML", f"/reports/province/{PROVINCE}/{YEAR}/", "province"),
     first_render(
         "province report PDF, first render",
@@ -400,9 +438,16 @@ CASES: list[Case] = [
     page("national report xlsx", f"/reports/national/{YEAR}.xlsx", "admin", 3, 1),
 ]
 BASELINE = CASES[0].name
+WARM_GOAL = 3  # a warm report costs at most three home pages (issue 15)
+# (label, numerator, denominator, goal or None). The report cases after a warm-up are warm:
+# whatever the views cache is in place; the cold case starts every run from empty caches.
 RATIOS = [
-    ("province report HTML / baseline", "province report HTML", BASELINE),
-    ("home page (province) / baseline", "home page, province (Lạng Sơn)", BASELINE),
+    ("province report HTML / baseline", "province report HTML", BASELINE, None),
+    ("home page (province) / baseline", HOME, BASELINE, None),
+    ("province report HTML, warm / home page", "province report HTML", HOME, WARM_GOAL),
+    ("province report PDF, warm / home page", "province report PDF", HOME, WARM_GOAL),
+    ("province report xlsx, warm / home page", "province report xlsx", HOME, WARM_GOAL),
+    ("province report HTML, cold / home page", "province report HTML, cold", HOME, None),
 ]
 
 
@@ -472,7 +517,7 @@ def measure(case: Case) -> Result:
 def run_bench(
     cases: list[Case | FileCase] | None = None,
     on_result: Callable[[Result], None] | None = None,
-) -> tuple[list[Result], list[tuple[str, float | None]]]:
+) -> tuple[list[Result], list[tuple[str, float | None, float | None]]]:
     """Measure every case with DEBUG off (the cost of production, no debug toolbar work)."""
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -485,5 +530,5 @@ def run_bench(
             results.append(result)
             if on_result:
                 on_result(result)
-    ratios = [(label, ratio(results, top, bottom)) for label, top, bottom in RATIOS]
+    ratios = [(label, ratio(results, top, bottom), goal) for label, top, bottom, goal in RATIOS]
     return results, ratios

@@ -1,69 +1,75 @@
-"""A bounded load test against a running server on this machine (loopback only).
+"""A bounded load test against app servers on this machine (loopback only), driven by Locust.
 
-Virtual users log in through the login form and loop over a mix of pages: the home page,
-the province and district reports (HTML and PDF), the commune list, and saves of an assessment
-form. Each user saves its own commune's 2019 assessment, so every successful save has one known
-last value; afterwards the database is checked: every save answered with a redirect is there
-with its last value and a history row, and no value from a failed save left a trace.
+The traffic is ops/locustfile.py, run by Locust in a subprocess (Locust patches the standard
+library with gevent, which must not happen inside a Django process). This module builds the
+plan Locust reads, runs it, reads back the outcome and checks the database: every save
+answered with a redirect is there with its last value and a history row, no value of a failed
+save left a trace, and every assessment's count of criteria met agrees with its results.
 """
 
-import http.client
-import random
-import re
-import statistics
-import threading
-import time
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from urllib.parse import urlencode, urlsplit
+import json
+import os
+import subprocess  # noqa: S404 - starts Locust with an argument list
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from communes.models import Commune
+from criteria.models import Assessment, CriterionResult, IndicatorValue
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-class FormParser(HTMLParser):
-    """The fields of the first <form method=post> with a version field (the assessment form)."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and not a.get("disabled"):
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button"):
-                self.fields[name] = a.get("value") or ""
-        elif tag == "select" and name and "disabled" not in a:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name and "disabled" not in a:
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 
 @dataclass
-class Sample:
-    action: str
-    status: int
+class Plan:
+    """What ops/locustfile.py reads from LOADTEST_PLAN."""
+
+    hosts: list[str]
+    users: int
     seconds: float
-    at: float
+    communes: list[str]  # one per virtual user, for saves
+    indicator_field: str  # the form field each save changes
+    pages: dict[str, list[str]]  # request name -> paths, taken in turn
+    year: int = 2019
+    username: str = "province"
+    password: str = "demo12345"  # noqa: S105 - the documented demo password
+    login_budget: float = 180
+    tour: bool = False  # each user asks for every page once before the weighted mix
+
+    def __post_init__(self):
+        for host in self.hosts:
+            if urlsplit(host).hostname not in LOOPBACK:
+                raise ValueError("the load test only targets this machine (loopback)")
+
+
+def demo_pages(province: str = "20", district: str = "187", year: int = 2017) -> dict:
+    """The pages of the demo province (Lạng Sơn, Chi Lăng) that the users read."""
+    reports = (f"/reports/province/{province}/{year}", f"/reports/district/{district}/{year}")
+    return {
+        "home": [f"/?year={year}"],
+        "commune list": [f"/communes/?year={year}"],
+        "report HTML": [f"{r}/" for r in reports],
+        "report PDF": [f"{r}.pdf" for r in reports],
+        "report xlsx": [f"{reports[0]}.xlsx"],
+    }
+
+
+def fresh_communes(province: str, year: int, users: int) -> list[str]:
+    """One programme commune per user, with its assessment of `year` deleted so that the
+    first save creates it and the last acknowledged value is known."""
+    communes = list(
+        Commune.objects.in_programme()
+        .valid_in(year)
+        .filter(province__code=province)
+        .order_by("code")
+        .values_list("code", flat=True)[:users]
+    )
+    Assessment.objects.filter(commune__code__in=communes, year=year).delete()
+    return communes
 
 
 @dataclass
@@ -71,180 +77,171 @@ class SaveRecord:
     commune: str
     ok: list[str] = field(default_factory=list)  # values of saves answered 302, in order
     failed: list[str] = field(default_factory=list)
-
-
-class Client:
-    def __init__(self, base: str):
-        parts = urlsplit(base)
-        if parts.hostname not in LOOPBACK:
-            raise ValueError("the load test only targets this machine (loopback)")
-        self.host, self.port = parts.hostname, parts.port or 80
-        self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-
-    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, dict]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if data is not None:
-            body = urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{self.host}:{self.port}{path}"
-            if "csrftoken" in self.cookies:
-                headers["X-CSRFToken"] = self.cookies["csrftoken"]
-        for attempt in range(2):
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                text = response.read().decode("utf-8", "replace")
-                break
-            except (ConnectionError, http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-                if attempt:
-                    return 0, "", {}
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, text, dict(response.getheaders())
-
-    def login(self, username: str, password: str) -> bool:
-        status, html, _ = self.request("GET", "/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if status != 200 or not token:
-            return False
-        status, _, _ = self.request(
-            "POST",
-            "/accounts/login/",
-            {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password},
-        )
-        return status == 302
+    unknown: list[str] = field(default_factory=list)  # in flight when the run was stopped
 
 
 @dataclass
-class Plan:
-    base: str
+class Outcome:
+    elapsed: float
+    logged_in: int
     users: int
-    seconds: float
-    communes: list[str]  # one per virtual user, for saves
-    indicator_field: str  # the form field each save changes
-    year: int = 2019
-    password: str = "demo12345"  # noqa: S105 - the documented demo password
-    mix: tuple = (
-        ("home", 10),
-        ("province_report", 15),
-        ("district_report", 10),
-        ("province_pdf", 5),
-        ("district_pdf", 5),
-        ("commune_list", 25),
-        ("save", 30),
-    )
+    last_error_after: float | None  # seconds from the start to the last 5xx or lost connection
+    stats: list[dict]  # Locust's figures per request name, "Aggregated" last
+    errors: list[dict]
+    statuses: dict[str, dict[str, int]]
+    records: list[SaveRecord]
+    returncode: int = 0
+    log: str = ""
 
+    @property
+    def total(self) -> dict:
+        return self.stats[-1]
 
-PATHS = {
-    "home": "/?year=2017",
-    "province_report": "/reports/province/20/2017/",
-    "district_report": "/reports/district/187/2017/",
-    "province_pdf": "/reports/province/20/2017.pdf",
-    "district_pdf": "/reports/district/187/2017.pdf",
-    "commune_list": "/communes/?year=2017",
-}
+    @property
+    def requests_per_second(self) -> float:
+        return self.total["requests"] / self.elapsed if self.elapsed else 0.0
 
-
-def virtual_user(n: int, plan: Plan, clock: dict, samples: list, record: SaveRecord, lock):
-    rng = random.Random(n)
-    client = Client(plan.base)
-    # Log in before the clock starts: a login costs about a second of CPU (PBKDF2, by design),
-    # and 50 of them at once would measure the password hasher, not the pages.
-    for _attempt in range(20):
-        if client.login("province", plan.password):
-            break
-        time.sleep(0.5)
-    clock["ready"].wait()
-    deadline = clock["deadline"]
-    actions = [a for a, w in plan.mix for _ in range(w)]
-    attempt = 0
-    while time.monotonic() < deadline:
-        action = rng.choice(actions)
-        start = time.monotonic()
-        if action == "save":
-            status = save_once(client, plan, record, attempt)
-            attempt += 1
-        else:
-            status, _, _ = client.request("GET", PATHS[action])
-        end = time.monotonic()
-        with lock:
-            samples.append(Sample(action, status, end - start, end))
-
-
-def save_once(client: Client, plan: Plan, record: SaveRecord, attempt: int) -> int:
-    path = f"/communes/{record.commune}/{plan.year}/"
-    status, html, _ = client.request("GET", path)
-    if status != 200:
-        return status
-    parser = FormParser()
-    parser.feed(html)
-    data = parser.fields
-    if plan.indicator_field not in data:
-        return -1
-    # Unique per user: 50.00, 50.01, ... so each stored value names the save that wrote it.
-    value = f"{50 + attempt / 100:.2f}"
-    data[plan.indicator_field] = value
-    data.setdefault("csrfmiddlewaretoken", client.cookies.get("csrftoken", ""))
-    status, _, _ = client.request("POST", path, data)
-    (record.ok if status == 302 else record.failed).append(value)
-    return status
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def run(plan: Plan, on_tick=None) -> tuple[list[Sample], list[SaveRecord], float]:
-    lock = threading.Lock()
-    samples: list[Sample] = []
-    records = [SaveRecord(commune=c) for c in plan.communes[: plan.users]]
-    clock = {"ready": threading.Barrier(plan.users + 1)}
-    threads = [
-        threading.Thread(
-            target=virtual_user, args=(i, plan, clock, samples, records[i], lock), daemon=True
+    def count(self, predicate) -> int:
+        return sum(
+            n
+            for by_status in self.statuses.values()
+            for status, n in by_status.items()
+            if predicate(int(status))
         )
-        for i in range(plan.users)
+
+
+def locust_command(plan: Plan, workdir: Path) -> list[str]:
+    locust = Path(sys.executable).with_name("locust")
+    ceiling = plan.login_budget + plan.seconds + 60  # the locustfile stops the run itself
+    return [
+        str(locust),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(plan.users),
+        "--spawn-rate",
+        str(plan.users),
+        "--run-time",
+        f"{ceiling:.0f}s",
+        # Stopping lets every user finish its task, so a save is never cut in half by the end.
+        "--stop-timeout",
+        "60",
+        "--only-summary",
+        "--html",
+        str(workdir / "locust.html"),
+        "--loglevel",
+        "WARNING",
     ]
-    for t in threads:
-        t.start()
-    start = time.monotonic()
-    clock["deadline"] = start + 600  # replaced below, once every user has logged in
-    while clock["ready"].n_waiting < plan.users and any(t.is_alive() for t in threads):
-        time.sleep(0.1)
-    start = time.monotonic()
-    clock["deadline"] = start + plan.seconds
-    clock["ready"].wait()
-    while any(t.is_alive() for t in threads):
-        if on_tick:
-            on_tick(time.monotonic() - start)
-        time.sleep(1)
-    return samples, records, time.monotonic() - start
 
 
-def summary(samples: list[Sample], elapsed: float) -> list[str]:
-    lines = [f"{'action':<16} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses"]
-    by_action: dict[str, list[Sample]] = {}
-    for s in samples:
-        by_action.setdefault(s.action, []).append(s)
-    for action, items in sorted(by_action.items()) + [("ALL", samples)]:
-        times = [s.seconds * 1000 for s in items]
-        statuses: dict[int, int] = {}
-        for s in items:
-            statuses[s.status] = statuses.get(s.status, 0) + 1
+def run(plan: Plan, workdir: Path | None = None) -> Outcome:
+    """Run the scenario to its end and return what Locust saw. `workdir` keeps Locust's log
+    and HTML report (a temporary directory otherwise)."""
+    if workdir is None:
+        workdir = Path(tempfile.mkdtemp(prefix="ntm-loadtest-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    output = workdir / "outcome.json"
+    output.unlink(missing_ok=True)
+    output.with_suffix(".started").unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "LOADTEST_PLAN": json.dumps(asdict(plan)),
+        "LOADTEST_OUTPUT": str(output),
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = workdir / "locust.log"
+    with log_path.open("w") as log:
+        process = subprocess.run(  # noqa: S603 - our own venv's locust
+            locust_command(plan, workdir),
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=plan.login_budget + plan.seconds + 180,
+            check=False,
+        )
+    text = log_path.read_text(errors="replace")
+    if not output.exists():
+        raise RuntimeError(f"Locust wrote no outcome (exit {process.returncode}):\n{text[-3000:]}")
+    data = json.loads(output.read_text())
+    records = [SaveRecord(commune=code, **saves) for code, saves in data.pop("saves").items()]
+    return Outcome(**data, records=records, returncode=process.returncode, log=text)
+
+
+def started_file(workdir: Path) -> Path:
+    """Written by the locustfile when the clock starts (the fault test waits for it)."""
+    return workdir / "outcome.started"
+
+
+def summary(outcome: Outcome) -> list[str]:
+    lines = [
+        f"{'request':<18} {'n':>6} {'fail':>5} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  statuses"
+    ]
+    for row in outcome.stats:
+        name = "ALL" if row["name"] == "Aggregated" else row["name"]
+        statuses = outcome.statuses.get(row["name"], {}) if name != "ALL" else {}
         lines.append(
-            f"{action:<16} {len(items):>6} {statistics.median(times) if times else 0:>8.0f} "
-            f"{percentile(times, 95):>8.0f} {percentile(times, 99):>8.0f}  "
+            f"{name:<18} {row['requests']:>6} {row['failures']:>5} {row['median_ms'] or 0:>7.0f} "
+            f"{row['p95_ms'] or 0:>7.0f} {row['p99_ms'] or 0:>7.0f}  "
             + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()))
         )
-    lines.append(f"requests/s: {len(samples) / elapsed:.1f} over {elapsed:.0f} s")
+    lines.append(
+        f"requests/s: {outcome.requests_per_second:.1f} over {outcome.elapsed:.0f} s, "
+        f"{outcome.logged_in} of {outcome.users} users logged in"
+    )
+    for error in outcome.errors[:10]:
+        lines.append(f"  {error['occurrences']} x {error['name']}: {error['error']}")
     return lines
+
+
+@dataclass
+class Check:
+    lost: int  # acknowledged saves whose value or history row is missing
+    traces: int  # failed saves whose value is in the history
+    half: int  # assessments whose criteria_met disagrees with their results
+    ok: int
+    failed: int
+
+    @property
+    def passed(self) -> bool:
+        return not (self.lost or self.traces or self.half)
+
+
+def verify(plan: Plan, records: list[SaveRecord], started_at) -> Check:
+    """The database after the run: every acknowledged save stored with its history, nothing
+    from a failed one. A save cut off by the end of the run may or may not be stored."""
+    indicator_pk = int(plan.indicator_field[1:].split("_")[0])
+    lost = traces = 0
+    for record in records:
+        rows = {
+            "assessment__commune__code": record.commune,
+            "assessment__year": plan.year,
+            "indicator_id": indicator_pk,
+        }
+        stored = IndicatorValue.objects.filter(**rows).first()
+        history = set(
+            IndicatorValue.history.filter(**rows, history_date__gte=started_at).values_list(
+                "value", flat=True
+            )
+        )
+        if record.ok:
+            last = Decimal(record.ok[-1])
+            expected = {last, *(Decimal(v) for v in record.unknown)}
+            missing = stored is None or stored.value not in expected
+            if missing or not {stored.value, last} <= history:
+                lost += 1
+        traces += sum(1 for v in record.failed if Decimal(v) in history)
+    half = 0
+    for a in Assessment.objects.filter(
+        commune__code__in=[r.commune for r in records], year=plan.year
+    ):
+        if a.criteria_met != CriterionResult.objects.filter(assessment=a, met=True).count():
+            half += 1
+    return Check(
+        lost=lost,
+        traces=traces,
+        half=half,
+        ok=sum(len(r.ok) for r in records),
+        failed=sum(len(r.failed) for r in records),
+    )

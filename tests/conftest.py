@@ -47,6 +47,30 @@ def world(db):
     return make_world()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _files_out_of_the_checkout(tmp_path_factory):
+    """Files the suite writes (uploads, rendered reports, pending imports) go to a temporary
+    directory of this session: not into the checkout, and apart for each xdist worker (each
+    has its own base temporary directory), so that no worker removes another's cached PDF.
+    File-system storages with their own location follow; those on MEDIA_ROOT already do."""
+    from django.conf import settings
+
+    root = tmp_path_factory.mktemp("files")
+    storages = {
+        alias: {**conf, "OPTIONS": {**conf["OPTIONS"], "location": str(root / alias)}}
+        if alias != "staticfiles" and "location" in conf.get("OPTIONS", {})
+        else conf
+        for alias, conf in settings.STORAGES.items()
+    }
+    with override_settings(
+        MEDIA_ROOT=root / "media",
+        REPORT_CACHE_DIR=root / "reports",
+        NTM_IMPORT_UPLOAD_DIR=root / "imports",
+        STORAGES=storages,
+    ):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the demo province (Lạng Sơn 2016-2018) and the two

@@ -8,6 +8,8 @@ from ops.bench import (
     NOT_AVAILABLE,
     Case,
     Result,
+    empty_caches,
+    format_ratios,
     format_table,
     headline_sql,
     measure,
@@ -77,8 +79,10 @@ def test_table_has_one_row_per_case_and_the_ratios():
     assert lines[2].split() == ["baseline", "30", "2.0", "3.2", "1", "0.0", "–"]
     assert "province report HTML (not available yet)" in lines[3]
     assert lines[4].split()[-6:] == ["15", "45.7", "60.0", "5", "–", "150"]
-    assert lines[5] == "home page / baseline: 22.8 x"
-    assert lines[6] == "report / baseline: –"
+    assert lines[5] == ""
+    assert lines[6].split() == ["ratio", "(medians)", "value", "goal"]
+    assert lines[8].split() == ["home", "page", "/", "baseline", "22.8", "x"]
+    assert lines[9].split() == ["report", "/", "baseline", "–"]
     data = json.loads(to_json(results, [("home page / baseline", 22.8)], {"database": "x"}))
     assert data["database"] == "x"
     assert [c["name"] for c in data["cases"]] == ["baseline", "province report HTML", "home page"]
@@ -118,10 +122,47 @@ def test_it_measures_a_page_and_counts_its_queries():
     assert 1 <= home.queries <= 15  # headline, years, work queue (5), session and user
     assert home.peak_mb > 0
     assert broken.status.startswith("error")
-    assert [label for label, _value in ratios] == [
+    assert [label for label, _value, _goal in ratios] == [
         "province report HTML / baseline",
         "home page (province) / baseline",
+        "province report HTML, warm / home page",
+        "province report PDF, warm / home page",
+        "province report xlsx, warm / home page",
+        "province report HTML, cold / home page",
     ]
+    assert all(value is None for _label, value, _goal in ratios)  # only the home page ran
+    assert [goal for _label, _value, goal in ratios] == [None, None, 3, 3, 3, None]
+
+
+def test_ratios_show_their_goal_and_whether_it_is_met():
+    lines = format_ratios([("warm / home", 2.5, 3), ("pdf / home", 4.0, 3), ("x / y", None, 3)])
+    assert lines[2].split() == ["warm", "/", "home", "2.5", "x", "≤", "3", "x", "ok"]
+    assert lines[3].split() == ["pdf", "/", "home", "4.0", "x", "≤", "3", "x", "over"]
+    assert lines[4].split() == ["x", "/", "y", "–", "≤", "3", "x"]
+    data = json.loads(to_json([], [("warm / home", 2.5, 3)], {}))
+    assert data["ratios"] == [{"ratio": "warm / home", "value": 2.5, "goal": 3}]
+
+
+@pytest.mark.django_db
+def test_a_cold_run_starts_from_empty_caches(settings, tmp_path):
+    import tempfile
+
+    from django.core.cache import cache
+    from django.core.files.storage import default_storage
+
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "old.pdf").write_bytes(b"%PDF")
+    cache.set("report", "rendered")
+    with empty_caches():
+        assert cache.get("report") is None
+        assert not settings.REPORT_CACHE_DIR.exists() or not any(
+            settings.REPORT_CACHE_DIR.iterdir()
+        )
+        location = default_storage.location
+        assert location != str(settings.MEDIA_ROOT)
+        assert location.startswith(tempfile.gettempdir())  # a fresh, empty directory
+    assert (tmp_path / "reports" / "old.pdf").exists()
 
 
 @pytest.mark.django_db

@@ -1,38 +1,57 @@
-"""`make loadtest`: 50 users for 60 s against gunicorn (4 workers) and PostgreSQL on 127.0.0.1,
-then a check that no save was lost or half-written. `--restart-db-at N` restarts PostgreSQL
-N seconds into the run (the fault test): requests during the outage must get a clean 503 and the
-app must recover by itself."""
+"""`make loadtest`: Locust drives 50 users for 60 s against two gunicorn instances (2 workers
+each, on two free ports) sharing the PostgreSQL on 127.0.0.1, then a check that no save was lost or
+half-written. The tasks backend's worker (`db_worker`) runs beside them when there is one.
+`--restart-db-at N` restarts PostgreSQL N seconds into the run (the fault test):
+requests during the outage must get a clean 503 and the app must recover by itself."""
 
 import os
 import signal
+import socket
 import subprocess  # noqa: S404 - starts gunicorn and pg_ctlcluster with argument lists
 import sys
 import threading
 import time
 import urllib.request
-from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from communes.models import Commune
-from criteria.models import Assessment, CriterionResult, Indicator, IndicatorValue
+from criteria.models import Indicator
 from ops import loadtest
 
-PORT = 8010
+WORKDIR = Path(settings.BASE_DIR) / "var" / "loadtest"
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports nobody listens on now (a developer's runserver may hold 8000 or 8010)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class Command(BaseCommand):
-    help = "Kiểm thử tải: gunicorn 4 worker + PostgreSQL, 50 người dùng trong 60 giây."
+    help = (
+        "Kiểm thử tải bằng Locust: hai gunicorn (mỗi cái 2 worker) + PostgreSQL, 50 người dùng "
+        "trong 60 giây."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=50, help="Số người dùng đồng thời.")
-        parser.add_argument("--seconds", type=float, default=60, help="Thời gian chạy (giây).")
-        parser.add_argument("--workers", type=int, default=4, help="Số worker gunicorn.")
+        parser.add_argument("--seconds", type=float, default=60, help="Thời gian đo (giây).")
+        parser.add_argument("--instances", type=int, default=2, help="Số phiên bản gunicorn.")
+        parser.add_argument(
+            "--workers", type=int, default=2, help="Số worker của mỗi phiên bản gunicorn."
+        )
         parser.add_argument(
             "--restart-db-at",
             type=float,
@@ -46,56 +65,64 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("seed_demo", force=True, verbosity=0)
         plan = self.prepare(options)
-        server = self.start_gunicorn(options["workers"])
+        servers = self.start_gunicorn([urlsplit(h).port for h in plan.hosts], options["workers"])
+        servers += self.start_task_worker()
+        self.stdout.write(
+            f"{options['instances']} gunicorn x {options['workers']} workers on "
+            f"{', '.join(plan.hosts)}; Locust: {plan.users} users, {plan.seconds:.0f} s "
+            f"(log and HTML report in {WORKDIR})"
+        )
         started_at = timezone.now()
         try:
             fault = self.schedule_fault(options["restart_db_at"])
-            samples, records, elapsed = loadtest.run(plan)
+            outcome = loadtest.run(plan, WORKDIR)
             if fault:
-                fault.join()
+                fault.join(timeout=120)
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        for line in loadtest.summary(samples, elapsed):
+            for server in servers:
+                server.send_signal(signal.SIGTERM)
+            for server in servers:
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+        for line in loadtest.summary(outcome):
             self.stdout.write(line)
-        errors_5xx = sum(1 for s in samples if s.status >= 500 and s.status != 503)
-        unavailable = sum(1 for s in samples if s.status == 503)
         connection.close()
-        lost, traces, half = self.verify(plan, records, started_at)
-        saves_ok = sum(len(r.ok) for r in records)
-        saves_failed = sum(len(r.failed) for r in records)
+        check = loadtest.verify(plan, outcome.records, started_at)
         self.stdout.write(
-            f"saves: {saves_ok} succeeded, {saves_failed} refused or failed; lost saves: {lost}; "
-            f"failed saves that left a trace: {traces}; half-written assessments: {half}"
+            f"saves: {check.ok} succeeded, {check.failed} refused or failed; lost saves: "
+            f"{check.lost}; failed saves that left a trace: {check.traces}; half-written "
+            f"assessments: {check.half}"
         )
+        errors_5xx = outcome.count(lambda s: s >= 500 and s != 503)
+        unavailable = outcome.count(lambda s: s == 503)
+        no_answer = outcome.count(lambda s: s == 0)
         self.stdout.write(
-            f"5xx other than 503: {errors_5xx}; 503 (database unavailable): {unavailable}"
+            f"5xx other than 503: {errors_5xx}; 503 (database unavailable): {unavailable}; "
+            f"no answer: {no_answer}"
         )
-        last = [s for s in samples if s.at > (samples[-1].at - 5)] if samples else []
-        recovered = all(s.status < 500 for s in last)
+        last = outcome.last_error_after
+        recovered = last is None or outcome.elapsed - last > 5
         self.stdout.write(f"recovered (no 5xx in the last 5 s): {recovered}")
-        if lost or traces or half or errors_5xx or not recovered:
+        if not check.passed or errors_5xx or no_answer or not recovered:
             raise CommandError("load test failed")
+        if outcome.logged_in < plan.users:
+            raise CommandError(f"only {outcome.logged_in} of {plan.users} users could log in")
 
     def prepare(self, options) -> loadtest.Plan:
         year = 2019
-        communes = list(
-            Commune.objects.in_programme()
-            .valid_in(year)
-            .filter(province__code="20")
-            .order_by("code")
-            .values_list("code", flat=True)[: options["users"]]
-        )
-        Assessment.objects.filter(commune__code__in=communes, year=year).delete()
         indicator = Indicator.objects.get(
             criterion__criteria_set__code="xa-ntm-2016-2020", code="4.2"
         )
         return loadtest.Plan(
-            base=f"http://127.0.0.1:{PORT}",
+            hosts=[f"http://127.0.0.1:{port}" for port in free_ports(options["instances"])],
             users=options["users"],
             seconds=options["seconds"],
-            communes=communes,
+            communes=loadtest.fresh_communes("20", year, options["users"]),
             indicator_field=f"i{indicator.pk}_value",
+            pages=loadtest.demo_pages(),
             year=year,
         )
 
@@ -111,7 +138,9 @@ class Command(BaseCommand):
             "DJANGO_HSTS_SECONDS": "0",
         }
 
-    def start_gunicorn(self, workers: int) -> subprocess.Popen:
+    def start_gunicorn(self, ports: list[int], workers: int) -> list[subprocess.Popen]:
+        """One gunicorn process per port, as separate app servers would be: they share nothing
+        but the database and the settings."""
         env = self.production_env()
         # With DEBUG off, static files come from the hashed manifest that collectstatic writes.
         subprocess.run(  # noqa: S603
@@ -121,37 +150,57 @@ class Command(BaseCommand):
             check=True,
         )
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(gunicorn),
-                "ntm.wsgi",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-        )
+        servers = []
+        for port in ports:
+            command = [str(gunicorn), "ntm.wsgi", "--workers", str(workers)]
+            command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120"]
+            command += ["--log-level", "warning"]
+            servers.append(subprocess.Popen(command, cwd=settings.BASE_DIR, env=env))  # noqa: S603
+        for port, server in zip(ports, servers, strict=True):
+            if not self.answers(port, server):
+                for s in servers:
+                    s.kill()
+                raise CommandError(f"gunicorn on port {port} did not start")
+        return servers
+
+    def start_task_worker(self) -> list[subprocess.Popen]:
+        """The background worker that renders reports, when the tasks backend has one
+        (django-tasks-db's `db_worker`): without it a download would stay "being prepared"."""
+        if "db_worker" not in get_commands():
+            return []
+        command = [sys.executable, "manage.py", "db_worker"]
+        env = self.production_env()
+        return [subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)]  # noqa: S603
+
+    @staticmethod
+    def answers(port: int, server: subprocess.Popen) -> bool:
+        """Our gunicorn answers on `port` (not some other server that holds it)."""
         for _ in range(60):
+            if server.poll() is not None:
+                return False
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=2)  # noqa: S310
-                return server
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)  # noqa: S310
+                return server.poll() is None
             except OSError:
                 time.sleep(0.5)
-        server.kill()
-        raise CommandError("gunicorn did not start")
+        return False
 
     def schedule_fault(self, at: float | None) -> threading.Thread | None:
+        """Restart PostgreSQL `at` seconds after the clock of the run started (once every
+        user has logged in)."""
         if at is None:
             return None
         version = sorted(os.listdir("/etc/postgresql"))[0]
+        started = loadtest.started_file(WORKDIR)
+        started.unlink(missing_ok=True)
 
         def restart():
+            for _ in range(600):
+                if started.exists():
+                    break
+                time.sleep(0.5)
+            else:
+                return
             time.sleep(at)
             self.stdout.write(f"t={at:.0f}s: restarting PostgreSQL {version}")
             subprocess.run(  # noqa: S603
@@ -163,31 +212,3 @@ class Command(BaseCommand):
         thread = threading.Thread(target=restart, daemon=True)
         thread.start()
         return thread
-
-    def verify(self, plan, records, started_at) -> tuple[int, int, int]:
-        indicator_pk = int(plan.indicator_field[1:].split("_")[0])
-        lost = traces = 0
-        for record in records:
-            stored = IndicatorValue.objects.filter(
-                assessment__commune__code=record.commune,
-                assessment__year=plan.year,
-                indicator_id=indicator_pk,
-            ).first()
-            history = set(
-                IndicatorValue.history.filter(
-                    assessment__commune__code=record.commune,
-                    assessment__year=plan.year,
-                    indicator_id=indicator_pk,
-                    history_date__gte=started_at,
-                ).values_list("value", flat=True)
-            )
-            if record.ok:
-                last = Decimal(record.ok[-1])
-                if stored is None or stored.value != last or last not in history:
-                    lost += 1
-            traces += sum(1 for v in record.failed if Decimal(v) in history)
-        half = 0
-        for a in Assessment.objects.filter(commune__code__in=plan.communes, year=plan.year):
-            if a.criteria_met != CriterionResult.objects.filter(assessment=a, met=True).count():
-                half += 1
-        return lost, traces, half
