@@ -149,12 +149,16 @@ def plans_import(
     district is updated only with `replace`; otherwise ValidationError and nothing is written."""
     existing = {
         (p.year, p.district_id): p
-        for p in Plan.objects.select_for_update().filter(
+        # Lock the plan rows only (PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # outer joins that the default ordering adds).
+        for p in Plan.objects.select_for_update(of=("self",))
+        .filter(
             province=province,
             tier="ntm",
             commune_group__isnull=True,
             year__in={r.year for r in rows},
         )
+        .order_by()
     }
     clashes = [r for r in rows if (r.year, r.district and r.district.pk) in existing]
     if clashes and not replace:

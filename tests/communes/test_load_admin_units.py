@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from communes.models import Commune, District, Province, Succession
 
@@ -107,7 +108,11 @@ def test_all_loads_the_country_before_and_after_the_reform():
     hcm = Province.objects.with_code("79").get()
     assert set(hcm.formed_from.values_list("code", flat=True)) == {"74", "77"}
     # Code 82 was Tiền Giang and is now Đồng Tháp: two dated rows, the old one unchanged.
-    assert list(Province.objects.filter(code="82").values_list("name", "valid_to")) == [
+    # NULL (no start) first on both databases: PostgreSQL sorts NULLs last by default.
+    old_first = F("valid_from").asc(nulls_first=True)
+    assert list(
+        Province.objects.filter(code="82").order_by(old_first).values_list("name", "valid_to")
+    ) == [
         ("Tiền Giang", REFORM_EVE),
         ("Đồng Tháp", None),
     ]
