@@ -11,6 +11,7 @@ lowering an approved figure are listed (`_lowering`). Errors are collected, neve
 report lists them all.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +20,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.roles import Scope
-from communes.models import Commune
+from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
 from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, evaluate_assessment
 from criteria.models import (
     Assessment,
     Certification,
+    CriteriaSet,
     CriterionResult,
     Indicator,
     IndicatorValue,
@@ -52,6 +54,10 @@ from imports.workbook import Row, Sheet
 STATUS_RANK = {"draft": 0, "submitted": 1, "approved": 2}
 # The columns that name a row (which commune, which year); any other filled cell is data.
 IDENTITY = ("commune_code", "commune_name", "district", "year")
+# Columns the template fills in itself (which tier; the commune's group): they alone do not
+# make a row data, so an untouched template row stays blank.
+DESCRIPTIVE = ("assessment_tier", "commune_group")
+IMPORTED_GROUP_NOTE = "Nhập từ Excel"  # the note of a group assignment a file records
 
 Permission = Callable[[str], bool]  # user.has_perm, or always True for the operator
 
@@ -80,6 +86,7 @@ class RowPlan:
     certification: NewCertification | None = None
     # Cells contradicting recorded indicators: errors only if the row is written.
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (key, code, message)
+    group: CommuneGroup | None = None  # a first group assignment the row records
 
     @property
     def final_status(self) -> str:
@@ -274,7 +281,11 @@ def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permi
 
 
 def _is_blank(row: Row) -> bool:
-    return all(workbook.is_blank(v) for k, v in row.values.items() if k not in IDENTITY)
+    return all(
+        workbook.is_blank(v)
+        for k, v in row.values.items()
+        if k not in IDENTITY and k not in DESCRIPTIVE
+    )
 
 
 def _blank_outcome(row: Row) -> RowOutcome:
@@ -397,6 +408,8 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
     row, commune, year, catalogue = located.row, located.commune, located.year, located.catalogue
     _check_name(row, commune, ctx.errors)
     status = _read_status(row, ctx.errors)
+    _check_tier(row, ctx.errors)
+    group = _row_group(located, ctx.errors)
     note = None
     if "note" in row.values:
         note = "" if row.values["note"] is None else str(row.values["note"]).strip()
@@ -424,6 +437,8 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
             entries[ind_id] = _entry_from_value(by_id[ind_id], value)
 
     key = threshold_key(commune, year, catalogue.criteria_set)
+    if group is not None:  # a first group, recorded before the assessment: its thresholds
+        key = dataclasses.replace(key, commune_group_id=group.pk)
     evaluation = evaluate_assessment(catalogue, key, entries, cells.flags)
     for code, message in evaluation.errors.items():
         column = code if code in ctx.sheet.headers else ""
@@ -440,6 +455,7 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
         met_total=evaluation.total,
         existing=assessment,
         conflicts=_conflicts(located, ctx, cells, evaluation, in_file, recorded_only),
+        group=group,
     )
     if assessment is not None:
         current = ctx.existing.results.get(assessment.pk, {})
@@ -481,6 +497,74 @@ def _read_status(row: Row, errors: ErrorLog) -> str | None:
     except workbook.BadValue as exc:
         errors.bad_value(row, "status", exc)
         return None
+
+
+def _check_tier(row: Row, errors: ErrorLog) -> None:
+    """The assessment's tier: blank or the standard tier; the file takes no other yet."""
+    raw = row.values.get("assessment_tier")
+    if workbook.is_blank(raw):
+        return
+    try:
+        tier = workbook.parse_tier(raw)
+    except workbook.BadValue as exc:
+        errors.bad_value(row, "assessment_tier", exc)
+        return
+    if tier != Assessment.Tier.NTM:
+        errors.add(
+            row,
+            "assessment_tier",
+            "tier_not_imported",
+            _("Đánh giá hạng nâng cao, kiểu mẫu chưa nhập được từ Excel."),
+        )
+
+
+def _row_group(located: LocatedRow, errors: ErrorLog) -> CommuneGroup | None:
+    """The commune group a row gives: checked against the commune's dated assignment (one
+    query, only for a filled cell); returned when the commune has none yet, to be recorded."""
+    row, commune, year = located.row, located.commune, located.year
+    raw = row.values.get("commune_group")
+    if workbook.is_blank(raw):
+        return None
+    try:
+        code = workbook.parse_group(raw)
+    except workbook.BadValue as exc:
+        errors.bad_value(row, "commune_group", exc)
+        return None
+    if located.catalogue.criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.COMMUNE_GROUP:
+        errors.add(
+            row,
+            "commune_group",
+            "group_not_used",
+            _("Bộ tiêu chí năm %(year)s không phân theo nhóm xã: để trống cột Nhóm xã.")
+            % {"year": year},
+        )
+        return None
+    current = (
+        CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .select_related("group")
+        .order_by("-year_from")
+        .first()
+    )
+    if current is not None:
+        if current.group.code != code:
+            errors.add(
+                row,
+                "commune_group",
+                "group_conflict",
+                _(
+                    "Xã đã được phân vào %(group)s từ năm %(year)s; "
+                    "sửa phân nhóm trong trang quản trị."
+                )
+                % {"group": current.group, "year": current.year_from},
+            )
+        return None
+    group = CommuneGroup.objects.filter(code=code).first()
+    if group is None:
+        errors.add(
+            row, "commune_group", "unknown_group", _("Chưa có nhóm xã %(code)s.") % {"code": code}
+        )
+    return group
 
 
 def _read_criteria(located: LocatedRow, ctx: Context, cells: _Cells) -> None:

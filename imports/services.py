@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Scope, can_import, can_import_approved, scope_for
+from communes.models import CommuneGroupAssignment
 from criteria.models import Assessment
 from criteria.services import (
     assessment_approve,
@@ -28,7 +29,7 @@ from criteria.services import (
     certification_create,
 )
 from imports import workbook
-from imports.planning import Permission, RowPlan, plan_import
+from imports.planning import IMPORTED_GROUP_NOTE, Permission, RowPlan, plan_import
 from imports.report import CREATE, KEPT, UPDATE, CellError, ImportReport, WorkbookError
 from imports.workbook import Sheet
 
@@ -147,6 +148,16 @@ def _apply(plans: list[RowPlan], user, update_approved: bool, progress: Progress
     total = len(plans)
     done = 0
     with transaction.atomic():
+        # First group assignments before the assessments, whose thresholds follow the group.
+        first_groups: dict[int, RowPlan] = {}  # by commune: the earliest row giving a group
+        for plan in sorted((p for p in plans if p.group is not None), key=lambda p: p.year):
+            first_groups.setdefault(plan.commune.pk, plan)
+        CommuneGroupAssignment.objects.bulk_create(
+            CommuneGroupAssignment(
+                commune=p.commune, group=p.group, year_from=p.year, note=IMPORTED_GROUP_NOTE
+            )
+            for p in first_groups.values()
+        )
         by_set: dict[int, list[RowPlan]] = {}
         for plan in plans:
             if plan.action == CREATE:

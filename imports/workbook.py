@@ -629,7 +629,9 @@ def parse_group(value: object) -> str:
     text = text.removeprefix("n")
     if text in {"1", "2", "3"}:
         return f"N{text}"
-    raise ValueError(_("Nhóm xã “%(value)s” không hợp lệ: 1, 2 hoặc 3.") % {"value": value})
+    raise BadValue(
+        "invalid_group", _("Nhóm xã “%(value)s” không hợp lệ: 1, 2 hoặc 3.") % {"value": value}
+    )
 
 
 def parse_tier(value: object) -> str:

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from communes.models import Commune, District, Province
+from communes.models import Commune, CommuneGroupAssignment, District, Province
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionResult
 from criteria.services import criteria_set_for_year
 from imports.workbook import FIELDS, MET_CHOICES
@@ -27,6 +27,10 @@ from ntm.lib.spreadsheet import safe_cell
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEADING = ("commune_code", "commune_name", "district", "year")
 TRAILING = ("status", "note", "certification_decision", "certification_date", "certification_tier")
+# Every template says which tier its assessments are (standard: blank or NTM); a template for a
+# set keyed by commune group (2026-2030) also has the commune's group.
+TIER_COLUMN = ("assessment_tier",)
+GROUP_COLUMN = ("commune_group",)
 STATUS_CHOICES = ("Dự thảo", "Đã gửi duyệt", "Đã phê duyệt")
 TIER_CHOICES = ("NTM", "NTM nâng cao", "NTM kiểu mẫu")
 
@@ -47,6 +51,14 @@ EXPLANATIONS_EN = {
     ),
     "certification_date": "Date of the decision: dd/mm/yyyy, yyyy-mm-dd or an Excel date.",
     "certification_tier": "NTM / NTM nâng cao / NTM kiểu mẫu (ntm, advanced, model); empty = NTM.",
+    "assessment_tier": (
+        "The assessment's tier: NTM (standard); empty = NTM. The workbook does not take "
+        "advanced or model assessments yet."
+    ),
+    "commune_group": (
+        "Commune group of the 2026-2030 set (1, 2, 3 or N1, N2, N3). A commune without a group "
+        "gets it from the row's year; a group other than the one assigned is an error."
+    ),
 }
 
 
@@ -59,14 +71,19 @@ class SheetRow:
     note: str = ""
     decision: str = ""
     decision_date: object = None
-    tier: str = ""
+    tier: str = ""  # the certification's tier
+    group: str = ""  # the commune group's code, when the set is keyed by group
 
 
-def header(criteria_count: int) -> list[str]:
+def trailing(by_group: bool) -> tuple[str, ...]:
+    return TRAILING + TIER_COLUMN + (GROUP_COLUMN if by_group else ())
+
+
+def header(criteria_count: int, by_group: bool = False) -> list[str]:
     return (
         [FIELDS[k][0] for k in LEADING]
         + [f"TC{n}" for n in range(1, criteria_count + 1)]
-        + [FIELDS[k][0] for k in TRAILING]
+        + [FIELDS[k][0] for k in trailing(by_group)]
     )
 
 
@@ -79,10 +96,13 @@ def build_workbook(
         Criterion.objects.filter(criteria_set__in=criteria_sets).order_by("criteria_set", "number")
     )
     count = max((c.number for c in criteria), default=0)
+    by_group = any(
+        s.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP for s in criteria_sets
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = _("Đánh giá")
-    ws.append([safe_cell(ws, title) for title in header(count)])
+    ws.append([safe_cell(ws, title) for title in header(count, by_group)])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEEDD")
     for cell in ws[1]:
@@ -95,10 +115,16 @@ def build_workbook(
         # Every text (names, notes, decision numbers) as text, never a formula.
         cells = [
             safe_cell(ws, value)
-            for value in [row.commune.code, row.commune.name, row.commune.district.name, row.year]
+            for value in [
+                row.commune.code,
+                row.commune.name,
+                row.commune.district.name if row.commune.district else None,
+                row.year,
+            ]
             + ["x" if row.met.get(number) else None for number in range(1, count + 1)]
             + [row.status or None, row.note or None, row.decision or None, row.decision_date]
-            + [row.tier or None]
+            + [row.tier or None, None]  # the assessment's tier: blank is the standard tier
+            + ([row.group or None] if by_group else [])
         ]
         cells[0].number_format = "@"  # keep leading zeros
         if row.decision_date:
@@ -110,14 +136,15 @@ def build_workbook(
     _list_validation(ws, MET_CHOICES, met_range, _("x khi đạt, để trống khi chưa đạt."))
     status_col = get_column_letter(first_c + count)
     _list_validation(ws, STATUS_CHOICES, f"{status_col}2:{status_col}{last}", "")
-    tier_col = get_column_letter(first_c + count + 4)
-    _list_validation(ws, TIER_CHOICES, f"{tier_col}2:{tier_col}{last}", "")
+    for offset in (4, 5):  # the certification's tier, the assessment's tier
+        tier_col = get_column_letter(first_c + count + offset)
+        _list_validation(ws, TIER_CHOICES, f"{tier_col}2:{tier_col}{last}", "")
     ws.freeze_panes = "E2"
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 18
     for index in range(first_c, first_c + count):
         ws.column_dimensions[get_column_letter(index)].width = 5
-    _instructions(wb, criteria, title)
+    _instructions(wb, criteria, title, by_group)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -143,7 +170,7 @@ def _list_validation(ws, choices: Sequence[str], cells: str, prompt: str) -> Non
     ws.add_data_validation(validation)
 
 
-def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
+def _instructions(wb: Workbook, criteria: list[Criterion], title: str, by_group: bool) -> None:
     ws = wb.create_sheet(_("Hướng dẫn"))
     _append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
@@ -178,7 +205,7 @@ def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
             "present, the criterion is computed from them; a contradicting c column is an error.",
         ],
     )
-    for key in TRAILING:
+    for key in trailing(by_group):
         vi, en, doc = FIELDS[key]
         _append(ws, [vi, en, str(doc), EXPLANATIONS_EN[key]])
     _append(ws, [])
@@ -219,15 +246,22 @@ def _instructions(wb: Workbook, criteria: list[Criterion], title: str) -> None:
 
 
 def template_rows(year: int, province: Province, district: District | None) -> list[SheetRow]:
-    """One blank row per programme commune of the province (or district) that exists in `year`."""
-    communes = (
+    """One blank row per programme commune of the province (or district) that exists in `year`,
+    with its commune group in `year` when it has one (two queries)."""
+    communes = list(
         Commune.objects.in_programme()
         .valid_in(year)
         .in_scope(province=province, district=district)
         .select_related("district")
         .order_by("district__code", "code")
     )
-    return [SheetRow(commune=c, year=year, met={}) for c in communes]
+    groups = dict(
+        CommuneGroupAssignment.objects.filter(commune__in=communes, year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .order_by("year_from")  # the latest assignment wins in the dict
+        .values_list("commune_id", "group__code")
+    )
+    return [SheetRow(commune=c, year=year, met={}, group=groups.get(c.pk, "")) for c in communes]
 
 
 def template_workbook(year: int, criteria_set: CriteriaSet, province: Province, district=None):

@@ -60,7 +60,14 @@ def test_the_export_has_the_import_columns_and_both_sheets(tmp_path):
     assert wb.sheetnames == ["Đánh giá", "Hướng dẫn"]
     rows = list(wb["Đánh giá"].iter_rows(values_only=True))
     assert rows[0][:5] == ("Mã xã", "Tên xã", "Huyện", "Năm", "TC1")
-    assert rows[0][-5:] == ("Trạng thái", "Ghi chú", "Số QĐ công nhận", "Ngày công nhận", "Hạng")
+    assert rows[0][-6:] == (
+        "Trạng thái",
+        "Ghi chú",
+        "Số QĐ công nhận",
+        "Ngày công nhận",
+        "Hạng",
+        "Hạng đánh giá",
+    )
     assert len(rows) == 1 + 207
     met = sum(1 for row in rows[1:] for cell in row[4:23] if cell == "x")
     assert met == 1790  # 8.65 criteria per commune in 2017
