@@ -94,6 +94,10 @@ GET_MATRIX = {
         lambda o: {"pk": o["attachment"].pk},
         row(302, 200, 200, 200, 404, 200, 404),
     ),
+    "practices:attachment_thumbnail": (
+        lambda o: {"pk": o["attachment"].pk},
+        row(302, 200, 200, 200, 404, 200, 404),
+    ),
     "practices:attachment_display": (
         lambda o: {"pk": o["attachment"].pk},
         row(302, 200, 200, 200, 404, 200, 404),
