@@ -3,6 +3,7 @@ that finds no file queues one render and answers 202 with a page that waits for 
 (`manage.py db_worker`) renders it; app servers share the cache and the stored files."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -46,7 +47,11 @@ def queued(settings):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """The real `db_worker`, in the test's transaction: its periodic close_old_connections()
+    would close the connection of a transaction (autocommit off) on PostgreSQL, so it is
+    skipped here; a worker process has no open transaction to lose."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def test_a_missing_file_is_queued_once_and_the_page_waits_for_it(
