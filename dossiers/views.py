@@ -6,16 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Scope, scope_for
 from communes.models import Commune
-from criteria.models import Criterion
+from criteria.models import Assessment, Criterion
 from criteria.services import criteria_set_for_year
 from dossiers import services
 from dossiers.forms import DecisionForm, DossierCreateForm, EvidenceForm, StepForm
 from dossiers.models import PROVINCE_STEPS, Dossier, DossierFile, Step
+from ntm.lib import pdf
 
 
 def _communes(scope: Scope):
@@ -184,4 +186,73 @@ def file_serve(request: HttpRequest, pk: int) -> FileResponse:
         filename=item.original_name,
     )
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# The documents the procedure prescribes, printed from the dossier's data (issue 17 item 4):
+# URL kind -> template suffix.
+DOCUMENT_KINDS = {
+    "tu-danh-gia": "self_assessment",
+    "tham-dinh": "appraisal",
+    "to-trinh": "proposal",
+}
+
+
+def _document_context(dossier: Dossier, kind: str) -> dict:
+    commune = dossier.commune
+    province = commune.province
+    district = commune.district
+    commune_authority = _("UBND %(kind)s %(name)s") % {
+        "kind": commune.get_kind_display().lower(),
+        "name": commune.name,
+    }
+    province_authority = _("UBND tỉnh %(name)s") % {"name": province.name}
+    # Appraisal by the district before 01/07/2025; the province after (no district then).
+    if district is not None:
+        appraisal_authority = _("UBND %(kind)s %(name)s") % {
+            "kind": district.get_kind_display().lower(),
+            "name": district.name,
+        }
+    else:
+        appraisal_authority = province_authority
+    authority, place = {
+        "self_assessment": (commune_authority, commune.name),
+        "appraisal": (appraisal_authority, district.name if district else province.name),
+        "proposal": (province_authority, province.name),
+    }[kind]
+    assessment = (
+        Assessment.objects.approved()
+        .filter(commune=commune, year=dossier.year, tier=dossier.tier)
+        .select_related("criteria_set")
+        .first()
+    )
+    results, total = [], None
+    if assessment is not None:
+        results = list(assessment.results.select_related("criterion").order_by("criterion__number"))
+        total = assessment.criteria_set.criteria.count()
+    return {
+        "dossier": dossier,
+        "commune": commune,
+        "authority": authority,
+        "place": place,
+        "assessment": assessment,
+        "results": results,
+        "total": total,
+        "steps": {s.step: s for s in dossier.steps.all()},
+    }
+
+
+def dossier_document_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The self-assessment report, the appraisal report or the proposal, as a PDF with the
+    official header of the reports. Rendered each time (documents to sign, not issued)."""
+    template = DOCUMENT_KINDS.get(kind)
+    if template is None:
+        raise Http404
+    dossier, _scope = _get_dossier_for_user(request, pk)
+    html = render_to_string(
+        f"dossiers/document_{template}.html", _document_context(dossier, template), request
+    )
+    response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
+    filename = f"{kind}-{dossier.commune.code}-{dossier.year}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -138,6 +138,10 @@ GET_MATRIX = {
     "dossiers:step_record": (lambda o: {"pk": o["dossier"].pk}, POST_ONLY),
     "dossiers:dossier_decide": (lambda o: {"pk": o["dossier"].pk}, POST_ONLY),
     "dossiers:evidence_add": (lambda o: {"pk": o["dossier"].pk}, POST_ONLY),
+    "dossiers:dossier_document_pdf": (
+        lambda o: {"pk": o["dossier"].pk, "kind": "to-trinh"},
+        COMMUNE_A1,
+    ),
     "dossiers:file_serve": (lambda o: {"pk": o["dossier_file"].pk}, COMMUNE_A1),
 }
 
