@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from tests.base import make_world
 
@@ -18,6 +20,16 @@ CHROMIUM_ARGS = [
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Vietnamese) and leaves none behind: a request
+    in English (the language cookie) activates English for its thread, and with pytest-xdist
+    the next test in the same worker would otherwise read English messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
