@@ -18,6 +18,7 @@ from dossiers import services
 from dossiers.forms import DecisionForm, DossierCreateForm, EvidenceForm, StepForm
 from dossiers.models import PROVINCE_STEPS, Dossier, DossierFile, Step
 from ntm.lib import pdf
+from practices import uploads
 
 
 def _communes(scope: Scope):
@@ -175,18 +176,10 @@ def file_serve(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not scope.covers_commune(item.dossier.commune):
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=item.content_type,
-        as_attachment=False,
-        filename=item.original_name,
+    # The practices' rule: checked images inline, every other file (PDFs too) as a download.
+    return uploads.file_response(
+        item.file, item.content_type, filename=item.original_name, download=False
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # The documents the procedure prescribes, printed from the dossier's data (issue 17 item 4):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -282,3 +283,23 @@ def display_copy(source: BinaryIO, max_side: int = DISPLAY_MAX_SIDE) -> ContentF
     finally:
         source.seek(0)
     return ContentFile(out.getvalue(), name=name)
+
+
+def file_response(field, content_type: str, *, filename: str, download: bool) -> FileResponse:
+    """Serve an uploaded file (practice attachments, dossier documents and evidence). Only an
+    image of a type checked at upload may be shown inline, and is never sniffed as anything
+    else; everything else (PDFs too) is a download, so a browser never runs what a file
+    carries."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=download or content_type not in INLINE_CONTENT_TYPES,
+        filename=filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

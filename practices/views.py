@@ -13,10 +13,10 @@ from accounts.roles import Scope, can_propose_practice, can_view_compendium, sco
 from communes.models import District, Province
 from criteria.models import Criterion
 from ntm.lib.years import id_from_query, year_from_query
-from practices import pdf, services
+from practices import pdf, services, uploads
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
-from practices.uploads import DISPLAY_CONTENT_TYPES, INLINE_CONTENT_TYPES
+from practices.uploads import DISPLAY_CONTENT_TYPES
 
 PAGE_SIZE = 25
 
@@ -219,30 +219,11 @@ def _get_attachment_for_user(request: HttpRequest, pk: int) -> tuple[Attachment,
     return attachment, scope
 
 
-def _file_response(field, content_type: str, *, filename: str, download: bool) -> FileResponse:
-    """Only an image of a type checked at upload may be shown inline, and is never sniffed as
-    anything else; everything else (PDFs too) is a download, so a browser never runs what a
-    file carries."""
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=download or content_type not in INLINE_CONTENT_TYPES,
-        filename=filename,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
     """The original file, as uploaded, always as a download ("tải ảnh gốc" for a photo). Uploaded
     files are not under a public /media/ URL: only users who may see the practice get them."""
     attachment, _scope = _get_attachment_for_user(request, pk)
-    return _file_response(
+    return uploads.file_response(
         attachment.file,
         attachment.content_type,
         filename=attachment.original_name,
@@ -257,14 +238,14 @@ def attachment_display(request: HttpRequest, pk: int) -> FileResponse:
     if not attachment.is_photo:
         raise Http404
     if not attachment.display:
-        return _file_response(
+        return uploads.file_response(
             attachment.file,
             attachment.content_type,
             filename=attachment.original_name,
             download=False,
         )
     suffix = Path(attachment.display.name).suffix
-    return _file_response(
+    return uploads.file_response(
         attachment.display,
         DISPLAY_CONTENT_TYPES[suffix],
         filename=Path(attachment.original_name).stem + suffix,
@@ -281,7 +262,7 @@ def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     if not attachment.thumbnail:
         return attachment_display(request, pk)
     suffix = Path(attachment.thumbnail.name).suffix
-    return _file_response(
+    return uploads.file_response(
         attachment.thumbnail,
         DISPLAY_CONTENT_TYPES[suffix],
         filename=Path(attachment.original_name).stem + suffix,

@@ -1,5 +1,4 @@
 import datetime
-import importlib.util
 import time
 
 import pytest
@@ -12,10 +11,6 @@ pytestmark = pytest.mark.django_db
 
 REFORM_EVE = datetime.date(2025, 6, 30)
 REFORM_DAY = datetime.date(2025, 7, 1)
-needs_package = pytest.mark.skipif(
-    importlib.util.find_spec("vietnam_provinces") is None,
-    reason="vietnam-provinces (optional) is not installed",
-)
 
 
 def langson():
@@ -92,7 +87,6 @@ def test_it_is_idempotent():
     assert counts() == first
 
 
-@needs_package
 def test_all_loads_the_country_before_and_after_the_reform():
     started = time.monotonic()
     call_command("load_admin_units", "--all", verbosity=0)
@@ -231,7 +225,6 @@ def test_seven_old_xa_now_lie_inside_wards():
     }
 
 
-@needs_package
 def test_the_shipped_files_match_the_package():
     from vietnam_provinces import legacy
 
