@@ -26,6 +26,7 @@ from criteria.models import (
     Threshold,
 )
 from ntm.lib.admin import FoldedSearchMixin
+from ntm.lib.years import YEAR_MAX
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -472,7 +473,7 @@ class CertificationAdminForm(forms.ModelForm):
         label=_("năm được công nhận"),
         required=False,
         min_value=2000,
-        max_value=2100,
+        max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )
 

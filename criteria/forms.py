@@ -24,6 +24,7 @@ from criteria.models import (
 )
 from criteria.services import AssessmentInput, validate_programme_date
 from ntm.lib.numbers import parse_decimal_comma
+from ntm.lib.years import YEAR_MAX
 
 NUMBER_ERRORS = {
     "invalid": _("Cần nhập một số, ví dụ 85,5."),
@@ -482,7 +483,7 @@ class CertificationForm(forms.ModelForm):
         label=_("Năm được công nhận"),
         required=False,
         min_value=2000,
-        max_value=2100,
+        max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )
 

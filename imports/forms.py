@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Scope
 from communes.models import District, Province
 from criteria.models import CriteriaSet
+from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
 MAX_EXPORT_YEARS = 15
 
@@ -63,7 +64,7 @@ class TemplateForm(_ScopedForm):
         required=False,
         empty_label=_("Cả tỉnh"),
     )
-    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, scope=scope, **kwargs)
@@ -90,8 +91,8 @@ class TemplateForm(_ScopedForm):
 
 
 class ExportForm(_ScopedForm):
-    first = forms.IntegerField(label=_("Từ năm"), min_value=1990, max_value=2100)
-    last = forms.IntegerField(label=_("Đến năm"), min_value=1990, max_value=2100)
+    first = forms.IntegerField(label=_("Từ năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    last = forms.IntegerField(label=_("Đến năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
 
     def clean(self):
         data = super().clean()
