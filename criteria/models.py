@@ -430,7 +430,7 @@ class Assessment(models.Model):
         return f"{self.commune.name} {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("communes:assessment_edit", args=[self.commune.code, self.year])
+        return reverse("criteria:assessment_edit", args=[self.commune.code, self.year])
 
 
 class CriterionResult(models.Model):

@@ -2,8 +2,8 @@ from django.urls import path
 
 from criteria import views
 
-# Pages about communes and their assessments; the namespace follows the path (/communes/).
-app_name = "communes"
+# Pages about communes and their assessments (served by this app under /communes/).
+app_name = "criteria"
 
 urlpatterns = [
     path("", views.commune_list, name="commune_list"),

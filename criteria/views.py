@@ -183,7 +183,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "query": filters.urlencode(),
         "can_create": n_criteria is not None and roles.can_create_assessments(request.user),
     }
-    return render(request, "communes/commune_list.html", ctx)
+    return render(request, "criteria/commune_list.html", ctx)
 
 
 # --- Commune page ---------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         "next_year": next_year if can_create else None,
         "certification_form": forms.get("certification_form") or CertificationForm(),
     }
-    return render(request, "communes/commune_detail.html", ctx, status=status)
+    return render(request, "criteria/commune_detail.html", ctx, status=status)
 
 
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -493,7 +493,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "can_reopen": state == Assessment.Status.APPROVED and can_review,
         "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page")),
     }
-    return render(request, "communes/assessment_form.html", ctx, status=status)
+    return render(request, "criteria/assessment_form.html", ctx, status=status)
 
 
 def _assessment_missing(request, code: str, year: int, commune) -> HttpResponse:
@@ -520,7 +520,7 @@ def _assessment_missing(request, code: str, year: int, commune) -> HttpResponse:
     else:
         reason = _("Bạn không có quyền tạo đánh giá này.")
     ctx = {"commune": commune, "year": year, "reason": reason}
-    return render(request, "communes/assessment_missing.html", ctx)
+    return render(request, "criteria/assessment_missing.html", ctx)
 
 
 class _Unsaved:

@@ -179,7 +179,7 @@ def import_apply(request: HttpRequest, token: str) -> HttpResponse:
     _forget(request, token)
     messages.success(request, _("Đã nhập dữ liệu. ") + report.summary())
     years = [o.year for o in report.outcomes if o.year]
-    url = reverse("reports:home")
+    url = reverse("home")
     return redirect(f"{url}?year={max(years)}" if years else url)
 
 

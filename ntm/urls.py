@@ -6,6 +6,7 @@ from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
+from ntm import views
 from ntm.lib.years import YearConverter
 
 # Before the includes: their patterns use <year:...>.
@@ -27,6 +28,7 @@ admin.site.site_title = _("Quản trị hệ thống NTM")
 admin.site.index_title = _("Quản trị hệ thống NTM")
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("reports.urls")),
     path("communes/", include("criteria.urls")),
     path("practices/", include("practices.urls")),

@@ -4,9 +4,7 @@ from reports import views
 
 app_name = "reports"
 
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns = []
 
 # /reports/province/20/2017/, /reports/province/20/2017.pdf, /reports/province/20/2017.xlsx and
 # the same under /reports/district/<code>/.

@@ -11,84 +11,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
-from accounts.roles import scope_for
-from communes.models import Commune, District, Province, ProvinceReportSettings, year_end
+from communes.models import District, Province, ProvinceReportSettings, year_end
 from communes.versions import stamp_for
-from criteria import queue
 from criteria.services import criteria_set_for_year
 from ntm.lib import pdf, reportfiles
-from ntm.lib.years import date_from_query, year_from_query
+from ntm.lib.years import date_from_query
 from plans.progress import report_plans
 from reports import charts, figures, rendering, xlsx
-
-
-def parse_year(request: HttpRequest, years: list[int]) -> int | None:
-    """`?year=` when given (404 on garbage), else the latest year with data."""
-    year = year_from_query(request)
-    if year is not None:
-        return year
-    return years[0] if years else None
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    scope_filter = scope.commune_filter()
-    years = figures.years_with_data(**scope_filter)
-    year = parse_year(request, years)
-    ctx = {
-        "scope": scope,
-        "years": years,
-        "year": year,
-        "headline": figures.headline(year, **scope_filter) if year else None,
-        "report_links": _report_links(scope, year) if year else [],
-        "queue": _work_queue(request.user, scope),
-        "plans": _home_plans(scope),
-    }
-    return render(request, "reports/home.html", ctx)
-
-
-def _home_plans(scope) -> list:
-    """Progress against this year's plan of the user's province or district."""
-    year = timezone.localdate().year
-    if scope.district is not None:
-        return report_plans("district", scope.district.code, year)
-    if scope.province is not None:
-        return report_plans("province", scope.province.code, year)
-    return []
-
-
-def _work_queue(user, scope) -> queue.WorkQueue:
-    """What waits for the user in the working year (this calendar year)."""
-    communes = Commune.objects.filter(**scope.commune_filter())
-    # By district for the whole country is the national report's job, not the admin's queue.
-    return queue.work_queue(
-        year=timezone.localdate().year,
-        communes=communes,
-        reviewer=roles.can_review_any(user),
-        by_district=not scope.is_admin,
-    )
-
-
-def _report_links(scope, year: int) -> list[dict]:
-    """The reports the user may open for `year`: their district's, their province's, or for
-    admins the national summary (which links every province's report)."""
-    if scope.district is not None:
-        kind, args, label = "district", [scope.district.code, year], str(scope.district)
-    elif scope.province is not None:
-        kind, args, label = "province", [scope.province.code, year], str(scope.province)
-    elif scope.is_admin:
-        kind, args, label = "national", [year], translation.gettext("Toàn quốc")
-    else:
-        return []
-    return [
-        {
-            "label": label,
-            "html": reverse(f"reports:{kind}_report", args=args),
-            "pdf": reverse(f"reports:{kind}_report_pdf", args=args),
-            "xlsx": reverse(f"reports:{kind}_report_xlsx", args=args),
-        }
-    ]
-
 
 # --- Reports --------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ def test_database_outage_answers_503(django_user_model):
     client = Client(raise_request_exception=False)
     client.force_login(django_user_model.objects.get(username="province"))
     with mock.patch("reports.views.figures.headline", side_effect=OperationalError("down")):
-        response = client.get(reverse("reports:home"), {"year": 2017})
+        response = client.get(reverse("home"), {"year": 2017})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     body = response.content.decode()
@@ -52,7 +52,7 @@ def test_other_errors_answer_a_plain_500(django_user_model):
     client = Client(raise_request_exception=False)
     client.force_login(django_user_model.objects.get(username="province"))
     with mock.patch("reports.views.figures.headline", side_effect=ValueError("secret detail")):
-        response = client.get(reverse("reports:home"), {"year": 2017})
+        response = client.get(reverse("home"), {"year": 2017})
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
 
@@ -131,7 +131,7 @@ def test_the_export_reported_as_a_500_now_answers(django_user_model):
 
 def test_well_formed_years_still_resolve(client, django_user_model):
     client.force_login(django_user_model.objects.get(username="province"))
-    assert reverse("communes:assessment_edit", args=["06466", 2017]) == "/communes/06466/2017/"
+    assert reverse("criteria:assessment_edit", args=["06466", 2017]) == "/communes/06466/2017/"
     assert client.get("/communes/", {"year": "2017"}).context["year"] == 2017
     assessed = Assessment.objects.filter(year=2017).select_related("commune").first().commune
     assert client.get(f"/communes/{assessed.code}/2017/").status_code == 200

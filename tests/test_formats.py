@@ -16,10 +16,10 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 # A year printed with a separator: "2.017", "2,019" (and "2.017" inside a URL or an attribute).
 GROUPED_YEAR = re.compile(r"(?<![\d.,])20[.,]\d{2}\d(?![\d.,])|(?<![\d.,])2[.,]0[12]\d(?!\d)")
 MAIN_PAGES = [
-    reverse("reports:home") + "?year=2017",
-    reverse("communes:commune_list") + "?year=2017",
-    reverse("communes:commune_detail", args=["06622"]),
-    reverse("communes:assessment_edit", args=["06622", 2017]),
+    reverse("home") + "?year=2017",
+    reverse("criteria:commune_list") + "?year=2017",
+    reverse("criteria:commune_detail", args=["06622"]),
+    reverse("criteria:assessment_edit", args=["06622", 2017]),
     reverse("reports:province_report", args=["20", 2017]),
     reverse("reports:district_report", args=["187", 2017]),
     reverse("practices:practice_list"),

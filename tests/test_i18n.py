@@ -24,7 +24,7 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 REPORT = reverse("reports:province_report", args=["20", 2017])
 REPORT_PDF = reverse("reports:province_report_pdf", args=["20", 2017])
 REPORT_XLSX = reverse("reports:province_report_xlsx", args=["20", 2017])
-FORM = reverse("communes:assessment_edit", args=["06622", 2017])  # Bính Xá, approved
+FORM = reverse("criteria:assessment_edit", args=["06622", 2017])  # Bính Xá, approved
 PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
@@ -59,7 +59,7 @@ NAV_VI = ["Tổng quan", "Danh sách xã", "Mô hình hay", "Đăng xuất", "H�
 
 
 def test_home_page_in_english(english):
-    html = text_of(english.get(reverse("reports:home"), {"year": 2018}))
+    html = text_of(english.get(reverse("home"), {"year": 2018}))
     assert_english(
         html,
         NAV_EN
@@ -70,7 +70,7 @@ def test_home_page_in_english(english):
 
 
 def test_commune_list_in_english(english):
-    html = text_of(english.get(reverse("communes:commune_list"), {"year": 2017}))
+    html = text_of(english.get(reverse("criteria:commune_list"), {"year": 2017}))
     assert_english(
         html,
         [
@@ -143,7 +143,7 @@ def test_login_page_in_english(client):
 
 
 def test_vietnamese_is_the_default_even_when_the_browser_asks_for_english(province_client):
-    html = text_of(province_client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en-US,en"))
+    html = text_of(province_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en"))
     assert '<html lang="vi">' in html
     assert "Tổng quan" in html and "Bình quân tiêu chí/xã" in html
     assert "Overview" not in html and "Average criteria per commune" not in html
@@ -156,7 +156,7 @@ def test_login_page_is_vietnamese_without_the_cookie(client):
 
 def test_an_unsupported_cookie_falls_back_to_vietnamese(province_client):
     province_client.cookies[COOKIE] = "fr"
-    html = text_of(province_client.get(reverse("reports:home")))
+    html = text_of(province_client.get(reverse("home")))
     assert '<html lang="vi">' in html and "Tổng quan" in html
 
 
@@ -172,7 +172,7 @@ def test_the_footer_button_switches_to_english_and_back(province_client):
 def test_english_message_after_a_save(english):
     """Flash messages from views come out in the chosen language."""
     response = english.post(
-        reverse("communes:assessment_submit", args=["06622", 2017]), follow=True
+        reverse("criteria:assessment_submit", args=["06622", 2017]), follow=True
     )
     html = text_of(response)
     # Bính Xá 2017 is approved: submitting is refused with the translated service error.

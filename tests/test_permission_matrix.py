@@ -54,7 +54,7 @@ GET_MATRIX = {
     "login": (lambda o: {}, row(200, 200, 200, 200, 200, 200, 200)),
     "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405, 405)),
     "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302, 302)),
-    "reports:home": (lambda o: {}, EVERYONE),
+    "home": (lambda o: {}, EVERYONE),
     "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
     "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
     "reports:province_report_xlsx": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
@@ -64,15 +64,15 @@ GET_MATRIX = {
     "reports:national_report": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_pdf": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_xlsx": (lambda o: {"year": YEAR}, ADMIN_ONLY),
-    "communes:commune_list": (lambda o: {}, EVERYONE),
-    "communes:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_A1),
-    "communes:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_A1),
-    "communes:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "communes:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "communes:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "communes:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "communes:certification_create": (lambda o: {"code": "98101"}, POST_ONLY),
-    "communes:certification_revoke": (
+    "criteria:commune_list": (lambda o: {}, EVERYONE),
+    "criteria:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_A1),
+    "criteria:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_A1),
+    "criteria:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "criteria:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "criteria:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "criteria:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "criteria:certification_create": (lambda o: {"code": "98101"}, POST_ONLY),
+    "criteria:certification_revoke": (
         lambda o: {"code": "98101", "pk": o["certification"].pk},
         POST_ONLY,
     ),
@@ -157,14 +157,14 @@ QUERY_MATRIX = {
 
 # State-changing URLs: name -> (assessment state before, POST data, expected answers)
 POST_MATRIX = {
-    "communes:assessment_submit": ("draft", {}, row(302, 302, 404, 302, 404, 302, 302)),
-    "communes:assessment_approve": ("submitted", {}, row(302, 403, 404, 302, 404, 302, 403)),
-    "communes:assessment_return": (
+    "criteria:assessment_submit": ("draft", {}, row(302, 302, 404, 302, 404, 302, 302)),
+    "criteria:assessment_approve": ("submitted", {}, row(302, 403, 404, 302, 404, 302, 403)),
+    "criteria:assessment_return": (
         "submitted",
         {"reason": "Thiếu hồ sơ"},
         row(302, 403, 404, 302, 404, 302, 403),
     ),
-    "communes:assessment_reopen": (
+    "criteria:assessment_reopen": (
         "approved",
         {"reason": "Sửa số liệu"},
         row(302, 403, 404, 302, 404, 302, 403),

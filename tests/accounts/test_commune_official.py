@@ -13,11 +13,11 @@ YEAR = 2027
 
 
 def edit_url(commune, year=YEAR):
-    return reverse("communes:assessment_edit", args=[commune.code, year])
+    return reverse("criteria:assessment_edit", args=[commune.code, year])
 
 
 def submit_url(commune, year=YEAR):
-    return reverse("communes:assessment_submit", args=[commune.code, year])
+    return reverse("criteria:assessment_submit", args=[commune.code, year])
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_it_cannot_review(client, world, draft, action):
     state = {"approve": "submitted", "return": "submitted", "reopen": "approved"}[action]
     Assessment.objects.filter(pk=draft.pk).update(status=state)
     login(client, world.commune_official)
-    url = reverse(f"communes:assessment_{action}", args=[world.commune_a1.code, YEAR])
+    url = reverse(f"criteria:assessment_{action}", args=[world.commune_a1.code, YEAR])
     assert client.post(url, {"reason": "x"}).status_code == 403
     assert Assessment.objects.get(pk=draft.pk).status == state
 
@@ -115,14 +115,14 @@ def test_it_gets_404_for_any_other_commune(client, world, other):
 
 def test_its_commune_list_shows_only_its_commune(client, world, draft):
     login(client, world.commune_official)
-    response = client.get(reverse("communes:commune_list"), {"year": YEAR})
+    response = client.get(reverse("criteria:commune_list"), {"year": YEAR})
     assert response.status_code == 200
     assert [c.code for c in response.context["page"]] == [world.commune_a1.code]
 
 
 def test_its_home_page_names_its_commune_and_links_no_report(client, world, draft):
     login(client, world.commune_official)
-    response = client.get(reverse("reports:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 200
     assert response.context["report_links"] == []
     assert "Xã Một" in response.content.decode()

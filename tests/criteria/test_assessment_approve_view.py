@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(commune, year=2027):
-    return reverse("communes:assessment_approve", args=[commune.code, year])
+    return reverse("criteria:assessment_approve", args=[commune.code, year])
 
 
 def test_it_rejects_get(client, world, submitted):

@@ -28,7 +28,7 @@ def province_client(client, django_user_model):
 
 
 def url(year: int, query: str = "") -> str:
-    return reverse("communes:assessment_edit", args=[CODE, year]) + query
+    return reverse("criteria:assessment_edit", args=[CODE, year]) + query
 
 
 def whole_criteria_data(cset: CriteriaSet, met: dict[int, tuple[str, str]]) -> dict:

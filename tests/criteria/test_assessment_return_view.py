@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(commune, year=2027):
-    return reverse("communes:assessment_return", args=[commune.code, year])
+    return reverse("criteria:assessment_return", args=[commune.code, year])
 
 
 def test_it_rejects_get(client, world, submitted):
@@ -32,7 +32,7 @@ def test_a_reason_is_required(client, world, submitted):
 
 def test_the_submitter_sees_the_return_reason(client, world, draft):
     login(client, world.official_a)
-    client.post(reverse("communes:assessment_submit", args=["98101", 2027]))
+    client.post(reverse("criteria:assessment_submit", args=["98101", 2027]))
     login(client, world.province_staff)
     response = client.post(url(world.commune_a1), {"reason": "Thiếu biên bản thẩm định"})
     assert response.status_code == 302

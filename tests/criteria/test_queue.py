@@ -88,7 +88,7 @@ def test_it_runs_a_fixed_number_of_queries(world, django_assert_num_queries, rev
 def test_the_home_page_lists_what_waits_with_a_direct_action(client, world):
     submitted = make_assessment(world.commune_a1, YEAR, world.cset, met=1, status="submitted")
     client.force_login(world.province_staff)
-    response = client.get(reverse("reports:home"))
+    response = client.get(reverse("home"))
     body = response.content.decode()
     assert "data-work-queue" in body
     assert f'href="{submitted.get_absolute_url()}"' in body

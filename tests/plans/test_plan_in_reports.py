@@ -101,6 +101,6 @@ def test_home_shows_progress_against_this_years_plan(client, plan_world, monkeyp
 
     monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2027, 11, 1))
     client.force_login(plan_world.province_staff)
-    text = client.get(reverse("reports:home")).content.decode()
+    text = client.get(reverse("home")).content.decode()
     assert "data-home-plan" in text
     assert _line(expected_progress(plan_world)) in text

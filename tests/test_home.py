@@ -5,7 +5,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("reports:home")
+HOME = reverse("home")
 
 
 def login(client, django_user_model, username):
