@@ -8,6 +8,7 @@ from criteria.models import Assessment, Certification
 from imports.services import import_assessments
 from imports.writer import export_workbook
 from reports.figures import headline
+from tests.base import wipe
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,8 @@ def test_export_then_import_gives_the_same_figures(tmp_path, province_user, caps
     unchanged = import_assessments(file=path, user=province_user)
     assert unchanged.ok and unchanged.counts["unchanged"] == 621 and unchanged.changes == 0
 
-    Assessment.objects.filter(commune__district__province=province).delete()
-    Certification.objects.filter(commune__district__province=province).delete()
+    wipe(Assessment.objects.filter(commune__district__province=province))
+    wipe(Certification.objects.filter(commune__district__province=province))
     assert headline(2017, district__province=province).certified == 0
 
     report = import_assessments(file=path, user=province_user, dry_run=False)

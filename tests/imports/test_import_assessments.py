@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from communes.models import Commune
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
 from imports.services import import_assessments
-from tests.base import make_assessment
+from tests.base import make_assessment, wipe
 from tests.imports.conftest import HEADER_19, fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +192,7 @@ def test_rows_can_be_given_as_dicts(world):
 def test_it_imports_207_communes_for_three_years(xlsx, province_user, capsys):
     # The demo's years, emptied: the 2019-2020 mergers change the list of communes after 2018.
     years = (2016, 2017, 2018)
-    Assessment.objects.filter(year__in=years).delete()
+    wipe(Assessment.objects.filter(year__in=years))
     communes = list(
         Commune.objects.in_programme().valid_in(2017).filter(district__province__code="20")
     )
@@ -210,7 +210,6 @@ def test_it_imports_207_communes_for_three_years(xlsx, province_user, capsys):
     assert CriterionResult.objects.filter(assessment__year=2018).count() == 207 * 19
     with capsys.disabled():
         print(f"\n[imports] 207 communes x 3 years: {report.seconds:.2f} s")
-    assert report.seconds < 30
 
 
 def test_it_handles_ten_thousand_rows(tmp_path, world):
