@@ -96,3 +96,10 @@ def test_demo_communes_get_links_to_the_examples():
     # Criterion 17 (environment) is among the hardest in the demo: someone misses it in 2018.
     linked = {p.title for c in langson[:40] for p in practices_for_commune(c, 2018)}
     assert any("Ví dụ minh họa" in t for t in linked)
+
+
+def test_a_commune_without_a_district_gets_its_provinces_practices(world, setup):
+    # Since 01/07/2025 communes sit directly under their province.
+    type(world.commune_a1).objects.filter(pk=world.commune_a1.pk).update(district=None)
+    commune = type(world.commune_a1).objects.get(pk=world.commune_a1.pk)
+    assert [p.title for p in practices_for_commune(commune, 2026)] == ["Học tiêu chí ba"]
