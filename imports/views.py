@@ -1,10 +1,11 @@
 """The import pages: upload -> dry-run preview -> apply (or cancel), and the template and export
 downloads.
 
-The workbook is read once, on upload; its parsed rows and the preview's report are kept in the
-uploader's private directory under a random token that only their session knows
-(`imports.uploads`). Reloading the preview reads the stored report; the apply re-validates the
-stored rows against the database as it is then. Nothing parsed travels through the browser.
+The workbook is read once, on upload, from a temporary file of that request; its parsed rows
+and the preview's report are kept in the database under a random token that only the
+uploader's session knows (`imports.uploads`), so any app server can show or apply them.
+Reloading the preview reads the stored report; the apply re-validates the stored rows against
+the database as it is then. Nothing parsed travels through the browser.
 """
 
 import secrets
@@ -27,7 +28,7 @@ from imports.report import (
     report_to_data,
 )
 from imports.services import import_assessments
-from imports.workbook import read_upload, sheet_from_data, sheet_to_data
+from imports.workbook import read_source, sheet_from_data, sheet_to_data
 from imports.writer import (
     XLSX_CONTENT_TYPE,
     criteria_sets_for_years,
@@ -62,7 +63,7 @@ def _check_requested_units(request: HttpRequest, scope: Scope) -> None:
 
 
 def _get_upload(request: HttpRequest, token: str) -> dict:
-    """The pending upload of `token`: in this session and in this user's directory, or 404."""
+    """The pending upload of `token`: in this session and stored for this user, or 404."""
     if token not in request.session.get(SESSION_KEY, {}):
         raise Http404
     entry = uploads.load(request.user, token)
@@ -104,9 +105,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _page(request, scope, upload=form, status=400)
     token = secrets.token_urlsafe(24)
     update_approved = form.cleaned_data["update_approved"]
-    path = uploads.save_workbook(request.user, token, upload)
     try:
-        sheet = read_upload(path)
+        sheet = read_source(file=upload)  # a temporary file, gone with the request
     except WorkbookError as exc:
         sheet = None
         report = ImportReport(errors=[exc.as_error()])
@@ -114,8 +114,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         report = import_assessments(
             sheet=sheet, user=request.user, update_approved=update_approved, dry_run=True
         )
-    finally:
-        uploads.discard_workbook(request.user, token)
     uploads.store(
         request.user,
         token,
@@ -148,7 +146,7 @@ def _preview(request, token: str, entry: dict, report: ImportReport, status=200,
 
 @require_GET
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    """The report made when the file was uploaded: reloading costs one small file read."""
+    """The report made when the file was uploaded: reloading costs one row read."""
     _get_import_scope(request)
     entry = _get_upload(request, token)
     return _preview(request, token, entry, report_from_data(entry["report"]))

@@ -289,10 +289,9 @@ NTM_REPORT_PREWARM = env_bool("NTM_REPORT_PREWARM", True)
 NTM_IMPORT_MAX_BYTES = int(env("NTM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 NTM_IMPORT_MAX_ROWS = int(env("NTM_IMPORT_MAX_ROWS", "20000"))
 NTM_IMPORT_MAX_COLUMNS = int(env("NTM_IMPORT_MAX_COLUMNS", "300"))
-# Uploads waiting for confirmation (their parsed rows), in a private directory (mode 0700) of
-# this instance; removed on apply, cancel or after a day. Per user: at most this many pending
-# uploads and this many bytes.
-NTM_IMPORT_UPLOAD_DIR = Path(env("NTM_IMPORT_UPLOAD_DIR", str(BASE_DIR / "var" / "imports")))
+# Uploads waiting for confirmation (their parsed rows) are kept in the database
+# (imports.PendingImport), so any app server applies them; removed on apply, cancel or after a
+# day. Per user: at most this many pending uploads and this many bytes.
 NTM_IMPORT_MAX_PENDING = int(env("NTM_IMPORT_MAX_PENDING", "5"))
 NTM_IMPORT_MAX_PENDING_BYTES = int(env("NTM_IMPORT_MAX_PENDING_BYTES", str(50 * 1024 * 1024)))
 

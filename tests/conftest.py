@@ -61,9 +61,9 @@ def world(db):
 
 @pytest.fixture(autouse=True, scope="session")
 def _files_out_of_the_checkout(tmp_path_factory):
-    """Files the suite writes (uploads, rendered reports, pending imports) go to a temporary
-    directory of this session: not into the checkout, and apart for each xdist worker (each
-    has its own base temporary directory), so that no worker removes another's cached PDF.
+    """Files the suite writes (uploads, rendered reports) go to a temporary directory of this
+    session: not into the checkout, and apart for each xdist worker (each has its own base
+    temporary directory), so that no worker removes another's cached PDF.
     File-system storages with their own location follow; those on MEDIA_ROOT already do."""
     from django.conf import settings
 
@@ -77,7 +77,6 @@ def _files_out_of_the_checkout(tmp_path_factory):
     with override_settings(
         MEDIA_ROOT=root / "media",
         REPORT_CACHE_DIR=root / "reports",
-        NTM_IMPORT_UPLOAD_DIR=root / "imports",
         STORAGES=storages,
     ):
         yield

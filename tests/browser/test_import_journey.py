@@ -34,9 +34,8 @@ def scope_of(**scope):
 
 
 def test_three_filled_rows_of_the_template_write_three_assessments(
-    live_server, page: Page, tmp_path, settings
+    live_server, page: Page, tmp_path
 ):
-    settings.NTM_IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     call_command("seed_demo", force=True, verbosity=0)  # the transactional tests' flush
     province_before = standings(district__province__code="20")
     district_figures = headline(YEAR, district__code="187")

@@ -31,13 +31,6 @@ def fingerprint() -> tuple:
     )
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(tmp_path, settings):
-    """Each test's pending uploads in its own private directory."""
-    settings.NTM_IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    return settings.NTM_IMPORT_UPLOAD_DIR
-
-
 @pytest.fixture
 def xlsx(tmp_path):
     counter = iter(range(1000))

@@ -85,8 +85,10 @@ def test_a_long_run_of_empty_rows_ends_the_sheet():
 
 def test_each_upload_is_parsed_once(client, province_user, tmp_path, monkeypatch):
     calls = []
-    real = imports.views.read_upload
-    monkeypatch.setattr(imports.views, "read_upload", lambda path: calls.append(path) or real(path))
+    real = imports.views.read_source
+    monkeypatch.setattr(
+        imports.views, "read_source", lambda *, file: calls.append(file) or real(file=file)
+    )
     client.force_login(province_user)
     path = tmp_path / "one.xlsx"
     write_xlsx(path, [HEADER_19 + ["Trạng thái"], ROW + ["Đã phê duyệt"]])
