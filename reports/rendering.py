@@ -4,17 +4,15 @@ language, data version).
 
 A download that finds its file returns it at once; otherwise one background task (django.tasks,
 de-duplicated through the cache) renders it while the browser waits on a small page that polls
-`?status=1`. The cache and the storage are shared by every app server (database cache and
-file-system or S3 storage), so what one server rendered, the others serve.
+`?status=1` (ntm.lib.reportfiles.deliver). The cache and the storage are shared by every app
+server (database cache and file-system or S3 storage), so what one server rendered, the others
+serve.
 """
 
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.http import QueryDict
-from django.tasks import TaskResultStatus, default_task_backend
-from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import translation
 
 from communes.versions import Stamp, stamp_for
@@ -27,9 +25,6 @@ FORMAT = "1"
 # The query parameters that change what a report shows, besides `provisional` (in the variant).
 # A new one must be listed here, or its variants would share one cached file.
 REPORT_PARAMS = ("as_at",)
-
-# How long a queued render is trusted before a download queues it again (a worker that died).
-TASK_LOCK_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -101,19 +96,13 @@ def area_province_id(area) -> int | None:
 # --- Background rendering -------------------------------------------------------------------
 
 
-def _lock_key(key: ReportKey, extension: str) -> str:
-    return key.cache_key(f"task-{extension}")
-
-
 def enqueue_once(key: ReportKey, extension: str) -> None:
-    """Queue the rendering of `key`'s file unless it is queued already (by any app server:
-    `cache.add` is atomic in the shared cache)."""
+    """Queue the rendering of `key`'s file unless it is queued already (by any app server)."""
     from reports.tasks import render_report_file
 
-    lock = _lock_key(key, extension)
-    if not cache.add(lock, "queued", timeout=TASK_LOCK_SECONDS):
-        return
-    result = render_report_file.enqueue(
+    reportfiles.enqueue_once(
+        key.file_name(extension),
+        render_report_file,
         kind=key.kind,
         code=key.code,
         year=key.year,
@@ -121,34 +110,8 @@ def enqueue_once(key: ReportKey, extension: str) -> None:
         language=key.language,
         extension=extension,
     )
-    if not result.is_finished:
-        cache.set(lock, result.id, timeout=TASK_LOCK_SECONDS)
-    elif result.status == TaskResultStatus.FAILED:  # the immediate backend (tests) ran it
-        cache.set(lock, FAILED, timeout=TASK_LOCK_SECONDS)
-    else:
-        cache.delete(lock)
-
-
-FAILED = "failed"
 
 
 def status(key: ReportKey, extension: str) -> str:
-    """ "ready" (the file is stored), "failed" (the last render failed; the next download
-    queues a new one) or "pending"."""
-    if reportfiles.report_storage().exists(key.file_name(extension)):
-        return "ready"
-    lock = _lock_key(key, extension)
-    task_id = cache.get(lock)
-    if task_id in (None, "queued"):
-        return "pending"
-    if task_id == FAILED:
-        cache.delete(lock)
-        return "failed"
-    try:
-        result = default_task_backend.get_result(task_id)
-    except (TaskResultDoesNotExist, NotImplementedError):
-        return "pending"
-    if result.status == TaskResultStatus.FAILED:
-        cache.delete(lock)
-        return "failed"
-    return "pending"
+    """ "ready", "failed" or "pending" (ntm.lib.reportfiles.status)."""
+    return reportfiles.status(key.file_name(extension))

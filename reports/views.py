@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -293,15 +293,14 @@ def _report_file(request: HttpRequest, kind: str, code: str, year: int, extensio
     provisional = _parse_provisional(request)
     as_at, as_at_asked = _parse_as_at(request, area, year)  # before the day names a file
     key = rendering.report_key(area, year, request.GET, provisional=provisional)
-    name = key.file_name(extension)
-    content = reportfiles.read(name)
-    if content is None:
+
+    def queue() -> None:
         try:
             criteria_set_for_year(year)
         except ValidationError as exc:  # no criteria set in force that year: no report
             raise Http404 from exc
         rendering.enqueue_once(key, extension)
-        content = reportfiles.read(name)  # rendered already by an immediate backend
+
     filename = _filename(
         {
             "area": area,
@@ -312,22 +311,12 @@ def _report_file(request: HttpRequest, kind: str, code: str, year: int, extensio
         },
         extension,
     )
-    if request.GET.get("status") == "1":
-        state = "ready" if content is not None else rendering.status(key, extension)
-        return JsonResponse({"state": state}, status=200)
-    if content is None:
-        query = request.GET.copy()
-        query.pop("status", None)
-        ctx = {
-            "area": area,
-            "year": year,
-            "filename": filename,
-            "download_url": request.path + (f"?{query.urlencode()}" if query else ""),
-            "failed": rendering.status(key, extension) == "failed",
-        }
-        response = render(request, "reports/report_preparing.html", ctx, status=202)
-        response["Cache-Control"] = "no-store"
-        return response
-    response = HttpResponse(content, content_type=_CONTENT_TYPES[extension])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return reportfiles.deliver(
+        request,
+        name=key.file_name(extension),
+        queue=queue,
+        filename=filename,
+        content_type=_CONTENT_TYPES[extension],
+        template="reports/report_preparing.html",
+        ctx={"area": area, "year": year},
+    )

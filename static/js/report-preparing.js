@@ -1,4 +1,4 @@
-// The "being prepared" page of a report download (templates/reports/report_preparing.html):
+// The "being prepared" page of a download (templates/file_preparing.html: reports, compendium):
 // ask the status URL every 1.5 s and start the download once the file is there, so nobody has
 // to click twice. Without JavaScript the page's <noscript> meta refresh does the same.
 (function () {
