@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Max, Sum
 from django.dispatch import Signal
 from django.utils import timezone
@@ -49,28 +49,11 @@ def bump_data_version(
 ) -> None:
     """Count one change for `province_ids` (every province when None). Two queries (three
     when a province has no row yet); call it inside the writer's transaction."""
-    now = timezone.now()
-    provinces = Province.objects.all()
     if province_ids is not None:
         province_ids = frozenset(province_ids)
         if not province_ids:
             return
-        provinces = provinces.filter(pk__in=province_ids)
-    rows = DataVersion.objects.filter(province__in=provinces)
-    # UPDATE ... SET version = version + 1 locks the rows: concurrent writers queue here and
-    # each one counts.
-    updated = rows.update(version=F("version") + 1, changed_at=now)
-    expected = len(province_ids) if province_ids is not None else provinces.count()
-    if updated < expected:
-        have = set(rows.values_list("province_id", flat=True))
-        DataVersion.objects.bulk_create(
-            [
-                DataVersion(province_id=pk, version=1, changed_at=now)
-                for pk in provinces.values_list("pk", flat=True)
-                if pk not in have
-            ],
-            ignore_conflicts=True,
-        )
+    count_change(DataVersion, province_ids=province_ids)
     transaction.on_commit(
         lambda: data_changed.send(
             sender=DataVersion, province_ids=province_ids, since_year=since_year
@@ -78,17 +61,49 @@ def bump_data_version(
     )
 
 
+def count_change(model: type[models.Model], *, province_ids: Iterable[int] | None) -> None:
+    """Add one to the per-province counter `model` (a model with `province`, `version` and
+    `changed_at`, as DataVersion: other apps keep their own, e.g. practices' for the
+    compendium) for `province_ids`, every province when None. Two queries (three when a
+    province has no row yet); call it inside the writer's transaction."""
+    now = timezone.now()
+    provinces = Province.objects.all()
+    if province_ids is not None:
+        province_ids = frozenset(province_ids)
+        if not province_ids:
+            return
+        provinces = provinces.filter(pk__in=province_ids)
+    rows = model.objects.filter(province__in=provinces)
+    # UPDATE ... SET version = version + 1 locks the rows: concurrent writers queue here and
+    # each one counts.
+    updated = rows.update(version=F("version") + 1, changed_at=now)
+    expected = len(province_ids) if province_ids is not None else provinces.count()
+    if updated < expected:
+        have = set(rows.values_list("province_id", flat=True))
+        model.objects.bulk_create(
+            [
+                model(province_id=pk, version=1, changed_at=now)
+                for pk in provinces.values_list("pk", flat=True)
+                if pk not in have
+            ],
+            ignore_conflicts=True,
+        )
+
+
 def stamp_for(province_id: int | None) -> Stamp:
     """The stamp of one province, or of the whole country (`None`: the sum of the versions and
     the latest change, so any province's change changes it). One query."""
     if province_id is not None:
-        row = DataVersion.objects.filter(province_id=province_id).values_list(
-            "version", "changed_at"
-        )
-        version, changed_at = row.first() or (0, None)
-        return Stamp(version, changed_at)
+        return stamp_of(DataVersion, province_id)
     total = DataVersion.objects.aggregate(version=Sum("version"), changed_at=Max("changed_at"))
     return Stamp(total["version"] or 0, total["changed_at"])
+
+
+def stamp_of(model: type[models.Model], province_id: int) -> Stamp:
+    """The stamp of one province in the per-province counter `model`. One query."""
+    row = model.objects.filter(province_id=province_id).values_list("version", "changed_at")
+    version, changed_at = row.first() or (0, None)
+    return Stamp(version, changed_at)
 
 
 class ChangesFiguresAdmin:

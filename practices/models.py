@@ -273,3 +273,27 @@ class Attachment(models.Model):
     def shown_file(self):
         """The file pages and PDFs show: the display copy, else (older photos) the original."""
         return self.display if self.display else self.file
+
+
+class PracticeVersion(models.Model):
+    """How many times a province's published practices (what its compendium shows: texts,
+    photos, captions, categories) have changed, and when last.
+
+    The writers of practices.services and the admin count a change in their own transaction
+    (`practices.services.count_compendium_change`); the compendium PDF is stored under it
+    (`practices.pdf.compendium_key`), so an unchanged compendium is served without rendering
+    and a changed one is never served stale. Kept apart from communes.DataVersion: a practice
+    changes no figure, and must not make every report of its province render again."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="practice_version", verbose_name=_("tỉnh")
+    )
+    version = models.PositiveBigIntegerField(_("phiên bản"), default=0)
+    changed_at = models.DateTimeField(_("thay đổi lúc"))
+
+    class Meta:
+        verbose_name = _("phiên bản mô hình đã công bố")
+        verbose_name_plural = _("phiên bản mô hình đã công bố")
+
+    def __str__(self) -> str:
+        return f"{self.province} v{self.version}"

@@ -1,4 +1,8 @@
-"""The only writers of practices and their attachments."""
+"""The only writers of practices and their attachments. Every write that changes what a
+province's compendium shows counts a change of its `PracticeVersion` in the same transaction
+(`count_compendium_change`), so the stored compendium PDF is never served stale."""
+
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -6,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from practices.models import Attachment, Practice
+from communes.versions import count_change
+from practices.models import Attachment, Practice, PracticeVersion
 from practices.uploads import (
     DISPLAY_MAX_SIDE,
     THUMBNAIL_MAX_SIDE,
@@ -29,6 +34,18 @@ FIELDS = (
     "contact",
     "partners",
 )
+
+
+def count_compendium_change(*, province_ids: Iterable[int] | None) -> None:
+    """One change of the published practices of `province_ids` (every province when None:
+    a category renamed in the admin). Call it inside the writer's transaction."""
+    count_change(PracticeVersion, province_ids=province_ids)
+
+
+def _published_changed(practice: Practice) -> None:
+    """A change to `practice` shows in its compendium only while it is published."""
+    if practice.is_published:
+        count_compendium_change(province_ids=[practice.province_id])
 
 
 def _check_place(province, district, communes) -> None:
@@ -88,9 +105,11 @@ def practice_update(*, practice: Practice, data: dict, user) -> Practice:
     for name in M2M_FIELDS:
         if name in data:
             getattr(practice, name).set(data[name])
+    _published_changed(practice)
     return practice
 
 
+@transaction.atomic
 def practice_publish(*, practice: Practice, user) -> Practice:
     if practice.is_published:
         raise ValidationError(_("Mô hình này đã được công bố."), code="already_published")
@@ -98,9 +117,11 @@ def practice_publish(*, practice: Practice, user) -> Practice:
     practice.published_at = timezone.now()
     practice.published_by = user
     practice.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    count_compendium_change(province_ids=[practice.province_id])
     return practice
 
 
+@transaction.atomic
 def practice_unpublish(*, practice: Practice, user) -> Practice:
     """Back to draft, e.g. to correct it; it leaves the lists of others and the compendium."""
     if not practice.is_published:
@@ -109,9 +130,11 @@ def practice_unpublish(*, practice: Practice, user) -> Practice:
     practice.published_at = None
     practice.published_by = None
     practice.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    count_compendium_change(province_ids=[practice.province_id])
     return practice
 
 
+@transaction.atomic
 def attachment_add(
     *, practice: Practice, upload: UploadedFile, caption: str = "", user=None
 ) -> Attachment:
@@ -135,6 +158,7 @@ def attachment_add(
             attachment.display.save(display.name, display, save=False)
             attachment.thumbnail.save(thumbnail.name, thumbnail, save=False)
         attachment.save()
+        _published_changed(practice)
     except Exception:
         _delete_files(attachment)
         raise
@@ -168,7 +192,9 @@ def attachment_create_display_copy(*, attachment: Attachment) -> bool:
     for name, copy in copies:
         getattr(attachment, name).save(copy.name, copy, save=False)
     try:
-        attachment.save(update_fields=[name for name, _copy in copies])
+        with transaction.atomic():
+            attachment.save(update_fields=[name for name, _copy in copies])
+            _published_changed(attachment.practice)
     except Exception:
         for name, _copy in copies:
             getattr(attachment, name).delete(save=False)
@@ -176,12 +202,14 @@ def attachment_create_display_copy(*, attachment: Attachment) -> bool:
     return True
 
 
+@transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
     storage = attachment.file.storage
     names = [
         field.name for field in (attachment.file, attachment.display, attachment.thumbnail) if field
     ]
     attachment.delete()
+    _published_changed(attachment.practice)
 
     def delete_files() -> None:  # once the row is gone for good
         for name in names:

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Scope, can_propose_practice, can_view_compendium, scope_for
 from communes.models import District, Province
 from criteria.models import Criterion
+from ntm.lib import reportfiles
 from ntm.lib.years import id_from_query, year_from_query
-from practices import pdf, services, uploads
+from practices import pdf, services, tasks, uploads
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
 from practices.uploads import DISPLAY_CONTENT_TYPES
@@ -283,13 +284,30 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def compendium_pdf(request: HttpRequest, province_code: str, year: int) -> HttpResponse:
     """The printable compendium of a province's published practices of a year. Everyone who
-    works in the province may download it (it is meant to be handed out)."""
+    works in the province may download it (it is meant to be handed out). The stored file
+    when the practices have not changed since it was rendered; else rendered in the
+    background while a page waits for it (ntm.lib.reportfiles.deliver)."""
     province = get_object_or_404(Province, code=province_code)
     if not can_view_compendium(request.user, province):
         raise Http404
-    content = pdf.compendium(province, year)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="mo-hinh-cach-lam-hay-{province.code}-{year}.pdf"'
+    key = pdf.compendium_key(province, year)
+
+    def queue() -> None:
+        reportfiles.enqueue_once(
+            key.file_name,
+            tasks.render_compendium,
+            province_id=province.pk,
+            year=year,
+            language=key.language,
+        )
+
+    return reportfiles.deliver(
+        request,
+        name=key.file_name,
+        queue=queue,
+        filename=f"mo-hinh-cach-lam-hay-{province.code}-{year}.pdf",
+        content_type="application/pdf",
+        template="practices/compendium_preparing.html",
+        ctx={"province": province, "year": year},
+        inline=True,
     )
-    return response

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         pending = (
             Attachment.objects.filter(kind=Attachment.Kind.PHOTO)
             .filter(Q(display="") | Q(thumbnail=""))
+            .select_related("practice")  # a published one's compendium changes
             .order_by("pk")
         )
         total = pending.count()
