@@ -1,5 +1,6 @@
 """Settings for ntm, driven by environment variables (see .env.example)."""
 
+import importlib.util
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -89,6 +90,27 @@ def database_from_url(url: str) -> dict:
             },
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
+
+
+def s3_storages(bucket: str, *, endpoint_url: str = "", region: str = "") -> dict:
+    """The `default` (uploads) and `reports` (rendered reports) storages in one S3-compatible
+    bucket, under the prefixes media/ and reports/ (django-storages, the `s3` extra). Private
+    objects; the app reads them and serves them itself, behind its access checks. Credentials
+    come from boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment,
+    or the machine's role), never from the settings."""
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,  # as the file system: a taken name gets a new one
+    }
+    backend = "storages.backends.s3.S3Storage"
+    return {
+        "default": {"BACKEND": backend, "OPTIONS": {**options, "location": "media"}},
+        "reports": {"BACKEND": backend, "OPTIONS": {**options, "location": "reports"}},
+    }
 
 
 def check_secret_key(key: str) -> None:
@@ -244,6 +266,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploads and rendered reports in an S3-compatible bucket instead of directories (every app
+# server then shares them without a shared disk): NTM_S3_BUCKET names it (README).
+if env("NTM_S3_BUCKET"):
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured('NTM_S3_BUCKET needs django-storages: uv pip install -e ".[s3]"')
+    STORAGES |= s3_storages(
+        env("NTM_S3_BUCKET"),
+        endpoint_url=env("NTM_S3_ENDPOINT_URL"),
+        region=env("NTM_S3_REGION"),
+    )
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 # Photos and documents of good practices (served through a view that checks scope).

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ntm.settings import EXAMPLE_SECRET_KEY, database_from_url, env_bool
+from ntm.settings import EXAMPLE_SECRET_KEY, database_from_url, env_bool, s3_storages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +61,20 @@ def test_env_bool_is_strict(monkeypatch):
     monkeypatch.setenv("X_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured):
         env_bool("X_FLAG", False)
+
+
+def test_an_s3_bucket_holds_uploads_and_reports_apart_and_private():
+    storages = s3_storages("ntm-files", endpoint_url="https://s3.example.vn", region="")
+    assert set(storages) == {"default", "reports"}  # static files stay with WhiteNoise
+    uploads, reports = storages["default"], storages["reports"]
+    assert uploads["BACKEND"] == reports["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (uploads["OPTIONS"]["location"], reports["OPTIONS"]["location"]) == ("media", "reports")
+    for options in (uploads["OPTIONS"], reports["OPTIONS"]):
+        assert options["bucket_name"] == "ntm-files"
+        assert options["endpoint_url"] == "https://s3.example.vn"
+        assert options["region_name"] is None  # boto3's default, not an empty name
+        assert options["default_acl"] == "private" and options["querystring_auth"] is True
+        assert not any("key" in name for name in options)  # credentials: boto3's own chain
 
 
 def run_check(**env):
