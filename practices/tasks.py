@@ -5,8 +5,9 @@ from django.tasks import task
 from django.utils import translation
 
 from communes.models import Province
+from communes.versions import data_changed
 from ntm.lib import reportfiles
-from practices import pdf
+from practices import pdf, services
 
 
 @task()
@@ -21,3 +22,17 @@ def render_compendium(*, province_id: int, year: int, language: str) -> str:
         if not reportfiles.report_storage().exists(name):
             reportfiles.store(name, pdf.compendium(province, year), variant=key.variant)
     return name
+
+
+def count_after_reference_change(sender, *, province_ids, **kwargs) -> None:
+    """A change everywhere (a unit or catalogue load, an admin edit of reference data) can rename
+    a commune, a district or a criterion that compendiums print: count it for every province's
+    compendium (on commit, after communes.versions.data_changed). A change of one province's
+    figures (an assessment) leaves its compendium as it is."""
+    if province_ids is None:
+        services.count_compendium_change(province_ids=None)
+
+
+data_changed.connect(
+    count_after_reference_change, dispatch_uid="practices.count_after_reference_change"
+)

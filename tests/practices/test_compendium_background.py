@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from communes.versions import bump_data_version
 from ntm.lib import pdf
 from practices.models import Category, Practice
 from practices.pdf import compendium_key
@@ -181,3 +182,20 @@ def test_a_practice_edited_in_the_admin_changes_its_province_key(world, django_u
     before = key_file(world)
     model_admin.delete_queryset(request, Practice.objects.filter(pk=practice.pk))
     assert key_file(world) != before
+
+
+def test_a_change_of_reference_data_changes_every_key_and_figures_none(
+    world, django_capture_on_commit_callbacks
+):
+    """A unit or catalogue load (a change everywhere) can rename what the compendium prints;
+    an assessment of one province changes a figure, not its compendium."""
+    keys = [compendium_key(p, 2026).file_name for p in (world.province, world.other_province)]
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_data_version(province_ids=[world.province.pk], since_year=2026)
+    assert [compendium_key(p, 2026).file_name for p in (world.province, world.other_province)] == (
+        keys
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_data_version()
+    after = [compendium_key(p, 2026).file_name for p in (world.province, world.other_province)]
+    assert after[0] != keys[0] and after[1] != keys[1]
