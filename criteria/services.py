@@ -76,8 +76,8 @@ def threshold_key(
     group = None
     if criteria_set is None or criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
         group = (
-            CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
-            .exclude(year_to__lt=year)
+            CommuneGroupAssignment.objects.in_year(year)
+            .filter(commune=commune)
             .order_by("-year_from")
             .values_list("group_id", flat=True)
             .first()

@@ -66,6 +66,12 @@ def test_commune_submits_province_approves_and_records_the_certification(
     log_out(page)
 
     log_in(page, live_server.url, "province-staff")
+    # The navbar's count (fetched after load) is the home page's: one waiting for approval.
+    badge = page.get_by_role("navigation").locator("[data-queue-badge]")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("11 việc đang chờ bạn")  # "1" shown, the rest read out only
+    expect(page.get_by_role("link", name="Tổng quan 1 việc đang chờ bạn")).to_be_visible()
+    expect(page.locator("[data-queue-total]")).to_have_text("1")
     queue = page.locator("[data-work-queue]")
     waiting = queue.locator("[data-queue=submitted]")
     expect(waiting).to_contain_text("Chờ phê duyệt")
