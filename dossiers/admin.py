@@ -12,7 +12,15 @@ class StepInline(admin.TabularInline):
 class FileInline(admin.TabularInline):
     model = DossierFile
     extra = 0
-    fields = ("step", "criterion", "original_name", "content_type", "size", "uploaded_by")
+    fields = (
+        "step",
+        "criterion",
+        "indicator",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+    )
     readonly_fields = fields
     can_delete = False
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.models import Criterion
+from criteria.models import Criterion, Indicator
 from criteria.services import certification_create
 from dossiers.models import DOCUMENT_STEPS, Dossier, DossierFile, DossierStep, Step
 from practices.uploads import check_upload
@@ -97,14 +97,27 @@ def file_add(
     user,
     step: str = "",
     criterion: Criterion | None = None,
+    indicator: Indicator | None = None,
     caption: str = "",
 ) -> DossierFile:
-    """Store a checked photo or PDF (the practices' checks; ValidationError, nothing written)."""
+    """Store a checked photo or PDF (the practices' checks; ValidationError, nothing written):
+    a step's document, or evidence for a criterion or for one of its indicators (the
+    criterion may then be left out: it is the indicator's)."""
+    if indicator is not None:
+        if criterion is None:
+            criterion = indicator.criterion
+        elif indicator.criterion_id != criterion.pk:
+            raise ValidationError(
+                _("Chỉ tiêu %(indicator)s không thuộc tiêu chí %(criterion)s.")
+                % {"indicator": indicator.code, "criterion": criterion.number},
+                code="indicator_of_other_criterion",
+            )
     checked = check_upload(upload)
     item = DossierFile(
         dossier=dossier,
         step=step,
         criterion=criterion,
+        indicator=indicator,
         original_name=(upload.name or "")[:200],
         content_type=checked.content_type,
         size=upload.size,
