@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Dossier, DossierFile, DossierStep
 
@@ -35,6 +36,10 @@ class DossierAdmin(admin.ModelAdmin):
     list_filter = ("year", "tier")
     list_select_related = ("commune",)
     search_fields = ("commune__name", "commune__code")
-    readonly_fields = ("certification", "completed_at", "incomplete_reason", "created_by")
+    readonly_fields = ("certification", "completed_at", "dossier_reason", "created_by")
     raw_id_fields = ("commune",)
     inlines = [StepInline, FileInline]
+
+    @admin.display(description=_("lý do công nhận khi hồ sơ chưa đủ"))
+    def dossier_reason(self, obj: Dossier) -> str:
+        return obj.certification.dossier_reason if obj.certification else ""

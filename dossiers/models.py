@@ -51,9 +51,9 @@ class Dossier(models.Model):
         related_name="dossier",
         verbose_name=_("quyết định công nhận"),
     )
+    # Why the decision was recorded while steps or documents were missing: on the
+    # certification (Certification.dossier_reason), whichever page recorded it.
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
-    # Why the decision was recorded while steps or documents were missing.
-    incomplete_reason = models.TextField(_("lý do công nhận khi hồ sơ chưa đủ"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

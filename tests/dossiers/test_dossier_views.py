@@ -170,8 +170,10 @@ def test_deciding_an_incomplete_dossier_needs_a_reason(client, world, dossier):
     response = client.post(url, data | {"reason": "Hồ sơ giấy đã đủ, đang số hóa"})
     assert response.status_code == 302
     dossier.refresh_from_db()
-    assert dossier.is_complete and dossier.incomplete_reason == "Hồ sơ giấy đã đủ, đang số hóa"
-    assert dossier.certification.decision_number == "9/QĐ-UBND"
+    assert dossier.is_complete and dossier.certification.decision_number == "9/QĐ-UBND"
+    assert dossier.certification.dossier_reason == "Hồ sơ giấy đã đủ, đang số hóa"
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Công nhận khi hồ sơ chưa đủ, lý do:" in page and "đang số hóa" in page
 
 
 def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
@@ -189,7 +191,7 @@ def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
     data = {"decision_number": "10/QĐ-UBND", "decision_date": "2026-11-20", "authority": "UBND"}
     assert client.post(url, data).status_code == 302
     dossier.refresh_from_db()
-    assert dossier.is_complete and dossier.incomplete_reason == ""
+    assert dossier.is_complete and dossier.certification.dossier_reason == ""
     assert dossier.steps.get(step=Step.DECISION).done_on == datetime.date(2026, 11, 20)
     # Complete: no step can be changed any more.
     assert step(client, dossier, "appraisal", "2026-10-06").status_code == 400
