@@ -3,8 +3,9 @@
 Province staff see what waits for their approval, what they returned, the communes not started
 for the working year, approved assessments that meet every criterion of their set with no
 certification in force yet, and how complete the year is by district (by commune group from
-01/07/2025, when districts no longer exist). District and commune
-officials see what was returned to them, their drafts and their communes not started.
+01/07/2025, when districts no longer exist). District and commune officials see what was
+returned to them, their drafts and their communes not started. The navbar counts what needs
+the user's action with `waiting_count`, over the same conditions (`waits`).
 
 Every list is one query (a fixed number whatever the number of communes), limited to
 `LIST_LIMIT` rows with the full count beside it.
