@@ -56,8 +56,7 @@ def _indicators(criteria):
     )
 
 
-def _evidence_form(dossier: Dossier, *args) -> EvidenceForm:
-    criteria = _criteria(dossier)
+def _evidence_form(criteria, *args) -> EvidenceForm:
     return EvidenceForm(*args, criteria=criteria, indicators=_indicators(criteria))
 
 
@@ -109,7 +108,7 @@ def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
         "decision_form": (forms.get("decision_form") or DecisionForm())
         if not scope.is_district
         else None,
-        "evidence_form": forms.get("evidence_form") or _evidence_form(dossier),
+        "evidence_form": forms.get("evidence_form") or _evidence_form(criteria),
     }
     return render(request, "dossiers/dossier_detail.html", ctx, status=status)
 
@@ -179,7 +178,7 @@ def dossier_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     dossier, scope = _get_dossier_for_user(request, pk)
-    form = _evidence_form(dossier, request.POST, request.FILES)
+    form = _evidence_form(_criteria(dossier), request.POST, request.FILES)
     if form.is_valid():
         try:
             services.file_add(
