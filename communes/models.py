@@ -356,6 +356,12 @@ class Succession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
 
 
+class CommuneGroupAssignmentQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        """Assignments in force in `year` (year_from to year_to, both inclusive; open end)."""
+        return self.filter(year_from__lte=year).exclude(year_to__lt=year)
+
+
 class CommuneGroupAssignment(models.Model):
     """A commune's group is dated: it follows urban plans and ethnic-area classification."""
 
@@ -368,6 +374,8 @@ class CommuneGroupAssignment(models.Model):
     # What the assignment rests on (a decision classifying the commune), or "minh họa" for the
     # demo's invented ones: the form shows it next to the group.
     note = models.CharField(_("căn cứ / ghi chú"), max_length=300, blank=True)
+
+    objects = CommuneGroupAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phân nhóm xã")

@@ -25,6 +25,7 @@ from criteria.models import (
     PovertyStandard,
     Threshold,
 )
+from dossiers import services as dossier_services
 from ntm.lib.admin import FoldedSearchMixin
 from ntm.lib.years import YEAR_MAX
 
@@ -497,9 +498,20 @@ class CertificationAdminForm(forms.ModelForm):
             "construction_debt_note",
             "security_stable",
             "security_note",
+            "dossier_reason",
             "revoked_on",
             "revocation_reason",
         )
+        widgets = {"dossier_reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "dossier_reason": _(
+                "Bắt buộc khi xã chưa có hồ sơ xét công nhận của hạng và năm được công nhận, "
+                "hoặc hồ sơ còn thiếu bước, tài liệu."
+            ),
+        }
+
+    # The commune's dossier that a new decision completes (set by clean()).
+    dossier = None
 
     def clean_decision_date(self):
         date = self.cleaned_data["decision_date"]
@@ -533,19 +545,32 @@ class CertificationAdminForm(forms.ModelForm):
         elif self.instance.pk is None and commune and year and cset:
             # The same rule as the certification page: all criteria met in the approved
             # assessment of the recognised year.
+            tier = data.get("tier") or Certification.Tier.NTM
             services.certification_check(
-                commune=commune,
-                year=year,
-                criteria_set=cset,
-                tier=data.get("tier") or Certification.Tier.NTM,
-                decision_date=date,
+                commune=commune, year=year, criteria_set=cset, tier=tier, decision_date=date
             )
+            # And the same dossier rule as the commune and dossier pages.
+            try:
+                self.dossier, data["dossier_reason"] = dossier_services.certification_dossier_check(
+                    commune=commune, tier=tier, year=year, reason=data.get("dossier_reason", "")
+                )
+            except ValidationError as exc:
+                self.add_error("dossier_reason", exc)
         return data
 
 
 @admin.register(Certification)
 class CertificationAdmin(ChangesFiguresAdmin, SimpleHistoryAdmin):
     form = CertificationAdminForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Recording the decision completes the commune's dossier, as on the other pages.
+        if not change and form.dossier is not None and not form.dossier.is_complete:
+            dossier_services.dossier_complete(
+                dossier=form.dossier, certification=obj, user=request.user
+            )
+
     list_display = (
         "commune",
         "kind",

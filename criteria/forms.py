@@ -502,12 +502,21 @@ class CertificationForm(forms.ModelForm):
             "construction_debt_note",
             "security_stable",
             "security_note",
+            "dossier_reason",
         )
         widgets = {
             "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dossier_reason": forms.Textarea(attrs={"rows": 2}),
             "satisfaction_note": forms.Textarea(attrs={"rows": 1}),
             "construction_debt_note": forms.Textarea(attrs={"rows": 1}),
             "security_note": forms.Textarea(attrs={"rows": 1}),
+        }
+
+        help_texts = {
+            "dossier_reason": _(
+                "Bắt buộc khi xã chưa có hồ sơ xét công nhận của hạng và năm được công nhận, "
+                "hoặc hồ sơ còn thiếu bước, tài liệu."
+            ),
         }
 
     def conditions(self) -> dict:

@@ -590,6 +590,10 @@ class Certification(models.Model):
         _("không có tình hình an ninh, trật tự phức tạp"), null=True, blank=True
     )
     security_note = models.TextField(_("ghi chú: an ninh, trật tự"), blank=True)
+    # Why the province certified while the commune's dossier for the tier and year was missing
+    # (or missing steps or documents): asked for by dossiers.services.certification_record.
+    # Empty when the dossier was complete, and for decisions transcribed (imports, the demo).
+    dossier_reason = models.TextField(_("lý do công nhận khi hồ sơ chưa đủ"), blank=True)
     revoked_on = models.DateField(_("thu hồi ngày"), null=True, blank=True)
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
     created_by = models.ForeignKey(

@@ -2,8 +2,10 @@
 
 Province staff see what waits for their approval, what they returned, the communes not started
 for the working year, approved assessments that meet every criterion of their set with no
-certification in force yet, and how complete the year is by district. District and commune
-officials see what was returned to them, their drafts and their communes not started.
+certification in force yet, and how complete the year is by district (by commune group from
+01/07/2025, when districts no longer exist). District and commune officials see what was
+returned to them, their drafts and their communes not started. The navbar counts what needs
+the user's action with `waiting_count`, over the same conditions (`waits`).
 
 Every list is one query (a fixed number whatever the number of communes), limited to
 `LIST_LIMIT` rows with the full count beside it.
@@ -23,9 +25,17 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
-from communes.models import Commune, year_end
+from communes.models import (
+    TWO_TIER_START,
+    Commune,
+    CommuneGroup,
+    CommuneGroupAssignment,
+    year_end,
+)
 from criteria.models import Assessment, Certification, Criterion
+from criteria.naming import pick_name
 
 LIST_LIMIT = 10
 
@@ -59,13 +69,13 @@ class WorkQueue:
     ready_to_certify: list[Assessment] = field(default_factory=list)
     ready_to_certify_count: int = 0
     completeness: list[CompletenessRow] = field(default_factory=list)
+    completeness_by: str = "district"  # or "group" from 01/07/2025
 
     @property
     def total(self) -> int:
-        """What needs someone's action now (the navbar badge and the page heading)."""
-        if self.reviewer:
-            return self.submitted_count + self.ready_to_certify_count
-        return self.returned_count + self.drafts_count
+        """What needs the user's action now: the page heading's count; the navbar's is
+        `waiting_count`, the same lists counted without reading them."""
+        return sum(getattr(self, f"{name}_count") for name in ACTIONABLE[self.reviewer])
 
 
 def _limited(qs: QuerySet) -> tuple[list, int]:
@@ -86,39 +96,79 @@ def _criteria_in_set() -> Subquery:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def _in_scope(
+    communes: QuerySet[Commune], year: int, *, for_aggregate: bool = False
+) -> QuerySet[Assessment]:
+    """The standard assessments of `communes` (the pages a queue entry links to are the
+    standard assessment's), with what `waits` needs to tell ready-to-certify ones apart: as
+    aliases, which cost nothing unless a condition uses them, or as annotations for an
+    aggregate (Django aggregates only over those)."""
+    certified = Certification.objects.in_force_on(year_end(year)).filter(
+        commune=OuterRef("commune"), tier=Certification.Tier.NTM
+    )
+    assessments = Assessment.objects.standard().filter(commune__in=communes.values("pk"))
+    extra = {"criteria_total": _criteria_in_set(), "certified": Exists(certified)}
+    return assessments.annotate(**extra) if for_aggregate else assessments.alias(**extra)
+
+
+def waits(year: int) -> dict[str, Q]:
+    """What waits for someone, by list: the one definition behind the home page's lists and
+    the navbar's count (`waiting_count`). Conditions on `_in_scope(...)` rows."""
+    return {
+        # Sent back by the province with a reason: for whoever sent it.
+        "returned": Q(status=Assessment.Status.DRAFT) & ~Q(return_reason=""),
+        # Reviewers: waiting for approval.
+        "submitted": Q(status=Assessment.Status.SUBMITTED),
+        # Officials: drafts never sent (a returned one is listed as returned).
+        "drafts": Q(status=Assessment.Status.DRAFT, return_reason=""),
+        # Reviewers: approved for `year`, every criterion of the set met, no certification in
+        # force on 31/12.
+        "ready_to_certify": Q(
+            status=Assessment.Status.APPROVED,
+            year=year,
+            tier=Assessment.Tier.NTM,
+            criteria_met__gte=F("criteria_total"),
+            criteria_total__gt=0,
+            certified=False,
+        ),
+    }
+
+
+# What needs the user's action now (the navbar's count and the home page's heading).
+ACTIONABLE = {True: ("submitted", "ready_to_certify"), False: ("returned", "drafts")}
+
+
+def waiting_count(*, year: int, communes: QuerySet[Commune], reviewer: bool) -> int:
+    """The navbar's count: `WorkQueue.total` without the lists, in one aggregate query."""
+    conditions = waits(year)
+    counts = _in_scope(communes, year, for_aggregate=True).aggregate(
+        **{name: Count("pk", filter=conditions[name]) for name in ACTIONABLE[reviewer]}
+    )
+    return sum(counts.values())
+
+
 def work_queue(
     *, year: int, communes: QuerySet[Commune], reviewer: bool, by_district: bool = True
 ) -> WorkQueue:
     """The queue for the communes a user works on. `communes` is already scoped to the user
     (and to the programme and the units existing in `year` for the not-started list).
-    Queries: five for a reviewer (four without the table by district), three otherwise."""
+    Queries: five for a reviewer (four without the completeness table), three otherwise."""
     queue = WorkQueue(year=year, reviewer=reviewer)
-    # The standard tier: the pages a queue entry links to are the standard assessment's.
-    in_scope = (
-        Assessment.objects.standard()
-        .filter(commune__in=communes.values("pk"))
-        .select_related("commune", "commune__district")
-    )
-    returned = in_scope.filter(status=Assessment.Status.DRAFT).exclude(return_reason="")
+    conditions = waits(year)
+    in_scope = _in_scope(communes, year).select_related("commune", "commune__district")
+    returned = in_scope.filter(conditions["returned"])
     queue.returned, queue.returned_count = _limited(returned.order_by("-updated_at"))
     if reviewer:
-        submitted = in_scope.filter(status=Assessment.Status.SUBMITTED)
+        submitted = in_scope.filter(conditions["submitted"])
         queue.submitted, queue.submitted_count = _limited(submitted.order_by("updated_at"))
-        certified = Certification.objects.in_force_on(year_end(year)).filter(
-            commune=OuterRef("commune"), tier=Certification.Tier.NTM
-        )
-        ready = (
-            in_scope.filter(status=Assessment.Status.APPROVED, year=year, tier=Assessment.Tier.NTM)
-            .alias(total=_criteria_in_set(), certified=Exists(certified))
-            .filter(criteria_met__gte=F("total"), total__gt=0, certified=False)
-        )
+        ready = in_scope.filter(conditions["ready_to_certify"])
         queue.ready_to_certify, queue.ready_to_certify_count = _limited(
             ready.order_by("commune__name")
         )
         if by_district:
-            queue.completeness = completeness(year=year, communes=communes)
+            queue.completeness_by, queue.completeness = completeness(year=year, communes=communes)
     else:
-        drafts = in_scope.filter(status=Assessment.Status.DRAFT, return_reason="")
+        drafts = in_scope.filter(conditions["drafts"])
         queue.drafts, queue.drafts_count = _limited(drafts.order_by("-updated_at"))
     this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
     not_started = (
@@ -132,18 +182,34 @@ def work_queue(
     return queue
 
 
-def completeness(*, year: int, communes: QuerySet[Commune]) -> list[CompletenessRow]:
-    """Programme communes existing in `year` by the state of their assessment of `year`,
-    grouped by district (units after 01/07/2025 have none: one row for them). One query."""
+def completeness(*, year: int, communes: QuerySet[Commune]) -> tuple[str, list[CompletenessRow]]:
+    """Programme communes existing in `year` by the state of their assessment of `year`: by
+    district while districts exist, by commune group from 01/07/2025, when they no longer do
+    (the group of `year`, as the thresholds take it; "chưa phân nhóm" for a commune without
+    one, listed last). Returns ("district" or "group", rows). One query by district, two by
+    group (the counts, then the groups' names)."""
     status = Subquery(
         Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year).values("status")[:1]
     )
+    by_group = year_end(year) >= TWO_TIER_START
+    if by_group:
+        group = Subquery(
+            CommuneGroupAssignment.objects.in_year(year)
+            .filter(commune=OuterRef("pk"))
+            .order_by("-year_from")
+            .values("group_id")[:1]
+        )
+        key = "group_key"
+        units = communes.annotate(group_key=group)
+    else:
+        key = "district__name"
+        units = communes
     rows = (
-        communes.in_programme()
+        units.in_programme()
         .valid_in(year)
         .annotate(state=status)
         .order_by()
-        .values("district__name")
+        .values(key)
         .annotate(
             communes=Count("pk"),
             not_started=Count("pk", filter=Q(state__isnull=True)),
@@ -151,11 +217,21 @@ def completeness(*, year: int, communes: QuerySet[Commune]) -> list[Completeness
             submitted=Count("pk", filter=Q(state=Assessment.Status.SUBMITTED)),
             approved=Count("pk", filter=Q(state=Assessment.Status.APPROVED)),
         )
-        .order_by("district__name")
+        .order_by(key)
     )
-    return [
+    rows = list(rows)
+    if by_group:
+        # All of them (a handful), so the count of queries never depends on the data.
+        groups = {g.pk: g for g in CommuneGroup.objects.all()}
+        labels = {pk: pick_name(g.name_vi, g.name_en) for pk, g in groups.items()}
+        labels[None] = gettext("Chưa phân nhóm")
+        order = {pk: (0, g.code) for pk, g in groups.items()} | {None: (1, "")}
+        rows.sort(key=lambda r: order[r[key]])
+    else:
+        labels = {r[key]: r[key] for r in rows}
+    return "group" if by_group else "district", [
         CompletenessRow(
-            label=row["district__name"] or "",
+            label=labels[row[key]],
             communes=row["communes"],
             not_started=row["not_started"],
             draft=row["draft"],

@@ -76,8 +76,8 @@ def threshold_key(
     group = None
     if criteria_set is None or criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
         group = (
-            CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
-            .exclude(year_to__lt=year)
+            CommuneGroupAssignment.objects.in_year(year)
+            .filter(commune=commune)
             .order_by("-year_from")
             .values_list("group_id", flat=True)
             .first()
@@ -500,10 +500,13 @@ def certification_create(
     recognised_year: int | None = None,
     user=None,
     conditions: Mapping[str, object] | None = None,
+    dossier_reason: str = "",
 ) -> Certification:
     """`recognised_year` defaults to the decision's year (see models.recognised_year_error).
     `conditions`: the 18/2022 conditions and their notes (Certification.CONDITIONS field
-    names); one recorded as not met refuses the recognition, one left out stays unrecorded."""
+    names); one recorded as not met refuses the recognition, one left out stays unrecorded.
+    `dossier_reason`: why it was certified without a complete dossier; the province's pages
+    record decisions through dossiers.services.certification_record, which asks for it."""
     validate_programme_date(decision_date)
     if recognised_year is None:
         recognised_year = decision_date.year
@@ -538,6 +541,7 @@ def certification_create(
         decision_date=decision_date,
         recognised_year=recognised_year,
         authority=authority,
+        dossier_reason=dossier_reason,
         created_by=user,
         **conditions,
     )

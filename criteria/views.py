@@ -3,7 +3,8 @@ assessment form, the review workflow and certification.
 
 Access is decided in the `_get_*_for_user` helpers: out of the user's scope is 404 (guessing a
 code reveals nothing), in scope but not allowed by the role is 403. Every change is a POST that
-goes through `criteria.services`.
+goes through `criteria.services`; a certification decision through the dossiers' rule first
+(`dossiers.services.certification_record`: a complete dossier, or a reason).
 """
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
+from dossiers import services as dossier_services
 from ntm.lib.text import starts_a_word_q
 from ntm.lib.years import date_from_query, year_from_query
 
@@ -278,7 +280,8 @@ def certification_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             conditions = form.conditions()
             data = {k: v for k, v in form.cleaned_data.items() if k not in conditions}
-            services.certification_create(
+            # Through the dossier's rule: a complete dossier, or the reason given in the form.
+            dossier_services.certification_record(
                 commune=commune, user=request.user, conditions=conditions, **data
             )
         except ValidationError as e:

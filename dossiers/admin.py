@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Dossier, DossierFile, DossierStep
 
@@ -12,7 +13,15 @@ class StepInline(admin.TabularInline):
 class FileInline(admin.TabularInline):
     model = DossierFile
     extra = 0
-    fields = ("step", "criterion", "original_name", "content_type", "size", "uploaded_by")
+    fields = (
+        "step",
+        "criterion",
+        "indicator",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -27,6 +36,10 @@ class DossierAdmin(admin.ModelAdmin):
     list_filter = ("year", "tier")
     list_select_related = ("commune",)
     search_fields = ("commune__name", "commune__code")
-    readonly_fields = ("certification", "completed_at", "incomplete_reason", "created_by")
+    readonly_fields = ("certification", "completed_at", "dossier_reason", "created_by")
     raw_id_fields = ("commune",)
     inlines = [StepInline, FileInline]
+
+    @admin.display(description=_("lý do công nhận khi hồ sơ chưa đủ"))
+    def dossier_reason(self, obj: Dossier) -> str:
+        return obj.certification.dossier_reason if obj.certification else ""

@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
-from criteria.models import Certification, Criterion
+from criteria.models import Certification, Criterion, Indicator
+from criteria.naming import localized_name
 from criteria.services import validate_programme_date
 from dossiers.models import Step
 from ntm.lib.years import YEAR_MAX
@@ -65,11 +67,47 @@ class DecisionForm(_Form):
     )
 
 
+def _indicator_label(indicator: Indicator) -> str:
+    return f"{indicator.code} – {Truncator(localized_name(indicator)).chars(80)}"
+
+
 class EvidenceForm(_Form):
-    criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=Criterion.objects.none())
+    """Evidence for a criterion, or for one of its indicators (then the criterion may be left
+    blank: it is the indicator's)."""
+
+    criterion = forms.ModelChoiceField(
+        label=_("Tiêu chí"), queryset=Criterion.objects.none(), required=False
+    )
+    indicator = forms.ModelChoiceField(
+        label=_("Chỉ tiêu"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("Để trống nếu minh chứng cho cả tiêu chí."),
+    )
     file = forms.FileField(label=_("Tệp minh chứng (PDF hoặc ảnh)"))
     caption = forms.CharField(label=_("Mô tả"), max_length=200, required=False)
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, indicators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = criteria
+        self.fields["indicator"].queryset = indicators
+        self.fields["indicator"].label_from_instance = _indicator_label
+
+    def clean(self):
+        data = super().clean()
+        criterion, indicator = data.get("criterion"), data.get("indicator")
+        if indicator is not None:
+            if criterion is not None and indicator.criterion_id != criterion.pk:
+                self.add_error(
+                    "indicator",
+                    forms.ValidationError(
+                        _("Chỉ tiêu này không thuộc tiêu chí đã chọn."), code="other_criterion"
+                    ),
+                )
+            data["criterion"] = indicator.criterion
+        elif criterion is None and not self.has_error("criterion"):
+            self.add_error(
+                "criterion",
+                forms.ValidationError(_("Chọn tiêu chí hoặc chỉ tiêu."), code="required"),
+            )
+        return data

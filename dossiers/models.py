@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
-from criteria.models import Certification, Criterion
+from criteria.models import Certification, Criterion, Indicator
 
 # 18/2022/QĐ-TTg: the report is posted for comments for at least 15 days (reference §7.3).
 POSTING_DAYS = 15
@@ -51,9 +51,9 @@ class Dossier(models.Model):
         related_name="dossier",
         verbose_name=_("quyết định công nhận"),
     )
+    # Why the decision was recorded while steps or documents were missing: on the
+    # certification (Certification.dossier_reason), whichever page recorded it.
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
-    # Why the decision was recorded while steps or documents were missing.
-    incomplete_reason = models.TextField(_("lý do công nhận khi hồ sơ chưa đủ"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -149,7 +149,9 @@ def dossier_file_path(instance: "DossierFile", filename: str) -> str:
 
 
 class DossierFile(models.Model):
-    """A document of a step, or evidence for a criterion of the commune's assessment."""
+    """A document of a step, or evidence for a criterion of the commune's assessment or for
+    one of its indicators (then `criterion` is the indicator's, so the criterion's row lists
+    it too)."""
 
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="files", verbose_name=_("hồ sơ")
@@ -162,6 +164,14 @@ class DossierFile(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("tiêu chí"),
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chỉ tiêu"),
     )
     file = models.FileField(_("tệp"), upload_to=dossier_file_path, max_length=200)
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
@@ -178,7 +188,7 @@ class DossierFile(models.Model):
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
-        ordering = ["dossier", "step", "criterion__number", "pk"]
+        ordering = ["dossier", "step", "criterion__number", "indicator__order", "pk"]
         verbose_name = _("tệp hồ sơ")
         verbose_name_plural = _("tệp hồ sơ")
         constraints = [
@@ -187,6 +197,12 @@ class DossierFile(models.Model):
                 condition=(~Q(step="") & Q(criterion__isnull=True))
                 | (Q(step="") & Q(criterion__isnull=False)),
                 name="dossier_file_step_or_criterion",
+            ),
+            # An indicator's evidence also names its criterion (services.file_add checks that
+            # it is the indicator's own).
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=True) | Q(criterion__isnull=False),
+                name="dossier_file_indicator_has_criterion",
             ),
         ]
 

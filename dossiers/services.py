@@ -1,7 +1,10 @@
-"""Writes of dossiers: create, record a step, add a file. The decision step records the
-certification through criteria.services, the only writer of certifications."""
+"""Writes of dossiers: create, record a step, add a file, and the rule for recording a
+certification decision against the dossier (`certification_record`: a complete dossier or an
+explicit reason), which completes the dossier. Certifications themselves are written by
+criteria.services.certification_create, their only writer."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -9,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.models import Criterion
-from criteria.services import certification_create
+from criteria.models import Certification, Criterion, Indicator
+from criteria.services import certification_check, certification_create
 from dossiers.models import DOCUMENT_STEPS, Dossier, DossierFile, DossierStep, Step
 from practices.uploads import check_upload
 
@@ -97,14 +100,27 @@ def file_add(
     user,
     step: str = "",
     criterion: Criterion | None = None,
+    indicator: Indicator | None = None,
     caption: str = "",
 ) -> DossierFile:
-    """Store a checked photo or PDF (the practices' checks; ValidationError, nothing written)."""
+    """Store a checked photo or PDF (the practices' checks; ValidationError, nothing written):
+    a step's document, or evidence for a criterion or for one of its indicators (the
+    criterion may then be left out: it is the indicator's)."""
+    if indicator is not None:
+        if criterion is None:
+            criterion = indicator.criterion
+        elif indicator.criterion_id != criterion.pk:
+            raise ValidationError(
+                _("Chỉ tiêu %(indicator)s không thuộc tiêu chí %(criterion)s.")
+                % {"indicator": indicator.code, "criterion": criterion.number},
+                code="indicator_of_other_criterion",
+            )
     checked = check_upload(upload)
     item = DossierFile(
         dossier=dossier,
         step=step,
         criterion=criterion,
+        indicator=indicator,
         original_name=(upload.name or "")[:200],
         content_type=checked.content_type,
         size=upload.size,
@@ -116,7 +132,99 @@ def file_add(
     return item
 
 
+def dossier_gaps(*, commune, tier: str, year: int) -> tuple[Dossier | None, list[str]]:
+    """The commune's dossier for `tier` and recognised `year` and what it still lacks (for a
+    commune without one: that it is missing). A complete dossier lacks nothing."""
+    dossier = Dossier.objects.filter(commune=commune, tier=tier, year=year).first()
+    if dossier is None:
+        return None, [
+            _("Chưa lập hồ sơ xét công nhận (hạng %(tier)s, năm %(year)s).")
+            % {"tier": Certification.Tier(tier).label, "year": year}
+        ]
+    if dossier.is_complete:
+        return dossier, []
+    steps = {s.step: s for s in dossier.steps.all()}
+    return dossier, missing(dossier, steps, list(dossier.files.all()))
+
+
+def certification_dossier_check(
+    *, commune, tier: str, year: int, reason: str
+) -> tuple[Dossier | None, str]:
+    """The rule: certifying a commune needs its complete dossier for the tier and recognised
+    year, or an explicit reason. Returns the dossier (None without one) and the reason to keep
+    on the certification ("" when the dossier is complete); ValidationError listing what is
+    missing when no reason is given. Every page that records a decision asks this."""
+    dossier, lacking = dossier_gaps(commune=commune, tier=tier, year=year)
+    if not lacking:
+        return dossier, ""
+    if not reason.strip():
+        raise ValidationError(
+            _("Hồ sơ chưa đủ; cần ghi lý do công nhận khi hồ sơ chưa đủ. Còn thiếu: %(missing)s")
+            % {"missing": " ".join(lacking)},
+            code="reason_required",
+        )
+    return dossier, reason.strip()
+
+
+def dossier_complete(*, dossier: Dossier, certification: Certification, user) -> Dossier:
+    """Recording the decision completes the dossier: its last step, and the link to it."""
+    DossierStep.objects.update_or_create(
+        dossier=dossier,
+        step=Step.DECISION,
+        defaults={
+            "done_on": certification.decision_date,
+            "note": certification.decision_number,
+            "recorded_by": user,
+        },
+    )
+    dossier.certification = certification
+    dossier.completed_at = timezone.now()
+    dossier.save(update_fields=["certification", "completed_at"])
+    return dossier
+
+
 @transaction.atomic
+def certification_record(
+    *,
+    commune,
+    tier: str,
+    decision_number: str,
+    decision_date: datetime.date,
+    authority: str,
+    user,
+    recognised_year: int | None = None,
+    conditions: Mapping[str, object] | None = None,
+    dossier_reason: str = "",
+) -> Certification:
+    """Record a certification decision made by the province (the commune page, the dossier
+    page): `certification_dossier_check`, then criteria.services.certification_create (the
+    certification rules), then the dossier, if any, is completed."""
+    year = recognised_year if recognised_year is not None else decision_date.year
+    try:
+        dossier, reason = certification_dossier_check(
+            commune=commune, tier=tier, year=year, reason=dossier_reason
+        )
+    except ValidationError:
+        # The certification's own rule speaks first: a commune that may not be certified is
+        # told why, not asked for a reason.
+        certification_check(commune=commune, year=year, tier=tier, decision_date=decision_date)
+        raise
+    certification = certification_create(
+        commune=commune,
+        tier=tier,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        authority=authority,
+        recognised_year=recognised_year,
+        user=user,
+        conditions=conditions,
+        dossier_reason=reason,
+    )
+    if dossier is not None and not dossier.is_complete:
+        dossier_complete(dossier=dossier, certification=certification, user=user)
+    return certification
+
+
 def dossier_decide(
     *,
     dossier: Dossier,
@@ -126,33 +234,18 @@ def dossier_decide(
     user,
     reason: str = "",
 ) -> Dossier:
-    """Record the certification decision and complete the dossier. With steps or documents
-    missing it needs `reason`, kept on the dossier."""
+    """The decision recorded from the dossier's page: it recognises the dossier's year."""
     if dossier.is_complete:
         raise ValidationError(_("Hồ sơ đã hoàn thành."), code="complete")
-    steps = {s.step: s for s in dossier.steps.all()}
-    lacking = missing(dossier, steps, list(dossier.files.all()))
-    if lacking and not reason.strip():
-        raise ValidationError(
-            _("Hồ sơ chưa đủ; cần ghi lý do công nhận khi hồ sơ chưa đủ."), code="reason_required"
-        )
-    certification = certification_create(
+    certification_record(
         commune=dossier.commune,
         tier=dossier.tier,
         decision_number=decision_number,
         decision_date=decision_date,
         authority=authority,
+        recognised_year=dossier.year,
         user=user,
+        dossier_reason=reason,
     )
-    DossierStep.objects.create(
-        dossier=dossier,
-        step=Step.DECISION,
-        done_on=decision_date,
-        recorded_by=user,
-        note=decision_number,
-    )
-    dossier.certification = certification
-    dossier.completed_at = timezone.now()
-    dossier.incomplete_reason = reason.strip() if lacking else ""
-    dossier.save(update_fields=["certification", "completed_at", "incomplete_reason"])
+    dossier.refresh_from_db()
     return dossier

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Scope, scope_for
 from communes.models import Commune
-from criteria.models import Assessment, Criterion
+from criteria.models import Assessment, Criterion, Indicator
 from criteria.services import criteria_set_for_year
 from dossiers import services
 from dossiers.forms import DecisionForm, DossierCreateForm, EvidenceForm, StepForm
@@ -47,6 +47,19 @@ def _criteria(dossier: Dossier):
     return cset.criteria.order_by("number")
 
 
+def _indicators(criteria):
+    """The indicators of the dossier's criteria, for evidence per indicator."""
+    return (
+        Indicator.objects.filter(criterion__in=criteria)
+        .select_related("criterion")
+        .order_by("criterion__number", "order", "code")
+    )
+
+
+def _evidence_form(criteria, *args) -> EvidenceForm:
+    return EvidenceForm(*args, criteria=criteria, indicators=_indicators(criteria))
+
+
 def dossier_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     dossiers = Dossier.objects.filter(commune__in=_communes(scope).values("pk")).select_related(
@@ -75,7 +88,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
 
 def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
     steps = {s.step: s for s in dossier.steps.select_related("recorded_by")}
-    files = list(dossier.files.select_related("criterion", "uploaded_by"))
+    files = list(dossier.files.select_related("criterion", "indicator", "uploaded_by"))
     criteria = _criteria(dossier)
     rows = [
         {
@@ -85,9 +98,7 @@ def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
         }
         for step in Step
     ]
-    evidence = [
-        {"criterion": c, "files": [f for f in files if f.criterion_id == c.pk]} for c in criteria
-    ]
+    evidence = [_evidence_row(c, files) for c in criteria]
     ctx = {
         "dossier": dossier,
         "rows": rows,
@@ -97,9 +108,26 @@ def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
         "decision_form": (forms.get("decision_form") or DecisionForm())
         if not scope.is_district
         else None,
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(criteria=criteria),
+        "evidence_form": forms.get("evidence_form") or _evidence_form(criteria),
     }
     return render(request, "dossiers/dossier_detail.html", ctx, status=status)
+
+
+def _evidence_row(criterion: Criterion, files: list[DossierFile]) -> dict:
+    """A criterion's own evidence, then its indicators' (only those with a file), in order."""
+    own = [f for f in files if f.criterion_id == criterion.pk]
+    by_indicator: dict[int, dict] = {}
+    for f in own:
+        if f.indicator_id is not None:
+            by_indicator.setdefault(f.indicator_id, {"indicator": f.indicator, "files": []})
+            by_indicator[f.indicator_id]["files"].append(f)
+    return {
+        "criterion": criterion,
+        "files": [f for f in own if f.indicator_id is None],
+        "indicators": sorted(
+            by_indicator.values(), key=lambda row: (row["indicator"].order, row["indicator"].code)
+        ),
+    }
 
 
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,7 +178,7 @@ def dossier_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     dossier, scope = _get_dossier_for_user(request, pk)
-    form = EvidenceForm(request.POST, request.FILES, criteria=_criteria(dossier))
+    form = _evidence_form(_criteria(dossier), request.POST, request.FILES)
     if form.is_valid():
         try:
             services.file_add(
@@ -158,6 +186,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 upload=form.cleaned_data["file"],
                 criterion=form.cleaned_data["criterion"],
+                indicator=form.cleaned_data["indicator"],
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:

@@ -29,6 +29,7 @@ admin.site.index_title = _("Quản trị hệ thống NTM")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("queue/count.json", views.queue_count, name="queue_count"),
     path("", include("reports.urls")),
     path("communes/", include("criteria.urls")),
     path("practices/", include("practices.urls")),

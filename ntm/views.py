@@ -3,10 +3,12 @@
 It belongs to no single app (it reads the reports' figures, the criteria's work queue and the
 plans), so it lives with the project's URLs."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from accounts import roles
 from accounts.roles import scope_for
@@ -52,16 +54,35 @@ def _home_plans(scope) -> list:
     return []
 
 
+def _queue_args(user, scope) -> dict:
+    """The working year (this calendar year), the user's communes and role: the same for the
+    home page's lists and the navbar's count."""
+    return {
+        "year": timezone.localdate().year,
+        "communes": Commune.objects.filter(**scope.commune_filter()),
+        "reviewer": roles.can_review_any(user),
+    }
+
+
 def _work_queue(user, scope) -> queue.WorkQueue:
-    """What waits for the user in the working year (this calendar year)."""
-    communes = Commune.objects.filter(**scope.commune_filter())
+    """What waits for the user in the working year."""
     # By district for the whole country is the national report's job, not the admin's queue.
-    return queue.work_queue(
-        year=timezone.localdate().year,
-        communes=communes,
-        reviewer=roles.can_review_any(user),
-        by_district=not scope.is_admin,
-    )
+    return queue.work_queue(**_queue_args(user, scope), by_district=not scope.is_admin)
+
+
+@require_GET
+def queue_count(request: HttpRequest) -> JsonResponse:
+    """The navbar's count of what waits for the user (the home page's `queue.total`), fetched
+    by static/js/navbar.js after the page has loaded: the pages themselves stay free of the
+    query. Session, user and membership, then one aggregate query."""
+    scope = scope_for(request.user)
+    count = queue.waiting_count(**_queue_args(request.user, scope))
+    label = ngettext("%(count)s việc đang chờ bạn", "%(count)s việc đang chờ bạn", count) % {
+        "count": count
+    }
+    response = JsonResponse({"count": count, "label": label})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _report_links(scope, year: int) -> list[dict]:

@@ -55,6 +55,7 @@ GET_MATRIX = {
     "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405, 405)),
     "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302, 302)),
     "home": (lambda o: {}, EVERYONE),
+    "queue_count": (lambda o: {}, EVERYONE),
     "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
     "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
     "reports:province_report_xlsx": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),

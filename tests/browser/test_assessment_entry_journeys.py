@@ -66,6 +66,12 @@ def test_commune_submits_province_approves_and_records_the_certification(
     log_out(page)
 
     log_in(page, live_server.url, "province-staff")
+    # The navbar's count (fetched after load) is the home page's: one waiting for approval.
+    badge = page.get_by_role("navigation").locator("[data-queue-badge]")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("11 việc đang chờ bạn")  # "1" shown, the rest read out only
+    expect(page.get_by_role("link", name="Tổng quan 1 việc đang chờ bạn")).to_be_visible()
+    expect(page.locator("[data-queue-total]")).to_have_text("1")
     queue = page.locator("[data-work-queue]")
     waiting = queue.locator("[data-queue=submitted]")
     expect(waiting).to_contain_text("Chờ phê duyệt")
@@ -82,12 +88,20 @@ def test_commune_submits_province_approves_and_records_the_certification(
     page.fill("#id_decision_date", timezone.localdate().isoformat())
     page.fill("#id_authority", "UBND tỉnh Thử")
     page.locator("#certify").get_by_role("button", name="Ghi nhận").click()
+    # No dossier for the commune: the decision needs an explicit reason.
+    expect(page.locator("#certify")).to_contain_text("Chưa lập hồ sơ xét công nhận")
+    page.get_by_label("Lý do công nhận khi hồ sơ chưa đủ").fill("Hồ sơ giấy lưu tại Sở")
+    page.locator("#certify").get_by_role("button", name="Ghi nhận").click()
     expect(page.get_by_text("Đã ghi nhận quyết định công nhận.")).to_be_visible()
+    expect(page.locator("#certifications [data-dossier-reason]")).to_contain_text(
+        "Hồ sơ giấy lưu tại Sở"
+    )
     assessment = Assessment.objects.get(commune=world.commune_a1, year=YEAR)
     assert assessment.status == Assessment.Status.APPROVED
     assert assessment.submitted_by == world.commune_official
     cert = Certification.objects.get(commune=world.commune_a1)
     assert cert.recognised_year == YEAR and cert.decision_number == "12/QĐ-UBND"
+    assert cert.dossier_reason == "Hồ sơ giấy lưu tại Sở"
 
 
 def test_a_returned_assessment_is_fixed_and_sent_again_by_its_submitter(

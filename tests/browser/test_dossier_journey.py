@@ -1,4 +1,5 @@
-"""A certification dossier assembled in the browser: evidence, steps, missing items, decision."""
+"""A certification dossier assembled in the browser: evidence on a criterion and an indicator,
+steps, missing items, a decision refused without a reason while incomplete, the decision."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -34,6 +35,13 @@ def test_a_dossier_walked_through_its_steps(live_server, page: Page, settings, t
     )
     page.get_by_role("button", name="Tải minh chứng lên").click()
     expect(page.locator("[data-criterion='1']")).to_contain_text("dien.pdf")
+    # And on indicator 1.2 (its criterion follows from it).
+    page.get_by_role("combobox", name="Chỉ tiêu").select_option(label="1.2 – Tỷ lệ")
+    page.get_by_label("Tệp minh chứng (PDF hoặc ảnh)").set_input_files(
+        {"name": "ty-le.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Tải minh chứng lên").click()
+    expect(page.locator("[data-criterion='1'] [data-indicator='1.2']")).to_contain_text("ty-le.pdf")
 
     steps = [
         ("self_assessment", "2026-09-01", {}),
@@ -59,6 +67,13 @@ def test_a_dossier_walked_through_its_steps(live_server, page: Page, settings, t
         "Thời gian công khai chưa đủ 15 ngày (phải đến ngày 20/09/2026)."
     )
     expect(missing).not_to_contain_text("Chưa ghi bước")
+
+    # Deciding while something is missing asks for a reason.
+    page.get_by_label("Số quyết định").fill("123/QĐ-UBND")
+    page.get_by_label("Ngày quyết định").fill("2026-11-20")
+    page.get_by_role("button", name="Ghi quyết định").click()
+    expect(page.get_by_text("Hồ sơ chưa đủ; cần ghi lý do")).to_be_visible()
+    assert not Dossier.objects.get().is_complete
 
     # Posting corrected: the dossier is complete but for the decision.
     page.get_by_role("combobox", name="Bước").select_option("posting")

@@ -14,6 +14,8 @@ DECISION = {
     "decision_date": "2027-10-15",
     "authority": "Chủ tịch UBND tỉnh",
 }
+# The test world's communes have no dossier (tests/dossiers/test_certification_record.py).
+REASON = "Hồ sơ giấy lưu tại Sở"
 
 
 def test_it_rejects_get(client, world):
@@ -29,7 +31,7 @@ def test_anonymous_is_sent_to_login(client, world):
 def test_province_staff_certify_a_commune_meeting_all_criteria(client, world):
     make_assessment(world.commune_a1, 2027, world.cset, met=3)
     login(client, world.province_staff)
-    response = client.post(URL, DECISION)
+    response = client.post(URL, DECISION | {"dossier_reason": REASON})
     assert response.status_code == 302
     cert = Certification.objects.get(commune=world.commune_a1)
     assert cert.decision_number == "123/QĐ-UBND" and cert.created_by == world.province_staff

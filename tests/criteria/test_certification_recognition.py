@@ -92,6 +92,7 @@ def test_the_certification_form_takes_the_recognised_year(client, django_user_mo
             "decision_date": "2019-01-20",
             "recognised_year": "2018",
             "authority": "Chủ tịch UBND tỉnh Lạng Sơn",
+            "dossier_reason": "Hồ sơ năm 2018 lưu bản giấy",
         },
     )
     assert response.status_code == 302

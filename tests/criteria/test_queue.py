@@ -5,10 +5,16 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from communes.models import Commune
+from communes.models import (
+    DISTRICTS_END,
+    TWO_TIER_START,
+    Commune,
+    CommuneGroup,
+    CommuneGroupAssignment,
+)
 from criteria.models import Assessment
-from criteria.queue import work_queue
-from tests.base import make_assessment, make_certification
+from criteria.queue import completeness, work_queue
+from tests.base import make_assessment, make_certification, make_criteria_set
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +58,77 @@ def test_officials_see_what_was_returned_with_its_reason_and_their_drafts(world)
     assert queue.total == 2
 
 
-def test_completeness_counts_each_state_by_district(world):
-    make_assessment(world.commune_a1, YEAR, world.cset, status="draft")
-    make_assessment(world.commune_a2, YEAR, world.cset, status="approved")
-    queue = work_queue(year=YEAR, communes=_province_communes(world), reviewer=True)
+def test_completeness_counts_each_state_by_district_while_districts_exist(world):
+    # 2024: the last year whose units (on 31/12) all have a district.
+    cset = make_criteria_set(code="set-2021", first_year=2021, last_year=2025)
+    make_assessment(world.commune_a1, 2024, cset, status="draft")
+    make_assessment(world.commune_a2, 2024, cset, status="approved")
+    queue = work_queue(year=2024, communes=_province_communes(world), reviewer=True)
+    assert queue.completeness_by == "district"
     rows = {row.label: row for row in queue.completeness}
     a, b = rows["Huyện A"], rows["Huyện B"]
     assert (a.communes, a.not_started, a.draft, a.submitted, a.approved) == (2, 0, 1, 0, 1)
     assert a.approved_percent == 50
     assert (b.communes, b.not_started, b.approved) == (1, 1, 0)
+
+
+def _two_tier_commune(world, code, name, **kwargs):
+    """A unit of the two-tier system: from 01/07/2025, no district."""
+    kwargs.setdefault("kind", Commune.Kind.COMMUNE)
+    return Commune.objects.create(
+        code=code, name=name, province=world.province, valid_from=TWO_TIER_START, **kwargs
+    )
+
+
+def test_completeness_is_by_commune_group_from_the_two_tier_reform(world):
+    """After 01/07/2025 no district exists: rows are the commune groups of the year, with the
+    communes without a group last, instead of one "no district" row."""
+    n1, n2 = CommuneGroup.objects.get(code="N1"), CommuneGroup.objects.get(code="N2")
+    # Pre-reform units end on 30/06/2025; those of the test world would otherwise still count.
+    Commune.objects.filter(province=world.province).update(valid_to=DISTRICTS_END)
+    x1 = _two_tier_commune(world, "98901", "Xã Mới Một")
+    x2 = _two_tier_commune(world, "98902", "Xã Mới Hai")
+    x3 = _two_tier_commune(world, "98903", "Xã Mới Ba")
+    x4 = _two_tier_commune(world, "98904", "Xã Mới Bốn")
+    _two_tier_commune(world, "98905", "Phường Mới", kind=Commune.Kind.WARD, in_programme=False)
+    # Dated assignments: x1 was N2 until 2026 and is N1 from 2027; x3's ended in 2026.
+    CommuneGroupAssignment.objects.create(commune=x1, group=n2, year_from=2025, year_to=2026)
+    CommuneGroupAssignment.objects.create(commune=x1, group=n1, year_from=2027)
+    CommuneGroupAssignment.objects.create(commune=x2, group=n2, year_from=2025)
+    CommuneGroupAssignment.objects.create(commune=x3, group=n1, year_from=2025, year_to=2026)
+    for commune, status in [(x1, "submitted"), (x2, "approved"), (x3, "draft")]:
+        make_assessment(commune, YEAR, world.cset, status=status)
+    make_assessment(x4, YEAR - 1, world.cset, status="approved")  # last year's: not started
+
+    by, rows = completeness(year=YEAR, communes=_province_communes_now(world))
+    assert by == "group"
+    got = [(r.label, r.communes, r.not_started, r.draft, r.submitted, r.approved) for r in rows]
+    assert got == [
+        (n1.name_vi, 1, 0, 0, 1, 0),  # x1
+        (n2.name_vi, 1, 0, 0, 0, 1),  # x2
+        ("Chưa phân nhóm", 2, 1, 1, 0, 0),  # x3 (its group ended), x4
+    ]
+    # The year before, x1 and x3 were in their earlier groups.
+    by, rows = completeness(year=YEAR - 1, communes=_province_communes_now(world))
+    assert [(r.label, r.communes, r.approved) for r in rows] == [
+        (n1.name_vi, 1, 0),
+        (n2.name_vi, 2, 0),
+        ("Chưa phân nhóm", 1, 1),
+    ]
+
+
+def test_the_home_page_shows_the_table_by_commune_group(client, world):
+    Commune.objects.filter(province=world.province).update(valid_to=DISTRICTS_END)
+    _two_tier_commune(world, "98901", "Xã Mới Một")
+    client.force_login(world.province_staff)
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-completeness="group"' in body
+    assert '<th scope="col">Nhóm xã</th>' in body
+    assert '<th scope="row">Chưa phân nhóm</th>' in body
+
+
+def _province_communes_now(world):
+    return Commune.objects.filter(province=world.province)
 
 
 def test_lists_are_limited_but_counted_in_full(world, settings):
@@ -76,13 +144,39 @@ def test_lists_are_limited_but_counted_in_full(world, settings):
     assert len(queue.submitted) == 2 and queue.submitted_count == 3
 
 
-@pytest.mark.parametrize(("reviewer", "queries"), [(True, 5), (False, 3)])
-def test_it_runs_a_fixed_number_of_queries(world, django_assert_num_queries, reviewer, queries):
-    for year in (YEAR, YEAR + 1):
-        make_assessment(world.commune_a1, year, world.cset, status="submitted")
-        make_assessment(world.commune_a2, year, world.cset, met=3)
+@pytest.mark.parametrize(
+    ("year", "reviewer", "queries"),
+    # A reviewer's table by commune group (2027) reads the groups' names: one query more.
+    [(2024, True, 5), (YEAR, True, 6), (YEAR, False, 3)],
+)
+def test_it_runs_a_fixed_number_of_queries(
+    world, django_assert_num_queries, year, reviewer, queries
+):
+    cset = world.cset
+    if year < cset.first_year:
+        cset = make_criteria_set(code="set-2021", first_year=2021, last_year=2025)
+    for y in (year, year + 1):
+        make_assessment(world.commune_a1, y, cset, status="submitted")
+        make_assessment(world.commune_a2, y, cset, met=3)
+    CommuneGroupAssignment.objects.create(
+        commune=world.commune_a1, group=CommuneGroup.objects.get(code="N1"), year_from=2020
+    )
     with django_assert_num_queries(queries):
-        work_queue(year=YEAR, communes=_province_communes(world), reviewer=reviewer)
+        work_queue(year=year, communes=_province_communes(world), reviewer=reviewer)
+
+
+def test_completeness_runs_a_fixed_number_of_queries(world, django_assert_num_queries):
+    """One query by district; two by group (the counts, the groups' names), with or without
+    groups assigned."""
+    with django_assert_num_queries(2):
+        completeness(year=YEAR, communes=_province_communes(world))
+    CommuneGroupAssignment.objects.create(
+        commune=world.commune_a1, group=CommuneGroup.objects.get(code="N1"), year_from=2020
+    )
+    with django_assert_num_queries(2):
+        completeness(year=YEAR, communes=_province_communes(world))
+    with django_assert_num_queries(1):
+        completeness(year=2024, communes=_province_communes(world))
 
 
 def test_the_home_page_lists_what_waits_with_a_direct_action(client, world):

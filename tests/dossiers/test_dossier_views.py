@@ -2,11 +2,15 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
 
+from criteria.models import Indicator
 from dossiers.models import Dossier, DossierFile, Step
+from dossiers.services import file_add
 from tests.base import make_assessment
 from tests.practices.conftest import PDF_BYTES
 
@@ -74,6 +78,75 @@ def test_evidence_is_checked_and_served_only_in_scope(client, world, dossier):
     assert client.get(item.get_absolute_url()).status_code == 404
 
 
+def test_evidence_per_indicator_is_checked_shown_and_served_only_in_scope(
+    client, world, dossier, settings
+):
+    client.force_login(world.official_a)
+    url = reverse("dossiers:evidence_add", args=[dossier.pk])
+    indicator = Indicator.objects.get(criterion__criteria_set=world.cset, code="1.2")
+    # The practices' content check and size limit apply.
+    bad = SimpleUploadedFile("x.pdf", b"not a pdf at all")
+    assert client.post(url, {"indicator": indicator.pk, "file": bad}).status_code == 400
+    limit, settings.NTM_PRACTICE_MAX_UPLOAD_BYTES = settings.NTM_PRACTICE_MAX_UPLOAD_BYTES, 10
+    response = client.post(url, {"indicator": indicator.pk, "file": png()})
+    assert response.status_code == 400 and response.context["evidence_form"].errors["file"]
+    settings.NTM_PRACTICE_MAX_UPLOAD_BYTES = limit
+    # An indicator of another criterion than the one chosen is refused.
+    other = world.cset.criteria.get(number=2)
+    response = client.post(url, {"criterion": other.pk, "indicator": indicator.pk, "file": png()})
+    assert response.status_code == 400
+    assert "Chỉ tiêu này không thuộc tiêu chí đã chọn." in response.content.decode()
+    assert not DossierFile.objects.exists()
+    # The indicator alone names its criterion.
+    data = {"indicator": indicator.pk, "file": pdf_file("ty-le.pdf"), "caption": "Bảng tỷ lệ"}
+    assert client.post(url, data).status_code == 302
+    item = DossierFile.objects.get()
+    assert (item.criterion.number, item.indicator, item.step) == (1, indicator, "")
+    assert item.content_type == "application/pdf"
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert (
+        f'<li data-indicator="1.2">Chỉ tiêu 1.2: <a href="{item.get_absolute_url()}">Bảng tỷ lệ</a>'
+        in page
+    )
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    # Another province's staff and another district's official: as if it did not exist.
+    for persona in (world.other_province_staff, world.official_b):
+        client.force_login(persona)
+        assert client.get(item.get_absolute_url()).status_code == 404
+        assert client.post(url, {"indicator": indicator.pk, "file": png()}).status_code == 404
+
+
+def test_neither_criterion_nor_indicator_is_refused(client, world, dossier):
+    client.force_login(world.province_staff)
+    url = reverse("dossiers:evidence_add", args=[dossier.pk])
+    response = client.post(url, {"file": png()})
+    assert response.status_code == 400
+    assert response.context["evidence_form"].errors["criterion"] == ["Chọn tiêu chí hoặc chỉ tiêu."]
+
+
+def test_the_service_refuses_an_indicator_of_another_criterion(world, dossier):
+    indicator = Indicator.objects.get(criterion__criteria_set=world.cset, code="1.2")
+    with pytest.raises(ValidationError) as exc:
+        file_add(
+            dossier=dossier,
+            upload=png(),
+            user=world.province_staff,
+            criterion=world.cset.criteria.get(number=3),
+            indicator=indicator,
+        )
+    assert exc.value.code == "indicator_of_other_criterion"
+    assert not DossierFile.objects.exists()
+
+
+def test_an_indicator_file_without_its_criterion_is_refused_by_the_database(world, dossier):
+    indicator = Indicator.objects.get(criterion__criteria_set=world.cset, code="1.2")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DossierFile.objects.create(
+            dossier=dossier, step="", indicator=indicator, original_name="x", size=1
+        )
+
+
 def test_district_officials_cannot_record_province_steps_or_the_decision(client, world, dossier):
     client.force_login(world.official_a)
     assert step(client, dossier, "self_assessment", "2026-09-01").status_code == 302
@@ -97,8 +170,10 @@ def test_deciding_an_incomplete_dossier_needs_a_reason(client, world, dossier):
     response = client.post(url, data | {"reason": "Hồ sơ giấy đã đủ, đang số hóa"})
     assert response.status_code == 302
     dossier.refresh_from_db()
-    assert dossier.is_complete and dossier.incomplete_reason == "Hồ sơ giấy đã đủ, đang số hóa"
-    assert dossier.certification.decision_number == "9/QĐ-UBND"
+    assert dossier.is_complete and dossier.certification.decision_number == "9/QĐ-UBND"
+    assert dossier.certification.dossier_reason == "Hồ sơ giấy đã đủ, đang số hóa"
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Công nhận khi hồ sơ chưa đủ, lý do:" in page and "đang số hóa" in page
 
 
 def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
@@ -116,7 +191,7 @@ def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
     data = {"decision_number": "10/QĐ-UBND", "decision_date": "2026-11-20", "authority": "UBND"}
     assert client.post(url, data).status_code == 302
     dossier.refresh_from_db()
-    assert dossier.is_complete and dossier.incomplete_reason == ""
+    assert dossier.is_complete and dossier.certification.dossier_reason == ""
     assert dossier.steps.get(step=Step.DECISION).done_on == datetime.date(2026, 11, 20)
     # Complete: no step can be changed any more.
     assert step(client, dossier, "appraisal", "2026-10-06").status_code == 400

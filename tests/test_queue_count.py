@@ -1,0 +1,91 @@
+"""The navbar's count of waiting work: the home page's queue total, for every role, from one
+aggregate query."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from criteria.models import Assessment
+from tests.base import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("queue_count")
+YEAR = timezone.localdate().year  # the queue's working year
+
+
+@pytest.fixture
+def waiting(world):
+    """Commune A1 sent this year's assessment and drafts next year's; A2 meets every criterion
+    with no certification; B1's was returned; the other province has one waiting too."""
+    assert world.cset.first_year <= YEAR < world.cset.last_year, "the test set must cover YEAR"
+    make_assessment(world.commune_a1, YEAR, world.cset, met=1, status="submitted")
+    make_assessment(world.commune_a1, YEAR + 1, world.cset, status="draft")
+    make_assessment(world.commune_a2, YEAR, world.cset, met=3)
+    returned = make_assessment(world.commune_b1, YEAR, world.cset, status="draft")
+    Assessment.objects.filter(pk=returned.pk).update(return_reason="Thiếu số liệu")
+    make_assessment(world.commune_other, YEAR, world.cset, status="submitted")
+    return world
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("province_staff", 2),  # A1 waiting for approval, A2 ready to certify
+        ("other_province_staff", 1),  # its own province's only
+        ("admin", 3),  # both provinces
+        ("official_a", 1),  # A1's draft of next year
+        ("official_b", 1),  # B1 returned
+        ("commune_official", 1),  # its own draft
+    ],
+)
+def test_it_counts_what_the_home_page_lists_for_each_role(client, waiting, persona, expected):
+    client.force_login(getattr(waiting, persona))
+    data = client.get(URL).json()
+    home = client.get(reverse("home")).context["queue"]
+    assert data["count"] == home.total == expected
+    assert data["label"] == f"{expected} việc đang chờ bạn"
+
+
+def test_the_count_follows_the_work(client, waiting):
+    client.force_login(waiting.province_staff)
+    assert client.get(URL).json()["count"] == 2
+    Assessment.objects.filter(commune=waiting.commune_a1, year=YEAR).update(status="approved")
+    assert client.get(URL).json()["count"] == 1  # approved, 1/3 criteria: not ready either
+
+
+def test_it_is_one_aggregate_query_after_the_session_and_the_user(client, waiting):
+    client.force_login(waiting.province_staff)
+    client.get(URL)  # warm the content-type cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    counted = [q["sql"] for q in queries if "criteria_assessment" in q["sql"]]
+    assert len(counted) == 1 and "COUNT(" in counted[0], counted
+    # Session, user, membership, its province, the user's and its groups' permissions, count.
+    assert len(queries) == 7, [q["sql"][:90] for q in queries]
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_it_rejects_post(client, world):
+    client.force_login(world.province_staff)
+    assert client.post(URL).status_code == 405
+
+
+def test_a_user_without_role_is_refused(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-y-z-12345"))
+    assert client.get(URL).status_code == 403
+
+
+def test_the_navbar_carries_the_hidden_badge_and_the_home_page_its_count(client, waiting):
+    client.force_login(waiting.province_staff)
+    body = client.get(reverse("criteria:commune_list")).content.decode()
+    assert f'data-queue-badge data-url="{URL}" hidden' in body
+    body = client.get(reverse("home")).content.decode()
+    assert '<span class="badge text-bg-danger" data-queue-total>2</span>' in body
