@@ -10,9 +10,10 @@ state-changing URL asked with GET.
 
 The objects are built once for the module inside a transaction that is rolled back at the end;
 each test runs in a savepoint within it, so what a test changes is undone before the next.
-Report PDFs are real and rendered once per report (the cache directory is the module's); the
-compendium PDF, which has no cache, is replaced by a stub: only its status code is asserted here
-(tests/practices/test_compendium_pdf.py reads real ones).
+Only status codes are asserted here, so the one PDF pipeline (`ntm.lib.pdf.render_pdf`) is
+replaced by a stub: each report, compendium and dossier document still builds its HTML from the
+data (a broken template fails here), but WeasyPrint's seconds of layout are left to the tests
+that read real PDFs back (tests/reports, tests/practices/test_compendium_pdf.py, tests/dossiers).
 """
 
 import datetime
@@ -207,7 +208,7 @@ def module_objects(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def objects(db, module_objects, monkeypatch):
-    monkeypatch.setattr("practices.pdf.compendium", lambda province, year: PDF_BYTES)
+    monkeypatch.setattr("ntm.lib.pdf.render_pdf", lambda html: PDF_BYTES)
     return module_objects
 
 
