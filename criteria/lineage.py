@@ -9,8 +9,13 @@ from django.db.models.functions import Coalesce
 from communes.models import Commune, Succession
 from criteria.models import Certification
 
-# Highest tier first (tiers are cumulative: model ⊃ advanced ⊃ standard).
-TIER_ORDER = [Certification.Tier.MODEL, Certification.Tier.ADVANCED, Certification.Tier.NTM]
+# Highest tier first (tiers are cumulative: modern, model ⊃ advanced ⊃ standard).
+TIER_ORDER = [
+    Certification.Tier.MODERN,
+    Certification.Tier.MODEL,
+    Certification.Tier.ADVANCED,
+    Certification.Tier.NTM,
+]
 
 
 @dataclass

@@ -323,6 +323,9 @@ class Tier(models.TextChoices):
     NTM = "ntm", _("Đạt chuẩn NTM")
     ADVANCED = "advanced", _("Đạt chuẩn NTM nâng cao")
     MODEL = "model", _("Đạt chuẩn NTM kiểu mẫu")
+    # The pilot tier of 2026-2030, 51/2025/QĐ-TTg Phụ lục II (ntm-reference §16.1, §16.5,
+    # §16.7); its content and conditions are not known yet (§16.8 point 2).
+    MODERN = "modern", _("Đạt chuẩn NTM hiện đại (thí điểm)")
 
 
 # The criteria sets (CriteriaSet.level) of each tier's assessments.
@@ -330,6 +333,27 @@ TIER_LEVEL = {
     Tier.NTM: CriteriaSet.Level.COMMUNE,
     Tier.ADVANCED: CriteriaSet.Level.ADVANCED,
     Tier.MODEL: CriteriaSet.Level.MODEL,
+    Tier.MODERN: CriteriaSet.Level.MODERN,
+}
+
+# The certification a commune must hold, in force on the decision's date, to be recognised at a
+# tier: the standard one for every higher tier. Advanced and model communes are recognised
+# among certified communes (18/2022/QĐ-TTg, ntm-reference §7.2, §17.2; 691/QĐ-TTg, §5.3).
+# The modern pilot of 2026-2030 sits above the one national commune set of the period
+# (51/2025/QĐ-TTg Phụ lục I; no national advanced or model set, §16.2, §16.5); its own
+# conditions are UNCONFIRMED (§16.8 point 2), so the standard certification is what is checked.
+TIER_BELOW = {
+    Tier.ADVANCED: Tier.NTM,
+    Tier.MODEL: Tier.NTM,
+    Tier.MODERN: Tier.NTM,
+}
+
+# The address of each higher tier's assessment pages (/communes/<code>/<year>/<slug>/); the
+# standard tier keeps /communes/<code>/<year>/.
+TIER_SLUG = {
+    Tier.ADVANCED: "nang-cao",
+    Tier.MODEL: "kieu-mau",
+    Tier.MODERN: "hien-dai",
 }
 
 
@@ -427,7 +451,9 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.commune.name} {self.year}"
+        if self.tier == Tier.NTM:
+            return f"{self.commune.name} {self.year}"
+        return f"{self.commune.name} {self.year} ({self.get_tier_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("criteria:assessment_edit", args=[self.commune.code, self.year])

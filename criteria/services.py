@@ -21,12 +21,14 @@ from criteria.evaluation import (
 )
 from criteria.history import revision
 from criteria.models import (
+    TIER_BELOW,
     TIER_LEVEL,
     Assessment,
     Certification,
     CriteriaSet,
     CriterionResult,
     IndicatorValue,
+    Tier,
     recognised_year_error,
 )
 
@@ -409,19 +411,41 @@ def validate_programme_date(value: datetime.date) -> None:
 
 
 def certification_eligibility(
-    *, year: int, status: str | None, criteria_met: int, criteria_needed: int
+    *,
+    year: int,
+    status: str | None,
+    criteria_met: int,
+    criteria_needed: int,
+    tier: str = Tier.NTM,
+    holds_tier_below: bool = False,
 ) -> None:
-    """The certification rule on plain values, or ValidationError: the assessment of the
-    recognised `year` (its `status`, None when there is none) is approved and meets all
-    `criteria_needed` criteria of its set. `certification_check` reads the values from the
-    database; the import checks its planned rows before anything is written."""
+    """The certification rule on plain values, or ValidationError: the assessment of `tier` for
+    the recognised `year` (its `status`, None when there is none) is approved and meets all
+    `criteria_needed` criteria of its set, and for a higher tier the commune holds the
+    certification of the tier below (`holds_tier_below`, models.TIER_BELOW) in force on the
+    decision's date. `certification_check` reads the values from the database for the form,
+    the admin and the seeders; the import checks its planned rows before anything is written."""
     if status != Assessment.Status.APPROVED:
+        if tier == Tier.NTM:
+            message = _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year}
+        else:
+            message = _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s (hạng: %(tier)s).") % {
+                "tier": Tier(tier).label,
+                "year": year,
+            }
+        raise ValidationError(message, code="no_approved_assessment")
+    below = TIER_BELOW.get(tier)
+    if below is not None and not holds_tier_below:
         raise ValidationError(
-            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
-            code="no_approved_assessment",
+            _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực.")
+            if below == Tier.NTM
+            else _("Xã chưa có quyết định công nhận “%(tier)s” còn hiệu lực.")
+            % {"tier": Tier(below).label},
+            code="no_standard_certification",
         )
     if criteria_needed == 0:
-        # An empty set (318 Phụ lục II, 691 until an administrator enters them) is never "met".
+        # An empty set (318 Phụ lục II, the 2026-2030 pilot, until an administrator enters
+        # their criteria) is never "met".
         raise ValidationError(
             _("Bộ tiêu chí của đánh giá chưa có tiêu chí nào: chưa thể xét công nhận."),
             code="empty_criteria_set",
@@ -446,10 +470,11 @@ def certification_check(
     decision_date: datetime.date | None = None,
 ) -> Assessment:
     """The approved assessment of `tier` that allows recognising `commune` for `year` (the
-    recognised year, not the decision's), or ValidationError. Without `criteria_set`, the
-    assessment's own set (2021 may be under 2016-2020 or 2021-2025) is the one that must be met
-    in full. An advanced or model recognition also needs the commune's standard certification
-    in force on `decision_date` (18/2022/QĐ-TTg; 691/QĐ-TTg)."""
+    recognised year, not the decision's), or ValidationError: `certification_eligibility` on
+    the values read here. Without `criteria_set`, the assessment's own set (2021 may be under
+    2016-2020 or 2021-2025) is the one that must be met in full. A higher tier also needs the
+    certification of the tier below (models.TIER_BELOW) in force on `decision_date` (default
+    31/12 of `year`)."""
     assessment = (
         Assessment.objects.filter(
             commune=commune, year=year, tier=tier, status=Assessment.Status.APPROVED
@@ -457,34 +482,30 @@ def certification_check(
         .select_related("criteria_set")
         .first()
     )
-    if assessment is None:
-        raise ValidationError(
-            _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s (hạng: %(tier)s).")
-            % {"tier": Certification.Tier(tier).label, "year": year},
-            code="no_approved_assessment",
-        )
-    if tier != Certification.Tier.NTM and not (
-        Certification.objects.in_force_on(decision_date or datetime.date(year, 12, 31))
-        .filter(commune=commune, tier=Certification.Tier.NTM)
+    below = TIER_BELOW.get(tier)
+    holds_tier_below = (
+        below is not None
+        and assessment is not None
+        and Certification.objects.in_force_on(decision_date or datetime.date(year, 12, 31))
+        .filter(commune=commune, tier=below)
         .exists()
-    ):
-        raise ValidationError(
-            _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực."),
-            code="no_standard_certification",
-        )
-    if criteria_set is None:
-        criteria_set = assessment.criteria_set
-    elif assessment.criteria_set_id != criteria_set.pk:
-        raise ValidationError(
-            _("Đánh giá năm %(year)s theo bộ tiêu chí khác (%(set)s).")
-            % {"year": year, "set": assessment.criteria_set},
-            code="other_criteria_set",
-        )
+    )
+    if assessment is not None:
+        if criteria_set is None:
+            criteria_set = assessment.criteria_set
+        elif assessment.criteria_set_id != criteria_set.pk:
+            raise ValidationError(
+                _("Đánh giá năm %(year)s theo bộ tiêu chí khác (%(set)s).")
+                % {"year": year, "set": assessment.criteria_set},
+                code="other_criteria_set",
+            )
     certification_eligibility(
         year=year,
-        status=assessment.status,
-        criteria_met=assessment.criteria_met,
-        criteria_needed=criteria_set.criteria.count(),
+        status=assessment.status if assessment else None,
+        criteria_met=assessment.criteria_met if assessment else 0,
+        criteria_needed=criteria_set.criteria.count() if assessment else 0,
+        tier=tier,
+        holds_tier_below=holds_tier_below,
     )
     return assessment
 

@@ -33,6 +33,7 @@ from criteria.models import (
 )
 from criteria.services import (
     AssessmentInput,
+    certification_check,
     certification_eligibility,
     criteria_set_for_year,
     threshold_key,
@@ -500,7 +501,8 @@ def _read_status(row: Row, errors: ErrorLog) -> str | None:
 
 
 def _check_tier(row: Row, errors: ErrorLog) -> None:
-    """The assessment's tier: blank or the standard tier; the file takes no other yet."""
+    """The assessment's tier: blank or the standard tier; the file takes no other yet (the
+    other tiers' assessments are entered on the commune's page)."""
     raw = row.values.get("assessment_tier")
     if workbook.is_blank(raw):
         return
@@ -514,7 +516,10 @@ def _check_tier(row: Row, errors: ErrorLog) -> None:
             row,
             "assessment_tier",
             "tier_not_imported",
-            _("Đánh giá hạng nâng cao, kiểu mẫu chưa nhập được từ Excel."),
+            _(
+                "Đánh giá hạng nâng cao, kiểu mẫu, hiện đại chưa nhập được từ Excel: "
+                "nhập tại trang của xã."
+            ),
         )
 
 
@@ -888,14 +893,22 @@ def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
                 _("Bạn không có quyền ghi quyết định công nhận."),
             )
             continue
-        # The rule of the certification page, on the figures the row leaves.
+        # The rule of the certification page: for the standard tier on the figures the row
+        # leaves; a higher tier rests on that tier's assessment and on the certification of
+        # the tier below, which the file does not carry (it imports standard assessments
+        # only), so they are read from the database by the same rule.
         try:
-            certification_eligibility(
-                year=plan.year,
-                status=plan.final_status,
-                criteria_met=plan.met_total,
-                criteria_needed=len(plan.catalogue.criteria),
-            )
+            if tier == Certification.Tier.NTM:
+                certification_eligibility(
+                    year=plan.year,
+                    status=plan.final_status,
+                    criteria_met=plan.met_total,
+                    criteria_needed=len(plan.catalogue.criteria),
+                )
+            else:
+                certification_check(
+                    commune=plan.commune, year=plan.year, tier=tier, decision_date=date
+                )
         except ValidationError as exc:
             errors.add(plan.row, "certification_decision", exc.code, " ".join(exc.messages))
             continue

@@ -70,14 +70,17 @@ FIELDS = {
     "certification_tier": (
         "Hạng",
         "certification_tier",
-        gettext_lazy("NTM / NTM nâng cao / NTM kiểu mẫu (ntm, advanced, model); trống là NTM."),
+        gettext_lazy(
+            "NTM / NTM nâng cao / NTM kiểu mẫu / NTM hiện đại (ntm, advanced, model, modern); "
+            "trống là NTM."
+        ),
     ),
     "assessment_tier": (
         "Hạng đánh giá",
         "assessment_tier",
         gettext_lazy(
             "Hạng của đánh giá: NTM (chuẩn); trống là NTM. Tệp Excel chưa nhận đánh giá hạng "
-            "nâng cao, kiểu mẫu."
+            "nâng cao, kiểu mẫu, hiện đại: nhập các đánh giá này tại trang của xã."
         ),
     ),
     "commune_group": (
@@ -116,6 +119,11 @@ TIER_WORDS = {
     "ntm kiểu mẫu": "model",
     "kiểu mẫu": "model",
     "đạt chuẩn ntm kiểu mẫu": "model",
+    "modern": "modern",
+    "ntm hiện đại": "modern",
+    "hiện đại": "modern",
+    "đạt chuẩn ntm hiện đại": "modern",
+    "xã ntm hiện đại": "modern",
 }
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
@@ -640,5 +648,6 @@ def parse_tier(value: object) -> str:
         return TIER_WORDS[text]
     raise BadValue(
         "invalid_tier",
-        _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao hoặc NTM kiểu mẫu.") % {"value": value},
+        _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao, NTM kiểu mẫu hoặc NTM hiện đại.")
+        % {"value": value},
     )

@@ -32,7 +32,7 @@ TRAILING = ("status", "note", "certification_decision", "certification_date", "c
 TIER_COLUMN = ("assessment_tier",)
 GROUP_COLUMN = ("commune_group",)
 STATUS_CHOICES = ("Dự thảo", "Đã gửi duyệt", "Đã phê duyệt")
-TIER_CHOICES = ("NTM", "NTM nâng cao", "NTM kiểu mẫu")
+TIER_CHOICES = ("NTM", "NTM nâng cao", "NTM kiểu mẫu", "NTM hiện đại")
 
 # English explanations for the instructions sheet (the Vietnamese ones are in FIELDS).
 EXPLANATIONS_EN = {
@@ -50,10 +50,14 @@ EXPLANATIONS_EN = {
         "met and an approved assessment."
     ),
     "certification_date": "Date of the decision: dd/mm/yyyy, yyyy-mm-dd or an Excel date.",
-    "certification_tier": "NTM / NTM nâng cao / NTM kiểu mẫu (ntm, advanced, model); empty = NTM.",
+    "certification_tier": (
+        "NTM / NTM nâng cao / NTM kiểu mẫu / NTM hiện đại (ntm, advanced, model, modern); "
+        "empty = NTM. A higher tier needs that tier's approved assessment (entered on the "
+        "commune's page) and the standard certification."
+    ),
     "assessment_tier": (
         "The assessment's tier: NTM (standard); empty = NTM. The workbook does not take "
-        "advanced or model assessments yet."
+        "advanced, model or modern assessments yet: enter them on the commune's page."
     ),
     "commune_group": (
         "Commune group of the 2026-2030 set (1, 2, 3 or N1, N2, N3). A commune without a group "
@@ -288,7 +292,7 @@ def criteria_sets_for_years(first: int, last: int) -> dict[int, CriteriaSet]:
 # --- The export -----------------------------------------------------------------------------
 
 STATUS_LABELS = {"draft": "Dự thảo", "submitted": "Đã gửi duyệt", "approved": "Đã phê duyệt"}
-TIER_LABELS = dict(zip(("ntm", "advanced", "model"), TIER_CHOICES, strict=True))
+TIER_LABELS = dict(zip(("ntm", "advanced", "model", "modern"), TIER_CHOICES, strict=True))
 
 
 def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:

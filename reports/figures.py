@@ -247,7 +247,11 @@ TIER_RANK = {
     Certification.Tier.NTM: 1,
     Certification.Tier.ADVANCED: 2,
     Certification.Tier.MODEL: 3,
+    Certification.Tier.MODERN: 4,
 }
+# The modern pilot exists from 2026 (51/2025/QĐ-TTg, in force 15/02/2026, ntm-reference §16.1):
+# earlier reports keep their three rows unless a certification of it is recorded.
+TIER_FIRST_YEAR = {Certification.Tier.MODERN: 2026}
 # A commune "near the standard" misses at most this many criteria (15-18 of 19).
 NEAR_STANDARD_MISSING = 4
 
@@ -784,6 +788,7 @@ def report_figures(
             _percent(tier_counts.get(t.value, 0), current.communes),
         )
         for t in Certification.Tier
+        if year >= TIER_FIRST_YEAR.get(t, year) or tier_counts.get(t.value)
     ]
 
     per_number = _met_per_criterion(year, provisional, scope_qs)

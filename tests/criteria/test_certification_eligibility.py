@@ -42,3 +42,21 @@ def test_the_messages_name_the_year_and_the_figures():
     assert short.value.messages == [
         "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm 2019 đạt 18/19 tiêu chí."
     ]
+
+
+@pytest.mark.parametrize("tier", ["advanced", "model", "modern"])
+def test_a_higher_tier_needs_the_certification_of_the_tier_below(tier):
+    values = {"year": 2027, "status": "approved", "criteria_met": 2, "criteria_needed": 2}
+    with pytest.raises(ValidationError) as refused:
+        certification_eligibility(**values, tier=tier)
+    assert refused.value.code == "no_standard_certification"
+    assert certification_eligibility(**values, tier=tier, holds_tier_below=True) is None
+
+
+def test_the_standard_tier_needs_no_certification_below():
+    assert (
+        certification_eligibility(
+            year=2027, status="approved", criteria_met=2, criteria_needed=2, tier="ntm"
+        )
+        is None
+    )

@@ -146,3 +146,97 @@ def test_the_tier_sets_are_loaded_as_far_as_the_reference_knows_them():
     )
     assert list(CriteriaSet.objects.for_year(2019, CriteriaSet.Level.MODEL)) == [earlier]
     assert list(CriteriaSet.objects.for_year(2023, CriteriaSet.Level.ADVANCED)) == [advanced]
+
+
+# --- The modern pilot (51/2025/QĐ-TTg, Phụ lục II) ------------------------------------------
+
+
+def give_the_modern_set_criteria(criteria: int = 2) -> CriteriaSet:
+    """The loaded pilot set is empty (its content is not known): an administrator adds
+    criteria, as this does."""
+    cset = CriteriaSet.objects.get(code="xa-ntm-hien-dai-2026-2030")
+    group = CriterionGroup.objects.create(criteria_set=cset, code="I", name_vi="Nhóm I")
+    for n in range(1, criteria + 1):
+        Criterion.objects.create(criteria_set=cset, group=group, number=n, name_vi=f"HĐ {n}")
+    return cset
+
+
+def modern_assessment(commune, met: int, status=Assessment.Status.APPROVED) -> Assessment:
+    assessment = assessment_create(commune=commune, year=2027, tier=Assessment.Tier.MODERN)
+    flags = {c.pk: c.number <= met for c in assessment.criteria_set.criteria.all()}
+    assessment_save(assessment=assessment, data=AssessmentInput(entries={}, criterion_flags=flags))
+    Assessment.objects.filter(pk=assessment.pk).update(status=status)
+    return assessment
+
+
+def certify_modern(commune):
+    return certification_create(
+        commune=commune,
+        tier=Certification.Tier.MODERN,
+        decision_number="88/QĐ-UBND",
+        decision_date=DECISION,
+        authority="Chủ tịch UBND tỉnh",
+    )
+
+
+def test_a_modern_assessment_is_made_under_the_pilot_set(world):
+    cset = give_the_modern_set_criteria()
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)
+    modern = modern_assessment(world.commune_a1, met=1)
+    assert (modern.tier, modern.criteria_set) == ("modern", cset)
+    assert cset.legal_basis.startswith("Quyết định 51/2025/QĐ-TTg, Phụ lục II")
+    # The standard figures still read the standard assessment only.
+    assert Assessment.objects.standard().get(commune=world.commune_a1, year=2027).tier == "ntm"
+
+
+def test_a_modern_certification_is_refused_without_a_met_modern_assessment(world):
+    give_the_modern_set_criteria()
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)  # the standard set, all met
+    make_certification(world.commune_a1, world.cset, datetime.date(2027, 6, 1))
+    with pytest.raises(ValidationError) as none:
+        certify_modern(world.commune_a1)
+    assert none.value.code == "no_approved_assessment"
+    assert "Đạt chuẩn NTM hiện đại (thí điểm)" in none.value.messages[0]
+    draft = modern_assessment(world.commune_a1, met=2, status=Assessment.Status.SUBMITTED)
+    with pytest.raises(ValidationError) as unapproved:
+        certify_modern(world.commune_a1)
+    assert unapproved.value.code == "no_approved_assessment"
+    draft.delete()
+    modern_assessment(world.commune_a1, met=1)
+    with pytest.raises(ValidationError) as short:
+        certify_modern(world.commune_a1)
+    assert short.value.code == "criteria_not_all_met"
+    assert not Certification.objects.filter(tier="modern").exists()
+
+
+def test_a_modern_certification_needs_the_standard_certification_in_force(world):
+    give_the_modern_set_criteria()
+    modern_assessment(world.commune_a1, met=2)
+    with pytest.raises(ValidationError) as refused:
+        certify_modern(world.commune_a1)
+    assert refused.value.code == "no_standard_certification"
+    # A standard decision dated after the modern one does not count either.
+    make_certification(world.commune_a1, world.cset, datetime.date(2027, 12, 1))
+    with pytest.raises(ValidationError) as later:
+        certify_modern(world.commune_a1)
+    assert later.value.code == "no_standard_certification"
+
+
+def test_a_modern_certification_is_accepted_with_a_met_modern_assessment(world):
+    cset = give_the_modern_set_criteria()
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)
+    make_certification(world.commune_a1, world.cset, datetime.date(2027, 6, 1))
+    modern_assessment(world.commune_a1, met=2)
+    cert = certify_modern(world.commune_a1)
+    cert.refresh_from_db()
+    assert (cert.tier, cert.criteria_set, cert.recognised_year) == ("modern", cset, 2027)
+    assert cert.get_tier_display() == "Đạt chuẩn NTM hiện đại (thí điểm)"
+
+
+def test_the_empty_pilot_set_is_never_met(world):
+    """As loaded (no criteria known yet), no modern recognition passes."""
+    make_certification(world.commune_a1, world.cset, datetime.date(2027, 6, 1))
+    modern_assessment(world.commune_a1, met=0)
+    with pytest.raises(ValidationError) as refused:
+        certify_modern(world.commune_a1)
+    assert refused.value.code == "empty_criteria_set"

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from communes.models import Commune
+from communes.models import Commune, Province
 from criteria.models import Assessment, Certification, CriterionResult
 from reports.figures import Band, bands_for, headline, report_figures
 
@@ -110,7 +110,13 @@ def test_province_figures_match_an_independent_computation(report_world):
     assert (figures.headline.carried_forward, figures.headline.not_assessed) == (1, 1)
     assert [(b.band.label, b.count) for b in figures.bands] == [("3", 2), ("dưới 3", 1)]
     assert [(c.number, c.count) for c in figures.per_criterion] == [(1, 2), (2, 2), (3, 2)]
-    assert [(t.tier, t.count) for t in figures.tiers] == [("ntm", 1), ("advanced", 0), ("model", 0)]
+    # From 2026 the modern pilot has its row (51/2025/QĐ-TTg).
+    assert [(t.tier, t.count) for t in figures.tiers] == [
+        ("ntm", 1),
+        ("advanced", 0),
+        ("model", 0),
+        ("modern", 0),
+    ]
 
 
 def test_provisional_figures_count_submitted_assessments(report_world):
@@ -224,3 +230,12 @@ def test_bands_follow_the_criteria_count(count, expected):
     assert [(b.low, b.high) for b in bands] == expected
     assert bands[0].is_top and not any(b.is_top for b in bands[1:])
     assert Band(0, 4).label == "dưới 5"
+
+
+def test_reports_before_2026_have_no_modern_tier_row():
+    langson = Province.objects.with_code("20").get()
+    assert [t.tier for t in report_figures(2017, province=langson).tiers] == [
+        "ntm",
+        "advanced",
+        "model",
+    ]
