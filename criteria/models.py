@@ -456,7 +456,11 @@ class Assessment(models.Model):
         return f"{self.commune.name} {self.year} ({self.get_tier_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("criteria:assessment_edit", args=[self.commune.code, self.year])
+        if self.tier == Tier.NTM:
+            return reverse("criteria:assessment_edit", args=[self.commune.code, self.year])
+        return reverse(
+            "criteria:tier_assessment_edit", args=[self.commune.code, self.year, self.tier]
+        )
 
 
 class CriterionResult(models.Model):

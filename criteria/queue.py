@@ -99,14 +99,14 @@ def _criteria_in_set() -> Subquery:
 def _in_scope(
     communes: QuerySet[Commune], year: int, *, for_aggregate: bool = False
 ) -> QuerySet[Assessment]:
-    """The standard assessments of `communes` (the pages a queue entry links to are the
-    standard assessment's), with what `waits` needs to tell ready-to-certify ones apart: as
-    aliases, which cost nothing unless a condition uses them, or as annotations for an
-    aggregate (Django aggregates only over those)."""
+    """The assessments of `communes`, every tier (an entry links to its own tier's page; only
+    the standard tier is ever ready to certify here), with what `waits` needs to tell
+    ready-to-certify ones apart: as aliases, which cost nothing unless a condition uses them,
+    or as annotations for an aggregate (Django aggregates only over those)."""
     certified = Certification.objects.in_force_on(year_end(year)).filter(
         commune=OuterRef("commune"), tier=Certification.Tier.NTM
     )
-    assessments = Assessment.objects.standard().filter(commune__in=communes.values("pk"))
+    assessments = Assessment.objects.filter(commune__in=communes.values("pk"))
     extra = {"criteria_total": _criteria_in_set(), "certified": Exists(certified)}
     return assessments.annotate(**extra) if for_aggregate else assessments.alias(**extra)
 

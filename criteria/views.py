@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,7 +27,15 @@ from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
 from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
-from criteria.models import Assessment, Certification, CriteriaSet
+from criteria.models import (
+    TIER_BELOW,
+    TIER_LEVEL,
+    TIER_SLUG,
+    Assessment,
+    Certification,
+    CriteriaSet,
+    Tier,
+)
 from criteria.standing import with_standing
 from dossiers import services as dossier_services
 from ntm.lib.text import starts_a_word_q
@@ -77,12 +86,13 @@ def _get_commune_for_user(request: HttpRequest, code: str, year: int | None = No
     return commune, scope_for(request.user)
 
 
-def _get_assessment_for_user(request: HttpRequest, code: str, year: int):
+def _get_assessment_for_user(request: HttpRequest, code: str, year: int, tier: str = Tier.NTM):
     commune, scope = _get_commune_for_user(request, code, year)
     assessment = get_object_or_404(
-        Assessment.objects.standard().select_related("criteria_set", "submitted_by", "approved_by"),
+        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by"),
         commune=commune,
         year=year,
+        tier=tier,
     )
     assessment.commune = commune  # the access predicates read it
     return assessment, commune, scope
@@ -224,10 +234,60 @@ def _year_rows(commune: Commune) -> list[dict]:
     return rows
 
 
+def _tier_rows(commune: Commune) -> list[Assessment]:
+    """The commune's advanced, model and modern assessments, newest year first (one query)."""
+    return list(
+        commune.assessments.exclude(tier=Tier.NTM)
+        .select_related("criteria_set")
+        .annotate(n_criteria=Count("criteria_set__criteria"))
+        .order_by("-year", "tier")
+    )
+
+
+def _tier_offers(user, commune: Commune, latest_year: int | None, tier_rows) -> list[dict]:
+    """The higher tiers whose assessment the user may start here, each for one year: the year
+    after the tier's latest assessment, else the year of the latest standard assessment. A
+    tier is offered where the commune may have one: a set of the tier is in force that year
+    and the commune holds the certification of the tier below (models.TIER_BELOW) on 31/12 of
+    it. One query; none when the user may not create assessments."""
+    if latest_year is None or not commune.in_programme:
+        return []
+    latest: dict[str, int] = {}
+    for a in tier_rows:
+        latest[a.tier] = max(latest.get(a.tier, a.year), a.year)
+    offered = {tier: latest[tier] + 1 if tier in latest else latest_year for tier in TIER_SLUG}
+    years = {
+        tier: y
+        for tier, y in offered.items()
+        if commune.exists_in(y) and roles.can_create_assessment(user, commune, y)
+    }
+    if not years:
+        return []
+    checks = {}
+    for tier, y in years.items():
+        checks[f"set_{tier}"] = Exists(CriteriaSet.objects.for_year(y, TIER_LEVEL[tier]))
+        checks[f"below_{tier}"] = Exists(
+            Certification.objects.in_force_on(year_end(y)).filter(
+                commune=OuterRef("pk"), tier=TIER_BELOW[tier]
+            )
+        )
+    found = Commune.objects.filter(pk=commune.pk).annotate(**checks).values(*checks).get()
+    return [
+        {
+            "year": y,
+            "title": CriteriaSet.Level(TIER_LEVEL[tier]).label,
+            "url": reverse("criteria:tier_assessment_edit", args=[commune.code, y, tier]),
+        }
+        for tier, y in years.items()
+        if found[f"set_{tier}"] and found[f"below_{tier}"]
+    ]
+
+
 def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResponse:
     can_certify = roles.can_certify(request.user, commune)
     years = _year_rows(commune)
     latest_year = years[0]["assessment"].year if years else None
+    tier_rows = _tier_rows(commune)
     next_year = (latest_year + 1) if latest_year else None
     can_create = (
         next_year is not None
@@ -256,6 +316,8 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         ),
         "years": years,
         "latest_year": latest_year,
+        "tier_rows": tier_rows,
+        "tier_offers": _tier_offers(request.user, commune, latest_year, tier_rows),
         "certifications": certifications,
         "can_certify": can_certify,
         "next_year": next_year if can_create else None,
@@ -329,11 +391,16 @@ def _commune_url(commune: Commune, request: HttpRequest) -> str:
 HISTORY_PAGE_SIZE = 20
 
 
-def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """GET shows the assessment of `code` in `year` (an empty form when there is none yet and
-    the user may create it, prefilled from the latest approved assessment of the same set with
+def assessment_edit(
+    request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
+) -> HttpResponse:
+    """GET shows the assessment of `code` in `year` at `tier` (the standard one at
+    /communes/<code>/<year>/, a higher tier's at /communes/<code>/<year>/<slug>/), an empty form
+    when there is none yet and the user may create it (under a set of the tier's level in force
+    that year, prefilled from the latest approved assessment of the same set with
     `?prefill=1`); POST saves it through `services.assessment_save`. A unit the user can see
-    but with no assessment to show answers a page that says why, never a 404.
+    but with no assessment to show (or a tier without a set that year) answers a page that says
+    why, never a 404.
 
     Queries do not grow with the catalogue: the catalogue is loaded in three, the saved values,
     results and the three history tables in one each."""
@@ -342,11 +409,10 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except Http404:
         if request.method != "GET":
             raise
-        return _assessment_missing(request, code, year, None)
+        return _assessment_missing(request, code, year, None, tier)
     assessment = (
-        Assessment.objects.standard()
-        .select_related("criteria_set", "submitted_by", "approved_by")
-        .filter(commune=commune, year=year)
+        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by")
+        .filter(commune=commune, year=year, tier=tier)
         .first()
     )
     user = request.user
@@ -360,7 +426,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if request.method == "GET" and not (
             roles.can_create_assessment(user, commune, year) and commune.in_programme
         ):
-            return _assessment_missing(request, code, year, commune)
+            return _assessment_missing(request, code, year, commune, tier)
         if not roles.can_create_assessment(user, commune, year):
             raise Http404
         if not commune.in_programme:
@@ -368,18 +434,19 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             raise Http404
         # Where periods overlap (2021 and early 2022, early 2026) the user picks the set with
         # ?set=<code>; the form posts back to the same address, so the choice is kept.
+        level = TIER_LEVEL[tier]
         try:
-            criteria_set = services.criteria_set_for_year(year, code=request.GET.get("set"))
+            criteria_set = services.criteria_set_for_year(year, level, code=request.GET.get("set"))
         except ValidationError:
             if request.method == "GET" and not request.GET.get("set"):
-                return _assessment_missing(request, code, year, commune)
+                return _assessment_missing(request, code, year, commune, tier)
             raise Http404 from None  # a ?set= that does not apply to the year is a bad address
-        set_choices = list(CriteriaSet.objects.for_year(year))
+        set_choices = list(CriteriaSet.objects.for_year(year, level))
         if request.method == "GET":
             # Same set only: indicators of another set are other questions.
             previous = (
                 Assessment.objects.approved()
-                .filter(commune=commune, year__lt=year, criteria_set=criteria_set)
+                .filter(commune=commune, year__lt=year, tier=tier, criteria_set=criteria_set)
                 .order_by("-year")
                 .first()
             )
@@ -445,7 +512,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if not editable:
             raise PermissionDenied  # a commune official's assessment while the province has it
         if form.is_valid():
-            outcome = _save(request, commune, year, assessment, form, criteria_set)
+            outcome = _save(request, commune, year, tier, assessment, form, criteria_set)
             if outcome is None:
                 messages.success(request, _("Đã lưu đánh giá."))
                 return redirect(request.path)
@@ -470,6 +537,10 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     ctx = {
         "commune": commune,
         "year": year,
+        # The higher tier's name in titles ("Xã nông thôn mới nâng cao"); empty for the
+        # standard tier, whose page is unchanged.
+        "tier_title": "" if tier == Tier.NTM else CriteriaSet.Level(TIER_LEVEL[tier]).label,
+        "urls": _assessment_urls(commune.code, year, tier),
         "assessment": assessment,
         "form": form,
         "groups": form.groups(evaluation),
@@ -499,9 +570,20 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "criteria/assessment_form.html", ctx, status=status)
 
 
-def _assessment_missing(request, code: str, year: int, commune) -> HttpResponse:
-    """There is no assessment of `code` in `year` to show and the user may not start one
-    here: say why, with the way back. 404 only when the user can see no unit with the code."""
+def _assessment_urls(code: str, year: int, tier: str) -> dict[str, str]:
+    """The page and workflow addresses of the assessment of `code` in `year` at `tier`."""
+    names = ("edit", "submit", "approve", "return", "reopen")
+    if tier == Tier.NTM:
+        return {n: reverse(f"criteria:assessment_{n}", args=[code, year]) for n in names}
+    return {n: reverse(f"criteria:tier_assessment_{n}", args=[code, year, tier]) for n in names}
+
+
+def _assessment_missing(
+    request, code: str, year: int, commune, tier: str = Tier.NTM
+) -> HttpResponse:
+    """There is no assessment of `code` in `year` at `tier` to show and the user may not
+    start one here: say why, with the way back. 404 only when the user can see no unit with
+    the code."""
     if commune is None:
         commune = Commune.objects.with_code(code).select_related("district", "province").first()
         if commune is None or not roles.can_view_commune(request.user, commune):
@@ -514,15 +596,33 @@ def _assessment_missing(request, code: str, year: int, commune) -> HttpResponse:
         reason = _("%(unit)s không thuộc chương trình nông thôn mới.") % {
             "unit": f"{commune.get_kind_display()} {commune.name}"
         }
-    elif not CriteriaSet.objects.for_year(year).exists():
+    elif tier == Tier.NTM and not CriteriaSet.objects.for_year(year).exists():
         reason = _("Không có bộ tiêu chí nào áp dụng cho năm %(year)s.") % {"year": year}
+    elif tier != Tier.NTM and not CriteriaSet.objects.for_year(year, TIER_LEVEL[tier]).exists():
+        # 2026-2030 has one national commune set and the modern pilot, no national advanced
+        # or model set (ntm-reference §16.2, §16.5); 2018-2020 had no national advanced set
+        # (§5.2). An administrator adds a set (a province's own, say) when its text is at hand.
+        reason = _(
+            "Không có bộ tiêu chí “%(level)s” nào áp dụng cho năm %(year)s, nên chưa nhập được "
+            "đánh giá hạng này. Khi có văn bản (ví dụ bộ tiêu chí của tỉnh), quản trị viên "
+            "thêm bộ tiêu chí trong trang quản trị."
+        ) % {"level": CriteriaSet.Level(TIER_LEVEL[tier]).label, "year": year}
     elif roles.can_submit(request.user, _Unsaved(commune, year)):
         reason = _(
             "Đánh giá do UBND xã hoặc cán bộ tỉnh nhập; khi có, bạn xem và gửi tỉnh duyệt tại đây."
         )
     else:
         reason = _("Bạn không có quyền tạo đánh giá này.")
-    ctx = {"commune": commune, "year": year, "reason": reason}
+    ctx = {
+        "commune": commune,
+        "year": year,
+        "reason": reason,
+        "tier_title": "" if tier == Tier.NTM else CriteriaSet.Level(TIER_LEVEL[tier]).label,
+        # The standard assessment of the year, the way on from a higher tier's missing page.
+        "standard_url": ""
+        if tier == Tier.NTM
+        else reverse("criteria:assessment_edit", args=[commune.code, year]),
+    }
     return render(request, "criteria/assessment_missing.html", ctx)
 
 
@@ -533,14 +633,14 @@ class _Unsaved:
         self.commune, self.year = commune, year
 
 
-def _save(request, commune, year, assessment, form, criteria_set):
+def _save(request, commune, year, tier, assessment, form, criteria_set):
     """None when saved; the StaleAssessment or ValidationError otherwise (nothing written)."""
     expected = form.cleaned_data["version"]
     try:
         # One revision: a new assessment and its first values are one history entry.
         with transaction.atomic(), revision():
             if assessment is None:
-                existing = Assessment.objects.standard().filter(commune=commune, year=year).first()
+                existing = Assessment.objects.filter(commune=commune, year=year, tier=tier).first()
                 if existing is not None:
                     # Someone created it since this form was opened.
                     raise services.StaleAssessment(existing)
@@ -549,6 +649,7 @@ def _save(request, commune, year, assessment, form, criteria_set):
                     year=year,
                     user=request.user,
                     criteria_set_code=criteria_set.code,
+                    tier=tier,
                 )
                 expected = assessment.version
             services.assessment_save(
@@ -602,9 +703,9 @@ def _user_name(user) -> str:
 
 
 def _transition(
-    request, code: str, year: int, action, *, review: bool, reason: bool, done: str
+    request, code: str, year: int, tier: str, action, *, review: bool, reason: bool, done: str
 ) -> HttpResponse:
-    assessment, _commune, _scope = _get_assessment_for_user(request, code, year)
+    assessment, _commune, _scope = _get_assessment_for_user(request, code, year, tier)
     if review:
         allowed = roles.can_review(request.user, assessment)
     else:
@@ -628,11 +729,14 @@ def _transition(
 
 
 @require_POST
-def assessment_submit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def assessment_submit(
+    request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
+) -> HttpResponse:
     return _transition(
         request,
         code,
         year,
+        tier,
         services.assessment_submit,
         review=False,
         reason=False,
@@ -641,11 +745,14 @@ def assessment_submit(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 
 @require_POST
-def assessment_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def assessment_approve(
+    request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
+) -> HttpResponse:
     return _transition(
         request,
         code,
         year,
+        tier,
         services.assessment_approve,
         review=True,
         reason=False,
@@ -654,11 +761,14 @@ def assessment_approve(request: HttpRequest, code: str, year: int) -> HttpRespon
 
 
 @require_POST
-def assessment_return(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def assessment_return(
+    request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
+) -> HttpResponse:
     return _transition(
         request,
         code,
         year,
+        tier,
         services.assessment_return,
         review=True,
         reason=True,
@@ -667,11 +777,14 @@ def assessment_return(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 
 @require_POST
-def assessment_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def assessment_reopen(
+    request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
+) -> HttpResponse:
     return _transition(
         request,
         code,
         year,
+        tier,
         services.assessment_reopen,
         review=True,
         reason=True,

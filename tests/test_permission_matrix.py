@@ -25,6 +25,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from criteria.models import Assessment, Certification
+from criteria.services import assessment_create
 from dossiers.models import Dossier
 from dossiers.services import file_add
 from issued.models import IssuedReport
@@ -37,6 +38,7 @@ ANON, A, B, P, OTHER, ADM = "anonymous", "official_a", "official_b", "province",
 C = "commune_a1"
 PERSONAS = (ANON, A, B, P, OTHER, ADM, C)
 YEAR = 2027
+TIER_KWARGS = {"code": "98101", "year": YEAR, "tier": "modern"}
 
 
 def row(anon, a, b, p, o, adm, c):
@@ -73,6 +75,12 @@ GET_MATRIX = {
     "criteria:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "criteria:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "criteria:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    # A higher tier's assessment (commune A1's modern one): the same rules.
+    "criteria:tier_assessment_edit": (lambda o: TIER_KWARGS, COMMUNE_A1),
+    "criteria:tier_assessment_submit": (lambda o: TIER_KWARGS, POST_ONLY),
+    "criteria:tier_assessment_approve": (lambda o: TIER_KWARGS, POST_ONLY),
+    "criteria:tier_assessment_return": (lambda o: TIER_KWARGS, POST_ONLY),
+    "criteria:tier_assessment_reopen": (lambda o: TIER_KWARGS, POST_ONLY),
     "criteria:certification_create": (lambda o: {"code": "98101"}, POST_ONLY),
     "criteria:certification_revoke": (
         lambda o: {"code": "98101", "pk": o["certification"].pk},
@@ -172,6 +180,10 @@ POST_MATRIX = {
         row(302, 403, 404, 302, 404, 302, 403),
     ),
 }
+# The higher tiers' workflow answers exactly as the standard one.
+POST_MATRIX |= {
+    name.replace("criteria:", "criteria:tier_"): case for name, case in POST_MATRIX.items()
+}
 
 
 def url_names() -> set[str]:
@@ -221,6 +233,8 @@ def _build_objects(world) -> dict:
     from practices.services import attachment_add
 
     make_assessment(world.commune_a1, YEAR, world.cset, met=1, status=Assessment.Status.DRAFT)
+    # Under the 2026-2030 modern pilot (loaded empty: no criteria to judge).
+    assessment_create(commune=world.commune_a1, year=YEAR, tier=Assessment.Tier.MODERN)
     make_assessment(world.commune_a2, YEAR, world.cset, met=3)
     certification = make_certification(world.commune_a2, world.cset, datetime.date(YEAR, 11, 1))
     # The revoke URL names commune A1's code with A2's certification: both are in district A.
@@ -310,11 +324,16 @@ POST_CASES = [(name, persona) for name in sorted(POST_MATRIX) for persona in PER
 @pytest.mark.parametrize(("name", "persona"), POST_CASES)
 def test_post(client, objects, world, name, persona):
     state, data, expected = POST_MATRIX[name]
-    Assessment.objects.filter(commune=world.commune_a1, year=YEAR).update(status=state)
-    url = reverse(name, kwargs={"code": "98101", "year": YEAR})
+    tier = "modern" if name.startswith("criteria:tier_") else "ntm"
+    kwargs = TIER_KWARGS if tier == "modern" else {"code": "98101", "year": YEAR}
+    assessments = Assessment.objects.filter(commune=world.commune_a1, year=YEAR)
+    assessments.update(status=state)
+    url = reverse(name, kwargs=kwargs)
     response = as_persona(client, objects, persona).post(url, data)
     assert response.status_code == expected[persona], (name, persona)
-    after = Assessment.objects.get(commune=world.commune_a1, year=YEAR).status
+    after = assessments.get(tier=tier).status
+    other = assessments.exclude(tier=tier).get().status
+    assert other == state  # the other tier's assessment of the year is never touched
     if expected[persona] in (403, 404) or persona == ANON:
         assert after == state  # refused: nothing changed
     else:

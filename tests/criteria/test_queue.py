@@ -187,3 +187,18 @@ def test_the_home_page_lists_what_waits_with_a_direct_action(client, world):
     assert "data-work-queue" in body
     assert f'href="{submitted.get_absolute_url()}"' in body
     assert "Chờ phê duyệt" in body
+
+
+def test_a_submitted_higher_tier_assessment_waits_in_the_same_list(client, world):
+    from tests.criteria.test_tiers import advanced_assessment, make_advanced_set
+
+    make_advanced_set()
+    advanced = advanced_assessment(world.commune_a1, met=1, status="submitted")
+    queue = work_queue(year=YEAR, communes=_province_communes(world), reviewer=True)
+    assert queue.submitted == [advanced]
+    # The standard figures of the year are not touched: A1 has no standard assessment.
+    assert {c.code for c in queue.not_started} == {"98101", "98102", "98201"}
+    client.force_login(world.province_staff)
+    body = client.get(reverse("home")).content.decode()
+    assert 'href="/communes/98101/2027/nang-cao/"' in body
+    assert "Xã Một – 2027 (Đạt chuẩn NTM nâng cao)" in body
