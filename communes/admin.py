@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import (
     Commune,
+    CommuneDesignation,
     CommuneGroup,
     CommuneGroupAssignment,
     DataVersion,
@@ -88,6 +89,12 @@ class GroupAssignmentInline(admin.TabularInline):
     autocomplete_fields = ("group",)
 
 
+class DesignationInline(admin.TabularInline):
+    model = CommuneDesignation
+    fields = ("kind", "poor_district", "valid_from", "valid_to", "source", "note")
+    extra = 0
+
+
 class PredecessorInline(admin.TabularInline):
     """Where the commune came from: the succession records naming it as the new unit."""
 
@@ -125,7 +132,7 @@ class CommuneAdmin(FoldedSearchMixin, ChangesFiguresAdmin, admin.ModelAdmin):
     search_fields = ("code", "search_name")
     autocomplete_fields = ("province", "district")
     list_select_related = ("district",)
-    inlines = [GroupAssignmentInline, PredecessorInline]
+    inlines = [GroupAssignmentInline, DesignationInline, PredecessorInline]
 
     def save_model(self, request, obj, form, change):
         obj.refresh_search_name()
@@ -148,6 +155,19 @@ class CommuneGroupAssignmentAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     search_fields = ("commune__code", "commune__name")
     autocomplete_fields = ("commune", "group")
     list_select_related = ("commune", "group")
+
+
+@admin.register(CommuneDesignation)
+class CommuneDesignationAdmin(admin.ModelAdmin):
+    """Read by the assessment form and the services when an assessment is saved (the stored
+    figures do not change until then): no data version to count."""
+
+    list_display = ("commune", "kind", "poor_district", "valid_from", "valid_to", "source")
+    list_filter = ("kind", "poor_district", "commune__province")
+    search_fields = ("commune__code", "commune__name", "source")
+    autocomplete_fields = ("commune",)
+    list_select_related = ("commune",)
+    date_hierarchy = "valid_from"
 
 
 @admin.register(DataVersion)

@@ -390,6 +390,71 @@ class CommuneGroupAssignment(models.Model):
         return f"{self.commune} – {self.group} ({self.year_from}–{self.year_to or ''})"
 
 
+class CommuneDesignationQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_on_q(day))
+
+    def on_northern_mountain_levels(self, day: datetime.date):
+        """The designations that put a commune on the Trung du và miền núi phía Bắc levels on
+        `day` under 318/QĐ-TTg: xã đặc biệt khó khăn and xã an toàn khu of poor districts and
+        of districts that left poverty in 2018-2020 (ntm-reference §3, §15.1). Which sets
+        apply the rule is the set's own data (criteria.CriteriaSet.designated_region)."""
+        return self.valid_on(day).filter(poor_district=True)
+
+
+class CommuneDesignation(models.Model):
+    """A dated classification of a commune by the state: xã đặc biệt khó khăn (ĐBKK, on the
+    lists of the ethnic-minority area classification, ntm-reference §9.4) or xã an toàn khu
+    (ATK). Under the 2021-2025 sets (318/QĐ-TTg) those of poor districts and of districts that
+    left poverty in 2018-2020 are judged against the northern-mountain levels wherever they
+    are (§3, §15.1). Entered in the admin from the decision it rests on; no list is loaded
+    (Lạng Sơn's is not in the reference, §9.4)."""
+
+    class Kind(models.TextChoices):
+        DISADVANTAGED = "dbkk", _("Xã đặc biệt khó khăn")
+        SAFE_ZONE = "atk", _("Xã an toàn khu")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="designations", verbose_name=_("xã")
+    )
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    poor_district = models.BooleanField(
+        _("thuộc huyện nghèo hoặc huyện thoát nghèo giai đoạn 2018–2020"),
+        default=False,
+        help_text=_(
+            "Đánh dấu khi xã thuộc huyện nghèo hoặc huyện thoát nghèo giai đoạn 2018–2020: "
+            "khi đó, theo Quyết định 318/QĐ-TTg, xã được đánh giá theo mức của vùng Trung du "
+            "và miền núi phía Bắc."
+        ),
+    )
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    source = models.CharField(
+        _("căn cứ (quyết định)"),
+        max_length=300,
+        help_text=_("Số, ngày và cơ quan ban hành quyết định phân loại xã."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = CommuneDesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commune", "kind", "valid_from"]
+        verbose_name = _("phân loại xã (ĐBKK, ATK)")
+        verbose_name_plural = _("phân loại xã (ĐBKK, ATK)")
+        constraints = [
+            # A classification starts once per day and kind; later decisions are new rows.
+            models.UniqueConstraint(
+                fields=["commune", "kind", "valid_from"], name="designation_unique_start"
+            ),
+            # on_northern_mountain_levels reads the window as [valid_from, valid_to].
+            validity_ordered("designation_validity_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} – {self.get_kind_display()} ({self.source})"
+
+
 class DataVersion(models.Model):
     """How many times the data behind a province's figures has changed, and when last.
 

@@ -120,6 +120,12 @@ def load_catalogue(path: Path) -> CatalogueReport:
             "last_year": cat["period"]["to"],
             "effective_from": _date(cat.get("effective_from")),
             "threshold_basis": basis,
+            # The 318 rule for especially disadvantaged and safe-zone communes (§3, §15.1).
+            "designated_region": (
+                Region.objects.get(code=cat["designated_communes_region"])
+                if cat.get("designated_communes_region")
+                else None
+            ),
         },
     )
     report.add("criteria_set")

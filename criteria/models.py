@@ -88,6 +88,23 @@ class CriteriaSet(models.Model):
         choices=ThresholdBasis.choices,
         default=ThresholdBasis.REGION,
     )
+    # 318/QĐ-TTg (the 2021-2025 standard and advanced sets): xã đặc biệt khó khăn and xã an
+    # toàn khu of poor districts and of districts that left poverty in 2018-2020 are judged
+    # against the Trung du và miền núi phía Bắc levels wherever they are (ntm-reference §3,
+    # §15.1). The region a designated commune (communes.CommuneDesignation) is keyed by under
+    # this set; empty for sets without the rule. Read by criteria.services.threshold_key.
+    designated_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vùng áp dụng cho xã ĐBKK, ATK"),
+        help_text=_(
+            "Xã đặc biệt khó khăn, xã an toàn khu (thuộc huyện nghèo, huyện thoát nghèo "
+            "2018–2020) được đánh giá theo mức của vùng này (Quyết định 318/QĐ-TTg)."
+        ),
+    )
 
     objects = CriteriaSetQuerySet.as_manager()
 

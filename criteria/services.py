@@ -2,7 +2,7 @@
 so the criteria-met count and the certification rule have one code path each."""
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, CommuneGroupAssignment
+from communes.models import Commune, CommuneDesignation, CommuneGroupAssignment, year_end
 from communes.versions import bump_data_version
 from criteria.evaluation import (
     Catalogue,
@@ -62,21 +62,68 @@ def criteria_set_for_year(
     return criteria_set
 
 
-def threshold_key(
-    commune: Commune, year: int, criteria_set: CriteriaSet | None = None
-) -> ThresholdKey:
-    """The threshold key of a commune in a year. `commune.district.province` (or, for a unit
-    without a district, `commune.province`) should be loaded.
+def designation_for_thresholds(
+    commune: Commune, year: int, criteria_set: CriteriaSet
+) -> CommuneDesignation | None:
+    """The designation that keys `commune` by the set's designated region in `year` (on 31/12,
+    as units are taken), or None; one query, none for a set without the rule.
 
-    The commune's group (one query) is looked up unless `criteria_set` is given and keys its
-    thresholds by region, as bulk paths do to stay query-free for region-based sets."""
+    318/QĐ-TTg, for the 2021-2025 standard and advanced sets: xã đặc biệt khó khăn and xã an
+    toàn khu of poor districts and of districts that left poverty in 2018-2020 are judged
+    against the Trung du và miền núi phía Bắc levels wherever they are (ntm-reference §3,
+    §15.1; CriteriaSet.designated_region)."""
+    if criteria_set.designated_region_id is None:
+        return None
+    return (
+        CommuneDesignation.objects.on_northern_mountain_levels(year_end(year))
+        .filter(commune=commune)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def designated_communes(
+    communes: Iterable[Commune], year: int, criteria_set: CriteriaSet
+) -> set[int]:
+    """The ids of `communes` that `designation_for_thresholds` keys by the set's designated
+    region in `year`, in one query (none for a set without the rule): for bulk paths."""
+    if criteria_set.designated_region_id is None:
+        return set()
+    return set(
+        CommuneDesignation.objects.on_northern_mountain_levels(year_end(year))
+        .filter(commune__in=[c.pk for c in communes])
+        .values_list("commune_id", flat=True)
+    )
+
+
+def threshold_key(
+    commune: Commune,
+    year: int,
+    criteria_set: CriteriaSet,
+    *,
+    designated: bool | None = None,
+) -> ThresholdKey:
+    """The threshold key of a commune in a year under `criteria_set`.
+    `commune.district.province` (or, for a unit without a district, `commune.province`)
+    should be loaded.
+
+    The region is the province's, or the set's designated region for a designated commune
+    (`designation_for_thresholds`; `designated` gives the answer when the caller has it, as
+    bulk paths do through `designated_communes`). The commune's group is looked up (one query)
+    only for a set keyed by group. So a region-based set without the rule costs no query."""
     # Same province either way; whichever the caller's select_related() loaded, no query.
     if commune.district_id and not Commune._meta.get_field("province").is_cached(commune):
         province = commune.district.province
     else:
         province = commune.province
+    region_id = province.region_id
+    if criteria_set.designated_region_id is not None:
+        if designated is None:
+            designated = designation_for_thresholds(commune, year, criteria_set) is not None
+        if designated:
+            region_id = criteria_set.designated_region_id
     group = None
-    if criteria_set is None or criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
+    if criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
         group = (
             CommuneGroupAssignment.objects.in_year(year)
             .filter(commune=commune)
@@ -85,7 +132,7 @@ def threshold_key(
             .first()
         )
     return ThresholdKey(
-        year=year, province_id=province.pk, region_id=province.region_id, commune_group_id=group
+        year=year, province_id=province.pk, region_id=region_id, commune_group_id=group
     )
 
 
@@ -178,7 +225,10 @@ def assessment_save(
         )
     catalogue = catalogue or Catalogue.load(locked.criteria_set)
     evaluation = evaluate_assessment(
-        catalogue, threshold_key(locked.commune, locked.year), data.entries, data.criterion_flags
+        catalogue,
+        threshold_key(locked.commune, locked.year, catalogue.criteria_set),
+        data.entries,
+        data.criterion_flags,
     )
     _raise_on_errors(evaluation)
 
@@ -240,10 +290,15 @@ def assessments_bulk_create(
     """
     evaluations = []
     assessments = []
+    criteria_set = catalogue.criteria_set
+    designated = {  # one query per year, none for a set without the 318 rule
+        year: designated_communes([c for c, y, *_rest in rows if y == year], year, criteria_set)
+        for year in {y for _c, y, *_rest in rows}
+    }
     for commune, year, status, data in rows:
         evaluation = evaluate_assessment(
             catalogue,
-            threshold_key(commune, year, catalogue.criteria_set),
+            threshold_key(commune, year, criteria_set, designated=commune.pk in designated[year]),
             data.entries,
             data.criterion_flags,
         )

@@ -461,7 +461,10 @@ def assessment_edit(
         criteria_set = assessment.criteria_set
 
     catalogue = Catalogue.load(criteria_set)
-    key = services.threshold_key(commune, year)
+    # 318/QĐ-TTg: a designated commune is judged against the northern-mountain levels (one
+    # query, only under a set with that rule); the page says so.
+    designation = services.designation_for_thresholds(commune, year, criteria_set)
+    key = services.threshold_key(commune, year, criteria_set, designated=designation is not None)
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     # The assignment rather than the group: its note says what it rests on ("minh họa").
     assignment = (
@@ -556,7 +559,8 @@ def assessment_edit(
         "commune_group": commune_group,
         "commune_group_note": assignment.note if assignment else "",
         "province": commune.province,
-        "region": commune.province.region,
+        "region": criteria_set.designated_region if designation else commune.province.region,
+        "designation": designation,
         "editable": editable,
         "locked": locked,
         "stale": stale,

@@ -36,6 +36,7 @@ from criteria.services import (
     certification_check,
     certification_eligibility,
     criteria_set_for_year,
+    designated_communes,
     threshold_key,
     validate_programme_date,
 )
@@ -230,6 +231,9 @@ class Context:
     may: Permission
     # Criteria sets whose missing criterion columns were reported (once per set, not per row).
     missing_reported: set[int] = field(default_factory=set)
+    # By year: the communes the 318 rule keys by the northern-mountain region
+    # (criteria.services.designated_communes), for the years whose set has the rule.
+    designated: dict[int, set[int]] = field(default_factory=dict)
 
 
 def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permission) -> Planned:
@@ -263,6 +267,7 @@ def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permi
         existing=Existing.load(located),
         update_approved=update_approved,
         may=may,
+        designated=_designated(located),
     )
     plans = []
     for row in located:
@@ -392,6 +397,18 @@ def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) 
     return located
 
 
+def _designated(located: list[LocatedRow]) -> dict[int, set[int]]:
+    """The designated communes of each year whose set has the 318 rule: one query per such
+    year (none for the other sets)."""
+    by_year: dict[int, list[LocatedRow]] = {}
+    for r in located:
+        by_year.setdefault(r.year, []).append(r)
+    return {
+        year: designated_communes([r.commune for r in rows], year, rows[0].catalogue.criteria_set)
+        for year, rows in by_year.items()
+    }
+
+
 # --- One row ------------------------------------------------------------------------------------
 
 
@@ -437,7 +454,12 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
         if ind_id not in entries and ind_id in by_id:
             entries[ind_id] = _entry_from_value(by_id[ind_id], value)
 
-    key = threshold_key(commune, year, catalogue.criteria_set)
+    key = threshold_key(
+        commune,
+        year,
+        catalogue.criteria_set,
+        designated=commune.pk in ctx.designated.get(year, ()),
+    )
     if group is not None:  # a first group, recorded before the assessment: its thresholds
         key = dataclasses.replace(key, commune_group_id=group.pk)
     evaluation = evaluate_assessment(catalogue, key, entries, cells.flags)

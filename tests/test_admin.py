@@ -100,3 +100,26 @@ def test_certification_dates_outside_the_programme_are_refused_in_admin(admin_cl
     cert.refresh_from_db()
     assert cert.revoked_on is None
     assert not Certification.objects.filter(decision_number="1/QĐ-UBND").exists()
+
+
+def test_a_designation_is_entered_on_the_commune_page(admin_client, world):
+    """318's dated commune attribute (ĐBKK, ATK) is edited in the admin, inline and alone."""
+    from communes.models import CommuneDesignation
+
+    page = admin_client.get(reverse("admin:communes_commune_change", args=[world.commune_a1.pk]))
+    assert "designations-TOTAL_FORMS" in page.content.decode()
+    response = admin_client.post(
+        reverse("admin:communes_communedesignation_add"),
+        {
+            "commune": world.commune_a1.pk,
+            "kind": "atk",
+            "poor_district": "on",
+            "valid_from": "2022-05-01",
+            "valid_to": "",
+            "source": "Quyết định thử",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    designation = CommuneDesignation.objects.get(commune=world.commune_a1)
+    assert (designation.kind, designation.poor_district) == ("atk", True)

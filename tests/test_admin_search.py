@@ -47,7 +47,7 @@ def test_saving_a_commune_in_the_admin_refolds_its_name(admin_client, world):
         district=commune.district_id,
         **{
             f"{prefix}-{key}": "0"
-            for prefix in ("group_assignments", "predecessor_links")
+            for prefix in ("group_assignments", "designations", "predecessor_links")
             for key in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     )
