@@ -33,6 +33,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -43,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from communes.models import (
     DISTRICTS_END,
@@ -559,6 +561,72 @@ class NewUnitRow:
     profile: LineageProfile
 
 
+@dataclass(frozen=True)
+class LateRecognition:
+    """A decision recognising a commune for the report's year N, signed after 31/12 of N
+    (Lạng Sơn's 99, 103 and 105/QĐ-UBND of 26/01/2023 recognise "năm 2022", ntm-reference
+    §17.2). The certified count "by 31/12 of N" goes by decision date and leaves it out; the
+    report lists it in a note, as provincial reports do."""
+
+    code: str
+    name: str
+    tier: str
+    decision_number: str
+    decision_date: datetime.date
+    revoked_on: datetime.date | None = None
+
+    @property
+    def tier_label(self) -> str:
+        return Certification.Tier(self.tier).label
+
+
+@dataclass(frozen=True)
+class LateRecognitions:
+    """The recognitions of year N decided later: how many communes, the latest decision year
+    and (with the per-commune rows) the decisions."""
+
+    year: int
+    communes: int = 0
+    last_decision_year: int | None = None
+    rows: list[LateRecognition] = field(default_factory=list)
+
+    @property
+    def all_next_year(self) -> bool:
+        """Every decision was signed in N+1 ("theo quyết định ban hành năm N+1")."""
+        return self.last_decision_year == self.year + 1
+
+
+# Units outside the programme, by kind: "4 phường", "14 thị trấn" (Vietnamese has no plural;
+# English has: the form is picked by "n" when formatted).
+UNIT_KIND_COUNTS = {
+    Commune.Kind.COMMUNE: ngettext_lazy("%(n)s xã", "%(n)s xã", "n"),
+    Commune.Kind.WARD: ngettext_lazy("%(n)s phường", "%(n)s phường", "n"),
+    Commune.Kind.TOWNSHIP: ngettext_lazy("%(n)s thị trấn", "%(n)s thị trấn", "n"),
+    Commune.Kind.SPECIAL_ZONE: ngettext_lazy("%(n)s đặc khu", "%(n)s đặc khu", "n"),
+}
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """The commune-level units in scope on the report's day (every kind), those in the
+    programme (the report's denominator) and those outside it by kind: wards, townships and
+    special zones are not in the programme (ntm-reference §1; Lạng Sơn from 01/07/2025: 65
+    units, 61 xã and 4 phường, §17.3)."""
+
+    total: int = 0
+    in_programme: int = 0
+    outside: tuple[tuple[str, int], ...] = ()  # (Commune.Kind value, units), by kind
+
+    @property
+    def outside_count(self) -> int:
+        return sum(n for _kind, n in self.outside)
+
+    @property
+    def outside_text(self) -> str:
+        """ "4 phường", "5 phường, 14 thị trấn"."""
+        return ", ".join(UNIT_KIND_COUNTS[kind] % {"n": n} for kind, n in self.outside)
+
+
 @dataclass
 class ReportFigures:
     year: int
@@ -591,6 +659,10 @@ class ReportFigures:
     new_units: list[NewUnitRow] = field(default_factory=list)
     # The table by commune group, when the criteria set keys its thresholds by group.
     group_areas: list[AreaRow] = field(default_factory=list)
+    # Recognitions of the year decided in a later year (a note beside the certified count).
+    late_recognitions: LateRecognitions | None = None
+    # Every commune-level unit in scope on the day, in the programme or not.
+    units: UnitCounts = UnitCounts()
 
     @property
     def day(self) -> datetime.date:
@@ -749,8 +821,10 @@ def report_figures(
     data and the progress (2), what the counted results rest on (1: manual decisions and
     unconfirmed thresholds); with the per-commune rows, those rows (1), their criterion
     results for both years (1), the certified communes that ended since the previous year (1)
-    and the lineage of the units formed since (1). Nine queries, thirteen with the communes;
-    one more for the table by commune group when the set is keyed by group (2026-2030).
+    and the lineage of the units formed since (1); the recognitions of the year decided later
+    (1) and the units in scope by kind, in the programme or not (1). Eleven queries, fifteen
+    with the communes; one more for the table by commune group when the set is keyed by group
+    (2026-2030).
 
     `grouping` picks the table's rows: BY_DISTRICT (province report; BY_FORMER_DISTRICT from
     01/07/2025, when districts no longer exist), BY_PROVINCE (national summary) or None
@@ -853,6 +927,71 @@ def report_figures(
         group_areas=group_areas,
         sets_used=sets_used,
         judgements=judgements,
+        late_recognitions=_late_recognitions(year, scope_qs, with_rows=with_communes),
+        units=_unit_counts(as_at, **scope_filter),
+    )
+
+
+def _late_recognitions(
+    year: int, scope_qs: QuerySet[Commune], *, with_rows: bool
+) -> LateRecognitions:
+    """Certifications of the communes in scope recognising `year` with a decision dated after
+    31/12 of it (any tier, revoked or not: each decision is listed with its fate). One query:
+    the decisions, or without the rows their counts."""
+    decided_later = Certification.objects.filter(
+        commune__in=scope_qs, recognised_year=year, decision_date__gt=year_end(year)
+    )
+    if not with_rows:
+        found = decided_later.aggregate(
+            communes=Count("commune", distinct=True), last=Max("decision_date")
+        )
+        last = found["last"]
+        return LateRecognitions(year, found["communes"], last.year if last else None)
+    rows = [
+        LateRecognition(
+            code=r["commune__code"],
+            name=r["commune__name"],
+            tier=r["tier"],
+            decision_number=r["decision_number"],
+            decision_date=r["decision_date"],
+            revoked_on=r["revoked_on"],
+        )
+        for r in decided_later.order_by("decision_date", "commune__code", "tier").values(
+            "commune__code",
+            "commune__name",
+            "tier",
+            "decision_number",
+            "decision_date",
+            "revoked_on",
+        )
+    ]
+    return LateRecognitions(
+        year,
+        len({r.code for r in rows}),
+        max((r.decision_date.year for r in rows), default=None),
+        rows,
+    )
+
+
+def _unit_counts(as_at: datetime.date, **scope_filter) -> UnitCounts:
+    """The commune-level units in scope existing on `as_at`, by kind and programme (one
+    query)."""
+    total, in_programme, outside = 0, 0, {}
+    for kind, programme, n in (
+        Commune.objects.valid_on(as_at)
+        .filter(**scope_filter)
+        .values_list("kind", "in_programme")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        total += n
+        if programme:
+            in_programme += n
+        else:
+            outside[kind] = outside.get(kind, 0) + n
+    order = list(Commune.Kind)
+    return UnitCounts(
+        total, in_programme, tuple(sorted(outside.items(), key=lambda kv: order.index(kv[0])))
     )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -100,6 +101,8 @@ def report_workbook(
     if figures.group_areas:
         _areas_sheet(wb, figures, by_group=True)
     _progress_sheet(wb, figures)
+    if figures.late_recognitions and figures.late_recognitions.rows:
+        _late_sheet(wb, figures)
     if figures.ended_certified:
         _ended_sheet(wb, figures)
     if figures.new_units:
@@ -157,6 +160,9 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
     else:
         _append(ws, [_("Chỉ tính đánh giá đã được phê duyệt.")])
     _append(ws, [_("Bộ tiêu chí: %(set)s") % {"set": localized_name(f.criteria_set)}])
+    _append(ws, [_units_text(f)])
+    if f.late_recognitions and f.late_recognitions.communes:
+        _append(ws, [_late_text(f)])
     if f.ended_certified:
         _append(
             ws,
@@ -393,6 +399,77 @@ def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
             for h in f.progress
         ],
         ["0", INT, INT, PERCENT, AVERAGE, "dd/mm/yyyy"],
+    )
+
+
+def _units_text(f: ReportFigures) -> str:
+    """The units in scope on the day, in the programme or not (as the page says it)."""
+    text = _(
+        "Ngày %(day)s có %(total)s đơn vị hành chính cấp xã: %(n)s xã thuộc chương trình nông "
+        "thôn mới, đánh giá theo %(set)s (%(basis)s)"
+    ) % {
+        "day": date_format(f.day, "d/m/Y"),
+        "total": f.units.total,
+        "n": f.units.in_programme,
+        "set": localized_name(f.criteria_set),
+        "basis": f.criteria_set.legal_basis,
+    }
+    if f.units.outside:
+        text += "; " + _("%(outside)s không thuộc chương trình") % {"outside": f.units.outside_text}
+    return text + "."
+
+
+def _late_text(f: ReportFigures) -> str:
+    """The note on the recognitions of the year decided later (the list is a sheet)."""
+    late = f.late_recognitions
+    values = {"n": late.communes, "y": f.year, "next": f.year + 1}
+    if late.all_next_year:
+        text = ngettext(
+            "Ngoài ra, %(n)s xã được công nhận đạt chuẩn năm %(y)s theo quyết định ban hành "
+            "năm %(next)s",
+            "Ngoài ra, %(n)s xã được công nhận đạt chuẩn năm %(y)s theo quyết định ban hành "
+            "năm %(next)s",
+            late.communes,
+        )
+    else:
+        text = ngettext(
+            "Ngoài ra, %(n)s xã được công nhận đạt chuẩn năm %(y)s theo quyết định ban hành "
+            "sau năm %(y)s",
+            "Ngoài ra, %(n)s xã được công nhận đạt chuẩn năm %(y)s theo quyết định ban hành "
+            "sau năm %(y)s",
+            late.communes,
+        )
+    suffix = _(" (danh sách ở trang “Công nhận sau năm”)") if late.rows else ""
+    return (text % values) + suffix + "."
+
+
+def _late_sheet(wb: Workbook, f: ReportFigures) -> None:
+    _table_sheet(
+        wb,
+        _("Công nhận sau năm"),
+        [
+            _("Mã xã"),
+            _("Xã"),
+            _("Hạng"),
+            _("Số quyết định"),
+            _("Ngày quyết định"),
+            _("Năm được công nhận"),
+            _("Thu hồi ngày"),
+        ],
+        [9, 24, 30, 18, 14, 12, 14],
+        [
+            [
+                r.code,
+                r.name,
+                r.tier_label,
+                r.decision_number,
+                r.decision_date,
+                f.year,
+                r.revoked_on,
+            ]
+            for r in f.late_recognitions.rows
+        ],
+        [None, None, None, None, "dd/mm/yyyy", None, "dd/mm/yyyy"],
     )
 
 

@@ -145,10 +145,12 @@ class NationalReportTests(TestCase):
         # session, user, the country's data version; then the 8 of report_figures without
         # per-commune rows (the table by province comes from the headline's query), whatever
         # the number of provinces and communes.
-        with self.assertNumQueries(12):  # + what the results rest on
+        # + what the results rest on; + the recognitions of the year decided later (counted)
+        # and the units by kind (issue 13).
+        with self.assertNumQueries(14):
             self.assertEqual(self.client.get(URL).status_code, 200)
         # The workbook: its file rendered by the task (the version again, the criteria set).
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(16):
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
         with self.assertNumQueries(3):  # stored: session, user, the data version
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
@@ -183,8 +185,9 @@ class NationalReportTests(TestCase):
         self.addCleanup(tmp.cleanup)
         with self.settings(REPORT_CACHE_DIR=Path(tmp.name)):
             # session, user, the data version, the criteria set; then the render task: the
-            # version again and the 8 of the figures.
-            with self.assertNumQueries(14):
+            # version again and the 10 of the figures (issue 13: the recognitions of the year
+            # decided later, the units by kind).
+            with self.assertNumQueries(16):
                 response = self.client.get(PDF_URL)
             with self.assertNumQueries(3):  # stored: session, user, the data version
                 again = self.client.get(PDF_URL)
