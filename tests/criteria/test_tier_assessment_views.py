@@ -190,3 +190,13 @@ def test_a_certified_commune_is_offered_the_tiers_that_have_a_set(client, world,
     # A district official reads only: nothing offered.
     login(client, world.official_a)
     assert client.get("/communes/98101/").context["tier_offers"] == []
+
+
+def test_the_empty_pilot_set_is_said_to_be_empty(client, world):
+    """As loaded, the modern pilot has no criteria (its content is not known, §16.8)."""
+    login(client, world.province_staff)
+    page = client.get("/communes/98101/2027/hien-dai/")
+    assert page.status_code == 200 and page.context["n_criteria"] == 0
+    assert 'id="empty-set"' in page.content.decode()
+    give_the_modern_set_criteria()
+    assert 'id="empty-set"' not in client.get("/communes/98101/2027/hien-dai/").content.decode()
