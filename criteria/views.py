@@ -29,6 +29,7 @@ from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import with_standing
 from ntm.lib.text import starts_a_word_q
 from ntm.lib.years import date_from_query, year_from_query
+from practices.learning import practices_for_commune
 
 PAGE_SIZE = 50
 
@@ -113,14 +114,14 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     # province's later years (194 ms); MAX goes through the scope's communes (1 ms).
     latest = (
         Assessment.objects.standard()
-        .filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
+        .filter(commune__in=scope.communes())
         .aggregate(latest=Max("year"))["latest"]
     )
     as_at = date_from_query(request, "as_at", year=year_from_query(request))
     year = as_at.year if as_at else _year(request, latest or 2017)
     as_at = as_at or year_end(year)
     n_criteria = _criteria_count(year)
-    units = Commune.objects.valid_on(as_at).filter(**scope.commune_filter())
+    units = scope.communes().valid_on(as_at)
     communes = units.in_programme()
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
     this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
@@ -254,6 +255,8 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         ),
         "years": years,
         "latest_year": latest_year,
+        # Published practices helping the criteria missed in the latest year (two queries).
+        "learn_from": practices_for_commune(commune, latest_year) if latest_year else [],
         "certifications": certifications,
         "can_certify": can_certify,
         "next_year": next_year if can_create else None,
@@ -492,6 +495,8 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "can_return": state == Assessment.Status.SUBMITTED and can_review,
         "can_reopen": state == Assessment.Status.APPROVED and can_review,
         "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page")),
+        # Published practices helping the criteria still missed (two queries).
+        "learn_from": practices_for_commune(commune, year),
     }
     return render(request, "criteria/assessment_form.html", ctx, status=status)
 

@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune
 from criteria import queue
 from ntm.lib.years import year_from_query
 from plans.progress import report_plans
@@ -27,14 +26,13 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
 
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    scope_filter = scope.commune_filter()
-    years = figures.years_with_data(**scope_filter)
+    years = figures.years_with_data(scope.communes())
     year = _year(request, years)
     ctx = {
         "scope": scope,
         "years": years,
         "year": year,
-        "headline": figures.headline(year, **scope_filter) if year else None,
+        "headline": figures.headline(year, communes=scope.communes()) if year else None,
         "report_links": _report_links(scope, year) if year else [],
         "queue": _work_queue(request.user, scope),
         "plans": _home_plans(scope),
@@ -54,7 +52,7 @@ def _home_plans(scope) -> list:
 
 def _work_queue(user, scope) -> queue.WorkQueue:
     """What waits for the user in the working year (this calendar year)."""
-    communes = Commune.objects.filter(**scope.commune_filter())
+    communes = scope.communes()
     # By district for the whole country is the national report's job, not the admin's queue.
     return queue.work_queue(
         year=timezone.localdate().year,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -145,14 +145,14 @@ class Plan(models.Model):
             return str(self.commune_group)
         return gettext("tỉnh %(name)s") % {"name": self.province.name}
 
-    def scope_filter(self) -> dict:
-        """The Commune filter of the plan's area, as the reports take it."""
+    def communes(self) -> QuerySet[Commune]:
+        """The units of the plan's area, as the reports take them."""
         if self.district_id:
-            return {"district": self.district}
-        scope = {"district__province": self.province}
+            return Commune.objects.filter(district=self.district)
+        communes = Commune.objects.filter(district__province=self.province)
         if self.commune_group_id:
             # One filter() call, so both conditions apply to the same assignment row.
-            scope["pk__in"] = Commune.objects.filter(
+            in_group = Commune.objects.filter(
                 Q(group_assignments__group=self.commune_group)
                 & Q(group_assignments__year_from__lte=self.year)
                 & (
@@ -160,4 +160,5 @@ class Plan(models.Model):
                     | Q(group_assignments__year_to__gte=self.year)
                 )
             ).values("pk")
-        return scope
+            communes = communes.filter(pk__in=in_group)
+        return communes

@@ -51,6 +51,7 @@ from communes.models import (
     CommuneGroupAssignment,
     District,
     Succession,
+    valid_on_q,
     year_end,
 )
 from criteria.lineage import LineageProfile, lineage_profiles
@@ -78,10 +79,11 @@ from criteria.standing import (
 
 
 def programme_communes(
-    year: int, *, as_at: datetime.date | None = None, **scope_filter
+    communes: QuerySet[Commune], year: int, *, as_at: datetime.date | None = None
 ) -> QuerySet[Commune]:
-    """Programme communes in scope that exist on `as_at` (default 31/12 of `year`)."""
-    return Commune.objects.in_programme().valid_on(as_at or year_end(year)).filter(**scope_filter)
+    """The programme communes among `communes` (a report's area: every unit of a province, a
+    district, the country) that exist on `as_at` (default 31/12 of `year`)."""
+    return communes.in_programme().valid_on(as_at or year_end(year))
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,14 @@ class Headline:
 
 
 def headline(
-    year: int, provisional: bool = False, *, as_at: datetime.date | None = None, **scope_filter
+    year: int,
+    provisional: bool = False,
+    *,
+    communes: QuerySet[Commune],
+    as_at: datetime.date | None = None,
 ) -> Headline:
-    """Headline figures for the communes matching `scope_filter` (one query)."""
-    scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
+    """Headline figures for the programme communes among `communes` (one query)."""
+    scope_qs = programme_communes(communes, year, as_at=as_at)
     tally = _tallies(year, provisional, scope_qs, as_at=as_at)[None]
     return tally.headline(year, as_at)
 
@@ -225,12 +231,12 @@ def _tallies(
     return tallies
 
 
-def years_with_data(**scope_filter) -> list[int]:
-    """Years that have at least one assessment in scope, newest first (one query)."""
-    filters = {f"commune__{k}": v for k, v in scope_filter.items()}
+def years_with_data(communes: QuerySet[Commune]) -> list[int]:
+    """Years that have at least one assessment of one of `communes`, newest first (one
+    query)."""
     return list(
         Assessment.objects.standard()
-        .filter(**filters)
+        .filter(commune__in=communes)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -250,6 +256,8 @@ TIER_RANK = {
 }
 # A commune "near the standard" misses at most this many criteria (15-18 of 19).
 NEAR_STANDARD_MISSING = 4
+# The numbers of a report's sections, as the administration writes them.
+SECTION_NUMBERS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
 @dataclass(frozen=True)
@@ -428,6 +436,24 @@ class Grouping:
             return f"{District.Kind(row[self.district_kind]).label} {row[self.name]}"
         return row[self.name]
 
+    @property
+    def title(self) -> str:
+        """The heading of the report's table by area (its number aside)."""
+        if self.kind == "province":
+            return _("Kết quả theo tỉnh")
+        if self.kind == "former_district":
+            return _("Kết quả theo huyện cũ")
+        return _("Kết quả theo huyện")
+
+    @property
+    def column(self) -> str:
+        """The header of the column naming the areas."""
+        if self.kind == "province":
+            return _("Tỉnh")
+        if self.kind == "former_district":
+            return _("Huyện cũ")
+        return _("Huyện")
+
     @staticmethod
     def sort_key(key: tuple) -> tuple:
         """Areas by code, the unknown one last."""
@@ -494,6 +520,8 @@ class CommuneRow:
     met_before: int = 0
     gained: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
+    # Counted on an earlier year's assessment (none of the report's year): starred in the annex.
+    carried_forward: bool = False
 
     @property
     def certified(self) -> bool:
@@ -642,7 +670,20 @@ class ReportFigures:
 
     @property
     def carried_forward(self) -> list[CommuneRow]:
-        return [c for c in self.communes if c.met_year is not None and c.met_year < self.year]
+        return [c for c in self.communes if c.carried_forward]
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The number (I, II, ...) of each section the report has, in the order printed: the
+        table by area only when there is one, the per-commune lists only with the communes."""
+        names = ["general", "bands", "criteria"]
+        if self.areas:
+            names.append("areas")
+        if self.has_communes:
+            names += ["near_standard", "changes", "keeping_standard"]
+        else:
+            names.append("no_communes")
+        return dict(zip(names, SECTION_NUMBERS, strict=False))
 
     @property
     def not_assessed(self) -> list[CommuneRow]:
@@ -688,14 +729,14 @@ def progress_points(
 
 
 def _progress(
-    provisional: bool, points: list[tuple[int, datetime.date]], **scope_filter
+    provisional: bool, points: list[tuple[int, datetime.date]], communes: QuerySet[Commune]
 ) -> list[Headline]:
     """Headline figures for each (year, day) of `points` in ONE query: a subquery per point on
     the programme communes in scope, each point's sums filtered to the communes that existed on
     its day."""
     if not points:
         return []
-    qs = Commune.objects.in_programme().filter(**scope_filter)
+    qs = communes.in_programme()
     annotations, aggregates = {}, {}
     for i, (y, day) in enumerate(points):
         annotations[f"met_{i}"] = Coalesce(
@@ -706,9 +747,7 @@ def _progress(
         annotations[f"cert_{i}"] = Exists(
             Certification.objects.in_force_on(day).filter(commune=OuterRef("pk"))
         )
-        exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        exists = valid_on_q(day)
         aggregates[f"communes_{i}"] = Count("pk", filter=exists)
         aggregates[f"certified_{i}"] = Count("pk", filter=exists & Q(**{f"cert_{i}": True}))
         aggregates[f"total_{i}"] = Coalesce(Sum(f"met_{i}", filter=exists), 0)
@@ -733,11 +772,12 @@ def report_figures(
     *,
     grouping: Grouping | None = BY_DISTRICT,
     with_communes: bool = True,
+    communes: QuerySet[Commune],
     as_at: datetime.date | None = None,
-    **scope_filter,
 ) -> ReportFigures:
-    """Every figure of a report for the programme communes matching `scope_filter`, with units
-    and certifications as they stand on `as_at` (default 31/12 of `year`).
+    """Every figure of a report for the programme communes among `communes` (the units of the
+    report's area: `Commune.objects.filter(province=...)`, all of them for the country), with
+    units and certifications as they stand on `as_at` (default 31/12 of `year`).
 
     A fixed number of queries whatever the number of communes and provinces: the criteria set
     and its criteria (2), the headline, bands and table by district or province for the year
@@ -755,7 +795,7 @@ def report_figures(
     as_at = as_at or year_end(year)
     previous_day = year_end(year - 1)
     criteria_set = criteria_set_for_year(year)
-    scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
+    scope_qs = programme_communes(communes, year, as_at=as_at)
     if grouping is BY_DISTRICT and as_at >= TWO_TIER_START:
         grouping = BY_FORMER_DISTRICT  # units from 01/07/2025 have no district
 
@@ -765,7 +805,7 @@ def report_figures(
     criteria = sets_used[0].criteria
     bands = bands_for(len(criteria))
     band_rows = tallies[None].bands(bands)
-    previous = headline(year - 1, provisional, **scope_filter)
+    previous = headline(year - 1, provisional, communes=communes)
 
     # Tiers: communes holding a certification of each tier in force on the day (a commune with
     # two tiers counts in both).
@@ -812,15 +852,15 @@ def report_figures(
 
     if with_communes:
         by_assessment = _judged_results(year, provisional, scope_qs)
-        communes = _commune_rows(year, provisional, scope_qs, as_at, by_assessment)
+        commune_rows = _commune_rows(year, provisional, scope_qs, as_at, by_assessment)
         judgements = Judgements(
             manual=sum(len(m) for m, _u in by_assessment.values()),
             unconfirmed=sum(len(u) for _m, u in by_assessment.values()),
         )
     else:
-        communes = []
+        commune_rows = []
         judgements = _judgement_counts(year, provisional, scope_qs)
-    years = [y for y in years_with_data(**scope_filter) if y <= year]
+    years = [y for y in years_with_data(communes) if y <= year]
     return ReportFigures(
         year=year,
         provisional=provisional,
@@ -834,14 +874,12 @@ def report_figures(
         grouping=grouping,
         areas=areas,
         area_total=area_total,
-        communes=communes,
-        progress=_progress(provisional, progress_points(year, as_at, years), **scope_filter),
+        communes=commune_rows,
+        progress=_progress(provisional, progress_points(year, as_at, years), communes),
         has_communes=with_communes,
         as_at=as_at,
         previous_day=previous_day,
-        ended_certified=(
-            _ended_certified(previous_day, as_at, **scope_filter) if with_communes else []
-        ),
+        ended_certified=(_ended_certified(previous_day, as_at, communes) if with_communes else []),
         new_units=(
             _new_units(scope_qs.filter(valid_from__gt=previous_day)) if with_communes else []
         ),
@@ -886,14 +924,14 @@ def _best_tier(day) -> QuerySet[Certification]:
 
 
 def _ended_certified(
-    previous_day: datetime.date, as_at: datetime.date, **scope_filter
+    previous_day: datetime.date, as_at: datetime.date, communes: QuerySet[Commune]
 ) -> list[EndedRow]:
-    """Programme communes in scope whose last day falls in [previous_day, as_at) and that held
-    a certification on it, with the units they passed to (one query: the succession rows are
-    joined, a commune with two successors comes back twice)."""
+    """Programme communes among `communes` whose last day falls in [previous_day, as_at) and
+    that held a certification on it, with the units they passed to (one query: the succession
+    rows are joined, a commune with two successors comes back twice)."""
     rows = (
-        Commune.objects.in_programme()
-        .filter(valid_to__gte=previous_day, valid_to__lt=as_at, **scope_filter)
+        communes.in_programme()
+        .filter(valid_to__gte=previous_day, valid_to__lt=as_at)
         .annotate(tier=Subquery(_best_tier(OuterRef("valid_to")).values("tier")[:1]))
         .filter(tier__isnull=False)
         .values(
@@ -1132,6 +1170,7 @@ def _commune_rows(
             manual=judged.get(r.now_id, ([], []))[0],
             unconfirmed=judged.get(r.now_id, ([], []))[1],
             met_before=r.met_before,
+            carried_forward=r.met_year is not None and r.met_year < year,
         )
         if r.now_id != r.before_id and (r.before_id is None or r.now_set == r.before_set):
             now_met = met_by_assessment.get(r.now_id, set())
