@@ -22,7 +22,13 @@ from accounts.roles import scope_for
 from communes.models import Commune, CommuneGroupAssignment, District, year_end
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
-from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
+from criteria.forms import (
+    AssessmentForm,
+    CertificationForm,
+    ReasonForm,
+    RevocationForm,
+    indicator_field,
+)
 from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
@@ -436,7 +442,7 @@ def assessment_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         carried = frozenset(
             ind.pk
             for ind in catalogue.all_indicators()
-            if request.POST.get(f"i{ind.pk}_carried") == "1"
+            if request.POST.get(indicator_field(ind.pk, "carried")) == "1"
         )
         form = make_form(request.POST)
         if locked:
