@@ -123,10 +123,10 @@ def practice_create(request: HttpRequest) -> HttpResponse:
             try:
                 practice = services.practice_create(
                     province=province,
-                    data=form.cleaned_data,
                     user=request.user,
                     upload=upload_form.cleaned_data.get("file"),
                     caption=upload_form.cleaned_data.get("caption", ""),
+                    **form.practice_fields(),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -152,7 +152,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.practice_update(
-                    practice=practice, data=form.cleaned_data, user=request.user
+                    practice=practice, user=request.user, **form.practice_fields()
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
