@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -38,8 +37,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -249,11 +246,6 @@ def years_with_data(communes: QuerySet[Commune]) -> list[int]:
 # queries (see its docstring), whatever the number of communes. The HTML page, the PDF and the
 # workbook all render the same `ReportFigures`.
 
-TIER_RANK = {
-    Certification.Tier.NTM: 1,
-    Certification.Tier.ADVANCED: 2,
-    Certification.Tier.MODEL: 3,
-}
 # A commune "near the standard" misses at most this many criteria (15-18 of 19).
 NEAR_STANDARD_MISSING = 4
 # The numbers of a report's sections, as the administration writes them.
@@ -911,15 +903,7 @@ def _best_tier(day) -> QuerySet[Certification]:
     """A commune's certifications in force on `day` (a date or an expression on the outer
     commune), the highest tier first (for a Subquery)."""
     return (
-        Certification.objects.filter(commune=OuterRef("pk"), decision_date__lte=day)
-        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-        .annotate(
-            rank=Case(
-                *[When(tier=t, then=Value(r)) for t, r in TIER_RANK.items()],
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-rank")
+        Certification.objects.in_force_on(day).filter(commune=OuterRef("pk")).highest_tier_first()
     )
 
 
