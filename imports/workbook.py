@@ -7,6 +7,7 @@ The format: the first sheet, a header row (row 1), then one row per commune and 
 """
 
 import datetime
+import functools
 import re
 import tempfile
 import unicodedata
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.reader.excel import ExcelReader
@@ -27,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from criteria.models import Assessment, Tier
 from imports.report import CellError, WorkbookError
 from ntm.lib import years
 from ntm.lib.numbers import parse_decimal_comma
@@ -95,28 +99,41 @@ MET_WORDS = {"x", "1", "đạt", "true", "yes", "có"}
 NOT_MET_WORDS = {"", "0", "không đạt", "chưa đạt", "false", "no", "không"}
 MET_CHOICES = ("x", "Đạt", "Chưa đạt")  # the template's drop-down list
 
-STATUS_WORDS = {
-    "draft": "draft",
-    "dự thảo": "draft",
-    "submitted": "submitted",
-    "đã gửi duyệt": "submitted",
-    "gửi duyệt": "submitted",
-    "approved": "approved",
-    "đã phê duyệt": "approved",
-    "phê duyệt": "approved",
+# The status and tier columns take each choice's code and label (Assessment.Status, Tier: the
+# labels in Vietnamese, as the workbooks are written) and these other spellings. The template's
+# drop-down and the export write the tiers short.
+TIER_SHORT = {Tier.NTM: "NTM", Tier.ADVANCED: "NTM nâng cao", Tier.MODEL: "NTM kiểu mẫu"}
+STATUS_ALIASES = {"gửi duyệt": Assessment.Status.SUBMITTED, "phê duyệt": Assessment.Status.APPROVED}
+TIER_ALIASES = {
+    **{short: tier for tier, short in TIER_SHORT.items()},
+    "nâng cao": Tier.ADVANCED,
+    "kiểu mẫu": Tier.MODEL,
 }
-TIER_WORDS = {
-    "ntm": "ntm",
-    "đạt chuẩn ntm": "ntm",
-    "advanced": "advanced",
-    "ntm nâng cao": "advanced",
-    "nâng cao": "advanced",
-    "đạt chuẩn ntm nâng cao": "advanced",
-    "model": "model",
-    "ntm kiểu mẫu": "model",
-    "kiểu mẫu": "model",
-    "đạt chuẩn ntm kiểu mẫu": "model",
-}
+
+
+def source_label(choice: models.Choices) -> str:
+    """A choice's label as the source writes it (Vietnamese), whatever the active language."""
+    with translation.override(None):
+        return str(choice.label)
+
+
+def _vocabulary(choices: type[models.Choices], aliases: Mapping[str, str]) -> dict[str, str]:
+    words = {normalise(c.value): c.value for c in choices}
+    words |= {normalise(source_label(c)): c.value for c in choices}
+    return words | {normalise(word): str(value) for word, value in aliases.items()}
+
+
+@functools.cache
+def status_words() -> dict[str, str]:
+    """What a status cell may say (as `normalise` reads it) -> Assessment.Status value."""
+    return _vocabulary(Assessment.Status, STATUS_ALIASES)
+
+
+@functools.cache
+def tier_words() -> dict[str, str]:
+    """What a tier cell may say (as `normalise` reads it) -> Tier value."""
+    return _vocabulary(Tier, TIER_ALIASES)
+
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
 # A real workbook inflates 5-30 times; a zip bomb thousands of times.
@@ -614,8 +631,8 @@ def parse_decimal(value: object, *, percent: bool = False) -> Decimal:
 
 def parse_status(value: object) -> str:
     text = normalise(value)
-    if text in STATUS_WORDS:
-        return STATUS_WORDS[text]
+    if text in status_words():
+        return status_words()[text]
     raise BadValue(
         "invalid_status",
         _("Trạng thái “%(value)s” không hợp lệ: Dự thảo, Đã gửi duyệt hoặc Đã phê duyệt.")
@@ -636,8 +653,8 @@ def parse_group(value: object) -> str:
 
 def parse_tier(value: object) -> str:
     text = normalise(value)
-    if text in TIER_WORDS:
-        return TIER_WORDS[text]
+    if text in tier_words():
+        return tier_words()[text]
     raise BadValue(
         "invalid_tier",
         _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao hoặc NTM kiểu mẫu.") % {"value": value},

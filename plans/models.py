@@ -10,15 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, District, Province
+from criteria.models import Tier
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
-
-# The tiers a plan can target; the same codes as criteria.Certification.Tier (read there, so
-# plans stay one-way dependent on criteria).
-TIER_CHOICES = [
-    ("ntm", _("Đạt chuẩn NTM")),
-    ("advanced", _("Đạt chuẩn NTM nâng cao")),
-    ("model", _("Đạt chuẩn NTM kiểu mẫu")),
-]
 
 
 class PlanQuerySet(models.QuerySet):
@@ -58,7 +51,8 @@ class Plan(models.Model):
         related_name="+",
         verbose_name=_("nhóm xã"),
     )
-    tier = models.CharField(_("hạng"), max_length=10, choices=TIER_CHOICES, default="ntm")
+    # The tiers of certification (plans read criteria, never the other way).
+    tier = models.CharField(_("hạng"), max_length=10, choices=Tier.choices, default=Tier.NTM)
     title = models.CharField(
         _("văn bản kế hoạch"),
         max_length=200,

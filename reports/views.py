@@ -16,6 +16,7 @@ from communes.models import Commune, District, Province, ProvinceReportSettings,
 from communes.versions import stamp_for
 from criteria.services import criteria_set_for_year
 from ntm.lib import pdf, reportfiles
+from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from ntm.lib.years import date_from_query
 from plans.progress import report_plans
 from practices.learning import practices_for_missed_criteria
@@ -297,7 +298,7 @@ def report_xlsx(request: HttpRequest, kind: str, code: str, year: int) -> HttpRe
     return _report_file(request, kind, code, year, "xlsx")
 
 
-_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": xlsx.CONTENT_TYPE}
+_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _report_file(request: HttpRequest, kind: str, code: str, year: int, extension: str):

@@ -24,7 +24,6 @@ from criteria.naming import localized_name
 from ntm.lib.spreadsheet import safe_cell
 from reports.figures import ReportFigures
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INT = "#,##0"
 AVERAGE = "0.00"
 PERCENT = "0.0%"

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from communes.models import Commune
 from criteria.models import Assessment
-from imports.writer import XLSX_CONTENT_TYPE
+from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from reports.figures import headline
 from tests.imports.conftest import HEADER_19, fingerprint, write_xlsx
 
