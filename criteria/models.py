@@ -55,10 +55,6 @@ class CriteriaSetQuerySet(models.QuerySet):
             is_default=Case(When(in_period, then=Value(True)), default=Value(False))
         ).order_by("-is_default", "-first_year", "code")
 
-    def in_force(self, year: int, level: str = "commune"):
-        """Kept for callers in other apps: the same as `for_year`."""
-        return self.for_year(year, level)
-
 
 class CriteriaSet(models.Model):
     class Level(models.TextChoices):

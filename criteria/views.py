@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -32,21 +32,19 @@ from criteria.forms import (
 from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
-from criteria.standing import with_standing
+from criteria.standing import Band, bands_for, with_standing
 from ntm.lib.text import starts_a_word_q
 from ntm.lib.years import date_from_query, year_from_query
 from practices.learning import practices_for_commune
 
 PAGE_SIZE = 50
 
-# Criteria-met bands of the 2016-2020 reports (ntm-reference: 19 · 15-18 · 10-14 · 5-9 · < 5).
-BANDS = {
-    "all": (gettext_lazy("Đạt tất cả tiêu chí"), None, None),
-    "15-18": ("15–18", 15, 18),
-    "10-14": ("10–14", 10, 14),
-    "5-9": ("5–9", 5, 9),
-    "0-4": (gettext_lazy("Dưới 5"), 0, 4),
-}
+
+def _band_choices(n_criteria: int | None) -> dict[str, Band]:
+    """The criteria-met bands of the reports (criteria.standing.bands_for) as the list's filter:
+    "all" for the top band, "15-18" for the others; none without a set in force."""
+    bands = bands_for(n_criteria) if n_criteria else []
+    return {"all" if b.is_top else f"{b.low}-{b.high}": b for b in bands}
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -148,13 +146,12 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     elif status in Assessment.Status.values:
         rows = rows.filter(status=status)
     band = request.GET.get("band", "")
-    if band == "all" and n_criteria:
-        rows = rows.filter(met__gte=n_criteria)
-    elif band in BANDS and band != "all":
-        _label, low, high = BANDS[band]
-        rows = rows.filter(met__gte=low, met__lte=high)
-        if n_criteria:
-            rows = rows.filter(met__lt=n_criteria)
+    bands = _band_choices(n_criteria)
+    if band in bands:
+        chosen = bands[band]
+        rows = rows.filter(met__gte=chosen.low)
+        if not chosen.is_top:
+            rows = rows.filter(met__lte=chosen.high)
     border = request.GET.get("border", "")
     if border in ("1", "0"):
         rows = rows.filter(is_border=border == "1")
@@ -184,7 +181,10 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": Assessment.Status.choices,
         "band": band,
-        "bands": [(k, v[0]) for k, v in BANDS.items()],
+        "bands": [
+            (key, _("Đạt tất cả tiêu chí") if b.is_top else capfirst(b.label))
+            for key, b in bands.items()
+        ],
         "border": border,
         "disadvantaged": disadvantaged,
         "query": filters.urlencode(),

@@ -64,7 +64,9 @@ from criteria.models import (
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
 from criteria.standing import (
+    Band,
     assessed_before,
+    bands_for,
     certified_in,
     counted_assessments,
     counted_statuses,
@@ -252,47 +254,10 @@ NEAR_STANDARD_MISSING = 4
 SECTION_NUMBERS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
-@dataclass(frozen=True)
-class Band:
-    low: int
-    high: int
-    is_top: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"band_{self.low}_{self.high}"
-
-    @property
-    def label(self) -> str:
-        if self.is_top:
-            return str(self.low)
-        if self.low == 0:
-            return _("dưới %(n)s") % {"n": self.high + 1}
-        return f"{self.low}–{self.high}"
-
-
-def bands_for(criteria_count: int) -> list[Band]:
-    """19 · 15-18 · 10-14 · 5-9 · under 5 for the 19 criteria of 2016-2025; the top band is
-    "all criteria of the set" and the lower ones are cut below it, so a smaller set still gets
-    a sensible split (3 criteria: 3 · under 3)."""
-    top = criteria_count
-    bands = [Band(top, top, is_top=True)]
-    for low, high in ((15, 18), (10, 14), (5, 9), (0, 4)):
-        high = min(high, top - 1)
-        if low <= high:
-            bands.append(Band(low, high))
-    return bands
-
-
 def _percent(part: int, whole: int, places: str = "0.1") -> Decimal:
     if not whole:
         return Decimal(places) * 0
     return (Decimal(100 * part) / whole).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-def _counted(year: int, provisional: bool):
-    """The assessments that count for a commune in `year`, newest first (for a Subquery)."""
-    return counted_assessments(year, provisional)
 
 
 @dataclass(frozen=True)
@@ -732,7 +697,7 @@ def _progress(
     annotations, aggregates = {}, {}
     for i, (y, day) in enumerate(points):
         annotations[f"met_{i}"] = Coalesce(
-            Subquery(_counted(y, provisional).values("criteria_met")[:1]),
+            Subquery(counted_assessments(y, provisional).values("criteria_met")[:1]),
             0,
             output_field=IntegerField(),
         )
@@ -1107,8 +1072,8 @@ def _commune_rows(
     a manual decision or an unconfirmed threshold."""
     judged = judged or {}
     best_tier = _best_tier(as_at or year_end(year))
-    now = _counted(year, provisional)
-    before = _counted(year - 1, provisional)
+    now = counted_assessments(year, provisional)
+    before = counted_assessments(year - 1, provisional)
     rows = list(
         scope_qs.annotate(
             met=Coalesce(Subquery(now.values("criteria_met")[:1]), 0, output_field=IntegerField()),

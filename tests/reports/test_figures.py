@@ -7,7 +7,8 @@ import pytest
 
 from communes.models import Commune
 from criteria.models import Assessment, Certification, CriterionResult
-from reports.figures import Band, bands_for, headline, report_figures
+from criteria.standing import Band, bands_for
+from reports.figures import headline, report_figures
 
 pytestmark = pytest.mark.django_db
 
