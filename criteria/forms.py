@@ -13,7 +13,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, ThresholdKey
+from criteria.evaluation import (
+    Catalogue,
+    Evaluation,
+    IndicatorEntry,
+    ThresholdKey,
+    manual_reason_missing,
+)
 from criteria.models import (
     Certification,
     Criterion,
@@ -338,15 +344,12 @@ class AssessmentForm(forms.Form):
         for ind_id, mode in self.modes.items():
             if mode != "manual":
                 continue
-            met = cleaned.get(indicator_field(ind_id, "met"))
-            reason = cleaned.get(indicator_field(ind_id, "reason"), "")
-            if met and not (reason or "").strip():
+            met = cleaned.get(indicator_field(ind_id, "met")) or ""
+            reason = cleaned.get(indicator_field(ind_id, "reason")) or ""
+            if message := manual_reason_missing(None if met == "" else met == "1", reason):
                 self.add_error(
                     indicator_field(ind_id, "reason"),
-                    ValidationError(
-                        _("Chỉ tiêu chưa có ngưỡng số: cần ghi lý do khi tự đánh giá."),
-                        code="reason_required",
-                    ),
+                    ValidationError(message, code="reason_required"),
                 )
         return cleaned
 

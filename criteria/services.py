@@ -408,25 +408,44 @@ def validate_programme_date(value: datetime.date) -> None:
         )
 
 
+def certification_refusal(
+    *, status: str | None, criteria_met: int, criteria_needed: int
+) -> str | None:
+    """The certification rule on plain values: None when the assessment of the recognised year
+    (its `status`, None when there is none) is approved and meets all `criteria_needed`
+    criteria of its set, else the code of what it lacks (no_approved_assessment,
+    empty_criteria_set, criteria_not_all_met). The seeders ask this; the rest ask
+    `certification_eligibility`, which says it in words."""
+    if status != Assessment.Status.APPROVED:
+        return "no_approved_assessment"
+    if criteria_needed == 0:
+        # An empty set (318 Phụ lục II, 691 until an administrator enters them) is never "met".
+        return "empty_criteria_set"
+    if criteria_met < criteria_needed:
+        return "criteria_not_all_met"
+    return None
+
+
 def certification_eligibility(
     *, year: int, status: str | None, criteria_met: int, criteria_needed: int
 ) -> None:
-    """The certification rule on plain values, or ValidationError: the assessment of the
-    recognised `year` (its `status`, None when there is none) is approved and meets all
-    `criteria_needed` criteria of its set. `certification_check` reads the values from the
-    database; the import checks its planned rows before anything is written."""
-    if status != Assessment.Status.APPROVED:
+    """`certification_refusal` as a ValidationError with its message. `certification_check`
+    reads the values from the database; the import checks its planned rows before anything
+    is written."""
+    refusal = certification_refusal(
+        status=status, criteria_met=criteria_met, criteria_needed=criteria_needed
+    )
+    if refusal == "no_approved_assessment":
         raise ValidationError(
             _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year},
             code="no_approved_assessment",
         )
-    if criteria_needed == 0:
-        # An empty set (318 Phụ lục II, 691 until an administrator enters them) is never "met".
+    if refusal == "empty_criteria_set":
         raise ValidationError(
             _("Bộ tiêu chí của đánh giá chưa có tiêu chí nào: chưa thể xét công nhận."),
             code="empty_criteria_set",
         )
-    if criteria_met < criteria_needed:
+    if refusal == "criteria_not_all_met":
         raise ValidationError(
             _(
                 "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm %(year)s đạt "

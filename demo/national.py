@@ -42,7 +42,7 @@ from criteria.models import (
     CriterionResult,
     IndicatorValue,
 )
-from criteria.services import criteria_set_for_year
+from criteria.services import certification_refusal, criteria_set_for_year
 from demo.synthetic import difficulty_order, synthetic_entries
 from ntm.lib.text import fold
 
@@ -316,9 +316,14 @@ def generate_province(
             batch.results.extend(
                 (index, crit_id, met) for crit_id, met in evaluation.criteria_met.items()
             )
-            # certification_check: an approved assessment of the decision year, under the set
-            # in force that year, meeting all its criteria.
-            if pos not in certified_year and evaluation.total == len(catalogue.criteria):
+            # The certification rule (every assessment here is approved), under the set in force
+            # in the decision's year.
+            eligible = not certification_refusal(
+                status=Assessment.Status.APPROVED,
+                criteria_met=evaluation.total,
+                criteria_needed=len(catalogue.criteria),
+            )
+            if pos not in certified_year and eligible:
                 certified_year[pos] = y
                 decided = datetime.date(y, rng.randint(6, 12), rng.randint(1, 28))
                 batch.certifications.append((pos, set_id, decided))

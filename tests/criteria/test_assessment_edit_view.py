@@ -128,7 +128,7 @@ def test_manual_decision_needs_a_reason(client, world, draft):
     response = client.post(url(world.commune_a1), data)
     assert response.status_code == 400
     assert response.context["form"].errors[indicator_field(manual.pk, "reason")] == [
-        "Chỉ tiêu chưa có ngưỡng số: cần ghi lý do khi tự đánh giá."
+        "Chưa có ngưỡng số cho chỉ tiêu này: cần ghi lý do khi tự đánh giá."
     ]
     data[indicator_field(manual.pk, "reason")] = "Theo hướng dẫn của tỉnh"
     assert client.post(url(world.commune_a1), data).status_code == 302
