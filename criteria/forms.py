@@ -30,7 +30,7 @@ from criteria.models import (
     Threshold,
 )
 from criteria.services import AssessmentInput, validate_programme_date
-from ntm.lib.numbers import parse_decimal_comma
+from ntm.lib.numbers import parse_decimal_comma, plain_number
 from ntm.lib.years import YEAR_MAX
 
 NUMBER_ERRORS = {
@@ -56,16 +56,6 @@ def unit_label(indicator: Indicator) -> str:
     if indicator.kind == Indicator.Kind.PERCENT:
         return "%"
     return str(UNITS_VI.get(indicator.unit, indicator.unit))
-
-
-def plain_number(value: Decimal | None) -> str:
-    """80.00 -> "80", 8.50 -> "8,5": what a person would type (no thousands separator)."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 class DecimalInput(forms.TextInput):
@@ -176,7 +166,7 @@ class IndicatorRow:
 
 
 @dataclass
-class CriterionRow:
+class CriterionFormRow:
     criterion: Criterion
     met: bool
     indicators: list[IndicatorRow]
@@ -206,7 +196,7 @@ class CriterionRow:
 @dataclass
 class GroupRow:
     group: CriterionGroup
-    criteria: list[CriterionRow]
+    criteria: list[CriterionFormRow]
 
 
 class AssessmentForm(forms.Form):
@@ -430,7 +420,7 @@ class AssessmentForm(forms.Form):
                 )
             flag = criterion_field(criterion.pk, "met")
             out[-1].criteria.append(
-                CriterionRow(
+                CriterionFormRow(
                     criterion=criterion,
                     met=evaluation.criteria_met.get(criterion.pk, False),
                     indicators=rows,

@@ -609,7 +609,7 @@ def _user_name(user) -> str:
 # --- Workflow -------------------------------------------------------------------------------
 
 
-def _transition(
+def _workflow_action(
     request, code: str, year: int, action, *, review: bool, reason: bool, done: str
 ) -> HttpResponse:
     assessment, _commune, _scope = _get_assessment_for_user(request, code, year)
@@ -637,7 +637,7 @@ def _transition(
 
 @require_POST
 def assessment_submit(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,
@@ -650,7 +650,7 @@ def assessment_submit(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 @require_POST
 def assessment_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,
@@ -663,7 +663,7 @@ def assessment_approve(request: HttpRequest, code: str, year: int) -> HttpRespon
 
 @require_POST
 def assessment_return(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,
@@ -676,7 +676,7 @@ def assessment_return(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 @require_POST
 def assessment_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,

@@ -134,7 +134,7 @@ def headline(
     """Headline figures for the programme communes among `communes` (one query)."""
     scope_qs = programme_communes(communes, year, as_at=as_at)
     tally = _tallies(year, provisional, scope_qs, as_at=as_at)[None]
-    return tally.headline(year, as_at)
+    return tally.as_headline(year, as_at)
 
 
 @dataclass
@@ -168,7 +168,7 @@ class _Tally:
             self.by_set[set_id] = self.by_set.get(set_id, 0) + n
         self.met_counts[met] = self.met_counts.get(met, 0) + n
 
-    def headline(self, year: int, as_at: datetime.date | None = None) -> Headline:
+    def as_headline(self, year: int, as_at: datetime.date | None = None) -> Headline:
         return Headline(
             year=year,
             communes=self.communes,
@@ -757,7 +757,7 @@ def report_figures(
         grouping = BY_FORMER_DISTRICT  # units from 01/07/2025 have no district
 
     tallies = _tallies(year, provisional, scope_qs, grouping, as_at)
-    current = tallies[None].headline(year, as_at)
+    current = tallies[None].as_headline(year, as_at)
     sets_used = _sets_used(criteria_set, tallies[None].by_set)
     criteria = sets_used[0].criteria
     bands = bands_for(len(criteria))
@@ -857,7 +857,7 @@ def _area_rows(
             AreaRow(
                 row[grouping.code] or "",
                 grouping.label(row),
-                tally.headline(year, as_at),
+                tally.as_headline(year, as_at),
                 tally.bands(bands),
             )
         )
