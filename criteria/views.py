@@ -32,9 +32,10 @@ from criteria.forms import (
 from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import Assessment, Certification, CriteriaSet
+from criteria.services import PROGRAMME_FIRST_DATE
 from criteria.standing import Band, bands_for, with_standing
 from ntm.lib.text import starts_a_word_q
-from ntm.lib.years import date_from_query, year_from_query
+from ntm.lib.years import YEAR_MAX, date_from_query, year_from_query
 from practices.learning import practices_for_commune
 
 PAGE_SIZE = 50
@@ -174,6 +175,8 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "outside_programme": units.filter(in_programme=False).count(),
         "report_areas": _report_areas(scope, districts, district),
         "n_criteria": n_criteria,
+        # The year field's bounds: the programme's first year to the last the app knows.
+        "years": (PROGRAMME_FIRST_DATE.year, YEAR_MAX),
         "page": page,
         "districts": districts,
         "district": district,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Scope, can_propose_practice, can_view_compendium, scope_for
 from communes.models import District, Province
 from criteria.models import Criterion
-from ntm.lib.years import id_from_query, year_from_query
+from ntm.lib.years import YEAR_MAX, YEAR_MIN, id_from_query, year_from_query
 from practices import pdf, services, uploads
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
@@ -74,6 +74,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "page": page,
         "filters": filters,
+        "years": (YEAR_MIN, YEAR_MAX),  # the year field's bounds
         "categories": Category.objects.all(),
         "districts": districts,
         "criteria": Criterion.objects.select_related("criteria_set").order_by(
