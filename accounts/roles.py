@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from communes.models import Commune
 
 PROVINCE_GROUP = "Cán bộ tỉnh"
 DISTRICT_GROUP = "Cán bộ huyện"
@@ -91,14 +94,16 @@ class Scope:
             and self.commune is None
         )
 
-    def commune_filter(self) -> dict:
+    def communes(self) -> QuerySet[Commune]:
+        """Every unit in the scope, of any date and in or outside the programme (no query until
+        read; other querysets take it as a filter: `assessments.filter(commune__in=...)`)."""
         if self.is_admin:
-            return {}
+            return Commune.objects.all()
         if self.commune is not None:
-            return {"pk": self.commune.pk}
+            return Commune.objects.filter(pk=self.commune.pk)
         if self.district is not None:
-            return {"district": self.district}
-        return {"province": self.province}
+            return Commune.objects.filter(district=self.district)
+        return Commune.objects.filter(province=self.province)
 
     def covers_province(self, province) -> bool:
         if self.is_admin:

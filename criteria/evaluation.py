@@ -209,6 +209,14 @@ def evaluate_assessment(
     return result
 
 
+def manual_reason_missing(met: bool | None, reason: str) -> str | None:
+    """A manual decision (an indicator with no known threshold judged met or not met) needs a
+    reason: the message when it has none, else None. The form asks it too, next to the field."""
+    if met is None or reason.strip():
+        return None
+    return _("Chưa có ngưỡng số cho chỉ tiêu này: cần ghi lý do khi tự đánh giá.")
+
+
 def _indicator_met(
     ind: Indicator, threshold: Threshold | None, entry: IndicatorEntry, errors: dict[str, str]
 ) -> tuple[bool | None, bool]:
@@ -228,7 +236,7 @@ def _indicator_met(
         return computed, False
     if entry.met is None:
         return None, False
-    if not entry.manual_reason.strip():
-        errors[ind.code] = _("Chưa có ngưỡng số cho chỉ tiêu này: cần ghi lý do khi tự đánh giá.")
+    if message := manual_reason_missing(entry.met, entry.manual_reason):
+        errors[ind.code] = message
         return None, False
     return entry.met, True

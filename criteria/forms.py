@@ -7,12 +7,19 @@ and indicators as the set has) and turns what the user typed into the `Assessmen
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, ThresholdKey
+from criteria.evaluation import (
+    Catalogue,
+    Evaluation,
+    IndicatorEntry,
+    ThresholdKey,
+    manual_reason_missing,
+)
 from criteria.models import (
     Certification,
     Criterion,
@@ -23,7 +30,7 @@ from criteria.models import (
     Threshold,
 )
 from criteria.services import AssessmentInput, validate_programme_date
-from ntm.lib.numbers import parse_decimal_comma
+from ntm.lib.numbers import parse_decimal_comma, plain_number
 from ntm.lib.years import YEAR_MAX
 
 NUMBER_ERRORS = {
@@ -49,16 +56,6 @@ def unit_label(indicator: Indicator) -> str:
     if indicator.kind == Indicator.Kind.PERCENT:
         return "%"
     return str(UNITS_VI.get(indicator.unit, indicator.unit))
-
-
-def plain_number(value: Decimal | None) -> str:
-    """80.00 -> "80", 8.50 -> "8,5": what a person would type (no thousands separator)."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 class DecimalInput(forms.TextInput):
@@ -93,6 +90,26 @@ class CommaDecimalField(forms.DecimalField):
         return attrs
 
 
+# The assessment form's field names, the one definition: the form, its template (through the
+# rows below), assessment-form.js (through the `data-part` of each indicator input), the tests
+# and the load test all take them from here.
+IndicatorPart = Literal["value", "value2", "met", "reason", "carried"]
+CriterionPart = Literal["met", "note"]
+
+
+def indicator_field(indicator_pk: int, part: IndicatorPart) -> str:
+    """The form field of an indicator: its value ("value", and "value2" for the second value
+    of a pair), its met / not met ("met"), the reason of a manual decision ("reason"), or the
+    hidden mark of a value carried over from last year and not yet confirmed ("carried")."""
+    return f"i{indicator_pk}_{part}"
+
+
+def criterion_field(criterion_pk: int, part: CriterionPart) -> str:
+    """The form field of a criterion: met / not met for a criterion judged as a whole ("met"),
+    or its note ("note")."""
+    return f"c{criterion_pk}_{part}"
+
+
 def _met_choice(met: bool | None) -> str:
     return "" if met is None else ("1" if met else "0")
 
@@ -104,13 +121,19 @@ class IndicatorRow:
     mode: str  # "computed" (numeric with a threshold), "manual" (numeric without), "choice"
     unit: str
     met: bool | None
-    fields: list = field(default_factory=list)  # bound fields, in tab order
+    fields: list = field(default_factory=list)  # bound fields (value, second value, met)
+    reason: object = None  # bound field, for a manual decision (a full-width row)
     carried: bool = False  # prefilled from last year's approved assessment, not yet confirmed
+
+    @property
+    def carried_field(self) -> str:
+        return indicator_field(self.indicator.pk, "carried")
 
     @property
     def shown(self) -> list[tuple[str, str]]:
         """(label, value as text) of each field: the read-only page."""
-        return [(str(f.label), shown_value(f)) for f in self.fields]
+        fields = self.fields if self.reason is None else [*self.fields, self.reason]
+        return [(str(f.label), shown_value(f)) for f in fields]
 
     @property
     def threshold_text(self) -> str:
@@ -143,7 +166,7 @@ class IndicatorRow:
 
 
 @dataclass
-class CriterionRow:
+class CriterionFormRow:
     criterion: Criterion
     met: bool
     indicators: list[IndicatorRow]
@@ -173,7 +196,7 @@ class CriterionRow:
 @dataclass
 class GroupRow:
     group: CriterionGroup
-    criteria: list[CriterionRow]
+    criteria: list[CriterionFormRow]
 
 
 class AssessmentForm(forms.Form):
@@ -214,34 +237,42 @@ class AssessmentForm(forms.Form):
             for ind in indicators:
                 self._add_indicator_fields(ind, values.get(ind.pk))
             result = results.get(criterion.pk)
-            self.fields[f"c{criterion.pk}_note"] = forms.CharField(
+            note = criterion_field(criterion.pk, "note")
+            self.fields[note] = forms.CharField(
                 label=_("Ghi chú tiêu chí %(n)s") % {"n": criterion.number},
                 required=False,
                 max_length=2000,
             )
-            self.initial[f"c{criterion.pk}_note"] = result.note if result else ""
+            self.initial[note] = result.note if result else ""
             if not indicators:
-                self.fields[f"c{criterion.pk}_met"] = forms.ChoiceField(
+                flag = criterion_field(criterion.pk, "met")
+                self.fields[flag] = forms.ChoiceField(
                     label=_("Kết quả tiêu chí %(n)s") % {"n": criterion.number},
                     choices=MET_CHOICES,
                     required=False,
                 )
-                self.initial[f"c{criterion.pk}_met"] = _met_choice(result.met if result else None)
+                self.initial[flag] = _met_choice(result.met if result else None)
         if disabled:
             for f in self.fields.values():
                 f.disabled = True
 
+    def _add(self, ind: Indicator, part: IndicatorPart, form_field, initial) -> None:
+        # data-part: what assessment-form.js reads the input as, whatever its name.
+        form_field.widget.attrs["data-part"] = part
+        name = indicator_field(ind.pk, part)
+        self.fields[name] = form_field
+        self.initial[name] = initial
+
     def _add_indicator_fields(self, ind: Indicator, saved: IndicatorValue | None) -> None:
         threshold = self.catalogue.threshold_for(ind, self.key)
         self.thresholds[ind.pk] = threshold
-        p = f"i{ind.pk}"
         if ind.is_numeric:
             known = threshold is not None and threshold.value is not None
             self.modes[ind.pk] = "computed" if known else "manual"
             limits = {"min_value": Decimal(0), "error_messages": NUMBER_ERRORS}
             if ind.kind == Indicator.Kind.PERCENT:
                 limits["max_value"] = Decimal(100)
-            self.fields[f"{p}_value"] = CommaDecimalField(
+            value = CommaDecimalField(
                 label=_("%(code)s – giá trị (%(unit)s)")
                 % {"code": ind.code, "unit": unit_label(ind)},
                 required=False,
@@ -249,9 +280,9 @@ class AssessmentForm(forms.Form):
                 decimal_places=2,
                 **limits,
             )
-            self.initial[f"{p}_value"] = saved.value if saved else None
+            self._add(ind, "value", value, saved.value if saved else None)
             if ind.secondary_label:
-                self.fields[f"{p}_value2"] = CommaDecimalField(
+                second = CommaDecimalField(
                     label=_("%(code)s – %(label)s (%(unit)s)")
                     % {"code": ind.code, "label": ind.secondary_label, "unit": unit_label(ind)},
                     required=False,
@@ -259,38 +290,42 @@ class AssessmentForm(forms.Form):
                     decimal_places=2,
                     **limits,
                 )
-                self.initial[f"{p}_value2"] = saved.value_secondary if saved else None
+                self._add(ind, "value2", second, saved.value_secondary if saved else None)
             if not known:
-                self.fields[f"{p}_met"] = forms.ChoiceField(
+                met = forms.ChoiceField(
                     label=_("%(code)s – tự đánh giá") % {"code": ind.code},
                     choices=MET_CHOICES,
                     required=False,
                 )
-                self.fields[f"{p}_reason"] = forms.CharField(
+                reason = forms.CharField(
                     label=_("%(code)s – lý do tự đánh giá") % {"code": ind.code},
                     required=False,
                     max_length=2000,
                 )
-                self.initial[f"{p}_met"] = _met_choice(saved.met if saved else None)
-                self.initial[f"{p}_reason"] = saved.manual_reason if saved else ""
+                self._add(ind, "met", met, _met_choice(saved.met if saved else None))
+                self._add(ind, "reason", reason, saved.manual_reason if saved else "")
         else:
             self.modes[ind.pk] = "choice"
-            self.fields[f"{p}_met"] = forms.ChoiceField(
+            met = forms.ChoiceField(
                 label=_("%(code)s – kết quả") % {"code": ind.code},
                 choices=MET_CHOICES,
                 required=False,
             )
-            self.initial[f"{p}_met"] = _met_choice(saved.met if saved else None)
+            self._add(ind, "met", met, _met_choice(saved.met if saved else None))
 
     def clean(self):
         cleaned = super().clean()
         for criterion in self.catalogue.criteria:
             # Judged as a whole (no indicators known): a manual decision, so it needs a reason.
-            name = f"c{criterion.pk}_met"
-            note = (cleaned.get(f"c{criterion.pk}_note") or "").strip()
-            if criterion.whole_reason and cleaned.get(name) and not note:
+            note_field = criterion_field(criterion.pk, "note")
+            note = (cleaned.get(note_field) or "").strip()
+            if (
+                criterion.whole_reason
+                and cleaned.get(criterion_field(criterion.pk, "met"))
+                and not note
+            ):
                 self.add_error(
-                    f"c{criterion.pk}_note",
+                    note_field,
                     ValidationError(
                         _("Tiêu chí được đánh giá cả tiêu chí: cần ghi lý do trong ghi chú."),
                         code="reason_required",
@@ -299,14 +334,12 @@ class AssessmentForm(forms.Form):
         for ind_id, mode in self.modes.items():
             if mode != "manual":
                 continue
-            met, reason = cleaned.get(f"i{ind_id}_met"), cleaned.get(f"i{ind_id}_reason", "")
-            if met and not (reason or "").strip():
+            met = cleaned.get(indicator_field(ind_id, "met")) or ""
+            reason = cleaned.get(indicator_field(ind_id, "reason")) or ""
+            if message := manual_reason_missing(None if met == "" else met == "1", reason):
                 self.add_error(
-                    f"i{ind_id}_reason",
-                    ValidationError(
-                        _("Chỉ tiêu chưa có ngưỡng số: cần ghi lý do khi tự đánh giá."),
-                        code="reason_required",
-                    ),
+                    indicator_field(ind_id, "reason"),
+                    ValidationError(message, code="reason_required"),
                 )
         return cleaned
 
@@ -325,17 +358,18 @@ class AssessmentForm(forms.Form):
         notes: dict[int, str] = {}
         for criterion in self.catalogue.criteria:
             for ind in self.catalogue.indicators[criterion.pk]:
-                p, mode = f"i{ind.pk}", self.modes[ind.pk]
-                met = data.get(f"{p}_met") or ""
+                mode = self.modes[ind.pk]
+                met = data.get(indicator_field(ind.pk, "met")) or ""
+                reason = data.get(indicator_field(ind.pk, "reason")) or ""
                 entries[ind.pk] = IndicatorEntry(
-                    value=data.get(f"{p}_value"),
-                    value_secondary=data.get(f"{p}_value2"),
+                    value=data.get(indicator_field(ind.pk, "value")),
+                    value_secondary=data.get(indicator_field(ind.pk, "value2")),
                     met=None if mode == "computed" or met == "" else met == "1",
-                    manual_reason=(data.get(f"{p}_reason") or "") if mode == "manual" else "",
+                    manual_reason=reason if mode == "manual" else "",
                 )
             if not self.catalogue.indicators[criterion.pk]:
-                flags[criterion.pk] = data.get(f"c{criterion.pk}_met") == "1"
-            notes[criterion.pk] = (data.get(f"c{criterion.pk}_note") or "").strip()
+                flags[criterion.pk] = data.get(criterion_field(criterion.pk, "met")) == "1"
+            notes[criterion.pk] = (data.get(criterion_field(criterion.pk, "note")) or "").strip()
         return AssessmentInput(
             entries=entries,
             criterion_flags=flags,
@@ -354,9 +388,10 @@ class AssessmentForm(forms.Form):
             if ind is None:
                 self.add_error(None, errors)
                 continue
-            name = f"i{ind.pk}_reason" if self.modes[ind.pk] == "manual" else f"i{ind.pk}_value"
+            part = "reason" if self.modes[ind.pk] == "manual" else "value"
+            name = indicator_field(ind.pk, part)
             if name not in self.fields:
-                name = f"i{ind.pk}_met"
+                name = indicator_field(ind.pk, "met")
             self.add_error(name, errors)
 
     def groups(self, evaluation: Evaluation) -> list[GroupRow]:
@@ -369,8 +404,8 @@ class AssessmentForm(forms.Form):
             rows = []
             for ind in self.catalogue.indicators[criterion.pk]:
                 outcome = evaluation.outcomes.get(ind.pk)
-                p = f"i{ind.pk}"
-                names = [f"{p}_value", f"{p}_value2", f"{p}_met", f"{p}_reason"]
+                names = [indicator_field(ind.pk, part) for part in ("value", "value2", "met")]
+                reason = indicator_field(ind.pk, "reason")
                 rows.append(
                     IndicatorRow(
                         indicator=ind,
@@ -379,16 +414,17 @@ class AssessmentForm(forms.Form):
                         unit=unit_label(ind),
                         met=outcome.met if outcome else None,
                         fields=[self[n] for n in names if n in self.fields],
+                        reason=self[reason] if reason in self.fields else None,
                         carried=ind.pk in self.carried,
                     )
                 )
-            flag = f"c{criterion.pk}_met"
+            flag = criterion_field(criterion.pk, "met")
             out[-1].criteria.append(
-                CriterionRow(
+                CriterionFormRow(
                     criterion=criterion,
                     met=evaluation.criteria_met.get(criterion.pk, False),
                     indicators=rows,
-                    note=self[f"c{criterion.pk}_note"],
+                    note=self[criterion_field(criterion.pk, "note")],
                     flag=self[flag] if flag in self.fields else None,
                 )
             )
@@ -418,36 +454,36 @@ class AssessmentForm(forms.Form):
 
         for criterion in self.catalogue.criteria:
             for ind in self.catalogue.indicators[criterion.pk]:
-                p, mode, saved = f"i{ind.pk}", self.modes[ind.pk], values.get(ind.pk)
+                mode, saved = self.modes[ind.pk], values.get(ind.pk)
                 if ind.is_numeric:
                     differ(
                         _("Chỉ tiêu %(code)s: giá trị") % {"code": ind.code},
-                        plain_number(data.get(f"{p}_value")),
+                        plain_number(data.get(indicator_field(ind.pk, "value"))),
                         plain_number(saved.value if saved else None),
                     )
                     if ind.secondary_label:
                         differ(
                             _("Chỉ tiêu %(code)s: %(label)s")
                             % {"code": ind.code, "label": ind.secondary_label},
-                            plain_number(data.get(f"{p}_value2")),
+                            plain_number(data.get(indicator_field(ind.pk, "value2"))),
                             plain_number(saved.value_secondary if saved else None),
                         )
                 if mode != "computed":
                     differ(
                         _("Chỉ tiêu %(code)s: kết quả") % {"code": ind.code},
-                        _met_label(data.get(f"{p}_met") or ""),
+                        _met_label(data.get(indicator_field(ind.pk, "met")) or ""),
                         _met_label(_met_choice(saved.met if saved else None)),
                     )
                 if mode == "manual":
                     differ(
                         _("Chỉ tiêu %(code)s: lý do") % {"code": ind.code},
-                        (data.get(f"{p}_reason") or "").strip(),
+                        (data.get(indicator_field(ind.pk, "reason")) or "").strip(),
                         saved.manual_reason if saved else "",
                     )
             result = results.get(criterion.pk)
             differ(
                 _("Tiêu chí %(n)s: ghi chú") % {"n": criterion.number},
-                (data.get(f"c{criterion.pk}_note") or "").strip(),
+                (data.get(criterion_field(criterion.pk, "note")) or "").strip(),
                 result.note if result else "",
             )
         differ(_("Ghi chú chung"), (data.get("note") or "").strip(), note)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.signals import pre_create_historical_record
 
 from criteria.models import Assessment, CriterionResult, IndicatorValue
+from ntm.lib.numbers import plain_number
 
 TRACKED = {
     Assessment: ("status", "criteria_met", "note", "return_reason"),
@@ -97,8 +98,6 @@ def _show(model, name: str, value) -> str:
             return _("Có") if value else _("Không")
         return _("Đạt") if value else _("Không đạt")
     if isinstance(value, Decimal):
-        from criteria.forms import plain_number  # forms imports services, which imports this
-
         return plain_number(value)
     if model is Assessment and name == "status":
         return str(Assessment.Status(value).label)

@@ -3,19 +3,14 @@ achieved. Information only: a new unit inherits no criteria count and no certifi
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from communes.models import Commune, Succession
 from criteria.models import Certification
 
-# Highest tier first (tiers are cumulative: modern, model ⊃ advanced ⊃ standard).
-TIER_ORDER = [
-    Certification.Tier.MODERN,
-    Certification.Tier.MODEL,
-    Certification.Tier.ADVANCED,
-    Certification.Tier.NTM,
-]
+# Highest tier first (tiers are cumulative: modern ⊃ model ⊃ advanced ⊃ standard).
+TIER_ORDER = list(reversed(Certification.Tier))
 
 
 @dataclass
@@ -69,15 +64,10 @@ def lineage_profiles(successors: QuerySet[Commune]) -> list[tuple[Commune, Linea
     The tier is the highest one in force on the predecessor's last day, or on the day of the
     transfer for a predecessor that lives on (a partial transfer)."""
     last_day = Coalesce(OuterRef("predecessor__valid_to"), OuterRef("effective_on"))
-    rank = Case(
-        *[When(tier=t, then=Value(len(TIER_ORDER) - i)) for i, t in enumerate(TIER_ORDER)],
-        output_field=IntegerField(),
-    )
     best = (
-        Certification.objects.filter(commune=OuterRef("predecessor"), decision_date__lte=last_day)
-        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=last_day))
-        .annotate(rank=rank)
-        .order_by("-rank")
+        Certification.objects.in_force_on(last_day)
+        .filter(commune=OuterRef("predecessor"))
+        .highest_tier_first()
     )
     links = (
         Succession.objects.filter(successor__in=successors)

@@ -55,10 +55,6 @@ class CriteriaSetQuerySet(models.QuerySet):
             is_default=Case(When(in_period, then=Value(True)), default=Value(False))
         ).order_by("-is_default", "-first_year", "code")
 
-    def in_force(self, year: int, level: str = "commune"):
-        """Kept for callers in other apps: the same as `for_year`."""
-        return self.for_year(year, level)
-
 
 class CriteriaSet(models.Model):
     class Level(models.TextChoices):
@@ -582,10 +578,21 @@ def recognised_year_error(recognised_year: int, decision_date: datetime.date) ->
 
 class CertificationQuerySet(models.QuerySet):
     def in_force_on(self, date):
-        """Decisions dated on or before `date` and not revoked by then."""
+        """Decisions dated on or before `date` and not revoked by then: "certified" on a day.
+        `date` may be an expression on an outer query (a commune's last day). For rows already
+        loaded, `Certification.is_in_force_on` says the same."""
         return self.filter(decision_date__lte=date).filter(
             Q(revoked_on__isnull=True) | Q(revoked_on__gt=date)
         )
+
+    def highest_tier_first(self):
+        """The highest tier first (cumulative: modern, model ⊃ advanced ⊃ standard): with
+        `in_force_on`, a commune's best standing on a day is the first row."""
+        rank = Case(
+            *[When(tier=tier, then=Value(i)) for i, tier in enumerate(Tier)],
+            output_field=models.IntegerField(),
+        )
+        return self.alias(tier_rank=rank).order_by("-tier_rank")
 
 
 class Certification(models.Model):
@@ -697,3 +704,7 @@ class Certification(models.Model):
             return
         if message := recognised_year_error(self.recognised_year, self.decision_date):
             raise ValidationError({"recognised_year": message}, code="recognised_year")
+
+    def is_in_force_on(self, date: datetime.date) -> bool:
+        """`CertificationQuerySet.in_force_on` for a row already loaded (no query)."""
+        return self.decision_date <= date and (self.revoked_on is None or self.revoked_on > date)

@@ -465,6 +465,34 @@ def validate_programme_date(value: datetime.date) -> None:
         )
 
 
+def certification_refusal(
+    *,
+    status: str | None,
+    criteria_met: int,
+    criteria_needed: int,
+    tier: str = Tier.NTM,
+    holds_tier_below: bool = False,
+) -> str | None:
+    """The certification rule on plain values: None when the assessment of `tier` for the
+    recognised year (its `status`, None when there is none) is approved and meets all
+    `criteria_needed` criteria of its set and, for a higher tier, the commune holds the
+    certification of the tier below (`holds_tier_below`, models.TIER_BELOW) in force on the
+    decision's date; else the code of what it lacks (no_approved_assessment,
+    no_standard_certification, empty_criteria_set, criteria_not_all_met). The seeders ask
+    this; the rest ask `certification_eligibility`, which says it in words."""
+    if status != Assessment.Status.APPROVED:
+        return "no_approved_assessment"
+    if TIER_BELOW.get(tier) is not None and not holds_tier_below:
+        return "no_standard_certification"
+    if criteria_needed == 0:
+        # An empty set (318 Phụ lục II, the 2026-2030 pilot, until an administrator enters
+        # their criteria) is never "met".
+        return "empty_criteria_set"
+    if criteria_met < criteria_needed:
+        return "criteria_not_all_met"
+    return None
+
+
 def certification_eligibility(
     *,
     year: int,
@@ -474,13 +502,17 @@ def certification_eligibility(
     tier: str = Tier.NTM,
     holds_tier_below: bool = False,
 ) -> None:
-    """The certification rule on plain values, or ValidationError: the assessment of `tier` for
-    the recognised `year` (its `status`, None when there is none) is approved and meets all
-    `criteria_needed` criteria of its set, and for a higher tier the commune holds the
-    certification of the tier below (`holds_tier_below`, models.TIER_BELOW) in force on the
-    decision's date. `certification_check` reads the values from the database for the form,
-    the admin and the seeders; the import checks its planned rows before anything is written."""
-    if status != Assessment.Status.APPROVED:
+    """`certification_refusal` as a ValidationError with its message. `certification_check`
+    reads the values from the database for the form, the admin and the seeders; the import
+    checks its planned rows before anything is written."""
+    refusal = certification_refusal(
+        status=status,
+        criteria_met=criteria_met,
+        criteria_needed=criteria_needed,
+        tier=tier,
+        holds_tier_below=holds_tier_below,
+    )
+    if refusal == "no_approved_assessment":
         if tier == Tier.NTM:
             message = _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year}
         else:
@@ -488,31 +520,29 @@ def certification_eligibility(
                 "tier": Tier(tier).label,
                 "year": year,
             }
-        raise ValidationError(message, code="no_approved_assessment")
-    below = TIER_BELOW.get(tier)
-    if below is not None and not holds_tier_below:
+        raise ValidationError(message, code=refusal)
+    if refusal == "no_standard_certification":
+        below = TIER_BELOW[tier]
         raise ValidationError(
             _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực.")
             if below == Tier.NTM
             else _("Xã chưa có quyết định công nhận “%(tier)s” còn hiệu lực.")
             % {"tier": Tier(below).label},
-            code="no_standard_certification",
+            code=refusal,
         )
-    if criteria_needed == 0:
-        # An empty set (318 Phụ lục II, the 2026-2030 pilot, until an administrator enters
-        # their criteria) is never "met".
+    if refusal == "empty_criteria_set":
         raise ValidationError(
             _("Bộ tiêu chí của đánh giá chưa có tiêu chí nào: chưa thể xét công nhận."),
-            code="empty_criteria_set",
+            code=refusal,
         )
-    if criteria_met < criteria_needed:
+    if refusal == "criteria_not_all_met":
         raise ValidationError(
             _(
                 "Chưa đủ điều kiện công nhận: đánh giá đã phê duyệt năm %(year)s đạt "
                 "%(met)s/%(needed)s tiêu chí."
             )
             % {"year": year, "met": criteria_met, "needed": criteria_needed},
-            code="criteria_not_all_met",
+            code=refusal,
         )
 
 

@@ -9,6 +9,7 @@ assessment under another set is never carried across a change of set: the commun
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     BigIntegerField,
@@ -21,6 +22,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from communes.models import Commune, year_end
 from criteria.models import Assessment, Certification, CriteriaSet
@@ -46,9 +48,11 @@ def counts_for(year: int, prefix: str = "") -> Q:
     )
 
 
-def counted_assessments(year: int, provisional: bool = False, commune=None):
-    """The assessments that count for a commune in `year`, newest first (for a Subquery on a
-    Commune queryset unless `commune` is given)."""
+def latest_assessments(year: int, provisional: bool = False, commune=None):
+    """A commune's counted-status standard assessments up to `year` under any set, newest first
+    (for a Subquery on a Commune queryset unless `commune` is given): what the commune last
+    stated, such as the criteria it still missed. The figures count `counted_assessments`,
+    which leaves out an earlier year's assessment under another set."""
     return (
         Assessment.objects.standard()
         .filter(
@@ -56,9 +60,14 @@ def counted_assessments(year: int, provisional: bool = False, commune=None):
             year__lte=year,
             status__in=counted_statuses(provisional),
         )
-        .filter(counts_for(year))
         .order_by("-year")
     )
+
+
+def counted_assessments(year: int, provisional: bool = False, commune=None):
+    """The assessments that count for a commune in `year`, newest first (for a Subquery on a
+    Commune queryset unless `commune` is given)."""
+    return latest_assessments(year, provisional, commune).filter(counts_for(year))
 
 
 def assessed_before(year: int, provisional: bool = False) -> Exists:
@@ -133,3 +142,39 @@ def certified_in(year: int, as_at: datetime.date | None = None) -> Exists:
     queryset)."""
     day = as_at or year_end(year)
     return Exists(Certification.objects.in_force_on(day).filter(commune=OuterRef("pk")))
+
+
+# --- Bands of criteria met ------------------------------------------------------------------
+# The reports' table and chart of communes by criteria met, and the commune list's filter.
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int
+    high: int
+    is_top: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"band_{self.low}_{self.high}"
+
+    @property
+    def label(self) -> str:
+        if self.is_top:
+            return str(self.low)
+        if self.low == 0:
+            return _("dưới %(n)s") % {"n": self.high + 1}
+        return f"{self.low}–{self.high}"
+
+
+def bands_for(criteria_count: int) -> list[Band]:
+    """19 · 15-18 · 10-14 · 5-9 · under 5 for the 19 criteria of 2016-2025; the top band is
+    "all criteria of the set" and the lower ones are cut below it, so a smaller set still gets
+    a sensible split (3 criteria: 3 · under 3)."""
+    top = criteria_count
+    bands = [Band(top, top, is_top=True)]
+    for low, high in ((15, 18), (10, 14), (5, 9), (0, 4)):
+        high = min(high, top - 1)
+        if low <= high:
+            bands.append(Band(low, high))
+    return bands

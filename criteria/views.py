@@ -15,8 +15,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -24,7 +24,13 @@ from accounts.roles import scope_for
 from communes.models import Commune, CommuneGroupAssignment, District, year_end
 from criteria import services
 from criteria.evaluation import Catalogue, evaluate_assessment
-from criteria.forms import AssessmentForm, CertificationForm, ReasonForm, RevocationForm
+from criteria.forms import (
+    AssessmentForm,
+    CertificationForm,
+    ReasonForm,
+    RevocationForm,
+    indicator_field,
+)
 from criteria.history import assessment_history, revision
 from criteria.lineage import lineage_profile
 from criteria.models import (
@@ -36,21 +42,21 @@ from criteria.models import (
     CriteriaSet,
     Tier,
 )
-from criteria.standing import with_standing
+from criteria.services import PROGRAMME_FIRST_DATE
+from criteria.standing import Band, bands_for, with_standing
 from dossiers import services as dossier_services
 from ntm.lib.text import starts_a_word_q
-from ntm.lib.years import date_from_query, year_from_query
+from ntm.lib.years import YEAR_MAX, date_from_query, year_from_query
+from practices.learning import practices_for_commune
 
 PAGE_SIZE = 50
 
-# Criteria-met bands of the 2016-2020 reports (ntm-reference: 19 · 15-18 · 10-14 · 5-9 · < 5).
-BANDS = {
-    "all": (gettext_lazy("Đạt tất cả tiêu chí"), None, None),
-    "15-18": ("15–18", 15, 18),
-    "10-14": ("10–14", 10, 14),
-    "5-9": ("5–9", 5, 9),
-    "0-4": (gettext_lazy("Dưới 5"), 0, 4),
-}
+
+def _band_choices(n_criteria: int | None) -> dict[str, Band]:
+    """The criteria-met bands of the reports (criteria.standing.bands_for) as the list's filter:
+    "all" for the top band, "15-18" for the others; none without a set in force."""
+    bands = bands_for(n_criteria) if n_criteria else []
+    return {"all" if b.is_top else f"{b.low}-{b.high}": b for b in bands}
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -125,14 +131,14 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     # province's later years (194 ms); MAX goes through the scope's communes (1 ms).
     latest = (
         Assessment.objects.standard()
-        .filter(**{f"commune__{k}": v for k, v in scope.commune_filter().items()})
+        .filter(commune__in=scope.communes())
         .aggregate(latest=Max("year"))["latest"]
     )
     as_at = date_from_query(request, "as_at", year=year_from_query(request))
     year = as_at.year if as_at else _year(request, latest or 2017)
     as_at = as_at or year_end(year)
     n_criteria = _criteria_count(year)
-    units = Commune.objects.valid_on(as_at).filter(**scope.commune_filter())
+    units = scope.communes().valid_on(as_at)
     communes = units.in_programme()
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
     this_year = Assessment.objects.standard().filter(commune=OuterRef("pk"), year=year)
@@ -153,13 +159,12 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     elif status in Assessment.Status.values:
         rows = rows.filter(status=status)
     band = request.GET.get("band", "")
-    if band == "all" and n_criteria:
-        rows = rows.filter(met__gte=n_criteria)
-    elif band in BANDS and band != "all":
-        _label, low, high = BANDS[band]
-        rows = rows.filter(met__gte=low, met__lte=high)
-        if n_criteria:
-            rows = rows.filter(met__lt=n_criteria)
+    bands = _band_choices(n_criteria)
+    if band in bands:
+        chosen = bands[band]
+        rows = rows.filter(met__gte=chosen.low)
+        if not chosen.is_top:
+            rows = rows.filter(met__lte=chosen.high)
     border = request.GET.get("border", "")
     if border in ("1", "0"):
         rows = rows.filter(is_border=border == "1")
@@ -182,6 +187,8 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "outside_programme": units.filter(in_programme=False).count(),
         "report_areas": _report_areas(scope, districts, district),
         "n_criteria": n_criteria,
+        # The year field's bounds: the programme's first year to the last the app knows.
+        "years": (PROGRAMME_FIRST_DATE.year, YEAR_MAX),
         "page": page,
         "districts": districts,
         "district": district,
@@ -189,7 +196,10 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": Assessment.Status.choices,
         "band": band,
-        "bands": [(k, v[0]) for k, v in BANDS.items()],
+        "bands": [
+            (key, _("Đạt tất cả tiêu chí") if b.is_top else capfirst(b.label))
+            for key, b in bands.items()
+        ],
         "border": border,
         "disadvantaged": disadvantaged,
         "query": filters.urlencode(),
@@ -318,6 +328,8 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         "latest_year": latest_year,
         "tier_rows": tier_rows,
         "tier_offers": _tier_offers(request.user, commune, latest_year, tier_rows),
+        # Published practices helping the criteria missed in the latest year (two queries).
+        "learn_from": practices_for_commune(commune, latest_year) if latest_year else [],
         "certifications": certifications,
         "can_certify": can_certify,
         "next_year": next_year if can_create else None,
@@ -506,7 +518,7 @@ def assessment_edit(
         carried = frozenset(
             ind.pk
             for ind in catalogue.all_indicators()
-            if request.POST.get(f"i{ind.pk}_carried") == "1"
+            if request.POST.get(indicator_field(ind.pk, "carried")) == "1"
         )
         form = make_form(request.POST)
         if locked:
@@ -570,6 +582,8 @@ def assessment_edit(
         "can_return": state == Assessment.Status.SUBMITTED and can_review,
         "can_reopen": state == Assessment.Status.APPROVED and can_review,
         "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page")),
+        # Published practices helping the criteria still missed (two queries).
+        "learn_from": practices_for_commune(commune, year),
     }
     return render(request, "criteria/assessment_form.html", ctx, status=status)
 
@@ -706,7 +720,7 @@ def _user_name(user) -> str:
 # --- Workflow -------------------------------------------------------------------------------
 
 
-def _transition(
+def _workflow_action(
     request, code: str, year: int, tier: str, action, *, review: bool, reason: bool, done: str
 ) -> HttpResponse:
     assessment, _commune, _scope = _get_assessment_for_user(request, code, year, tier)
@@ -736,7 +750,7 @@ def _transition(
 def assessment_submit(
     request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
 ) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,
@@ -752,7 +766,7 @@ def assessment_submit(
 def assessment_approve(
     request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
 ) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,
@@ -768,7 +782,7 @@ def assessment_approve(
 def assessment_return(
     request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
 ) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,
@@ -784,7 +798,7 @@ def assessment_return(
 def assessment_reopen(
     request: HttpRequest, code: str, year: int, tier: str = Tier.NTM
 ) -> HttpResponse:
-    return _transition(
+    return _workflow_action(
         request,
         code,
         year,

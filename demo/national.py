@@ -42,7 +42,7 @@ from criteria.models import (
     CriterionResult,
     IndicatorValue,
 )
-from criteria.services import criteria_set_for_year
+from criteria.services import certification_refusal, criteria_set_for_year
 from demo.synthetic import difficulty_order, synthetic_entries
 from ntm.lib.text import fold
 
@@ -161,18 +161,23 @@ def plan_layout(communes: int, seed: int, regions: list[Region]) -> list[Provinc
     return layouts
 
 
-def plan_counts(rng: random.Random, years: list[int], set_codes: dict[int, str], lift: float):
+def plan_counts(
+    rng: random.Random, years: list[int], catalogues: dict[int, Catalogue], lift: float
+) -> dict[int, int]:
     """Criteria met by year for one commune: mostly progress, sometimes a criterion lost, a dip
-    when a stricter set comes in, and all criteria kept once reached (certified)."""
-    count = max(2, min(19, round(rng.gauss(13.5 + lift, 4.5))))
+    when a stricter set comes in, and all criteria kept once reached (certified). Each year is
+    capped at the number of criteria of its set; the spread (mean 13.5, sd 4.5) was drawn for
+    the 19 criteria of 2016-2025."""
+    size = {y: len(catalogues[y].criteria) for y in years}
+    count = max(2, min(size[years[0]], round(rng.gauss(13.5 + lift, 4.5))))
     counts = {}
     for y in years:
-        if y != years[0] and count < 19:
-            if set_codes[y] != set_codes[y - 1]:
+        if y != years[0] and count < size[y - 1]:
+            if catalogues[y].criteria_set.pk != catalogues[y - 1].criteria_set.pk:
                 count -= rng.choice([0, 1, 1, 2, 3])
             count += rng.choice([-1, 0, 1, 1, 1, 2, 2, 3])
-            count = max(1, min(19, count))
-        counts[y] = count
+            count = max(1, min(size[y], count))
+        counts[y] = min(count, size[y])
     return counts
 
 
@@ -234,8 +239,8 @@ def delete_synthetic() -> None:
             )
 
 
-def _catalogues(years: list[int]) -> tuple[dict[int, Catalogue], dict[int, str]]:
-    if not CriteriaSet.objects.filter(code="xa-ntm-2016-2020").exists():
+def _catalogues(years: list[int]) -> dict[int, Catalogue]:
+    if not CriteriaSet.objects.for_year(years[0]).exists():  # the catalogue is not loaded yet
         load_catalogues()
     by_set: dict[int, Catalogue] = {}
     catalogues = {}
@@ -244,7 +249,7 @@ def _catalogues(years: list[int]) -> tuple[dict[int, Catalogue], dict[int, str]]
         if criteria_set.pk not in by_set:
             by_set[criteria_set.pk] = Catalogue.load(criteria_set)
         catalogues[y] = by_set[criteria_set.pk]
-    return catalogues, {y: c.criteria_set.code for y, c in catalogues.items()}
+    return catalogues
 
 
 @dataclass
@@ -269,7 +274,6 @@ def generate_province(
     layout: ProvinceLayout,
     years: list[int],
     catalogues: dict[int, Catalogue],
-    set_codes: dict[int, str],
     seed: int,
 ) -> ProvinceBatch:
     """Plan and evaluate every assessment of one province (pure Python, no queries)."""
@@ -280,9 +284,10 @@ def generate_province(
     region_id = layout.region.pk if layout.region else None
     certified_year: dict[int, int] = {}
     met_by_year = dict.fromkeys(years, 0)
+    numbers = {c.number for catalogue in catalogues.values() for c in catalogue.criteria}
     for pos, code in enumerate(codes):
-        counts = plan_counts(rng, years, set_codes, lift)
-        order = difficulty_order(rng)
+        counts = plan_counts(rng, years, catalogues, lift)
+        order = difficulty_order(rng, numbers)
         for y in years:
             catalogue = catalogues[y]
             # A synthetic province is new: it has no thresholds of its own, only regional ones.
@@ -311,9 +316,14 @@ def generate_province(
             batch.results.extend(
                 (index, crit_id, met) for crit_id, met in evaluation.criteria_met.items()
             )
-            # certification_check: an approved assessment of the decision year, under the set
-            # in force that year, meeting all its criteria.
-            if pos not in certified_year and evaluation.total == len(catalogue.criteria):
+            # The certification rule (every assessment here is approved), under the set in force
+            # in the decision's year.
+            eligible = not certification_refusal(
+                status=Assessment.Status.APPROVED,
+                criteria_met=evaluation.total,
+                criteria_needed=len(catalogue.criteria),
+            )
+            if pos not in certified_year and eligible:
                 certified_year[pos] = y
                 decided = datetime.date(y, rng.randint(6, 12), rng.randint(1, 28))
                 batch.certifications.append((pos, set_id, decided))
@@ -454,7 +464,7 @@ def seed_national(
         )
     year_list = list(range(first, last + 1))
     try:
-        catalogues, set_codes = _catalogues(year_list)
+        catalogues = _catalogues(year_list)
     except ValidationError as exc:
         raise NationalSeedError(f"Không có bộ tiêu chí cho mọi năm {first}-{last}.") from exc
     if existing:
@@ -462,7 +472,7 @@ def seed_national(
         report.deleted = True
     regions = list(Region.objects.order_by("order", "code"))
     layouts = plan_layout(communes, seed, regions)
-    batches = (generate_province(lay, year_list, catalogues, set_codes, seed) for lay in layouts)
+    batches = (generate_province(lay, year_list, catalogues, seed) for lay in layouts)
 
     def write(batch: ProvinceBatch) -> None:
         write_province(batch, user, report)

@@ -25,6 +25,7 @@ from criteria.services import (
     AssessmentInput,
     assessments_bulk_create,
     certification_create,
+    criteria_set_for_year,
     threshold_key,
 )
 from demo.synthetic import difficulty_order, synthetic_entries
@@ -109,8 +110,9 @@ class CommunePlan:
     decision: str = ""
 
 
-def plan_demo(communes: list[Commune]) -> list[CommunePlan]:
-    """Decide, deterministically, how many and which criteria each commune meets each year."""
+def plan_demo(communes: list[Commune], numbers: list[int]) -> list[CommunePlan]:
+    """Decide, deterministically, how many and which criteria each commune meets each year
+    (`numbers`: the criteria of the 2016-2020 set, whose 2017 report the demo reproduces)."""
     rng = random.Random(SEED)
     by_code = {c.code: c for c in communes}
     pool = [c.code for c in communes if c.code not in KNOWN_EARLY and c.code not in KNOWN_2018]
@@ -126,7 +128,7 @@ def plan_demo(communes: list[Commune]) -> list[CommunePlan]:
 
     plans = {}
     for c in communes:
-        plans[c.code] = CommunePlan(c, difficulty_order(rng), {})
+        plans[c.code] = CommunePlan(c, difficulty_order(rng, numbers), {})
 
     # 2017: certified communes meet all 19; the rest share what the reported total leaves.
     rest = []
@@ -240,9 +242,9 @@ def seed_demo() -> SeedReport:
         .select_related("province", "district")
         .order_by("code")
     )
-    criteria_set = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    criteria_set = criteria_set_for_year(YEARS[0])  # 2016-2020, for every demo year
     catalogue = Catalogue.load(criteria_set)
-    plans = plan_demo(communes)
+    plans = plan_demo(communes, [c.number for c in catalogue.criteria])
     existing = set(
         Assessment.objects.filter(commune__in=communes, year__in=YEARS).values_list(
             "commune_id", "year"

@@ -3,21 +3,26 @@ country (`seed_national`): values invented from a seeded random generator, but a
 that `criteria.evaluation` finds exactly the criteria the caller wants met."""
 
 import random
+from collections.abc import Iterable
 from decimal import Decimal
 
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_value
 from criteria.models import Indicator
 
-# Synthetic difficulty order of the 19 criteria (easiest first), perturbed per commune.
+# Synthetic difficulty of the criteria by number (easiest first), as numbered in the sets of
+# 2016-2020 and 2021-2025; a number not listed (another set's) comes after, in number order.
 EASY_FIRST = [19, 1, 4, 8, 18, 12, 15, 9, 3, 7, 16, 6, 14, 2, 5, 11, 13, 10, 17]
 MANUAL_REASON = (
     "Chưa có ngưỡng vùng đã xác nhận; Ban Chỉ đạo tỉnh đánh giá theo hướng dẫn (dữ liệu minh họa)."
 )
 
 
-def difficulty_order(rng: random.Random) -> list[int]:
-    """Criteria numbers, easiest first, with the commune's own perturbation."""
-    noise = {n: i + rng.gauss(0, 3) for i, n in enumerate(EASY_FIRST)}
+def difficulty_order(rng: random.Random, numbers: Iterable[int]) -> list[int]:
+    """The criteria `numbers` (those of the catalogues used), easiest first, with the commune's
+    own perturbation."""
+    rank = {n: i for i, n in enumerate(EASY_FIRST)}
+    ordered = sorted(set(numbers), key=lambda n: (n not in rank, rank.get(n, 0), n))
+    noise = {n: i + rng.gauss(0, 3) for i, n in enumerate(ordered)}
     return sorted(noise, key=noise.get)
 
 

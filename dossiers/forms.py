@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune
 from criteria.models import Certification, Criterion, Indicator
 from criteria.naming import localized_name
-from criteria.services import validate_programme_date
+from criteria.services import PROGRAMME_FIRST_DATE, validate_programme_date
 from dossiers.models import Step
 from ntm.lib.years import YEAR_MAX
 
@@ -25,7 +25,9 @@ class DossierCreateForm(_Form):
         label=_("Xã"), queryset=Commune.objects.none(), to_field_name="code"
     )
     tier = forms.ChoiceField(label=_("Hạng"), choices=Certification.Tier.choices)
-    year = forms.IntegerField(label=_("Năm xét công nhận"), min_value=2010, max_value=YEAR_MAX)
+    year = forms.IntegerField(
+        label=_("Năm xét công nhận"), min_value=PROGRAMME_FIRST_DATE.year, max_value=YEAR_MAX
+    )
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)

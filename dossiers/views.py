@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Scope, scope_for
-from communes.models import Commune
 from criteria.models import Assessment, Criterion, Indicator
 from criteria.services import criteria_set_for_year
 from dossiers import services
@@ -22,7 +21,7 @@ from practices import uploads
 
 
 def _communes(scope: Scope):
-    return Commune.objects.in_programme().filter(**scope.commune_filter())
+    return scope.communes().in_programme()
 
 
 def _get_dossier_for_user(request: HttpRequest, pk: int) -> tuple[Dossier, Scope]:

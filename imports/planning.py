@@ -950,10 +950,7 @@ def _lowering(plans: list[RowPlan], existing: Existing) -> list[RowWarning]:
         if plan.action not in (CREATE, UPDATE) or plan.status != Assessment.Status.APPROVED:
             continue
         end = datetime.date(plan.year, 12, 31)
-        certified = any(
-            cert.decision_date <= end and (cert.revoked_on is None or cert.revoked_on > end)
-            for cert in by_commune.get(plan.commune.pk, ())
-        )
+        certified = any(cert.is_in_force_on(end) for cert in by_commune.get(plan.commune.pk, ()))
         earlier = [
             met for year, met in existing.approved.get(plan.commune.pk, ()) if year <= plan.year
         ]

@@ -29,12 +29,8 @@ from imports.report import (
 )
 from imports.services import import_assessments
 from imports.workbook import read_source, sheet_from_data, sheet_to_data
-from imports.writer import (
-    XLSX_CONTENT_TYPE,
-    criteria_sets_for_years,
-    export_workbook,
-    template_workbook,
-)
+from imports.writer import criteria_sets_for_years, export_workbook, template_workbook
+from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 
 SESSION_KEY = "imports"
 MAX_PREVIEW_ROWS = 1000

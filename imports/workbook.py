@@ -7,6 +7,7 @@ The format: the first sheet, a header row (row 1), then one row per commune and 
 """
 
 import datetime
+import functools
 import re
 import tempfile
 import unicodedata
@@ -19,14 +20,17 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import FORMULA_TAG as FORMULA_XML_TAG
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import WorkSheetParser  # private: see _CellParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from criteria.models import Assessment, Tier
 from imports.report import CellError, WorkbookError
 from ntm.lib import years
 from ntm.lib.numbers import parse_decimal_comma
@@ -98,33 +102,49 @@ MET_WORDS = {"x", "1", "đạt", "true", "yes", "có"}
 NOT_MET_WORDS = {"", "0", "không đạt", "chưa đạt", "false", "no", "không"}
 MET_CHOICES = ("x", "Đạt", "Chưa đạt")  # the template's drop-down list
 
-STATUS_WORDS = {
-    "draft": "draft",
-    "dự thảo": "draft",
-    "submitted": "submitted",
-    "đã gửi duyệt": "submitted",
-    "gửi duyệt": "submitted",
-    "approved": "approved",
-    "đã phê duyệt": "approved",
-    "phê duyệt": "approved",
+# The status and tier columns take each choice's code and label (Assessment.Status, Tier: the
+# labels in Vietnamese, as the workbooks are written) and these other spellings. The template's
+# drop-down and the export write the tiers short.
+TIER_SHORT = {
+    Tier.NTM: "NTM",
+    Tier.ADVANCED: "NTM nâng cao",
+    Tier.MODEL: "NTM kiểu mẫu",
+    Tier.MODERN: "NTM hiện đại",
 }
-TIER_WORDS = {
-    "ntm": "ntm",
-    "đạt chuẩn ntm": "ntm",
-    "advanced": "advanced",
-    "ntm nâng cao": "advanced",
-    "nâng cao": "advanced",
-    "đạt chuẩn ntm nâng cao": "advanced",
-    "model": "model",
-    "ntm kiểu mẫu": "model",
-    "kiểu mẫu": "model",
-    "đạt chuẩn ntm kiểu mẫu": "model",
-    "modern": "modern",
-    "ntm hiện đại": "modern",
-    "hiện đại": "modern",
-    "đạt chuẩn ntm hiện đại": "modern",
-    "xã ntm hiện đại": "modern",
+STATUS_ALIASES = {"gửi duyệt": Assessment.Status.SUBMITTED, "phê duyệt": Assessment.Status.APPROVED}
+TIER_ALIASES = {
+    **{short: tier for tier, short in TIER_SHORT.items()},
+    "nâng cao": Tier.ADVANCED,
+    "kiểu mẫu": Tier.MODEL,
+    "hiện đại": Tier.MODERN,
+    "đạt chuẩn ntm hiện đại": Tier.MODERN,
+    "xã ntm hiện đại": Tier.MODERN,
 }
+
+
+def source_label(choice: models.Choices) -> str:
+    """A choice's label as the source writes it (Vietnamese), whatever the active language."""
+    with translation.override(None):
+        return str(choice.label)
+
+
+def _vocabulary(choices: type[models.Choices], aliases: Mapping[str, str]) -> dict[str, str]:
+    words = {normalise(c.value): c.value for c in choices}
+    words |= {normalise(source_label(c)): c.value for c in choices}
+    return words | {normalise(word): str(value) for word, value in aliases.items()}
+
+
+@functools.cache
+def status_words() -> dict[str, str]:
+    """What a status cell may say (as `normalise` reads it) -> Assessment.Status value."""
+    return _vocabulary(Assessment.Status, STATUS_ALIASES)
+
+
+@functools.cache
+def tier_words() -> dict[str, str]:
+    """What a tier cell may say (as `normalise` reads it) -> Tier value."""
+    return _vocabulary(Tier, TIER_ALIASES)
+
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
 # A real workbook inflates 5-30 times; a zip bomb thousands of times.
@@ -339,13 +359,25 @@ def _open_first_sheet(path: Path) -> tuple[ExcelReader, str]:
     raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
 
 
+FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"  # a cell's <f> element
+
+
 class _CellParser(WorkSheetParser):
     """openpyxl's streaming sheet parser, also telling which cells hold a formula: with
-    `data_only` a formula reads as its cached value, None when Excel never computed it."""
+    `data_only` a formula reads as its cached value, None when Excel never computed it.
+
+    The one private part of openpyxl used here (the parser that its read-only mode runs). The
+    public road, `load_workbook(read_only=True, data_only=True)` with `iter_rows`, was measured
+    on the two files of ops/crafted.py (issue 16): opening the 239,000-row file scans the whole
+    sheet for a `<dimension>` before the first row (17.9 s, then 3.5 s to the row cap, against
+    4.7 s in all here), and every empty row of the file declaring A1:XFD16001 is padded to
+    16,384 cells (1.7 s against 0.03 s). Nor does it tell a formula without a cached value from
+    an empty cell without reading the sheet a second time. If openpyxl (>=3.1,<4) moves it,
+    tests/imports/test_bounded_reading.py and test_bad_input.py fail."""
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
-        cell["formula"] = element.find(FORMULA_XML_TAG) is not None
+        cell["formula"] = element.find(FORMULA_TAG) is not None
         return cell
 
 
@@ -622,8 +654,8 @@ def parse_decimal(value: object, *, percent: bool = False) -> Decimal:
 
 def parse_status(value: object) -> str:
     text = normalise(value)
-    if text in STATUS_WORDS:
-        return STATUS_WORDS[text]
+    if text in status_words():
+        return status_words()[text]
     raise BadValue(
         "invalid_status",
         _("Trạng thái “%(value)s” không hợp lệ: Dự thảo, Đã gửi duyệt hoặc Đã phê duyệt.")
@@ -644,8 +676,8 @@ def parse_group(value: object) -> str:
 
 def parse_tier(value: object) -> str:
     text = normalise(value)
-    if text in TIER_WORDS:
-        return TIER_WORDS[text]
+    if text in tier_words():
+        return tier_words()[text]
     raise BadValue(
         "invalid_tier",
         _("Hạng “%(value)s” không hợp lệ: NTM, NTM nâng cao, NTM kiểu mẫu hoặc NTM hiện đại.")

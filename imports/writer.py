@@ -21,18 +21,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from communes.models import Commune, CommuneGroupAssignment, District, Province
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionResult
 from criteria.services import criteria_set_for_year
-from imports.workbook import FIELDS, MET_CHOICES
+from imports.workbook import FIELDS, MET_CHOICES, TIER_SHORT, source_label
 from ntm.lib.spreadsheet import safe_cell
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEADING = ("commune_code", "commune_name", "district", "year")
 TRAILING = ("status", "note", "certification_decision", "certification_date", "certification_tier")
 # Every template says which tier its assessments are (standard: blank or NTM); a template for a
 # set keyed by commune group (2026-2030) also has the commune's group.
 TIER_COLUMN = ("assessment_tier",)
 GROUP_COLUMN = ("commune_group",)
-STATUS_CHOICES = ("Dự thảo", "Đã gửi duyệt", "Đã phê duyệt")
-TIER_CHOICES = ("NTM", "NTM nâng cao", "NTM kiểu mẫu", "NTM hiện đại")
 
 # English explanations for the instructions sheet (the Vietnamese ones are in FIELDS).
 EXPLANATIONS_EN = {
@@ -139,10 +136,11 @@ def build_workbook(
     met_range = f"{get_column_letter(first_c)}2:{get_column_letter(first_c + count - 1)}{last}"
     _list_validation(ws, MET_CHOICES, met_range, _("x khi đạt, để trống khi chưa đạt."))
     status_col = get_column_letter(first_c + count)
-    _list_validation(ws, STATUS_CHOICES, f"{status_col}2:{status_col}{last}", "")
+    statuses = [source_label(s) for s in Assessment.Status]
+    _list_validation(ws, statuses, f"{status_col}2:{status_col}{last}", "")
     for offset in (4, 5):  # the certification's tier, the assessment's tier
         tier_col = get_column_letter(first_c + count + offset)
-        _list_validation(ws, TIER_CHOICES, f"{tier_col}2:{tier_col}{last}", "")
+        _list_validation(ws, list(TIER_SHORT.values()), f"{tier_col}2:{tier_col}{last}", "")
     ws.freeze_panes = "E2"
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 18
@@ -291,9 +289,6 @@ def criteria_sets_for_years(first: int, last: int) -> dict[int, CriteriaSet]:
 
 # --- The export -----------------------------------------------------------------------------
 
-STATUS_LABELS = {"draft": "Dự thảo", "submitted": "Đã gửi duyệt", "approved": "Đã phê duyệt"}
-TIER_LABELS = dict(zip(("ntm", "advanced", "model", "modern"), TIER_CHOICES, strict=True))
-
 
 def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
     """Rows for every assessment of the province in the years: three queries."""
@@ -323,11 +318,11 @@ def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
                 commune=a.commune,
                 year=a.year,
                 met=met.get(a.pk, {}),
-                status=STATUS_LABELS[a.status],
+                status=source_label(Assessment.Status(a.status)),
                 note=a.note,
                 decision=cert.decision_number if cert else "",
                 decision_date=cert.decision_date if cert else None,
-                tier=TIER_LABELS[cert.tier] if cert else "",
+                tier=TIER_SHORT[cert.tier] if cert else "",
             )
         )
     return rows

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from accounts import roles
 from accounts.roles import scope_for
-from communes.models import Commune
 from criteria import queue
 from ntm.lib.years import year_from_query
 from plans.progress import report_plans
@@ -29,14 +28,13 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
 
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    scope_filter = scope.commune_filter()
-    years = figures.years_with_data(**scope_filter)
+    years = figures.years_with_data(scope.communes())
     year = _year(request, years)
     ctx = {
         "scope": scope,
         "years": years,
         "year": year,
-        "headline": figures.headline(year, **scope_filter) if year else None,
+        "headline": figures.headline(year, communes=scope.communes()) if year else None,
         "report_links": _report_links(scope, year) if year else [],
         "queue": _work_queue(request.user, scope),
         "plans": _home_plans(scope),
@@ -59,7 +57,7 @@ def _queue_args(user, scope) -> dict:
     home page's lists and the navbar's count."""
     return {
         "year": timezone.localdate().year,
-        "communes": Commune.objects.filter(**scope.commune_filter()),
+        "communes": scope.communes(),
         "reviewer": roles.can_review_any(user),
     }
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from communes.models import Commune
+from criteria.forms import indicator_field as indicator_field_name
 from criteria.models import Assessment, CriterionResult, IndicatorValue
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -32,15 +33,18 @@ class Plan:
     users: int
     seconds: float
     communes: list[str]  # one per virtual user, for saves
-    indicator_field: str  # the form field each save changes
+    indicator_pk: int  # the indicator each save changes
     pages: dict[str, list[str]]  # request name -> paths, taken in turn
     year: int = 2019
     username: str = "province"
     password: str = "demo12345"  # noqa: S105 - the documented demo password
     login_budget: float = 180
     tour: bool = False  # each user asks for every page once before the weighted mix
+    # Its value's field in the assessment form (the Locust process has no Django to ask).
+    indicator_field: str = field(init=False)
 
     def __post_init__(self):
+        self.indicator_field = indicator_field_name(self.indicator_pk, "value")
         for host in self.hosts:
             if urlsplit(host).hostname not in LOOPBACK:
                 raise ValueError("the load test only targets this machine (loopback)")
@@ -211,7 +215,7 @@ class Check:
 def verify(plan: Plan, records: list[SaveRecord], started_at) -> Check:
     """The database after the run: every acknowledged save stored with its history, nothing
     from a failed one. A save cut off by the end of the run may or may not be stored."""
-    indicator_pk = int(plan.indicator_field[1:].split("_")[0])
+    indicator_pk = plan.indicator_pk
     lost = traces = 0
     for record in records:
         rows = {

@@ -4,21 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, District, Province
+from criteria.models import Tier
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
-
-# The tiers a plan can target; the same codes as criteria.Certification.Tier (read there, so
-# plans stay one-way dependent on criteria).
-TIER_CHOICES = [
-    ("ntm", _("Đạt chuẩn NTM")),
-    ("advanced", _("Đạt chuẩn NTM nâng cao")),
-    ("model", _("Đạt chuẩn NTM kiểu mẫu")),
-]
 
 
 class PlanQuerySet(models.QuerySet):
@@ -58,7 +51,8 @@ class Plan(models.Model):
         related_name="+",
         verbose_name=_("nhóm xã"),
     )
-    tier = models.CharField(_("hạng"), max_length=10, choices=TIER_CHOICES, default="ntm")
+    # The tiers of certification (plans read criteria, never the other way).
+    tier = models.CharField(_("hạng"), max_length=10, choices=Tier.choices, default=Tier.NTM)
     title = models.CharField(
         _("văn bản kế hoạch"),
         max_length=200,
@@ -145,14 +139,14 @@ class Plan(models.Model):
             return str(self.commune_group)
         return gettext("tỉnh %(name)s") % {"name": self.province.name}
 
-    def scope_filter(self) -> dict:
-        """The Commune filter of the plan's area, as the reports take it."""
+    def communes(self) -> QuerySet[Commune]:
+        """The units of the plan's area, as the reports take them."""
         if self.district_id:
-            return {"district": self.district}
-        scope = {"district__province": self.province}
+            return Commune.objects.filter(district=self.district)
+        communes = Commune.objects.filter(district__province=self.province)
         if self.commune_group_id:
             # One filter() call, so both conditions apply to the same assignment row.
-            scope["pk__in"] = Commune.objects.filter(
+            in_group = Commune.objects.filter(
                 Q(group_assignments__group=self.commune_group)
                 & Q(group_assignments__year_from__lte=self.year)
                 & (
@@ -160,4 +154,5 @@ class Plan(models.Model):
                     | Q(group_assignments__year_to__gte=self.year)
                 )
             ).values("pk")
-        return scope
+            communes = communes.filter(pk__in=in_group)
+        return communes

@@ -92,7 +92,7 @@ def certified_in_year(plan: Plan) -> list[tuple[str, str]]:
     """(code, name) of the communes of the plan's area newly certified (plan's tier) in its year,
     in force on 31/12 (one query)."""
     start = datetime.date(plan.year, 1, 1)
-    communes = report_figures.programme_communes(plan.year, **plan.scope_filter())
+    communes = report_figures.programme_communes(plan.communes(), plan.year)
     return list(
         Certification.objects.in_force_on(year_end(plan.year))
         .filter(decision_date__gte=start, tier=plan.tier, commune__in=communes)
@@ -119,7 +119,7 @@ def plan_progress(
     if figures is None and plan.criterion_targets:
         try:
             figures = report_figures.report_figures(
-                plan.year, grouping=None, with_communes=False, **plan.scope_filter()
+                plan.year, grouping=None, with_communes=False, communes=plan.communes()
             )
         except ValidationError:  # no criteria set in force that year: no per-criterion result
             figures = None
@@ -127,7 +127,7 @@ def plan_progress(
         average = figures.headline.average
         per_number = {r.number: r.count for r in figures.per_criterion}
     else:
-        average = report_figures.headline(plan.year, **plan.scope_filter()).average
+        average = report_figures.headline(plan.year, communes=plan.communes()).average
         per_number = {}
     criteria = [
         CriterionProgress(int(n), int(t), per_number.get(int(n), 0))

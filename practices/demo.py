@@ -6,13 +6,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from communes.models import District, Province
-from criteria.models import Criterion
+from criteria.services import criteria_set_for_year
 from practices.models import Category, Practice
 from practices.services import practice_publish
 
 PROVINCE_CODE = "20"
 YEAR = 2018
-CRITERIA_SET = "xa-ntm-2016-2020"
 EXAMPLE = "Ví dụ minh họa"
 NOTE = "Nội dung hư cấu để minh họa cách dùng hệ thống, không phải mô hình có thật."
 
@@ -91,7 +90,7 @@ def seed_demo_practices(user=None) -> int:
     Needs the demo province and the 2016-2020 catalogue (`seed_demo` loads both first)."""
     province = Province.objects.get(code=PROVINCE_CODE)
     admin = user or get_user_model().objects.filter(username="admin").first()
-    criteria = {c.number: c for c in Criterion.objects.filter(criteria_set__code=CRITERIA_SET)}
+    criteria = {c.number: c for c in criteria_set_for_year(YEAR).criteria.all()}
     created = 0
     for category_name, title, district_code, numbers, fields in EXAMPLES:
         full_title = f"{EXAMPLE}: {title}"

@@ -84,6 +84,11 @@ class PracticeForm(forms.ModelForm):
         ).order_by("criteria_set__first_year", "criteria_set__level", "number")
         self.fields["year"].widget.attrs.update({"min": YEAR_MIN, "max": YEAR_MAX})
 
+    def practice_fields(self) -> dict:
+        """The cleaned values of the practice's own fields (Meta.fields), as keyword arguments
+        of `practices.services.practice_create` and `practice_update`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         if not YEAR_MIN <= year <= YEAR_MAX:

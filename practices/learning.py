@@ -6,19 +6,15 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from communes.models import Commune
-from criteria.models import Assessment, Criterion, CriterionResult
+from criteria.models import Criterion, CriterionResult
+from criteria.standing import latest_assessments
 from practices.models import Practice
 
 
 def latest_approved(commune_ref, year: int):
-    """The pk of the latest approved assessment of a commune up to `year` (a subquery)."""
-    return Subquery(
-        Assessment.objects.approved()
-        .standard()
-        .filter(commune=commune_ref, year__lte=year)
-        .order_by("-year")
-        .values("pk")[:1]
-    )
+    """The pk of the latest approved assessment of a commune up to `year`, under any set: the
+    practices link criteria of every set (a subquery)."""
+    return Subquery(latest_assessments(year, commune=commune_ref).values("pk")[:1])
 
 
 def missed_criteria(commune: Commune, year: int):

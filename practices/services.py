@@ -3,6 +3,7 @@ province's compendium shows counts a change of its `PracticeVersion` in the same
 (`count_compendium_change`), so the stored compendium PDF is never served stale."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,29 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.models import Commune, District, Province
 from communes.versions import count_change
-from practices.models import Attachment, Practice, PracticeVersion
+from criteria.models import Criterion
+from practices.models import Attachment, Category, Practice, PracticeVersion
 from practices.uploads import (
     DISPLAY_MAX_SIDE,
     THUMBNAIL_MAX_SIDE,
     check_upload,
     display_copy,
-)
-
-# Form fields that are many-to-many relations, set after the row exists.
-M2M_FIELDS = ("criteria", "communes")
-FIELDS = (
-    "title",
-    "category",
-    "district",
-    "year",
-    "summary",
-    "results",
-    "households",
-    "investment_million_vnd",
-    "income_million_vnd",
-    "contact",
-    "partners",
 )
 
 
@@ -68,43 +55,93 @@ def _check_place(province, district, communes) -> None:
 @transaction.atomic
 def practice_create(
     *,
-    province,
-    data: dict,
+    province: Province,
     user,
+    title: str,
+    category: Category,
+    year: int,
+    summary: str,
+    contact: str,
+    district: District | None = None,
+    communes: Iterable[Commune] = (),
+    criteria: Iterable[Criterion] = (),
+    results: str = "",
+    households: int | None = None,
+    investment_million_vnd: Decimal | None = None,
+    income_million_vnd: Decimal | None = None,
+    partners: str = "",
     upload: UploadedFile | None = None,
     caption: str = "",
 ) -> Practice:
-    """A new practice, always a draft (province staff publish it with `practice_publish`).
-    `data` holds the form's cleaned values (FIELDS and M2M_FIELDS)."""
-    _check_place(province, data.get("district"), data.get("communes", []))
+    """A new practice, always a draft (province staff publish it with `practice_publish`),
+    with its first attachment when `upload` is given."""
+    communes, criteria = list(communes), list(criteria)
+    _check_place(province, district, communes)
     practice = Practice(
         province=province,
         created_by=user,
         status=Practice.Status.DRAFT,
-        **{name: data[name] for name in FIELDS if name in data},
+        title=title,
+        category=category,
+        district=district,
+        year=year,
+        summary=summary,
+        results=results,
+        households=households,
+        investment_million_vnd=investment_million_vnd,
+        income_million_vnd=income_million_vnd,
+        contact=contact,
+        partners=partners,
     )
     practice.refresh_search_text()
     practice.full_clean()
     practice.save()
-    for name in M2M_FIELDS:
-        getattr(practice, name).set(data.get(name, []))
+    practice.communes.set(communes)
+    practice.criteria.set(criteria)
     if upload is not None:
         attachment_add(practice=practice, upload=upload, caption=caption, user=user)
     return practice
 
 
 @transaction.atomic
-def practice_update(*, practice: Practice, data: dict, user) -> Practice:
-    _check_place(practice.province, data.get("district"), data.get("communes", []))
-    for name in FIELDS:
-        if name in data:
-            setattr(practice, name, data[name])
+def practice_update(
+    *,
+    practice: Practice,
+    user,
+    title: str,
+    category: Category,
+    year: int,
+    summary: str,
+    contact: str,
+    district: District | None,
+    communes: Iterable[Commune],
+    criteria: Iterable[Criterion],
+    results: str,
+    households: int | None,
+    investment_million_vnd: Decimal | None,
+    income_million_vnd: Decimal | None,
+    partners: str,
+) -> Practice:
+    """Every field of the practice as the edit form states it (nothing is left as it was by
+    omission: each argument is required)."""
+    communes, criteria = list(communes), list(criteria)
+    _check_place(practice.province, district, communes)
+    practice.title = title
+    practice.category = category
+    practice.district = district
+    practice.year = year
+    practice.summary = summary
+    practice.results = results
+    practice.households = households
+    practice.investment_million_vnd = investment_million_vnd
+    practice.income_million_vnd = income_million_vnd
+    practice.contact = contact
+    practice.partners = partners
     practice.refresh_search_text()
     practice.full_clean()
     practice.save()
-    for name in M2M_FIELDS:
-        if name in data:
-            getattr(practice, name).set(data[name])
+    practice.communes.set(communes)
+    practice.criteria.set(criteria)
     _published_changed(practice)
     return practice
 

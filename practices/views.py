@@ -13,7 +13,7 @@ from accounts.roles import Scope, can_propose_practice, can_view_compendium, sco
 from communes.models import District, Province
 from criteria.models import Criterion
 from ntm.lib import reportfiles
-from ntm.lib.years import id_from_query, year_from_query
+from ntm.lib.years import YEAR_MAX, YEAR_MIN, id_from_query, year_from_query
 from practices import pdf, services, tasks, uploads
 from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Attachment, Category, Practice
@@ -75,6 +75,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "page": page,
         "filters": filters,
+        "years": (YEAR_MIN, YEAR_MAX),  # the year field's bounds
         "categories": Category.objects.all(),
         "districts": districts,
         "criteria": Criterion.objects.select_related("criteria_set").order_by(
@@ -124,10 +125,10 @@ def practice_create(request: HttpRequest) -> HttpResponse:
             try:
                 practice = services.practice_create(
                     province=province,
-                    data=form.cleaned_data,
                     user=request.user,
                     upload=upload_form.cleaned_data.get("file"),
                     caption=upload_form.cleaned_data.get("caption", ""),
+                    **form.practice_fields(),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -153,7 +154,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.practice_update(
-                    practice=practice, data=form.cleaned_data, user=request.user
+                    practice=practice, user=request.user, **form.practice_fields()
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -39,8 +38,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -53,6 +50,7 @@ from communes.models import (
     CommuneGroupAssignment,
     District,
     Succession,
+    valid_on_q,
     year_end,
 )
 from criteria.lineage import LineageProfile, lineage_profiles
@@ -68,7 +66,9 @@ from criteria.models import (
 from criteria.naming import pick_name
 from criteria.services import criteria_set_for_year
 from criteria.standing import (
+    Band,
     assessed_before,
+    bands_for,
     certified_in,
     counted_assessments,
     counted_statuses,
@@ -80,10 +80,11 @@ from criteria.standing import (
 
 
 def programme_communes(
-    year: int, *, as_at: datetime.date | None = None, **scope_filter
+    communes: QuerySet[Commune], year: int, *, as_at: datetime.date | None = None
 ) -> QuerySet[Commune]:
-    """Programme communes in scope that exist on `as_at` (default 31/12 of `year`)."""
-    return Commune.objects.in_programme().valid_on(as_at or year_end(year)).filter(**scope_filter)
+    """The programme communes among `communes` (a report's area: every unit of a province, a
+    district, the country) that exist on `as_at` (default 31/12 of `year`)."""
+    return communes.in_programme().valid_on(as_at or year_end(year))
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,16 @@ class Headline:
 
 
 def headline(
-    year: int, provisional: bool = False, *, as_at: datetime.date | None = None, **scope_filter
+    year: int,
+    provisional: bool = False,
+    *,
+    communes: QuerySet[Commune],
+    as_at: datetime.date | None = None,
 ) -> Headline:
-    """Headline figures for the communes matching `scope_filter` (one query)."""
-    scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
+    """Headline figures for the programme communes among `communes` (one query)."""
+    scope_qs = programme_communes(communes, year, as_at=as_at)
     tally = _tallies(year, provisional, scope_qs, as_at=as_at)[None]
-    return tally.headline(year, as_at)
+    return tally.as_headline(year, as_at)
 
 
 @dataclass
@@ -165,7 +170,7 @@ class _Tally:
             self.by_set[set_id] = self.by_set.get(set_id, 0) + n
         self.met_counts[met] = self.met_counts.get(met, 0) + n
 
-    def headline(self, year: int, as_at: datetime.date | None = None) -> Headline:
+    def as_headline(self, year: int, as_at: datetime.date | None = None) -> Headline:
         return Headline(
             year=year,
             communes=self.communes,
@@ -227,12 +232,12 @@ def _tallies(
     return tallies
 
 
-def years_with_data(**scope_filter) -> list[int]:
-    """Years that have at least one assessment in scope, newest first (one query)."""
-    filters = {f"commune__{k}": v for k, v in scope_filter.items()}
+def years_with_data(communes: QuerySet[Commune]) -> list[int]:
+    """Years that have at least one assessment of one of `communes`, newest first (one
+    query)."""
     return list(
         Assessment.objects.standard()
-        .filter(**filters)
+        .filter(commune__in=communes)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -245,60 +250,19 @@ def years_with_data(**scope_filter) -> list[int]:
 # queries (see its docstring), whatever the number of communes. The HTML page, the PDF and the
 # workbook all render the same `ReportFigures`.
 
-TIER_RANK = {
-    Certification.Tier.NTM: 1,
-    Certification.Tier.ADVANCED: 2,
-    Certification.Tier.MODEL: 3,
-    Certification.Tier.MODERN: 4,
-}
 # The modern pilot exists from 2026 (51/2025/QĐ-TTg, in force 15/02/2026, ntm-reference §16.1):
 # earlier reports keep their three rows unless a certification of it is recorded.
 TIER_FIRST_YEAR = {Certification.Tier.MODERN: 2026}
 # A commune "near the standard" misses at most this many criteria (15-18 of 19).
 NEAR_STANDARD_MISSING = 4
-
-
-@dataclass(frozen=True)
-class Band:
-    low: int
-    high: int
-    is_top: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"band_{self.low}_{self.high}"
-
-    @property
-    def label(self) -> str:
-        if self.is_top:
-            return str(self.low)
-        if self.low == 0:
-            return _("dưới %(n)s") % {"n": self.high + 1}
-        return f"{self.low}–{self.high}"
-
-
-def bands_for(criteria_count: int) -> list[Band]:
-    """19 · 15-18 · 10-14 · 5-9 · under 5 for the 19 criteria of 2016-2025; the top band is
-    "all criteria of the set" and the lower ones are cut below it, so a smaller set still gets
-    a sensible split (3 criteria: 3 · under 3)."""
-    top = criteria_count
-    bands = [Band(top, top, is_top=True)]
-    for low, high in ((15, 18), (10, 14), (5, 9), (0, 4)):
-        high = min(high, top - 1)
-        if low <= high:
-            bands.append(Band(low, high))
-    return bands
+# The numbers of a report's sections, as the administration writes them.
+SECTION_NUMBERS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
 def _percent(part: int, whole: int, places: str = "0.1") -> Decimal:
     if not whole:
         return Decimal(places) * 0
     return (Decimal(100 * part) / whole).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-def _counted(year: int, provisional: bool):
-    """The assessments that count for a commune in `year`, newest first (for a Subquery)."""
-    return counted_assessments(year, provisional)
 
 
 @dataclass(frozen=True)
@@ -434,6 +398,24 @@ class Grouping:
             return f"{District.Kind(row[self.district_kind]).label} {row[self.name]}"
         return row[self.name]
 
+    @property
+    def title(self) -> str:
+        """The heading of the report's table by area (its number aside)."""
+        if self.kind == "province":
+            return _("Kết quả theo tỉnh")
+        if self.kind == "former_district":
+            return _("Kết quả theo huyện cũ")
+        return _("Kết quả theo huyện")
+
+    @property
+    def column(self) -> str:
+        """The header of the column naming the areas."""
+        if self.kind == "province":
+            return _("Tỉnh")
+        if self.kind == "former_district":
+            return _("Huyện cũ")
+        return _("Huyện")
+
     @staticmethod
     def sort_key(key: tuple) -> tuple:
         """Areas by code, the unknown one last."""
@@ -500,6 +482,8 @@ class CommuneRow:
     met_before: int = 0
     gained: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
+    # Counted on an earlier year's assessment (none of the report's year): starred in the annex.
+    carried_forward: bool = False
 
     @property
     def certified(self) -> bool:
@@ -718,7 +702,20 @@ class ReportFigures:
 
     @property
     def carried_forward(self) -> list[CommuneRow]:
-        return [c for c in self.communes if c.met_year is not None and c.met_year < self.year]
+        return [c for c in self.communes if c.carried_forward]
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The number (I, II, ...) of each section the report has, in the order printed: the
+        table by area only when there is one, the per-commune lists only with the communes."""
+        names = ["general", "bands", "criteria"]
+        if self.areas:
+            names.append("areas")
+        if self.has_communes:
+            names += ["near_standard", "changes", "keeping_standard"]
+        else:
+            names.append("no_communes")
+        return dict(zip(names, SECTION_NUMBERS, strict=False))
 
     @property
     def not_assessed(self) -> list[CommuneRow]:
@@ -764,27 +761,25 @@ def progress_points(
 
 
 def _progress(
-    provisional: bool, points: list[tuple[int, datetime.date]], **scope_filter
+    provisional: bool, points: list[tuple[int, datetime.date]], communes: QuerySet[Commune]
 ) -> list[Headline]:
     """Headline figures for each (year, day) of `points` in ONE query: a subquery per point on
     the programme communes in scope, each point's sums filtered to the communes that existed on
     its day."""
     if not points:
         return []
-    qs = Commune.objects.in_programme().filter(**scope_filter)
+    qs = communes.in_programme()
     annotations, aggregates = {}, {}
     for i, (y, day) in enumerate(points):
         annotations[f"met_{i}"] = Coalesce(
-            Subquery(_counted(y, provisional).values("criteria_met")[:1]),
+            Subquery(counted_assessments(y, provisional).values("criteria_met")[:1]),
             0,
             output_field=IntegerField(),
         )
         annotations[f"cert_{i}"] = Exists(
             Certification.objects.in_force_on(day).filter(commune=OuterRef("pk"))
         )
-        exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        exists = valid_on_q(day)
         aggregates[f"communes_{i}"] = Count("pk", filter=exists)
         aggregates[f"certified_{i}"] = Count("pk", filter=exists & Q(**{f"cert_{i}": True}))
         aggregates[f"total_{i}"] = Coalesce(Sum(f"met_{i}", filter=exists), 0)
@@ -809,11 +804,12 @@ def report_figures(
     *,
     grouping: Grouping | None = BY_DISTRICT,
     with_communes: bool = True,
+    communes: QuerySet[Commune],
     as_at: datetime.date | None = None,
-    **scope_filter,
 ) -> ReportFigures:
-    """Every figure of a report for the programme communes matching `scope_filter`, with units
-    and certifications as they stand on `as_at` (default 31/12 of `year`).
+    """Every figure of a report for the programme communes among `communes` (the units of the
+    report's area: `Commune.objects.filter(province=...)`, all of them for the country), with
+    units and certifications as they stand on `as_at` (default 31/12 of `year`).
 
     A fixed number of queries whatever the number of communes and provinces: the criteria set
     and its criteria (2), the headline, bands and table by district or province for the year
@@ -833,17 +829,17 @@ def report_figures(
     as_at = as_at or year_end(year)
     previous_day = year_end(year - 1)
     criteria_set = criteria_set_for_year(year)
-    scope_qs = programme_communes(year, as_at=as_at, **scope_filter)
+    scope_qs = programme_communes(communes, year, as_at=as_at)
     if grouping is BY_DISTRICT and as_at >= TWO_TIER_START:
         grouping = BY_FORMER_DISTRICT  # units from 01/07/2025 have no district
 
     tallies = _tallies(year, provisional, scope_qs, grouping, as_at)
-    current = tallies[None].headline(year, as_at)
+    current = tallies[None].as_headline(year, as_at)
     sets_used = _sets_used(criteria_set, tallies[None].by_set)
     criteria = sets_used[0].criteria
     bands = bands_for(len(criteria))
     band_rows = tallies[None].bands(bands)
-    previous = headline(year - 1, provisional, **scope_filter)
+    previous = headline(year - 1, provisional, communes=communes)
 
     # Tiers: communes holding a certification of each tier in force on the day (a commune with
     # two tiers counts in both).
@@ -891,15 +887,15 @@ def report_figures(
 
     if with_communes:
         by_assessment = _judged_results(year, provisional, scope_qs)
-        communes = _commune_rows(year, provisional, scope_qs, as_at, by_assessment)
+        commune_rows = _commune_rows(year, provisional, scope_qs, as_at, by_assessment)
         judgements = Judgements(
             manual=sum(len(m) for m, _u in by_assessment.values()),
             unconfirmed=sum(len(u) for _m, u in by_assessment.values()),
         )
     else:
-        communes = []
+        commune_rows = []
         judgements = _judgement_counts(year, provisional, scope_qs)
-    years = [y for y in years_with_data(**scope_filter) if y <= year]
+    years = [y for y in years_with_data(communes) if y <= year]
     return ReportFigures(
         year=year,
         provisional=provisional,
@@ -913,14 +909,12 @@ def report_figures(
         grouping=grouping,
         areas=areas,
         area_total=area_total,
-        communes=communes,
-        progress=_progress(provisional, progress_points(year, as_at, years), **scope_filter),
+        communes=commune_rows,
+        progress=_progress(provisional, progress_points(year, as_at, years), communes),
         has_communes=with_communes,
         as_at=as_at,
         previous_day=previous_day,
-        ended_certified=(
-            _ended_certified(previous_day, as_at, **scope_filter) if with_communes else []
-        ),
+        ended_certified=(_ended_certified(previous_day, as_at, communes) if with_communes else []),
         new_units=(
             _new_units(scope_qs.filter(valid_from__gt=previous_day)) if with_communes else []
         ),
@@ -928,7 +922,7 @@ def report_figures(
         sets_used=sets_used,
         judgements=judgements,
         late_recognitions=_late_recognitions(year, scope_qs, with_rows=with_communes),
-        units=_unit_counts(as_at, **scope_filter),
+        units=_unit_counts(as_at, communes),
     )
 
 
@@ -973,13 +967,12 @@ def _late_recognitions(
     )
 
 
-def _unit_counts(as_at: datetime.date, **scope_filter) -> UnitCounts:
-    """The commune-level units in scope existing on `as_at`, by kind and programme (one
-    query)."""
+def _unit_counts(as_at: datetime.date, communes: QuerySet[Commune]) -> UnitCounts:
+    """The commune-level units among `communes` existing on `as_at`, by kind and programme
+    (one query)."""
     total, in_programme, outside = 0, 0, {}
     for kind, programme, n in (
-        Commune.objects.valid_on(as_at)
-        .filter(**scope_filter)
+        communes.valid_on(as_at)
         .values_list("kind", "in_programme")
         .annotate(n=Count("pk"))
         .order_by()
@@ -1006,7 +999,7 @@ def _area_rows(
             AreaRow(
                 row[grouping.code] or "",
                 grouping.label(row),
-                tally.headline(year, as_at),
+                tally.as_headline(year, as_at),
                 tally.bands(bands),
             )
         )
@@ -1017,27 +1010,19 @@ def _best_tier(day) -> QuerySet[Certification]:
     """A commune's certifications in force on `day` (a date or an expression on the outer
     commune), the highest tier first (for a Subquery)."""
     return (
-        Certification.objects.filter(commune=OuterRef("pk"), decision_date__lte=day)
-        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-        .annotate(
-            rank=Case(
-                *[When(tier=t, then=Value(r)) for t, r in TIER_RANK.items()],
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-rank")
+        Certification.objects.in_force_on(day).filter(commune=OuterRef("pk")).highest_tier_first()
     )
 
 
 def _ended_certified(
-    previous_day: datetime.date, as_at: datetime.date, **scope_filter
+    previous_day: datetime.date, as_at: datetime.date, communes: QuerySet[Commune]
 ) -> list[EndedRow]:
-    """Programme communes in scope whose last day falls in [previous_day, as_at) and that held
-    a certification on it, with the units they passed to (one query: the succession rows are
-    joined, a commune with two successors comes back twice)."""
+    """Programme communes among `communes` whose last day falls in [previous_day, as_at) and
+    that held a certification on it, with the units they passed to (one query: the succession
+    rows are joined, a commune with two successors comes back twice)."""
     rows = (
-        Commune.objects.in_programme()
-        .filter(valid_to__gte=previous_day, valid_to__lt=as_at, **scope_filter)
+        communes.in_programme()
+        .filter(valid_to__gte=previous_day, valid_to__lt=as_at)
         .annotate(tier=Subquery(_best_tier(OuterRef("valid_to")).values("tier")[:1]))
         .filter(tier__isnull=False)
         .values(
@@ -1229,8 +1214,8 @@ def _commune_rows(
     a manual decision or an unconfirmed threshold."""
     judged = judged or {}
     best_tier = _best_tier(as_at or year_end(year))
-    now = _counted(year, provisional)
-    before = _counted(year - 1, provisional)
+    now = counted_assessments(year, provisional)
+    before = counted_assessments(year - 1, provisional)
     rows = list(
         scope_qs.annotate(
             met=Coalesce(Subquery(now.values("criteria_met")[:1]), 0, output_field=IntegerField()),
@@ -1276,6 +1261,7 @@ def _commune_rows(
             manual=judged.get(r.now_id, ([], []))[0],
             unconfirmed=judged.get(r.now_id, ([], []))[1],
             met_before=r.met_before,
+            carried_forward=r.met_year is not None and r.met_year < year,
         )
         if r.now_id != r.before_id and (r.before_id is None or r.now_set == r.before_set):
             now_met = met_by_assessment.get(r.now_id, set())

@@ -86,11 +86,7 @@ def report_key(area, year: int, query: QueryDict, *, provisional: bool) -> Repor
 
 def area_province_id(area) -> int | None:
     """The province whose data version an area's report follows (None: the country's)."""
-    if area.kind == "national":
-        return None
-    if area.kind == "province":
-        return area.province_pk
-    return area.scope_filter["district"].province_id
+    return area.province_pk
 
 
 # --- Background rendering -------------------------------------------------------------------

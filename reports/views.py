@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -11,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
-from communes.models import District, Province, ProvinceReportSettings, year_end
+from communes.models import Commune, District, Province, ProvinceReportSettings, year_end
 from communes.versions import stamp_for
 from criteria.services import criteria_set_for_year
 from ntm.lib import pdf, reportfiles
+from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from ntm.lib.years import date_from_query
 from plans.progress import report_plans
+from practices.learning import practices_for_missed_criteria
 from reports import charts, figures, rendering, xlsx
 
 # --- Reports --------------------------------------------------------------------------------
@@ -31,8 +34,11 @@ class Area:
     name: str  # "toàn quốc", "tỉnh Lạng Sơn", "Huyện Chi Lăng"
     place: str  # "Hà Nội", "Lạng Sơn", "Chi Lăng": the place in the date line
     authority: str  # "UBND tỉnh Lạng Sơn"
-    scope_filter: dict
-    province_pk: int | None = None  # for the province report's good-practice links
+    # The units the report counts (of any date: the figures pick those of the report's day).
+    communes: QuerySet[Commune] = field(compare=False)
+    # The province whose data the report follows (None for the country): its data version,
+    # and on the province report its good-practice links.
+    province_pk: int | None = None
     ends_on: datetime.date | None = None  # a district's last day (30/06/2025 at the latest)
     # Number symbol, "Nơi nhận" and signer of the PDF: the province's, defaults elsewhere.
     paper: ProvinceReportSettings = field(default_factory=ProvinceReportSettings)
@@ -73,7 +79,7 @@ def area_for(kind: str, code: str, *, user=None) -> Area:
             name=translation.gettext("toàn quốc"),
             place=translation.gettext("Hà Nội"),
             authority=translation.gettext("Văn phòng Điều phối nông thôn mới Trung ương"),
-            scope_filter={},
+            communes=Commune.objects.all(),
         )
     if kind == "province":
         # The current province with the code (codes passed to merged provinces in 2025).
@@ -87,7 +93,7 @@ def area_for(kind: str, code: str, *, user=None) -> Area:
             place=province.name,
             authority=translation.gettext("UBND tỉnh %(name)s") % {"name": province.name},
             province_pk=province.pk,
-            scope_filter={"province": province},
+            communes=Commune.objects.filter(province=province),
             paper=ProvinceReportSettings.for_province(province),
         )
     district = get_object_or_404(District.objects.select_related("province"), code=code)
@@ -100,7 +106,8 @@ def area_for(kind: str, code: str, *, user=None) -> Area:
         place=district.name,
         authority=translation.gettext("UBND %(kind)s %(name)s")
         % {"kind": district.get_kind_display().lower(), "name": district.name},
-        scope_filter={"district": district},
+        communes=Commune.objects.filter(district=district),
+        province_pk=district.province_id,
         ends_on=district.valid_to,
     )
 
@@ -149,7 +156,7 @@ def _report_context(
             # The national summary has no per-commune lists (see below).
             with_communes=not area.is_national,
             as_at=as_at,
-            **area.scope_filter,
+            communes=area.communes,
         )
     except ValidationError as exc:  # no criteria set in force that year
         raise NoCriteriaSet(area, year, exc.messages[0]) from exc
@@ -242,7 +249,15 @@ def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpRe
         # The cheap parts of the context with the rendered body (no figures: they are drawn).
         ctx = {k: v for k, v in ctx.items() if k not in _DRAWN} | {"body": body}
         cache.set(cache_key, ctx)
-    ctx = ctx | {"area": area, "report_date": timezone.localdate()}
+    ctx = ctx | {
+        "area": area,
+        "report_date": timezone.localdate(),
+        # Outside the cached body: publishing a practice does not change the data version.
+        # Three queries on a province report (one when no practice applies).
+        "missed_criteria": (
+            practices_for_missed_criteria(area.province_pk, year) if area.is_province else []
+        ),
+    }
     return render(request, "reports/report.html", ctx)
 
 
@@ -283,7 +298,7 @@ def report_xlsx(request: HttpRequest, kind: str, code: str, year: int) -> HttpRe
     return _report_file(request, kind, code, year, "xlsx")
 
 
-_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": xlsx.CONTENT_TYPE}
+_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _report_file(request: HttpRequest, kind: str, code: str, year: int, extension: str):

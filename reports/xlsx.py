@@ -25,7 +25,6 @@ from criteria.naming import localized_name
 from ntm.lib.spreadsheet import safe_cell
 from reports.figures import ReportFigures
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INT = "#,##0"
 AVERAGE = "0.00"
 PERCENT = "0.0%"
@@ -601,7 +600,6 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
     _header(ws, titles, [9, 24, 22, 11, 13, 14, 24, 40, 20, 24, 24])
     set_codes = {u.criteria_set.pk: u.criteria_set.code for u in f.sets_used}
     for c in f.communes:
-        carried = c.met_year is not None and c.met_year < f.year
         _append(
             ws,
             [
@@ -610,7 +608,7 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
                 c.district,
                 c.met,
                 c.met_year,
-                _("Có") if carried else "",
+                _("Có") if c.carried_forward else "",
                 c.tier_label,
                 c.missing_text if c.met_year else _("Chưa đánh giá"),
                 set_codes.get(c.set_id, ""),

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ntm.lib.numbers import parse_decimal_comma
+from ntm.lib.numbers import parse_decimal_comma, plain_number
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,13 @@ def test_a_percent_sign_is_allowed_only_for_percentages():
         parse_decimal_comma("85%%", percent=True)
     with pytest.raises(ValueError):
         parse_decimal_comma("85%")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Decimal("80.00"), "80"), (Decimal("8.50"), "8,5"), (Decimal("1200"), "1200"), (None, "")],
+)
+def test_a_number_is_written_back_as_a_person_types_it(value, text):
+    assert plain_number(value) == text
+    if value is not None:
+        assert parse_decimal_comma(text) == value

@@ -1,5 +1,5 @@
 """Reading a number as a person in Vietnam types it: the one decimal parser of the app, used by
-the assessment form and the Excel import.
+the assessment form and the Excel import; and writing one back the same way (`plain_number`).
 
 The rules, stricter than `Decimal()` (which also takes "1e3", "1_000", "NaN" and non-ASCII
 digits such as "٣"):
@@ -25,3 +25,14 @@ def parse_decimal_comma(text: str, *, percent: bool = False) -> Decimal:
     if not _NUMBER.fullmatch(compact):
         raise ValueError(f"not a number: {text!r}")
     return Decimal(compact.replace(",", "."))
+
+
+def plain_number(value: Decimal | None) -> str:
+    """80.00 -> "80", 8.50 -> "8,5": what a person would type (no thousands separator), as the
+    form shows a value and the history a change."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")

@@ -33,26 +33,27 @@
     return value === level;
   }
 
-  function choice(row, suffix) {
-    var el = row.querySelector("[name$='" + suffix + "']");
+  // An indicator's inputs carry data-part (value, value2, met, reason): criteria/forms.py.
+  function choice(row, part) {
+    var el = row.querySelector("[data-part='" + part + "']");
     return el ? el.value : "";
   }
 
   function indicatorMet(row) {
     var mode = row.dataset.mode;
     if (mode === "computed") {
-      var value = parse(choice(row, "_value"));
+      var value = parse(choice(row, "value"));
       if (value === null) return null;
       var met = compare(row.dataset.comparison, value, Number(row.dataset.threshold));
       if (row.dataset.threshold2 !== undefined) {
-        var second = parse(choice(row, "_value2"));
+        var second = parse(choice(row, "value2"));
         met = met && second !== null && compare(row.dataset.comparison, second, Number(row.dataset.threshold2));
       }
       return met;
     }
-    var picked = choice(row, "_met");
+    var picked = choice(row, "met");
     if (picked === "") return null;
-    if (mode === "manual" && choice(row, "_reason").trim() === "") return null;
+    if (mode === "manual" && choice(row, "reason").trim() === "") return null;
     return picked === "1";
   }
 

@@ -37,7 +37,7 @@ def test_the_commune_group_cannot_approve_or_certify():
 def test_a_commune_officials_scope_is_its_commune(world):
     scope = scope_for(world.commune_official)
     assert scope.commune == world.commune_a1
-    assert scope.commune_filter() == {"pk": world.commune_a1.pk}
+    assert list(scope.communes()) == [world.commune_a1]
     assert scope.covers_commune(world.commune_a1)
     assert not scope.covers_commune(world.commune_a2)
     assert not scope.covers_district(world.district_a)
@@ -116,3 +116,14 @@ def test_a_commune_official_proposes_no_practice(world):
     assert roles.can_propose_practice(world.official_a)
     assert not roles.can_view_compendium(world.commune_official, world.province)
     assert roles.can_view_compendium(world.official_a, world.province)
+
+
+def test_a_scopes_communes_are_the_units_it_covers(world):
+    from communes.models import Commune
+
+    everything = Commune.objects.all()
+    for persona in PERSONAS:
+        scope = scope_for(getattr(world, persona))
+        expected = {c.pk for c in everything if scope.covers_commune(c)}
+        assert set(scope.communes().values_list("pk", flat=True)) == expected, persona
+    assert scope_for(world.admin).communes().count() == everything.count()

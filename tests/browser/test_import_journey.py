@@ -9,6 +9,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from communes.models import Commune
 from criteria.models import Assessment
 from reports.figures import headline, programme_communes
 
@@ -30,7 +31,7 @@ def standings(**scope) -> dict[str, int | None]:
 
 
 def scope_of(**scope):
-    return programme_communes(YEAR, **scope)
+    return programme_communes(Commune.objects.filter(**scope), YEAR)
 
 
 def test_three_filled_rows_of_the_template_write_three_assessments(
@@ -38,7 +39,7 @@ def test_three_filled_rows_of_the_template_write_three_assessments(
 ):
     call_command("seed_demo", force=True, verbosity=0)  # the transactional tests' flush
     province_before = standings(district__province__code="20")
-    district_figures = headline(YEAR, district__code="187")
+    district_figures = headline(YEAR, communes=Commune.objects.filter(district__code="187"))
     assert not Assessment.objects.filter(year=YEAR).exists()
 
     page.goto(f"{live_server.url}/accounts/login/")
@@ -90,7 +91,7 @@ def test_three_filled_rows_of_the_template_write_three_assessments(
     after = standings(district__province__code="20")
     changed = {code for code in after if after[code] != province_before[code]}
     assert changed <= set(filled)  # every other commune of the province as it was
-    district_after = headline(YEAR, district__code="187")
+    district_after = headline(YEAR, communes=Commune.objects.filter(district__code="187"))
     assert district_after.communes == district_figures.communes
     gained = sum(19 - (province_before[code] or 0) for code in filled)
     assert district_after.criteria_total == district_figures.criteria_total + gained

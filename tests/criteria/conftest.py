@@ -2,6 +2,7 @@
 
 import pytest
 
+from criteria.forms import criterion_field, indicator_field
 from criteria.models import Assessment, Indicator
 from tests.base import make_assessment
 
@@ -23,11 +24,11 @@ def form_data(cset, version: int, entries: dict[str, str] | None = None, **extra
     data = {"version": str(version), "note": ""}
     for code, ind in indicators(cset).items():
         if ind.is_numeric:
-            data[f"i{ind.pk}_value"] = entries.get(code, "")
+            data[indicator_field(ind.pk, "value")] = entries.get(code, "")
         else:
-            data[f"i{ind.pk}_met"] = entries.get(code, "")
+            data[indicator_field(ind.pk, "met")] = entries.get(code, "")
     for criterion in cset.criteria.all():
-        data[f"c{criterion.pk}_note"] = ""
+        data[criterion_field(criterion.pk, "note")] = ""
     data.update(extra)
     return data
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
+from criteria.forms import criterion_field
 from criteria.models import Assessment, CriteriaSet
 from tests.criteria.conftest import form_data
 
@@ -36,8 +37,8 @@ def whole_criteria_data(cset: CriteriaSet, met: dict[int, tuple[str, str]]) -> d
     data = {"version": "0", "note": ""}
     for c in cset.criteria.all():
         choice, note = met.get(c.number, ("", ""))
-        data[f"c{c.pk}_met"] = choice
-        data[f"c{c.pk}_note"] = note
+        data[criterion_field(c.pk, "met")] = choice
+        data[criterion_field(c.pk, "note")] = note
     return data
 
 

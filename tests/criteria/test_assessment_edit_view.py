@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from communes.models import Commune
+from criteria.forms import indicator_field
 from criteria.models import Assessment, CriteriaSet, CriterionResult, Indicator, IndicatorValue
 from tests.criteria.conftest import form_data, indicators, login
 
@@ -100,7 +101,7 @@ def test_bad_values_are_refused_next_to_the_field_and_kept(client, world, draft,
     response = client.post(url(world.commune_a1), data)
     assert response.status_code == 400
     ind = indicators(world.cset)["1.2"]
-    assert response.context["form"].errors[f"i{ind.pk}_value"] == [message]
+    assert response.context["form"].errors[indicator_field(ind.pk, "value")] == [message]
     body = response.content.decode()
     assert message in body and f'value="{typed}"' in body and "giữ lại" in body
     draft.refresh_from_db()
@@ -119,14 +120,17 @@ def test_manual_decision_needs_a_reason(client, world, draft):
     )
     login(client, world.province_staff)
     data = form_data(
-        world.cset, draft.version, {"2.1": "1", "2.2": "40"}, **{f"i{manual.pk}_met": "1"}
+        world.cset,
+        draft.version,
+        {"2.1": "1", "2.2": "40"},
+        **{indicator_field(manual.pk, "met"): "1"},
     )
     response = client.post(url(world.commune_a1), data)
     assert response.status_code == 400
-    assert response.context["form"].errors[f"i{manual.pk}_reason"] == [
-        "Chỉ tiêu chưa có ngưỡng số: cần ghi lý do khi tự đánh giá."
+    assert response.context["form"].errors[indicator_field(manual.pk, "reason")] == [
+        "Chưa có ngưỡng số cho chỉ tiêu này: cần ghi lý do khi tự đánh giá."
     ]
-    data[f"i{manual.pk}_reason"] = "Theo hướng dẫn của tỉnh"
+    data[indicator_field(manual.pk, "reason")] = "Theo hướng dẫn của tỉnh"
     assert client.post(url(world.commune_a1), data).status_code == 302
     value = IndicatorValue.objects.get(assessment=draft, indicator=manual)
     assert value.manual and value.met and value.manual_reason == "Theo hướng dẫn của tỉnh"
@@ -261,7 +265,7 @@ def test_a_save_keeps_a_fixed_number_of_queries(client, world, draft, django_ass
     with django_assert_num_queries(39):
         assert client.post(url(world.commune_a1), data).status_code == 302
     data["version"] = str(draft.version + 1)
-    data[next(k for k in data if k.endswith("_value"))] = "95"  # one value changes
+    data[indicator_field(indicators(world.cset)["1.2"].pk, "value")] = "95"  # one value changes
     with django_assert_num_queries(29):
         assert client.post(url(world.commune_a1), data).status_code == 302
 

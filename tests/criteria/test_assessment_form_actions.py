@@ -4,6 +4,7 @@ a returned assessment for the one it was returned to."""
 import pytest
 from django.urls import reverse
 
+from criteria.forms import indicator_field
 from criteria.models import Assessment
 from criteria.services import assessment_return, assessment_submit
 from tests.criteria.conftest import form_data, indicators, login
@@ -28,7 +29,7 @@ def test_a_refused_save_lists_each_error_with_a_link_to_its_field(client, world,
     )
     assert response.status_code == 400
     body = response.content.decode()
-    field_id = f"id_i{inds['1.2'].pk}_value"
+    field_id = "id_" + indicator_field(inds["1.2"].pk, "value")
     assert 'id="error-summary" tabindex="-1"' in body
     assert f'<a href="#{field_id}">1.2 – giá trị (%): Cần nhập một số, ví dụ 85,5.</a>' in body
     assert body.index("error-summary") < body.index('id="assessment-form"')

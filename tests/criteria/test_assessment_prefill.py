@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from criteria.forms import indicator_field
 from criteria.models import Assessment, IndicatorValue
 from criteria.services import AssessmentInput, assessment_create, assessment_save
 from tests.base import make_criteria_set
@@ -51,9 +52,9 @@ def test_start_from_last_year_prefills_and_marks_each_value(client, world):
     page = client.get(url(world.commune_a1, 2027), {"prefill": "1"})
     inds = indicators(world.cset)
     form = page.context["form"]
-    assert form[f"i{inds['1.2'].pk}_value"].value() == Decimal("85.00")
-    assert form[f"i{inds['1.1'].pk}_met"].value() == "1"
-    assert form[f"i{inds['2.1'].pk}_met"].value() == "0"
+    assert form[indicator_field(inds["1.2"].pk, "value")].value() == Decimal("85.00")
+    assert form[indicator_field(inds["1.1"].pk, "met")].value() == "1"
+    assert form[indicator_field(inds["2.1"].pk, "met")].value() == "0"
     carried = {
         row.indicator.code
         for g in page.context["groups"]
@@ -64,7 +65,7 @@ def test_start_from_last_year_prefills_and_marks_each_value(client, world):
     assert carried == {"1.1", "1.2", "2.1"}
     body = page.content.decode()
     assert body.count("chuyển từ năm trước") >= 3
-    assert f'name="i{inds["1.2"].pk}_carried" value="1"' in body
+    assert f'name="{indicator_field(inds["1.2"].pk, "carried")}" value="1"' in body
     assert page.context["met_total"] == 1  # criterion 1 met by last year's values
     assert not Assessment.objects.filter(commune=world.commune_a1, year=2027).exists()
 
@@ -84,7 +85,7 @@ def test_a_refused_save_keeps_the_carried_marks_not_yet_confirmed(client, world)
     inds = indicators(world.cset)
     login(client, world.province_staff)
     data = form_data(world.cset, 0, {"1.2": "x", "1.1": "1"})
-    data[f"i{inds['1.1'].pk}_carried"] = "1"
+    data[indicator_field(inds["1.1"].pk, "carried")] = "1"
     response = client.post(url(world.commune_a1, 2027), data)
     assert response.status_code == 400
     rows = {
@@ -115,7 +116,9 @@ def test_only_approved_assessments_are_offered(client, world):
     page = client.get(url(world.commune_a1, 2028), {"prefill": "1"})
     assert page.context["previous"].year == 2026
     inds = indicators(world.cset)
-    assert page.context["form"][f"i{inds['1.2'].pk}_value"].value() == Decimal("60.00")
+    assert page.context["form"][indicator_field(inds["1.2"].pk, "value")].value() == Decimal(
+        "60.00"
+    )
 
 
 def test_a_blank_form_marks_criteria_not_entered_rather_than_missed(client, world):

@@ -4,7 +4,7 @@ definition behind `certification_check` (form, admin, service) and the Excel imp
 import pytest
 from django.core.exceptions import ValidationError
 
-from criteria.services import certification_eligibility
+from criteria.services import certification_eligibility, certification_refusal
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,29 @@ def test_the_standard_tier_needs_no_certification_below():
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "met", "needed", "code"),
+    [
+        (None, 0, 0, "no_approved_assessment"),
+        ("submitted", 19, 19, "no_approved_assessment"),
+        ("approved", 0, 0, "empty_criteria_set"),
+        ("approved", 18, 19, "criteria_not_all_met"),
+        ("approved", 19, 19, None),
+        ("approved", 10, 10, None),
+    ],
+)
+def test_the_refusal_code_is_the_errors_code(status, met, needed, code):
+    """The seeders ask certification_refusal; it is the same rule as the error's."""
+    assert certification_refusal(status=status, criteria_met=met, criteria_needed=needed) == code
+    if code is None:
+        certification_eligibility(
+            year=2019, status=status, criteria_met=met, criteria_needed=needed
+        )
+    else:
+        with pytest.raises(ValidationError) as refused:
+            certification_eligibility(
+                year=2019, status=status, criteria_met=met, criteria_needed=needed
+            )
+        assert refused.value.code == code

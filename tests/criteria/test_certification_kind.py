@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from communes.models import Commune
 from criteria.admin import CertificationAdminForm
 from criteria.models import Certification
 from reports.figures import report_figures
@@ -44,7 +45,7 @@ def test_a_merged_recognition_is_recorded_without_an_assessment_and_counts(world
     )
     assert form.is_valid(), form.errors
     form.save()
-    figures = report_figures(2026, province=world.province)
+    figures = report_figures(2026, communes=Commune.objects.filter(province=world.province))
     assert "98102" in {c.code for c in figures.communes if c.certified}
 
 

@@ -63,7 +63,7 @@ def test_rows_show_criteria_met_status_and_certification(client, world):
         ({"status": "draft"}, ["98102"]),
         ({"status": "none"}, ["98201"]),
         ({"band": "all"}, ["98101"]),
-        ({"band": "0-4"}, ["98102", "98201"]),
+        ({"band": "0-2"}, ["98102", "98201"]),  # the test set has 3 criteria: 3 · under 3
         ({"border": "1"}, ["98201"]),
         ({"disadvantaged": "1"}, ["98102"]),
         ({"disadvantaged": "0"}, ["98101", "98201"]),
@@ -107,6 +107,26 @@ def test_demo_2017_counts_36_communes_meeting_all_criteria(client, django_user_m
     client.force_login(django_user_model.objects.get(username="province"))
     response = client.get(LIST, {"year": 2017, "band": "all"})
     assert response.context["page"].paginator.count == 36
+
+
+def test_the_bands_are_the_reports_bands_of_the_years_set(client, django_user_model, world):
+    client.force_login(django_user_model.objects.get(username="province"))
+    response = client.get(LIST, {"year": 2017})
+    assert response.context["bands"] == [
+        ("all", "Đạt tất cả tiêu chí"),
+        ("15-18", "15–18"),
+        ("10-14", "10–14"),
+        ("5-9", "5–9"),
+        ("0-4", "Dưới 5"),
+    ]
+    counts = {
+        key: client.get(LIST, {"year": 2017, "band": key}).context["page"].paginator.count
+        for key, _label in response.context["bands"]
+    }
+    assert sum(counts.values()) == 207  # every programme commune in exactly one band
+    client.force_login(world.province_staff)
+    bands = client.get(LIST, {"year": 2027}).context["bands"]
+    assert bands == [("all", "Đạt tất cả tiêu chí"), ("0-2", "Dưới 3")]
 
 
 def test_the_list_links_the_reports_of_the_users_scope(client, django_user_model):

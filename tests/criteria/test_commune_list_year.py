@@ -19,3 +19,12 @@ def test_it_opens_on_the_latest_year_of_the_scope(client, world, django_assert_m
     assert client.get("/communes/").context["year"] == 2027
     client.force_login(world.official_a)
     assert client.get("/communes/").context["year"] == 2017  # nothing assessed: the default
+
+
+def test_the_year_field_is_bounded_by_the_programme_and_the_apps_years(client, world):
+    from criteria.services import PROGRAMME_FIRST_DATE
+    from ntm.lib.years import YEAR_MAX
+
+    client.force_login(world.province_staff)
+    body = client.get("/communes/", {"year": 2027}).content.decode()
+    assert f'min="{PROGRAMME_FIRST_DATE.year}" max="{YEAR_MAX}"' in body

@@ -188,3 +188,13 @@ def test_it_reports_out_of_range_and_unreasoned_manual_values(world):
     )
     assert not reasoned.errors
     assert reasoned.outcomes[percent.pk].manual is True
+
+
+def test_a_manual_decision_needs_a_reason_and_nothing_else_does():
+    from criteria.evaluation import manual_reason_missing
+
+    message = "Chưa có ngưỡng số cho chỉ tiêu này: cần ghi lý do khi tự đánh giá."
+    assert manual_reason_missing(True, "") == message
+    assert manual_reason_missing(False, "   ") == message
+    assert manual_reason_missing(True, "Theo hướng dẫn") is None
+    assert manual_reason_missing(None, "") is None  # nothing decided yet

@@ -52,7 +52,7 @@ def world_plan(world, host: str, tmp_path) -> loadtest.Plan:
         users=2,
         seconds=4,
         communes=[world.commune_a1.code, world.commune_a2.code],
-        indicator_field=f"i{indicator.pk}_value",
+        indicator_pk=indicator.pk,
         pages=pages,
         year=2027,
         username=world.province_staff.username,
@@ -129,6 +129,6 @@ def test_the_plan_only_targets_this_machine():
             users=1,
             seconds=1,
             communes=["1"],
-            indicator_field="i1_value",
+            indicator_pk=1,
             pages={},
         )

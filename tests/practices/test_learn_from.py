@@ -1,5 +1,6 @@
 import pytest
-from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from criteria.models import Assessment
 from practices.learning import practices_for_commune, practices_for_missed_criteria
@@ -10,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def render(commune, year):
-    return Template("{% load practices %}{% learn_from commune year %}").render(
-        Context({"commune": commune, "year": year})
+    """The commune page's and the assessment form's block, as their views fill it."""
+    return render_to_string(
+        "practices/includes/learn_from.html", {"practices": practices_for_commune(commune, year)}
     )
 
 
@@ -82,9 +84,10 @@ def test_practices_for_missed_criteria_ranks_the_most_missed(
     assert practices_for_missed_criteria(w.other_province, 2026) == []
 
 
-def test_the_report_tag_renders_the_table(world, setup):
-    html = Template("{% load practices %}{% practices_for_missed province 2026 %}").render(
-        Context({"province": world.province})
+def test_the_report_block_renders_the_table(world, setup):
+    html = render_to_string(
+        "practices/includes/missed_criteria.html",
+        {"rows": practices_for_missed_criteria(world.province, 2026)},
     )
     assert "Học tiêu chí ba" in html and "Số xã chưa đạt" in html
 
@@ -103,3 +106,15 @@ def test_a_commune_without_a_district_gets_its_provinces_practices(world, setup)
     type(world.commune_a1).objects.filter(pk=world.commune_a1.pk).update(district=None)
     commune = type(world.commune_a1).objects.get(pk=world.commune_a1.pk)
     assert [p.title for p in practices_for_commune(commune, 2026)] == ["Học tiêu chí ba"]
+
+
+def test_the_commune_page_and_the_assessment_form_are_given_the_practices(client, world, setup):
+    client.force_login(world.province_staff)
+    code = world.commune_a1.code
+    for url in (
+        reverse("criteria:commune_detail", args=[code]),
+        reverse("criteria:assessment_edit", args=[code, 2026]),
+    ):
+        response = client.get(url)
+        assert [p.title for p in response.context["learn_from"]] == ["Học tiêu chí ba"]
+        assert setup.get_absolute_url() in response.content.decode()

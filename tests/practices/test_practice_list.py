@@ -117,3 +117,11 @@ def test_query_count_does_not_grow_with_practices(
     with django_assert_num_queries(11):
         response = client.get(URL, {"q": "Thêm"})
     assert len(titles(response)) == 25
+
+
+def test_the_year_field_is_bounded_by_the_apps_years(client, world):
+    from ntm.lib.years import YEAR_MAX, YEAR_MIN
+
+    client.force_login(world.province_staff)
+    body = client.get(URL).content.decode()
+    assert f'min="{YEAR_MIN}" max="{YEAR_MAX}"' in body

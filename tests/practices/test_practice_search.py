@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from practices.models import Practice
+from practices.models import Category, Practice
 from tests.practices.conftest import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,23 @@ def test_the_services_keep_the_search_text_with_the_text(world):
     from practices.services import practice_update
 
     practice = make_practice(world.province, "Nuôi ong")
-    practice_update(practice=practice, data={"title": "Trồng hồi"}, user=world.province_staff)
+    practice_update(
+        practice=practice,
+        user=world.province_staff,
+        title="Trồng hồi",
+        category=practice.category,
+        year=practice.year,
+        summary=practice.summary,
+        contact=practice.contact,
+        district=practice.district,
+        communes=[],
+        criteria=[],
+        results="",
+        households=None,
+        investment_million_vnd=None,
+        income_million_vnd=None,
+        partners="",
+    )
     practice.refresh_from_db()
     assert practice.search_text.startswith("trong hoi ")
 
@@ -48,3 +64,24 @@ def test_a_word_matches_at_its_start_only(client, world):
     client.force_login(world.province_staff)
     assert titles(client, "ong") == {"Nuôi ong"}
     assert titles(client, "duo") == {"Làm đường"}
+
+
+def test_the_services_take_the_practices_fields_by_name(world):
+    from practices.services import practice_create, practice_update
+
+    criterion = world.cset.criteria.get(number=1)
+    practice = practice_create(
+        province=world.province,
+        user=world.province_staff,
+        title="Nuôi ong",
+        category=Category.objects.order_by("order").first(),
+        year=2026,
+        summary="Tóm tắt.",
+        contact="UBND xã",
+        criteria=[criterion],
+    )
+    assert practice.status == Practice.Status.DRAFT and list(practice.criteria.all()) == [criterion]
+    with pytest.raises(TypeError):  # an edit states every field: none is dropped by omission
+        practice_update(practice=practice, user=world.province_staff, title="Trồng hồi")
+    practice.refresh_from_db()
+    assert practice.title == "Nuôi ong"

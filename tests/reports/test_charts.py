@@ -1,7 +1,19 @@
 from decimal import Decimal
+from xml.etree import ElementTree
 
+import pytest
+
+from criteria.standing import Band
 from reports.charts import bands_chart, criteria_chart, progress_chart
-from reports.figures import Band, BandRow, CriterionRow, Headline
+from reports.figures import BandRow, CriterionRow, Headline
+
+SVG = "{http://www.w3.org/2000/svg}"
+TRACK = "#f1f3f5"  # the grey 100 % track behind each horizontal bar
+
+
+def shapes(svg: str, tag: str) -> list[dict]:
+    root = ElementTree.fromstring(svg)  # noqa: S314 - the chart just drawn, not untrusted input
+    return [e.attrib for e in root.iter(f"{SVG}{tag}")]
 
 
 def test_progress_chart_draws_each_year():
@@ -11,21 +23,64 @@ def test_progress_chart_draws_each_year():
     ]
     svg = progress_chart(progress, 19)
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert svg.count("<rect") >= 2 and "<polyline" in svg
     assert "36/207" in svg and "8,65" in svg and ">2016<" in svg
     assert "style=" not in svg
+
+
+def test_progress_bars_and_line_are_proportional_to_the_figures():
+    progress = [
+        Headline(2016, 207, 18, 1000, 0, 0),  # average 4.83
+        Headline(2017, 207, 36, 1790, 0, 0),  # average 8.65
+        Headline(2018, 207, 54, 3933, 0, 0),  # average 19.00: every criterion
+    ]
+    svg = progress_chart(progress, 19)
+    bars = [r for r in shapes(svg, "rect") if float(r["height"]) > 10]
+    heights = [float(r["height"]) for r in bars]
+    assert len(heights) == 3
+    assert heights[0] / heights[2] == pytest.approx(18 / 54, abs=0.01)
+    assert heights[1] / heights[2] == pytest.approx(36 / 54, abs=0.01)
+    bottom = float(bars[0]["y"]) + heights[0]  # the bars stand on the baseline
+    assert all(float(r["y"]) + float(r["height"]) == pytest.approx(bottom) for r in bars)
+    # The average line: height above the baseline in proportion to the average, the set's
+    # criteria count (19) level with the tallest bar's scale top.
+    (line,) = shapes(svg, "polyline")
+    ys = [float(p.split(",")[1]) for p in line["points"].split()]
+    rises = [bottom - y for y in ys]
+    assert rises[0] / rises[2] == pytest.approx(float(progress[0].average) / 19, abs=0.01)
+    assert rises[1] / rises[2] == pytest.approx(float(progress[1].average) / 19, abs=0.01)
 
 
 def test_progress_chart_without_data_says_so():
     assert "Chưa có số liệu" in progress_chart([], 19)
 
 
-def test_bar_charts_scale_to_100_percent():
-    rows = [CriterionRow(1, "Quy hoạch", 3, Decimal("50.0"))]
+def test_bar_lengths_are_proportional_to_the_percentages():
+    rows = [
+        CriterionRow(1, "Quy hoạch", 3, Decimal("50.0")),
+        CriterionRow(2, "Giao thông", 6, Decimal("100.0")),
+        CriterionRow(3, "Thủy lợi", 1, Decimal("12.5")),
+    ]
     svg = criteria_chart(rows)
     assert "TC 1" in svg and "3 (50,0%)" in svg
-    svg = bands_chart([BandRow(Band(19, 19, is_top=True), 2, Decimal("100.0"))])
-    assert "19 tiêu chí" in svg and 'width="440.0"' in svg
+    rects = shapes(svg, "rect")
+    tracks = [float(r["width"]) for r in rects if r["fill"] == TRACK]
+    bars = [float(r["width"]) for r in rects if r["fill"] != TRACK]
+    assert len(bars) == 3 and len(set(tracks)) == 1
+    assert [bar / tracks[0] for bar in bars] == pytest.approx([0.5, 1.0, 0.125], abs=0.001)
+
+
+def test_band_bars_fill_their_track_at_100_percent():
+    svg = bands_chart(
+        [
+            BandRow(Band(19, 19, is_top=True), 2, Decimal("100.0")),
+            BandRow(Band(15, 18), 0, Decimal("0.0")),
+        ]
+    )
+    assert "19 tiêu chí" in svg
+    rects = shapes(svg, "rect")
+    tracks = [float(r["width"]) for r in rects if r["fill"] == TRACK]
+    bars = [float(r["width"]) for r in rects if r["fill"] != TRACK]
+    assert bars == pytest.approx([tracks[0], 0.0], abs=0.1)
 
 
 def _contrast(hex_colour: str) -> float:

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from communes.models import Commune
 from reports.figures import headline
 from tests.reports.conftest import login, without_csrf
 
@@ -25,7 +26,7 @@ def test_district_official_sees_their_district(client, django_user_model):
     login(client, django_user_model, "district")
     response = client.get(URL)
     assert response.status_code == 200
-    expected = headline(2017, district__code="187")
+    expected = headline(2017, communes=Commune.objects.filter(district__code="187"))
     figures = response.context["figures"]
     assert figures.headline == expected
     assert figures.areas == []  # no per-district table in a district report

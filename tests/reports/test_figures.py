@@ -7,7 +7,8 @@ import pytest
 
 from communes.models import Commune, Province
 from criteria.models import Assessment, Certification, CriterionResult
-from reports.figures import Band, bands_for, headline, report_figures
+from criteria.standing import Band, bands_for
+from reports.figures import headline, report_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def check(figures, expected):
 
 def test_province_figures_match_an_independent_computation(report_world):
     w = report_world
-    figures = report_figures(2027, district__province=w.province)
+    figures = report_figures(2027, communes=Commune.objects.filter(district__province=w.province))
     expected = independent(2027, False, district__province=w.province)
     check(figures, expected)
     # The hand-built world, spelled out: A1 certified with 3, A2 carried forward with 3 (its
@@ -121,7 +122,9 @@ def test_province_figures_match_an_independent_computation(report_world):
 
 def test_provisional_figures_count_submitted_assessments(report_world):
     w = report_world
-    figures = report_figures(2027, provisional=True, district__province=w.province)
+    figures = report_figures(
+        2027, provisional=True, communes=Commune.objects.filter(district__province=w.province)
+    )
     expected = independent(2027, True, district__province=w.province)
     check(figures, expected)
     assert figures.headline.criteria_total == 7
@@ -132,31 +135,37 @@ def test_provisional_figures_count_submitted_assessments(report_world):
 def test_district_figures_match_an_independent_computation(report_world):
     w = report_world
     for district in (w.district_a, w.district_b):
-        figures = report_figures(2027, grouping=None, district=district)
+        figures = report_figures(
+            2027, grouping=None, communes=Commune.objects.filter(district=district)
+        )
         check(figures, independent(2027, False, district=district))
         assert figures.areas == []
 
 
 def test_change_lists_the_criteria_gained_and_lost(report_world):
     w = report_world
-    figures = report_figures(2027, district__province=w.province)
+    figures = report_figures(2027, communes=Commune.objects.filter(district__province=w.province))
     a1 = next(c for c in figures.communes if c.code == w.commune_a1.code)
     assert (a1.met_before, a1.met, a1.gained, a1.lost) == (2, 3, [3], [])
     assert [c.code for c in figures.gained] == [w.commune_a1.code]
     # A2 kept its 2026 assessment: carried forward, nothing changed.
     assert [c.code for c in figures.carried_forward] == [w.commune_a2.code]
     assert figures.lost == []
-    assert figures.previous == headline(2026, district__province=w.province)
+    assert figures.previous == headline(
+        2026, communes=Commune.objects.filter(district__province=w.province)
+    )
     assert figures.previous.communes == 4  # the merged commune still existed in 2026
     assert figures.certified_change == 1 - 1  # A2 (revoked in 2027) then A1
 
 
 def test_near_standard_lists_uncertified_communes_missing_few_criteria(report_world):
     w = report_world
-    figures = report_figures(2027, district__province=w.province)
+    figures = report_figures(2027, communes=Commune.objects.filter(district__province=w.province))
     # 3 criteria: "missing 1 to 4" means 1 or 2 met; A2 meets all 3, B1 is not assessed.
     assert figures.near_standard == []
-    figures = report_figures(2027, provisional=True, district__province=w.province)
+    figures = report_figures(
+        2027, provisional=True, communes=Commune.objects.filter(district__province=w.province)
+    )
     assert [(c.code, c.met, c.missing) for c in figures.near_standard] == [
         (w.commune_b1.code, 1, [2, 3])
     ]
@@ -164,13 +173,13 @@ def test_near_standard_lists_uncertified_communes_missing_few_criteria(report_wo
 
 def test_progress_covers_each_year_up_to_the_report_year(report_world):
     w = report_world
-    figures = report_figures(2027, district__province=w.province)
+    figures = report_figures(2027, communes=Commune.objects.filter(district__province=w.province))
     assert [(h.year, h.communes, h.certified, h.criteria_total) for h in figures.progress] == [
         (2026, 4, 1, 2 + 3 + 3),
         (2027, 3, 1, 6),
     ]
     for h in figures.progress:
-        expected = headline(h.year, district__province=w.province)
+        expected = headline(h.year, communes=Commune.objects.filter(district__province=w.province))
         assert (h.communes, h.certified, h.criteria_total) == (
             expected.communes,
             expected.certified,
@@ -180,9 +189,9 @@ def test_progress_covers_each_year_up_to_the_report_year(report_world):
 
 def test_district_total_row_equals_the_province(report_world):
     w = report_world
-    figures = report_figures(2027, district__province=w.province)
+    figures = report_figures(2027, communes=Commune.objects.filter(district__province=w.province))
     total = figures.area_total.headline
-    assert total == headline(2027, district__province=w.province)
+    assert total == headline(2027, communes=Commune.objects.filter(district__province=w.province))
     assert sum(d.headline.communes for d in figures.areas) == total.communes
     assert sum(d.headline.certified for d in figures.areas) == total.certified
     assert sum(d.headline.criteria_total for d in figures.areas) == total.criteria_total
@@ -190,7 +199,7 @@ def test_district_total_row_equals_the_province(report_world):
 
 
 def test_demo_2017_figures():
-    figures = report_figures(2017, district__province__code="20")
+    figures = report_figures(2017, communes=Commune.objects.filter(district__province__code="20"))
     h = figures.headline
     assert f"{h.certified}/{h.communes}" == "36/207"
     assert h.average == Decimal("8.65")
@@ -211,11 +220,13 @@ def test_report_runs_a_fixed_number_of_queries(report_world, django_assert_num_q
     # results rest on (1, issue 13), + the recognitions of the year decided later (1) and the
     # units in scope by kind, in the programme or not (1), issue 13.
     with django_assert_num_queries(15):
-        report_figures(2027, district__province=report_world.province)
+        report_figures(
+            2027, communes=Commune.objects.filter(district__province=report_world.province)
+        )
     with django_assert_num_queries(15):
-        report_figures(2017, district__province__code="20")
+        report_figures(2017, communes=Commune.objects.filter(district__province__code="20"))
     with django_assert_num_queries(15):
-        report_figures(2017, grouping=None, district__code="187")
+        report_figures(2017, grouping=None, communes=Commune.objects.filter(district__code="187"))
 
 
 @pytest.mark.parametrize(
@@ -235,8 +246,45 @@ def test_bands_follow_the_criteria_count(count, expected):
 
 def test_reports_before_2026_have_no_modern_tier_row():
     langson = Province.objects.with_code("20").get()
-    assert [t.tier for t in report_figures(2017, province=langson).tiers] == [
+    assert [
+        t.tier
+        for t in report_figures(2017, communes=Commune.objects.filter(province=langson)).tiers
+    ] == [
         "ntm",
         "advanced",
         "model",
     ]
+
+
+def test_the_sections_are_numbered_by_what_the_report_has(report_world):
+    w = report_world
+    province = report_figures(2027, communes=Commune.objects.filter(province=w.province))
+    assert province.sections == {
+        "general": "I",
+        "bands": "II",
+        "criteria": "III",
+        "areas": "IV",
+        "near_standard": "V",
+        "changes": "VI",
+        "keeping_standard": "VII",
+    }
+    district = report_figures(
+        2027, grouping=None, communes=Commune.objects.filter(district=w.district_a)
+    )
+    assert list(district.sections.items())[3:] == [
+        ("near_standard", "IV"),
+        ("changes", "V"),
+        ("keeping_standard", "VI"),
+    ]
+    national = report_figures(2027, with_communes=False, communes=Commune.objects.all())
+    assert list(national.sections.items())[3:] == [("areas", "IV"), ("no_communes", "V")]
+
+
+def test_a_commune_counted_on_an_earlier_year_is_flagged_carried_forward(report_world):
+    w = report_world
+    figures = report_figures(2027, communes=Commune.objects.filter(province=w.province))
+    flagged = {c.code: c.carried_forward for c in figures.communes}
+    # A2 counts its 2026 assessment; A1 has one of 2027; B1 none that counts.
+    assert flagged[w.commune_a2.code] and not flagged[w.commune_a1.code]
+    assert not flagged[w.commune_b1.code]
+    assert figures.carried_forward == [c for c in figures.communes if c.code == w.commune_a2.code]

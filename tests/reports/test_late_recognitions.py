@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from communes.models import Commune
 from criteria.models import Certification
 from criteria.services import certification_create
 from reports.figures import report_figures
@@ -64,7 +65,7 @@ def independent_count(province, year: int) -> int:
 
 def test_the_figures_list_them_and_the_count_matches_an_independent_one(late_world):
     w = late_world
-    f = report_figures(2026, province=w.province)
+    f = report_figures(2026, communes=Commune.objects.filter(province=w.province))
     late = f.late_recognitions
     assert late.communes == independent_count(w.province, 2026) == 2
     assert [(r.code, r.decision_number, r.revoked_on) for r in late.rows] == [
@@ -75,7 +76,7 @@ def test_the_figures_list_them_and_the_count_matches_an_independent_one(late_wor
     # By 31/12/2026 neither counts: the certified figure goes by decision date.
     assert f.headline.certified == 1  # A2, certified 10/2026 (revoked 2027)
     # The 2027 report counts B1's decision of 01/2027 and has nothing decided later.
-    f2027 = report_figures(2027, province=w.province)
+    f2027 = report_figures(2027, communes=Commune.objects.filter(province=w.province))
     assert f2027.late_recognitions.communes == 0
     assert f2027.headline.certified == 2  # A1 (06/2027) and B1 (01/2027)
 
@@ -83,7 +84,7 @@ def test_the_figures_list_them_and_the_count_matches_an_independent_one(late_wor
 def test_one_query_without_the_rows(late_world, django_assert_num_queries):
     from reports.figures import _late_recognitions, programme_communes
 
-    scope = programme_communes(2026, province=late_world.province)
+    scope = programme_communes(Commune.objects.filter(province=late_world.province), 2026)
     with django_assert_num_queries(1):
         late = _late_recognitions(2026, scope, with_rows=False)
     assert (late.communes, late.last_decision_year, late.rows) == (2, 2028, [])

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from communes.models import Province
 from communes.versions import stamp_for
 from criteria.models import Assessment, Threshold
 from criteria.services import (
@@ -31,7 +32,7 @@ def computed(monkeypatch):
     original = figures.report_figures
 
     def counting(year, provisional, **kwargs):
-        calls.append(kwargs.get("province") or kwargs.get("district"))
+        calls.append(Province.objects.filter(communes__in=kwargs["communes"]).distinct().get())
         return original(year, provisional, **kwargs)
 
     monkeypatch.setattr(figures, "report_figures", counting)

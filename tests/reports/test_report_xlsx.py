@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from ntm.lib.spreadsheet import safe_cell
+from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE, safe_cell
 from tests.reports.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ URL = reverse("reports:province_report_xlsx", args=["20", 2017])
 
 def workbook(response):
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     return load_workbook(io.BytesIO(response.content))
 
 

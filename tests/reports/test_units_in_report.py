@@ -20,7 +20,7 @@ def langson():
 
 
 def test_the_2026_figures_count_65_units_61_in_the_programme():
-    f = report_figures(2026, province=langson())
+    f = report_figures(2026, communes=Commune.objects.filter(province=langson()))
     assert f.units == UnitCounts(total=65, in_programme=61, outside=(("phuong", 4),))
     assert f.units.outside_text == "4 phường"
     assert f.headline.communes == 61  # the programme's denominator
@@ -55,7 +55,7 @@ def test_the_2026_province_report_says_it_plainly(client, django_user_model):
 
 
 def test_the_2017_report_keeps_its_figures_and_names_its_units(client, django_user_model):
-    f = report_figures(2017, province=langson())
+    f = report_figures(2017, communes=Commune.objects.filter(province=langson()))
     assert (f.headline.certified, f.headline.communes, str(f.headline.average)) == (
         36,
         207,

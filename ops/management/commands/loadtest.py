@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from criteria.models import Indicator
+from criteria.services import criteria_set_for_year
 from ops import loadtest
 
 WORKDIR = Path(settings.BASE_DIR) / "var" / "loadtest"
@@ -114,14 +115,14 @@ class Command(BaseCommand):
     def prepare(self, options) -> loadtest.Plan:
         year = 2019
         indicator = Indicator.objects.get(
-            criterion__criteria_set__code="xa-ntm-2016-2020", code="4.2"
+            criterion__criteria_set=criteria_set_for_year(year), code="4.2"
         )
         return loadtest.Plan(
             hosts=[f"http://127.0.0.1:{port}" for port in free_ports(options["instances"])],
             users=options["users"],
             seconds=options["seconds"],
             communes=loadtest.fresh_communes("20", year, options["users"]),
-            indicator_field=f"i{indicator.pk}_value",
+            indicator_pk=indicator.pk,
             pages=loadtest.demo_pages(),
             year=year,
         )

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from communes.models import Commune
 from reports.figures import headline
 
 
@@ -14,12 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--district", help="Mã huyện (ví dụ 187).")
 
     def handle(self, *args, **options):
-        scope = {}
+        communes = Commune.objects.all()
         if options["district"]:
-            scope["district__code"] = options["district"]
+            communes = communes.filter(district__code=options["district"])
         elif options["province"]:
-            scope["province__code"] = options["province"]
-        h = headline(options["year"], **scope)
+            communes = communes.filter(province__code=options["province"])
+        h = headline(options["year"], communes=communes)
         self.stdout.write(
             f"{h.year}: {h.certified}/{h.communes} xã đạt chuẩn; bình quân {h.average} "
             "tiêu chí/xã; "
