@@ -29,7 +29,9 @@ def test_every_field_of_the_form_is_named_by_the_helpers(world):
     )
     world.cset.criteria.create(group=criterion.group, number=4, name_vi="Cả tiêu chí")
     catalogue = Catalogue.load(world.cset)
-    form = AssessmentForm(catalogue=catalogue, key=threshold_key(world.commune_a1, 2027))
+    form = AssessmentForm(
+        catalogue=catalogue, key=threshold_key(world.commune_a1, 2027, world.cset)
+    )
     expected = {"version", "note"}
     for c in catalogue.criteria:
         expected.add(criterion_field(c.pk, "note"))
