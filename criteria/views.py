@@ -582,8 +582,8 @@ def assessment_edit(
         "can_return": state == Assessment.Status.SUBMITTED and can_review,
         "can_reopen": state == Assessment.Status.APPROVED and can_review,
         "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page")),
-        # Published practices helping the criteria still missed (two queries).
-        "learn_from": practices_for_commune(commune, year),
+        # Published practices helping the standard criteria still missed (two queries).
+        "learn_from": practices_for_commune(commune, year) if tier == Tier.NTM else [],
     }
     return render(request, "criteria/assessment_form.html", ctx, status=status)
 

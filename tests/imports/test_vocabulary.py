@@ -32,6 +32,12 @@ def test_tiers_are_read_by_code_label_and_short_form():
         "ntm kiểu mẫu": "model",
         "kiểu mẫu": "model",
         "đạt chuẩn ntm kiểu mẫu": "model",
+        "modern": "modern",
+        "ntm hiện đại": "modern",
+        "hiện đại": "modern",
+        "đạt chuẩn ntm hiện đại": "modern",
+        "đạt chuẩn ntm hiện đại (thí điểm)": "modern",
+        "xã ntm hiện đại": "modern",
     }
 
 

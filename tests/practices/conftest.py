@@ -177,3 +177,25 @@ def make_practice(
 @pytest.fixture
 def categories(db):
     return list(Category.objects.order_by("order"))
+
+
+def edit(practice, *, user, **changes):
+    """`practice_update` stating every field as it stands, but for `changes`."""
+    from practices.services import practice_update
+
+    fields = {
+        "title": practice.title,
+        "category": practice.category,
+        "year": practice.year,
+        "summary": practice.summary,
+        "contact": practice.contact,
+        "district": practice.district,
+        "communes": list(practice.communes.all()),
+        "criteria": list(practice.criteria.all()),
+        "results": practice.results,
+        "households": practice.households,
+        "investment_million_vnd": practice.investment_million_vnd,
+        "income_million_vnd": practice.income_million_vnd,
+        "partners": practice.partners,
+    }
+    return practice_update(practice=practice, user=user, **(fields | changes))

@@ -22,9 +22,8 @@ from practices.services import (
     practice_create,
     practice_publish,
     practice_unpublish,
-    practice_update,
 )
-from tests.practices.conftest import make_practice, png_upload
+from tests.practices.conftest import edit, make_practice, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +121,7 @@ def test_a_publication_changes_the_key_and_the_file(client, world, renders):
     "change",
     [
         lambda w, p: practice_unpublish(practice=p, user=w.province_staff),
-        lambda w, p: practice_update(practice=p, data={"title": "Chợ quê"}, user=None),
+        lambda w, p: edit(p, user=None, title="Chợ quê"),
         lambda w, p: attachment_add(practice=p, upload=png_upload(), caption="Chợ"),
         lambda w, p: attachment_delete(
             attachment=attachment_add(practice=p, upload=png_upload()).__class__.objects.get()
@@ -143,17 +142,15 @@ def test_a_draft_changes_nothing_the_compendium_shows(world):
     before = key_file(world)
     draft = practice_create(
         province=world.province,
-        data={
-            "title": "Đề xuất",
-            "category": Category.objects.first(),
-            "year": 2026,
-            "summary": "Tóm tắt.",
-            "contact": "UBND xã",
-        },
+        title="Đề xuất",
+        category=Category.objects.first(),
+        year=2026,
+        summary="Tóm tắt.",
+        contact="UBND xã",
         user=world.official_a,
         upload=png_upload(),
     )
-    practice_update(practice=draft, data={"title": "Đề xuất mới"}, user=world.official_a)
+    edit(draft, user=world.official_a, title="Đề xuất mới")
     assert key_file(world) == before
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from ntm.lib.pdf import storage_url
 from practices.models import Category
-from practices.services import attachment_add, count_compendium_change, practice_update
-from tests.practices.conftest import make_practice, png_upload
+from practices.services import attachment_add, count_compendium_change
+from tests.practices.conftest import edit, make_practice, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,7 @@ def test_a_changed_practice_changes_the_compendium(client, world, renders):
     practice = make_practice(world.province, "Nuôi ong lấy mật")
     client.force_login(world.province_staff)
     before = client.get(url("98", 2026)).content
-    practice_update(
-        practice=practice, data={"title": "Nuôi ong lấy mật rừng"}, user=world.province_staff
-    )
+    edit(practice, user=world.province_staff, title="Nuôi ong lấy mật rừng")
     after = client.get(url("98", 2026)).content
     assert len(renders) == 2
     assert after != before
