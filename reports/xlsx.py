@@ -4,10 +4,16 @@ per-commune annex as a real Excel table.
 Numbers are stored as numbers (with number formats), never as text, so staff can paste and sum
 them. Every cell is made by `ntm.lib.spreadsheet.safe_cell`: a commune or criterion name
 starting with = + - @ is stored as text, never as a formula.
+
+The workbook is written in openpyxl's write-only mode: rows go to the file as they are
+appended, in time and memory linear in the rows (the national annex has 8,400), and nothing is
+read back. So each cell is styled before its row is appended, and a sheet's column widths and
+frozen panes are set before its first row (they are written at the top of the sheet).
 """
 
 import datetime
 import io
+import warnings
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -18,7 +24,7 @@ from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.naming import localized_name
@@ -30,7 +36,10 @@ AVERAGE = "0.00"
 PERCENT = "0.0%"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="198754")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOTAL_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+WARNING_FONT = Font(bold=True, color="B00020")
 
 
 def _cell_value(value):
@@ -45,27 +54,40 @@ def _fraction(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def _append(ws: Worksheet, values: Iterable, formats: Sequence[str | None] = ()) -> None:
-    """Append one row of cells made here, formatted before they are added: reading the row
-    back (`ws.max_row`, `ws[row]`) scans every cell of the sheet in openpyxl, which made the
-    8,400-row national annex take 80 s (quadratic); this keeps it linear."""
+def _sheet(wb: Workbook, title: str, widths: Sequence[int], freeze: str) -> Worksheet:
+    """A new write-only sheet with its column widths and frozen panes (before any row)."""
+    ws = wb.create_sheet(title)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = freeze
+    return ws
+
+
+def _append(
+    ws: Worksheet,
+    values: Iterable,
+    formats: Sequence[str | None] = (),
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> None:
+    """Append one row of cells, styled and formatted before they are written."""
     cells = []
     for i, value in enumerate(values):
         cell = safe_cell(ws, _cell_value(value))
         if i < len(formats) and formats[i]:
             cell.number_format = formats[i]
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+            cell.alignment = HEADER_ALIGNMENT
         cells.append(cell)
     ws.append(cells)
 
 
-def _header(ws: Worksheet, titles: Sequence[str], widths: Sequence[int]) -> None:
-    _append(ws, titles)
-    for cell in ws[ws.max_row]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+def _header(ws: Worksheet, titles: Sequence[str]) -> None:
+    _append(ws, titles, font=HEADER_FONT, fill=HEADER_FILL)
 
 
 def _table_sheet(
@@ -73,24 +95,29 @@ def _table_sheet(
     title: str,
     titles: Sequence[str],
     widths: Sequence[int],
-    rows: Iterable[Sequence],
+    rows: Sequence[Sequence],
     formats: Sequence[str | None],
+    *,
+    total: Sequence | None = None,
 ) -> Worksheet:
-    ws = wb.create_sheet(title)
-    _header(ws, titles, widths)
+    """A sheet of `rows` under `titles`, filterable, with a `total` row in bold after them
+    (outside the filter: it is not data to filter)."""
+    ws = _sheet(wb, title, widths, "A2")
+    _header(ws, titles)
     for values in rows:
         _append(ws, values, formats)
-    ws.freeze_panes = "A2"
-    if ws.max_row > 1:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{ws.max_row}"
+    if total is not None:
+        _append(ws, total, formats, font=TOTAL_FONT)
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(rows) + 1}"
     return ws
 
 
 def report_workbook(
     figures: ReportFigures, *, area, report_date: datetime.date | None, plans: Sequence = ()
 ) -> bytes:
-    wb = Workbook()
-    _summary_sheet(wb.active, figures, area, report_date)
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb, figures, area, report_date)
     if plans:
         _plan_sheet(wb, plans)
     _bands_sheet(wb, figures)
@@ -116,30 +143,29 @@ def report_workbook(
     return out.getvalue()
 
 
-def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
-    ws.title = _("Tổng hợp")
+def _summary_sheet(wb: Workbook, f: ReportFigures, area, report_date) -> None:
     h, p = f.headline, f.previous
-    _append(
-        ws,
-        [
+    # The lines above the table, each (text, font): counted first, since the panes frozen
+    # under the table's header are set before the first row.
+    lines: list[tuple[str, Font | None]] = [
+        (
             _("Báo cáo kết quả xây dựng nông thôn mới năm %(year)s – %(area)s")
-            % {"year": f.year, "area": area.name}
-        ],
-    )
-    ws["A1"].font = Font(bold=True, size=14)
+            % {"year": f.year, "area": area.name},
+            TITLE_FONT,
+        )
+    ]
     # The data's last change, not today: an unchanged report stays the same file.
     dated = report_date is not None
-    _append(
-        ws,
-        [
+    lines.append(
+        (
             _("Số liệu đến ngày %(date)s") % {"date": date_format(report_date, "d/m/Y")}
             if dated
-            else ""
-        ],
+            else "",
+            None,
+        )
     )
-    _append(
-        ws,
-        [
+    lines.append(
+        (
             _(
                 "Đến %(day)s: %(certified)s/%(communes)s xã đạt chuẩn nông thôn mới "
                 "(%(percent)s%%); bình quân %(average)s tiêu chí/xã."
@@ -150,30 +176,34 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
                 "communes": h.communes,
                 "percent": number_format(h.certified_percent, 1, use_l10n=True),
                 "average": number_format(h.average, 2, use_l10n=True),
-            }
-        ],
+            },
+            None,
+        )
     )
     if f.provisional:
-        _append(ws, [_("SỐ LIỆU TẠM THỜI: gồm cả đánh giá đã gửi duyệt, chưa được phê duyệt.")])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="B00020")
+        lines.append(
+            (
+                _("SỐ LIỆU TẠM THỜI: gồm cả đánh giá đã gửi duyệt, chưa được phê duyệt."),
+                WARNING_FONT,
+            )
+        )
     else:
-        _append(ws, [_("Chỉ tính đánh giá đã được phê duyệt.")])
-    _append(ws, [_("Bộ tiêu chí: %(set)s") % {"set": localized_name(f.criteria_set)}])
-    _append(ws, [_units_text(f)])
+        lines.append((_("Chỉ tính đánh giá đã được phê duyệt."), None))
+    lines.append((_("Bộ tiêu chí: %(set)s") % {"set": localized_name(f.criteria_set)}, None))
+    lines.append((_units_text(f), None))
     if f.late_recognitions and f.late_recognitions.communes:
-        _append(ws, [_late_text(f)])
+        lines.append((_late_text(f), None))
     if f.ended_certified:
-        _append(
-            ws,
-            [
+        lines.append(
+            (
                 _("%(n)s xã đạt chuẩn đã sáp nhập (danh sách ở trang “Xã đã sáp nhập”).")
-                % {"n": len(f.ended_certified)}
-            ],
+                % {"n": len(f.ended_certified)},
+                None,
+            )
         )
     if f.units_changed:
-        _append(
-            ws,
-            [
+        lines.append(
+            (
                 _(
                     "Danh sách đơn vị đã thay đổi: ngày %(before)s có %(n_before)s xã, ngày "
                     "%(day)s có %(n)s xã."
@@ -183,27 +213,33 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
                     "n_before": p.communes,
                     "day": date_format(f.day, "d/m/Y"),
                     "n": h.communes,
-                }
-            ],
+                },
+                None,
+            )
         )
     for usage in f.sets_used:
-        _append(
-            ws,
-            [
+        lines.append(
+            (
                 _("Bộ tiêu chí đã dùng: %(set)s – %(n)s xã được đánh giá theo bộ này")
-                % {"set": localized_name(usage.criteria_set), "n": usage.communes}
-            ],
+                % {"set": localized_name(usage.criteria_set), "n": usage.communes},
+                None,
+            )
         )
-    _append(
-        ws,
-        [
+    lines.append(
+        (
             _(
                 "Kết quả tiêu chí dựa trên quyết định thủ công: %(manual)s; dựa trên ngưỡng "
                 "chưa xác nhận: %(unconfirmed)s (danh sách trong phụ lục theo xã)."
             )
-            % {"manual": f.judgements.manual, "unconfirmed": f.judgements.unconfirmed}
-        ],
+            % {"manual": f.judgements.manual, "unconfirmed": f.judgements.unconfirmed},
+            None,
+        )
     )
+    # The lines, an empty row, the header: the panes are frozen under it.
+    header_row = len(lines) + 2
+    ws = _sheet(wb, _("Tổng hợp"), [46, 14, 14, 14], f"A{header_row + 1}")
+    for text, font in lines:
+        _append(ws, [text], font=font)
     _append(ws, [])
     _header(
         ws,
@@ -213,9 +249,7 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
             _("Năm %(y)s") % {"y": f.year} if f.is_year_end else date_format(f.day, "d/m/Y"),
             _("Tăng/giảm"),
         ],
-        [46, 14, 14, 14],
     )
-    header_row = ws.max_row
     rows = [
         (_("Số xã trong chương trình"), p.communes, h.communes, INT),
         (_("Số xã đạt chuẩn nông thôn mới"), p.certified, h.certified, INT),
@@ -241,14 +275,11 @@ def _summary_sheet(ws: Worksheet, f: ReportFigures, area, report_date) -> None:
             ws, [label, before, now, _cell_value(now) - _cell_value(before)], [None, fmt, fmt, fmt]
         )
     _append(ws, [])
-    _append(ws, [_("Đạt chuẩn theo hạng"), _("Số xã"), _("Tỷ lệ")])
-    for cell in ws[ws.max_row]:
-        cell.font = TOTAL_FONT
+    _append(ws, [_("Đạt chuẩn theo hạng"), _("Số xã"), _("Tỷ lệ")], font=TOTAL_FONT)
     for tier in f.tiers:
         _append(
             ws, [tier.label, tier.count, _fraction(tier.count, h.communes)], [None, INT, PERCENT]
         )
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
 
 def _plan_sheet(wb: Workbook, plans: Sequence) -> None:
@@ -339,23 +370,22 @@ def _areas_sheet(wb: Workbook, f: ReportFigures, *, by_group: bool = False) -> N
         "commune_group": (_("Theo nhóm xã"), _("Nhóm xã")),
     }.get(kind, (_("Theo huyện"), _("Huyện")))
     band_titles = [_("%(band)s TC") % {"band": b.band.label} for b in f.bands]
-    rows = []
-    for d in [*(f.group_areas if by_group else f.areas), f.area_total]:
+
+    def row(d) -> list:
         h = d.headline
-        rows.append(
-            [
-                d.code,
-                d.name,
-                h.communes,
-                h.certified,
-                _fraction(h.certified, h.communes),
-                h.average,
-                h.criteria_total,
-                *[b.count for b in d.bands],
-                h.carried_forward,
-            ]
-        )
-    ws = _table_sheet(
+        return [
+            d.code,
+            d.name,
+            h.communes,
+            h.certified,
+            _fraction(h.certified, h.communes),
+            h.average,
+            h.criteria_total,
+            *[b.count for b in d.bands],
+            h.carried_forward,
+        ]
+
+    _table_sheet(
         wb,
         sheet,
         [
@@ -370,13 +400,10 @@ def _areas_sheet(wb: Workbook, f: ReportFigures, *, by_group: bool = False) -> N
             _("Dùng KQ năm trước"),
         ],
         [8, 26, 10, 11, 10, 12, 12, *[10] * len(band_titles), 12],
-        rows,
+        [row(d) for d in (f.group_areas if by_group else f.areas)],
         [None, None, INT, INT, PERCENT, AVERAGE, INT, *[INT] * len(band_titles), INT],
+        total=row(f.area_total),
     )
-    # The total row is not data to filter: keep it out of the filter range, in bold.
-    ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row - 1}"
-    for cell in ws[ws.max_row]:
-        cell.font = TOTAL_FONT
 
 
 def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
@@ -583,7 +610,7 @@ def _keeping_sheet(wb: Workbook, f: ReportFigures) -> None:
 
 
 def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
-    ws = wb.create_sheet(_("Phụ lục theo xã"))
+    ws = _sheet(wb, _("Phụ lục theo xã"), [9, 24, 22, 11, 13, 14, 24, 40, 20, 24, 24], "C2")
     titles = [
         _("Mã xã"),
         _("Xã"),
@@ -597,7 +624,7 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
         _("TC quyết định thủ công"),
         _("TC theo ngưỡng chưa xác nhận"),
     ]
-    _header(ws, titles, [9, 24, 22, 11, 13, 14, 24, 40, 20, 24, 24])
+    _header(ws, titles)
     set_codes = {u.criteria_set.pk: u.criteria_set.code for u in f.sets_used}
     for c in f.communes:
         _append(
@@ -617,8 +644,14 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
             ],
             [None, None, None, INT, "0", None, None, None],
         )
-    ws.freeze_panes = "C2"
-    if ws.max_row > 1:
-        table = Table(displayName="PhuLucTheoXa", ref=f"A1:K{ws.max_row}")
+    if f.communes:
+        table = Table(
+            displayName="PhuLucTheoXa",
+            ref=f"A1:{get_column_letter(len(titles))}{len(f.communes) + 1}",
+            # Write-only: the columns are named here, as openpyxl would from the header row.
+            tableColumns=[TableColumn(id=i, name=str(t)) for i, t in enumerate(titles, start=1)],
+        )
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        ws.add_table(table)
+        with warnings.catch_warnings():  # "you must add table columns manually": done above
+            warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
+            ws.add_table(table)

@@ -8,7 +8,7 @@ style (the leading apostrophe a user would type), so it stays text when edited. 
 value is the original text: the importer reads it back unchanged.
 """
 
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -22,8 +22,9 @@ def is_formula_like(text: str) -> bool:
 
 
 def safe_cell(ws: Worksheet, value: object) -> Cell:
-    """A cell for `value` that no spreadsheet runs as a formula (strings are always text)."""
-    cell = Cell(ws)
+    """A cell for `value` that no spreadsheet runs as a formula (strings are always text), for
+    `ws.append` on a sheet in either mode (a write-only cell: its place is set on append)."""
+    cell = WriteOnlyCell(ws)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -49,6 +49,17 @@ def test_district_total_row_equals_the_province(client, django_user_model):
         assert sum(r[i] for r in districts) == total[i]
     assert total[header.index("Bình quân TC/xã")] == pytest.approx(8.65)
     assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row - 1}"
+    assert all(c.font.bold for c in ws[ws.max_row]) and not ws.cell(2, 2).font.bold
+
+
+def test_the_summary_freezes_the_panes_under_its_table_header(client, django_user_model):
+    login(client, django_user_model, "province")
+    ws = workbook(client.get(URL))["Tổng hợp"]
+    header = next(c.row for c in ws["A"] if c.value == "Chỉ tiêu")
+    assert ws.freeze_panes == f"A{header + 1}"
+    assert ws["A1"].font.bold and ws["A1"].font.size == 14
+    assert ws.cell(header, 1).fill.fgColor.rgb.endswith("198754")
+    assert ws.column_dimensions["A"].width == 46
 
 
 def test_annex_is_a_real_table_of_numbers(client, django_user_model):
@@ -58,6 +69,7 @@ def test_annex_is_a_real_table_of_numbers(client, django_user_model):
     assert ws.max_row == 208
     table = ws.tables["PhuLucTheoXa"]
     assert table.ref == "A1:K208"  # with the set and what the results rest on
+    assert [c.name for c in table.tableColumns] == [c.value for c in ws[1]]
     assert [c.value for c in ws[1]][:4] == ["Mã xã", "Xã", "Huyện", "Số TC đạt"]
     met = [ws.cell(row=r, column=4) for r in range(2, 209)]
     assert all(isinstance(c.value, int) and c.data_type == "n" for c in met)
