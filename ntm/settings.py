@@ -314,6 +314,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # After a change of data, re-render the affected province's reports of the working years in
 # the background, so the next download is immediate.
 NTM_REPORT_PREWARM = env_bool("NTM_REPORT_PREWARM", True)
+# ... once per province for a burst of changes: the re-rendering runs this many seconds after
+# the first change and renders the data as they stand then (a burst of saves costs one render).
+NTM_REPORT_PREWARM_DELAY = int(os.environ.get("NTM_REPORT_PREWARM_DELAY", "30"))
 
 # Excel import: the largest workbook accepted, in bytes (10 MB), and the rows and columns read
 # (a whole province of the largest kind, several years, fits in 20,000 rows); past a cap the

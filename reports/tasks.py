@@ -1,6 +1,9 @@
 """Background tasks (django.tasks; `manage.py db_worker` runs them): report files rendered away
 from the request, so no download holds an app server's worker for seconds."""
 
+import datetime
+
+from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.tasks import task
 from django.utils import timezone, translation
@@ -35,16 +38,39 @@ def render_report_file(
     return name
 
 
+@task()
+def prewarm_province_reports(*, code: str, years: list[int]) -> None:
+    """Queue the rendering of the province's current reports of `years` (PDF and workbook, in
+    Vietnamese) unless they are stored. Queued once for a burst of changes (see
+    `prewarm_after_change`), it renders the data as they stand when it runs; a change made
+    after it has started queues the next one."""
+    from reports import rendering
+    from reports.views import area_for
+
+    cache.delete(_prewarm_lock(code, years))
+    with translation.override("vi"):
+        area = area_for("province", code)
+        for year in years:
+            key = rendering.report_key(area, year, QueryDict(), provisional=False)
+            for extension in ("pdf", "xlsx"):
+                rendering.enqueue_once(key, extension)
+
+
+def _prewarm_lock(code: str, years: list[int]) -> str:
+    return f"reports:prewarm:{code}:{'-'.join(map(str, years))}"
+
+
 def prewarm_after_change(sender, *, province_ids, since_year, **kwargs) -> None:
     """After a change (on commit), queue the affected provinces' reports of the working year
-    (the current one and the last, which is closed in the first months) in Vietnamese, so the
-    next download finds its file. Older years and other variants are rendered on demand."""
+    (the current one and the last, which is closed in the first months), so the next download
+    finds its file. Older years and other variants are rendered on demand. The re-rendering
+    runs NTM_REPORT_PREWARM_DELAY seconds after the first change of a burst, once per province
+    (a shared cache lock across app servers): fifty saves in a minute cost one render, not
+    fifty, and never hold the worker while people are still typing."""
     from django.conf import settings
 
     from communes.models import Province
     from criteria.models import CriteriaSet
-    from reports import rendering
-    from reports.views import area_for
 
     # A change everywhere (a unit or catalogue load, an admin edit of reference data) would
     # queue every province: those reports are rendered when asked for.
@@ -60,14 +86,15 @@ def prewarm_after_change(sender, *, province_ids, since_year, **kwargs) -> None:
     ]
     if not targets:
         return
+    delay = settings.NTM_REPORT_PREWARM_DELAY
+    task = prewarm_province_reports
+    if delay > 0 and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
     provinces = Province.objects.filter(valid_to__isnull=True, pk__in=province_ids)
-    with translation.override("vi"):
-        for code in provinces.values_list("code", flat=True):
-            area = area_for("province", code)
-            for year in targets:
-                key = rendering.report_key(area, year, QueryDict(), provisional=False)
-                for extension in ("pdf", "xlsx"):
-                    rendering.enqueue_once(key, extension)
+    for code in provinces.values_list("code", flat=True):
+        # Held until the task starts (or expires, should the worker be down).
+        if cache.add(_prewarm_lock(code, targets), "queued", timeout=delay + 600):
+            task.enqueue(code=code, years=targets)
 
 
 data_changed.connect(prewarm_after_change, dispatch_uid="reports.prewarm_after_change")
