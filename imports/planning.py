@@ -53,7 +53,8 @@ from imports.report import (
 )
 from imports.workbook import Row, Sheet
 
-STATUS_RANK = {"draft": 0, "submitted": 1, "approved": 2}
+# How far along the workflow a status is: Assessment.Status in its order (draft first).
+STATUS_RANK = {status.value: rank for rank, status in enumerate(Assessment.Status)}
 # The columns that name a row (which commune, which year); any other filled cell is data.
 IDENTITY = ("commune_code", "commune_name", "district", "year")
 # Columns the template fills in itself (which tier; the commune's group): they alone do not
@@ -820,11 +821,13 @@ def _check_permissions(plan: RowPlan, ctx: Context) -> None:
             _("Sửa đánh giá đã phê duyệt cần quyền phê duyệt, tài khoản của bạn không có."),
         )
     rank, before = STATUS_RANK[plan.status], STATUS_RANK[current] if current else -1
-    if rank >= STATUS_RANK["submitted"] > before and not may("criteria.submit_assessment"):
+    submitted = STATUS_RANK[Assessment.Status.SUBMITTED]
+    approved = STATUS_RANK[Assessment.Status.APPROVED]
+    if rank >= submitted > before and not may("criteria.submit_assessment"):
         errors.add(
             plan.row, key, "no_permission_submit", _("Bạn không có quyền gửi duyệt đánh giá.")
         )
-    if rank == STATUS_RANK["approved"] > before and not may("criteria.approve_assessment"):
+    if rank == approved > before and not may("criteria.approve_assessment"):
         errors.add(
             plan.row,
             key,
