@@ -88,7 +88,7 @@ class CriteriaSet(models.Model):
     # toàn khu of poor districts and of districts that left poverty in 2018-2020 are judged
     # against the Trung du và miền núi phía Bắc levels wherever they are (ntm-reference §3,
     # §15.1). The region a designated commune (communes.CommuneDesignation) is keyed by under
-    # this set; empty for sets without the rule. Read by criteria.services.threshold_key.
+    # this set; empty for sets without the rule. Read by criteria.applicable.threshold_key.
     designated_region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, CommuneGroupAssignment, District, year_end
-from criteria import services
+from criteria import applicable, services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import (
     AssessmentForm,
@@ -448,7 +448,9 @@ def assessment_edit(
         # ?set=<code>; the form posts back to the same address, so the choice is kept.
         level = TIER_LEVEL[tier]
         try:
-            criteria_set = services.criteria_set_for_year(year, level, code=request.GET.get("set"))
+            criteria_set = applicable.criteria_set_for_year(
+                year, level, code=request.GET.get("set")
+            )
         except ValidationError:
             if request.method == "GET" and not request.GET.get("set"):
                 return _assessment_missing(request, code, year, commune, tier)
@@ -475,8 +477,8 @@ def assessment_edit(
     catalogue = Catalogue.load(criteria_set)
     # 318/QĐ-TTg: a designated commune is judged against the northern-mountain levels (one
     # query, only under a set with that rule); the page says so.
-    designation = services.designation_for_thresholds(commune, year, criteria_set)
-    key = services.threshold_key(commune, year, criteria_set, designated=designation is not None)
+    designation = applicable.designation_for_thresholds(commune, year, criteria_set)
+    key = applicable.threshold_key(commune, year, criteria_set, designated=designation is not None)
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     # The assignment rather than the group: its note says what it rests on ("minh họa").
     assignment = (

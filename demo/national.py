@@ -33,6 +33,7 @@ from communes.models import (
     Region,
     Succession,
 )
+from criteria.applicable import criteria_set_for_year
 from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey, evaluate_assessment
 from criteria.models import (
@@ -42,7 +43,7 @@ from criteria.models import (
     CriterionResult,
     IndicatorValue,
 )
-from criteria.services import certification_refusal, criteria_set_for_year
+from criteria.services import certification_refusal
 from demo.synthetic import difficulty_order, synthetic_entries
 from ntm.lib.text import fold
 

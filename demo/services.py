@@ -18,16 +18,11 @@ from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, CommuneGroup, CommuneGroupAssignment, District, Province
 from communes.services import load_langson
+from criteria.applicable import criteria_set_for_year, threshold_key
 from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion
-from criteria.services import (
-    AssessmentInput,
-    assessments_bulk_create,
-    certification_create,
-    criteria_set_for_year,
-    threshold_key,
-)
+from criteria.services import AssessmentInput, assessments_bulk_create, certification_create
 from demo.synthetic import difficulty_order, synthetic_entries
 
 PROVINCE_CODE = "20"

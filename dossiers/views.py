@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Scope, scope_for
+from criteria.applicable import criteria_set_for_year
 from criteria.models import Assessment, Criterion, Indicator
-from criteria.services import criteria_set_for_year
 from dossiers import services
 from dossiers.forms import DecisionForm, DossierCreateForm, EvidenceForm, StepForm
 from dossiers.models import PROVINCE_STEPS, Dossier, DossierFile, Step

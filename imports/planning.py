@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Scope
 from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
+from criteria.applicable import criteria_set_for_year, designated_communes, threshold_key
 from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, evaluate_assessment
 from criteria.models import (
     Assessment,
@@ -35,9 +36,6 @@ from criteria.services import (
     AssessmentInput,
     certification_check,
     certification_eligibility,
-    criteria_set_for_year,
-    designated_communes,
-    threshold_key,
     validate_programme_date,
 )
 from imports import workbook
@@ -233,7 +231,7 @@ class Context:
     # Criteria sets whose missing criterion columns were reported (once per set, not per row).
     missing_reported: set[int] = field(default_factory=set)
     # By year: the communes the 318 rule keys by the northern-mountain region
-    # (criteria.services.designated_communes), for the years whose set has the rule.
+    # (criteria.applicable.designated_communes), for the years whose set has the rule.
     designated: dict[int, set[int]] = field(default_factory=dict)
 
 

@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from communes.models import Commune, CommuneGroupAssignment, District, Province
+from criteria.applicable import criteria_set_for_year
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionResult
-from criteria.services import criteria_set_for_year
 from imports.workbook import FIELDS, MET_CHOICES, TIER_SHORT, source_label
 from ntm.lib.spreadsheet import safe_cell
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from communes.models import District, Province
-from criteria.services import criteria_set_for_year
+from criteria.applicable import criteria_set_for_year
 from practices.models import Category, Practice
 from practices.services import practice_publish
 

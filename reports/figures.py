@@ -53,6 +53,7 @@ from communes.models import (
     valid_on_q,
     year_end,
 )
+from criteria.applicable import criteria_set_for_year
 from criteria.lineage import LineageProfile, lineage_profiles
 from criteria.models import (
     Assessment,
@@ -64,7 +65,6 @@ from criteria.models import (
     Threshold,
 )
 from criteria.naming import pick_name
-from criteria.services import criteria_set_for_year
 from criteria.standing import (
     Band,
     assessed_before,

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from accounts import roles
 from communes.models import Commune, District, Province, ProvinceReportSettings, year_end
 from communes.versions import stamp_for
-from criteria.services import criteria_set_for_year
+from criteria.applicable import criteria_set_for_year
 from ntm.lib import pdf, reportfiles
 from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from ntm.lib.years import date_from_query

@@ -3,10 +3,10 @@ indicator input says what it is in `data-part`, which assessment-form.js reads."
 
 import pytest
 
+from criteria.applicable import threshold_key
 from criteria.evaluation import Catalogue
 from criteria.forms import AssessmentForm, criterion_field, indicator_field
 from criteria.models import Indicator
-from criteria.services import threshold_key
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from communes.models import Commune
-from criteria import services
+from criteria import applicable, services
 from criteria.models import CriteriaSet, PovertyStandard
 
 pytestmark = pytest.mark.django_db
@@ -62,15 +62,15 @@ def test_the_sets_an_assessment_of_a_year_may_use_default_first(year, expected):
 
 
 def test_the_default_set_of_a_year_is_that_of_its_period():
-    assert services.criteria_set_for_year(2017).code == "xa-ntm-2016-2020"
-    assert services.criteria_set_for_year(2021).code == "xa-ntm-2021-2025"
-    assert services.criteria_set_for_year(2015).code == "xa-ntm-2011-2015"
-    assert services.criteria_set_for_year(2026).code == "xa-ntm-2026-2030"
+    assert applicable.criteria_set_for_year(2017).code == "xa-ntm-2016-2020"
+    assert applicable.criteria_set_for_year(2021).code == "xa-ntm-2021-2025"
+    assert applicable.criteria_set_for_year(2015).code == "xa-ntm-2011-2015"
+    assert applicable.criteria_set_for_year(2026).code == "xa-ntm-2026-2030"
 
 
 def test_a_set_outside_the_year_cannot_be_chosen():
     with pytest.raises(ValidationError) as exc:
-        services.criteria_set_for_year(2023, code="xa-ntm-2016-2020")
+        applicable.criteria_set_for_year(2023, code="xa-ntm-2016-2020")
     assert exc.value.code == "criteria_set_not_in_year"
 
 

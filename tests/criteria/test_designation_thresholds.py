@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from communes.models import CommuneDesignation, Region
+from criteria.applicable import threshold_key
 from criteria.evaluation import Catalogue, IndicatorEntry
 from criteria.models import CriteriaSet, Indicator, IndicatorValue, Threshold
 from criteria.services import (
@@ -17,7 +18,6 @@ from criteria.services import (
     assessment_create,
     assessment_save,
     assessments_bulk_create,
-    threshold_key,
 )
 from imports.services import import_assessments
 from tests.base import make_commune, make_district, make_province, make_user

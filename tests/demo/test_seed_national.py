@@ -10,9 +10,10 @@ from django.db.models import Count, Q
 from django.test import TestCase
 
 from communes.models import Commune, District, Province
+from criteria.applicable import criteria_set_for_year
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
-from criteria.services import certification_check, criteria_set_for_year
+from criteria.services import certification_check
 from demo.national import (
     PROVINCE_CODES,
     NationalSeedError,

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 import imports.views
 from communes.models import Commune
+from criteria.applicable import criteria_set_for_year
 from criteria.models import Assessment
-from criteria.services import criteria_set_for_year
 from imports import workbook
 from imports.report import WorkbookError
 from imports.services import import_assessments

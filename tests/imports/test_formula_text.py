@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from communes.models import Province
-from criteria.services import criteria_set_for_year
+from criteria.applicable import criteria_set_for_year
 from imports.services import import_assessments
 from imports.writer import export_workbook, template_workbook
 from tests.base import make_assessment, make_certification

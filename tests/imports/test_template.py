@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from communes.models import District, Province
-from criteria.services import criteria_set_for_year
+from criteria.applicable import criteria_set_for_year
 from imports.services import import_assessments
 from imports.writer import template_workbook
 

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from communes.models import CommuneGroupAssignment, Province
+from criteria.applicable import criteria_set_for_year
 from criteria.models import Assessment
-from criteria.services import criteria_set_for_year
 from imports.services import import_assessments
 from imports.writer import template_workbook
 

@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from criteria.applicable import criteria_set_for_year
 from criteria.models import Indicator
-from criteria.services import criteria_set_for_year
 from ops import loadtest
 
 WORKDIR = Path(settings.BASE_DIR) / "var" / "loadtest"
