@@ -87,7 +87,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the demo province (Lạng Sơn 2016-2018) and the two
     criteria catalogues, seeded once per session. Tests change it only inside their own
     transaction; browser tests (transactional, run last) flush it and build their own data."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    # No re-rendering queued by the seed: each test starts with an empty task queue.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, NTM_REPORT_PREWARM=False),
+    ):
         call_command("seed_demo", force=True, verbosity=0)
 
 

@@ -8,11 +8,13 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from criteria.services import assessment_approve
+from criteria.services import assessment_approve, assessment_reopen
 from ntm.lib import pdf
 from reports import figures
+from reports.tasks import prewarm_province_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -145,23 +147,36 @@ def test_two_app_servers_share_the_cache_and_the_files(
 def test_a_change_queues_the_working_years_reports(
     report_world, queued, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Approving a 2027 assessment in March 2028 queues, on commit, the province's PDF and
-    workbook of 2027 (still being closed) and of 2028 (it carries 2027 forward), and nothing
-    for the other province."""
+    """Approving a 2027 assessment in March 2028 queues, on commit, one re-rendering of the
+    province, deferred by NTM_REPORT_PREWARM_DELAY (more changes meanwhile queue nothing more);
+    when it runs it queues the PDF and workbook of 2027 (still being closed) and of 2028 (it
+    carries 2027 forward), and nothing for the other province."""
     settings.NTM_REPORT_PREWARM = True
+    settings.NTM_REPORT_PREWARM_DELAY = 30
     monkeypatch.setattr("reports.tasks.timezone.localdate", lambda *a: datetime.date(2028, 3, 1))
     w = report_world
+    before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assessment_approve(assessment=w.commune_b1.assessments.get(year=2027), user=w.admin)
         assert DBTaskResult.objects.count() == 0  # nothing before the commit
     assert len(callbacks) == 1
+    (prewarm,) = DBTaskResult.objects.all()
+    assert prewarm.args_kwargs["kwargs"] == {"code": "98", "years": [2027, 2028]}
+    assert prewarm.run_after >= before + datetime.timedelta(seconds=29)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_reopen(
+            assessment=w.commune_b1.assessments.get(year=2027), user=w.admin, reason="Sửa lại"
+        )
+    assert DBTaskResult.objects.count() == 1  # the burst's second change: already queued
+
+    prewarm_province_reports.call(**prewarm.args_kwargs["kwargs"])  # as the worker runs it
     queued_files = sorted(
         (
             t.args_kwargs["kwargs"]["code"],
             t.args_kwargs["kwargs"]["year"],
             t.args_kwargs["kwargs"]["extension"],
         )
-        for t in DBTaskResult.objects.all()
+        for t in DBTaskResult.objects.exclude(pk=prewarm.pk)
     )
     assert queued_files == [
         ("98", 2027, "pdf"),
