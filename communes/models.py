@@ -456,15 +456,25 @@ class CommuneDesignation(models.Model):
 
 
 class DataVersion(models.Model):
-    """How many times the data behind a province's figures has changed, and when last.
+    """How many times the data behind a province's figures has changed, and when last, counted
+    by the first report year a change can show in.
 
     Every write that can change a figure (criteria.services, the unit and catalogue loaders,
     admin edits of thresholds and certifications) bumps it in its own transaction through
     `communes.versions.bump_data_version`; rendered reports are cached under it, so an unchanged
-    report is served without computing anything and a changed one is never served stale."""
+    report is served without computing anything and a changed one is never served stale.
+    A change of year N (an assessment of N, a recognition for N) counts in the row of N: it can
+    show in the reports of N and later (assessments carry forward), never in earlier ones, so a
+    report of year Y follows the rows of years up to Y and stays cached while later years are
+    being entered. Changes of every year (units, the catalogue) count in the row of year 0."""
 
-    province = models.OneToOneField(
-        Province, on_delete=models.CASCADE, related_name="data_version", verbose_name=_("tỉnh")
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="data_versions", verbose_name=_("tỉnh")
+    )
+    from_year = models.PositiveSmallIntegerField(
+        _("từ năm báo cáo"),
+        default=0,
+        help_text=_("Thay đổi hiện trong báo cáo của năm này trở đi; 0: mọi năm."),
     )
     version = models.PositiveBigIntegerField(_("phiên bản"), default=0)
     changed_at = models.DateTimeField(_("thay đổi lúc"))
@@ -472,9 +482,14 @@ class DataVersion(models.Model):
     class Meta:
         verbose_name = _("phiên bản số liệu")
         verbose_name_plural = _("phiên bản số liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "from_year"], name="data_version_one_per_province_year"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.province} v{self.version}"
+        return f"{self.province} {self.from_year or '*'} v{self.version}"
 
 
 class ProvinceReportSettings(models.Model):

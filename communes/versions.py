@@ -1,4 +1,5 @@
-"""Data versions: one counter per province, bumped by every write that can change a figure.
+"""Data versions: counters per province and report year, bumped by every write that can change
+a figure.
 
 The writers (criteria.services, the loaders, the admin) call `bump_data_version` inside their
 transaction, so the bump commits or rolls back with the change itself. Reports key their caches
@@ -47,13 +48,14 @@ class Stamp:
 def bump_data_version(
     *, province_ids: Iterable[int] | None = None, since_year: int | None = None
 ) -> None:
-    """Count one change for `province_ids` (every province when None). Two queries (three
-    when a province has no row yet); call it inside the writer's transaction."""
+    """Count one change for `province_ids` (every province when None) that can show in the
+    reports of `since_year` and later (of every year when None). Two queries (four when a
+    province has no row for that year yet); call it inside the writer's transaction."""
     if province_ids is not None:
         province_ids = frozenset(province_ids)
         if not province_ids:
             return
-    count_change(DataVersion, province_ids=province_ids)
+    count_change(DataVersion, province_ids=province_ids, from_year=since_year or 0)
     transaction.on_commit(
         lambda: data_changed.send(
             sender=DataVersion, province_ids=province_ids, since_year=since_year
@@ -61,11 +63,12 @@ def bump_data_version(
     )
 
 
-def count_change(model: type[models.Model], *, province_ids: Iterable[int] | None) -> None:
+def count_change(model: type[models.Model], *, province_ids: Iterable[int] | None, **row) -> None:
     """Add one to the per-province counter `model` (a model with `province`, `version` and
     `changed_at`, as DataVersion: other apps keep their own, e.g. practices' for the
-    compendium) for `province_ids`, every province when None. Two queries (three when a
-    province has no row yet); call it inside the writer's transaction."""
+    compendium) for `province_ids`, every province when None; `row` names the counter's other
+    key fields (DataVersion's `from_year`). Two queries (four when a province has no row yet);
+    call it inside the writer's transaction."""
     now = timezone.now()
     provinces = Province.objects.all()
     if province_ids is not None:
@@ -73,34 +76,43 @@ def count_change(model: type[models.Model], *, province_ids: Iterable[int] | Non
         if not province_ids:
             return
         provinces = provinces.filter(pk__in=province_ids)
-    rows = model.objects.filter(province__in=provinces)
+    rows = model.objects.filter(province__in=provinces, **row)
     # UPDATE ... SET version = version + 1 locks the rows: concurrent writers queue here and
     # each one counts.
     updated = rows.update(version=F("version") + 1, changed_at=now)
     expected = len(province_ids) if province_ids is not None else provinces.count()
     if updated < expected:
+        # Missing rows are created at 0 and then counted like the others: a concurrent writer
+        # that created the same row first (the insert waits for it, then skips) is counted
+        # after, never lost.
         have = set(rows.values_list("province_id", flat=True))
+        missing = [pk for pk in provinces.values_list("pk", flat=True) if pk not in have]
         model.objects.bulk_create(
-            [
-                model(province_id=pk, version=1, changed_at=now)
-                for pk in provinces.values_list("pk", flat=True)
-                if pk not in have
-            ],
+            [model(province_id=pk, version=0, changed_at=now, **row) for pk in missing],
             ignore_conflicts=True,
+        )
+        model.objects.filter(province_id__in=missing, **row).update(
+            version=F("version") + 1, changed_at=now
         )
 
 
-def stamp_for(province_id: int | None) -> Stamp:
-    """The stamp of one province, or of the whole country (`None`: the sum of the versions and
-    the latest change, so any province's change changes it). One query."""
+def stamp_for(province_id: int | None, year: int | None = None) -> Stamp:
+    """The stamp of one province's reports of `year` (None: the whole country, the sum over
+    every province, so any province's change changes it): the changes that can show in that
+    year, i.e. those counted for `year` or an earlier one (every change when `year` is None).
+    One query."""
+    rows = DataVersion.objects.all()
     if province_id is not None:
-        return stamp_of(DataVersion, province_id)
-    total = DataVersion.objects.aggregate(version=Sum("version"), changed_at=Max("changed_at"))
+        rows = rows.filter(province_id=province_id)
+    if year is not None:
+        rows = rows.filter(from_year__lte=year)
+    total = rows.aggregate(version=Sum("version"), changed_at=Max("changed_at"))
     return Stamp(total["version"] or 0, total["changed_at"])
 
 
 def stamp_of(model: type[models.Model], province_id: int) -> Stamp:
-    """The stamp of one province in the per-province counter `model`. One query."""
+    """The stamp of one province in a per-province counter with one row per province (as
+    practices' PracticeVersion). One query."""
     row = model.objects.filter(province_id=province_id).values_list("version", "changed_at")
     version, changed_at = row.first() or (0, None)
     return Stamp(version, changed_at)

@@ -80,7 +80,7 @@ def report_key(area, year: int, query: QueryDict, *, provisional: bool) -> Repor
         provisional=provisional,
         language=translation.get_language() or "vi",
         params=tuple((name, query[name]) for name in REPORT_PARAMS if query.get(name)),
-        stamp=stamp_for(area_province_id(area)),
+        stamp=stamp_for(area_province_id(area), year),
     )
 
 

@@ -158,3 +158,60 @@ def test_a_draft_saved_elsewhere_leaves_other_provinces_cached(client, report_wo
     assert version(w.other_province) == other_before
     client.get(OTHER_URL)
     assert computed == [w.other_province]
+
+
+URL_2026 = reverse("reports:province_report", args=["98", 2026])
+
+
+def test_a_change_of_a_later_year_leaves_the_earlier_reports_cached(client, report_world, computed):
+    """A 2027 assessment cannot show in 2026 (assessments carry forward, never back): the 2026
+    report stays cached while 2027 is entered, and the 2027 report is computed again."""
+    w = report_world
+    client.force_login(w.province_staff)
+    client.get(URL_2026)
+    client.get(URL)
+    before = (stamp_for(w.province.pk, 2026), stamp_for(w.province.pk, 2027))
+
+    b1 = w.commune_b1.assessments.get(year=2027)
+    assessment_approve(assessment=b1, user=w.admin)
+
+    assert stamp_for(w.province.pk, 2026) == before[0]
+    assert stamp_for(w.province.pk, 2027).version == before[1].version + 1
+    client.get(URL_2026)
+    assert "2,33" in client.get(URL).content.decode()
+    assert computed == [w.province, w.province, w.province]  # 2026 once, 2027 twice
+
+
+def test_a_change_of_an_earlier_year_reaches_every_later_report(client, report_world, computed):
+    """A 2026 assessment is carried forward into 2027: both reports are computed again."""
+    w = report_world
+    client.force_login(w.province_staff)
+    client.get(URL_2026)
+    assert "2,00" in client.get(URL).content.decode()
+
+    a2 = w.commune_a2.assessments.get(year=2026)
+    Assessment.objects.filter(pk=a2.pk).update(status=Assessment.Status.DRAFT)
+    assessment_save(assessment=a2, data=AssessmentInput(entries={}, criterion_flags={}))
+
+    client.get(URL_2026)
+    # A2's carried 3 criteria no longer count in 2027 (its 2026 assessment is a draft again).
+    assert "1,00" in client.get(URL).content.decode()
+    assert len(computed) == 4
+
+
+def test_the_first_change_of_a_year_creates_its_counter_and_counts_it(report_world):
+    from communes.models import DataVersion
+    from communes.versions import bump_data_version
+
+    w = report_world
+    rows = DataVersion.objects.filter(province=w.province, from_year=2031)
+    assert not rows.exists()
+    before = stamp_for(w.province.pk, 2031).version
+
+    bump_data_version(province_ids=[w.province.pk], since_year=2031)
+    bump_data_version(province_ids=[w.province.pk], since_year=2031)
+
+    assert rows.get().version == 2
+    assert stamp_for(w.province.pk, 2031).version == before + 2
+    assert stamp_for(w.province.pk, 2030).version == before - 0  # earlier years unchanged
+    assert stamp_for(w.province.pk).version == before + 2  # every year's: all of them
