@@ -174,7 +174,7 @@ class CommuneDesignationAdmin(admin.ModelAdmin):
 class DataVersionAdmin(admin.ModelAdmin):
     """Read-only: counted by the writers (communes.versions), never edited by hand."""
 
-    list_display = ("province", "from_year", "version", "changed_at")
+    list_display = ("province", "from_year", "provisional_only", "version", "changed_at")
     list_select_related = ("province",)
 
     def has_add_permission(self, request):

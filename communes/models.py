@@ -466,7 +466,9 @@ class DataVersion(models.Model):
     A change of year N (an assessment of N, a recognition for N) counts in the row of N: it can
     show in the reports of N and later (assessments carry forward), never in earlier ones, so a
     report of year Y follows the rows of years up to Y and stays cached while later years are
-    being entered. Changes of every year (units, the catalogue) count in the row of year 0."""
+    being entered. Changes of every year (units, the catalogue) count in the row of year 0.
+    Changes that only provisional reports show (a draft saved) count apart, so the official
+    reports stay cached while drafts are typed."""
 
     province = models.ForeignKey(
         Province, on_delete=models.CASCADE, related_name="data_versions", verbose_name=_("tỉnh")
@@ -476,6 +478,14 @@ class DataVersion(models.Model):
         default=0,
         help_text=_("Thay đổi hiện trong báo cáo của năm này trở đi; 0: mọi năm."),
     )
+    provisional_only = models.BooleanField(
+        _("chỉ số liệu tạm tính"),
+        default=False,
+        help_text=_(
+            "Thay đổi của đánh giá chưa phê duyệt: chỉ báo cáo tạm tính thay đổi, báo cáo "
+            "chính thức giữ nguyên."
+        ),
+    )
     version = models.PositiveBigIntegerField(_("phiên bản"), default=0)
     changed_at = models.DateTimeField(_("thay đổi lúc"))
 
@@ -484,12 +494,14 @@ class DataVersion(models.Model):
         verbose_name_plural = _("phiên bản số liệu")
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "from_year"], name="data_version_one_per_province_year"
+                fields=["province", "from_year", "provisional_only"],
+                name="data_version_one_per_province_year",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.province} {self.from_year or '*'} v{self.version}"
+        scope = " tạm tính" if self.provisional_only else ""
+        return f"{self.province} {self.from_year or '*'}{scope} v{self.version}"
 
 
 class ProvinceReportSettings(models.Model):

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from communes.models import DataVersion, Province
 
-# Sent on commit with `province_ids` (a frozenset, or None for every province) and `since_year`
+# Sent on commit with `province_ids` (a frozenset, or None for every province), `since_year`
 # (the first report year the change can show in: assessments carry forward and certifications
-# count in every later year; None when unknown).
+# count in every later year; None when unknown) and `provisional_only` (only the provisional
+# reports can show it).
 data_changed = Signal()
 
 
@@ -46,19 +47,32 @@ class Stamp:
 
 
 def bump_data_version(
-    *, province_ids: Iterable[int] | None = None, since_year: int | None = None
+    *,
+    province_ids: Iterable[int] | None = None,
+    since_year: int | None = None,
+    provisional_only: bool = False,
 ) -> None:
     """Count one change for `province_ids` (every province when None) that can show in the
-    reports of `since_year` and later (of every year when None). Two queries (four when a
-    province has no row for that year yet); call it inside the writer's transaction."""
+    reports of `since_year` and later (of every year when None); `provisional_only` when only
+    the provisional reports can show it (an assessment that is not approved, before or after:
+    the official reports count approved ones only). Two queries (four when a province has no
+    row for that year yet); call it inside the writer's transaction."""
     if province_ids is not None:
         province_ids = frozenset(province_ids)
         if not province_ids:
             return
-    count_change(DataVersion, province_ids=province_ids, from_year=since_year or 0)
+    count_change(
+        DataVersion,
+        province_ids=province_ids,
+        from_year=since_year or 0,
+        provisional_only=provisional_only,
+    )
     transaction.on_commit(
         lambda: data_changed.send(
-            sender=DataVersion, province_ids=province_ids, since_year=since_year
+            sender=DataVersion,
+            province_ids=province_ids,
+            since_year=since_year,
+            provisional_only=provisional_only,
         )
     )
 
@@ -96,16 +110,21 @@ def count_change(model: type[models.Model], *, province_ids: Iterable[int] | Non
         )
 
 
-def stamp_for(province_id: int | None, year: int | None = None) -> Stamp:
+def stamp_for(
+    province_id: int | None, year: int | None = None, *, provisional: bool = True
+) -> Stamp:
     """The stamp of one province's reports of `year` (None: the whole country, the sum over
     every province, so any province's change changes it): the changes that can show in that
-    year, i.e. those counted for `year` or an earlier one (every change when `year` is None).
-    One query."""
+    year, i.e. those counted for `year` or an earlier one (every change when `year` is None),
+    and for an official report (`provisional` False) only those that can change approved
+    figures. One query."""
     rows = DataVersion.objects.all()
     if province_id is not None:
         rows = rows.filter(province_id=province_id)
     if year is not None:
         rows = rows.filter(from_year__lte=year)
+    if not provisional:
+        rows = rows.filter(provisional_only=False)
     total = rows.aggregate(version=Sum("version"), changed_at=Max("changed_at"))
     return Stamp(total["version"] or 0, total["changed_at"])
 

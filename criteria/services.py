@@ -91,18 +91,25 @@ def assessment_create(
         status=status,
         created_by=user,
     )
-    _changed(assessment)
+    _changed(assessment, approved_figures=status == Assessment.Status.APPROVED)
     return assessment
 
 
-def _changed(assessment: Assessment) -> None:
-    """Count a change of the figures of the assessment's province (communes.versions)."""
+def _changed(assessment: Assessment, *, approved_figures: bool) -> None:
+    """Count a change of the figures of the assessment's province (communes.versions):
+    `approved_figures` when the change touches an approved assessment (before or after), so
+    the official reports can show it; otherwise only the provisional ones can (a draft saved,
+    sent or returned), and the official reports stay cached."""
     province_id = (
         assessment.commune.province_id
         if Assessment._meta.get_field("commune").is_cached(assessment)
         else Commune.objects.filter(pk=assessment.commune_id).values_list("province_id").get()[0]
     )
-    bump_data_version(province_ids=[province_id], since_year=assessment.year)
+    bump_data_version(
+        province_ids=[province_id],
+        since_year=assessment.year,
+        provisional_only=not approved_figures,
+    )
 
 
 @revision()
@@ -178,7 +185,7 @@ def assessment_save(
         locked.note = data.note
     locked._history_user = user
     locked.save()
-    _changed(locked)
+    _changed(locked, approved_figures=locked.status == Assessment.Status.APPROVED)
     assessment.refresh_from_db()
     return evaluation
 
@@ -284,7 +291,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     a.version += 1
     a._history_user = user
     a.save()
-    _changed(a)
+    _changed(a, approved_figures=False)
     return a
 
 
@@ -300,7 +307,7 @@ def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     a.version += 1
     a._history_user = user
     a.save()
-    _changed(a)
+    _changed(a, approved_figures=True)
     return a
 
 
@@ -336,13 +343,14 @@ def _back_to_draft(
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do."), code="reason_required")
     a = _transition(assessment, allowed_from, message)
+    was_approved = a.status == Assessment.Status.APPROVED  # reopened: it leaves the figures
     a.status = Assessment.Status.DRAFT
     a.return_reason = reason.strip()
     a.approved_by, a.approved_at = None, None
     a.version += 1
     a._history_user = user
     a.save()
-    _changed(a)
+    _changed(a, approved_figures=was_approved)
     return a
 
 

@@ -72,7 +72,8 @@ class ReportKey:
 
 def report_key(area, year: int, query: QueryDict, *, provisional: bool) -> ReportKey:
     """The key of the report of `area` (reports.views.Area) as asked by `query`, in the active
-    language. One query: the data version of the area's province (of all, for the country)."""
+    language. One query: the data version of the area's province (of all, for the country)
+    as the report of `year` (official or provisional) sees it."""
     return ReportKey(
         kind=area.kind,
         code=area.code,
@@ -80,7 +81,7 @@ def report_key(area, year: int, query: QueryDict, *, provisional: bool) -> Repor
         provisional=provisional,
         language=translation.get_language() or "vi",
         params=tuple((name, query[name]) for name in REPORT_PARAMS if query.get(name)),
-        stamp=stamp_for(area_province_id(area), year),
+        stamp=stamp_for(area_province_id(area), year, provisional=provisional),
     )
 
 

@@ -60,7 +60,9 @@ def _prewarm_lock(code: str, years: list[int]) -> str:
     return f"reports:prewarm:{code}:{'-'.join(map(str, years))}"
 
 
-def prewarm_after_change(sender, *, province_ids, since_year, **kwargs) -> None:
+def prewarm_after_change(
+    sender, *, province_ids, since_year, provisional_only=False, **kwargs
+) -> None:
     """After a change (on commit), queue the affected provinces' reports of the working year
     (the current one and the last, which is closed in the first months), so the next download
     finds its file. Older years and other variants are rendered on demand. The re-rendering
@@ -73,8 +75,9 @@ def prewarm_after_change(sender, *, province_ids, since_year, **kwargs) -> None:
     from criteria.models import CriteriaSet
 
     # A change everywhere (a unit or catalogue load, an admin edit of reference data) would
-    # queue every province: those reports are rendered when asked for.
-    if not settings.NTM_REPORT_PREWARM or province_ids is None:
+    # queue every province: those reports are rendered when asked for. A draft's change shows
+    # in the provisional reports only, and the files kept ready are the official ones.
+    if not settings.NTM_REPORT_PREWARM or province_ids is None or provisional_only:
         return
     this_year = timezone.localdate().year
     working = {this_year - 1, this_year}

@@ -18,6 +18,7 @@ from django.test import override_settings
 from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
 from communes.models import Commune, District, Province, Region
+from communes.versions import bump_data_version
 from criteria.models import (
     Assessment,
     Certification,
@@ -147,6 +148,12 @@ def make_assessment(commune, year, cset, *, met=0, status=Assessment.Status.APPR
     if status != Assessment.Status.DRAFT:
         Assessment.objects.filter(pk=assessment.pk).update(status=status)
         assessment.refresh_from_db()
+        # Counted as the approval service counts it (official figures change).
+        bump_data_version(
+            province_ids=[commune.province_id],
+            since_year=year,
+            provisional_only=status != Assessment.Status.APPROVED,
+        )
     return assessment
 
 

@@ -4,10 +4,19 @@ delay after the first one, with the data as they stand when the rendering runs."
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.tasks import default_task_backend
+from django.test import TestCase
 from django.utils import timezone
 
-from communes.models import Province
+from communes.models import Commune, Province
+from criteria.models import Assessment
+from criteria.services import (
+    AssessmentInput,
+    assessment_approve,
+    assessment_save,
+    assessment_submit,
+)
 from ntm.lib import reportfiles
 from reports.tasks import prewarm_after_change, prewarm_province_reports
 
@@ -62,3 +71,19 @@ def test_no_rendering_when_prewarming_is_off(queued, settings):
     settings.NTM_REPORT_PREWARM = False
     changed(Province.objects.get(code="20"))
     assert queued == []
+
+
+def test_a_drafts_change_queues_nothing_and_an_approval_does(queued):
+    """Drafts show in provisional reports only; the files kept ready are the official ones."""
+    this_year = timezone.localdate().year
+    commune = Commune.objects.filter(province__code="20").in_programme().order_by("code")[0]
+    admin = get_user_model().objects.get(username="admin")
+    draft = Assessment.objects.filter(commune=commune, year__lte=this_year).first()
+    Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.DRAFT)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assessment_save(assessment=draft, data=AssessmentInput(entries={}, criterion_flags={}))
+        assessment_submit(assessment=draft, user=admin)
+    assert queued == []
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assessment_approve(assessment=draft, user=admin)
+    assert len(queued) == 1

@@ -13,6 +13,7 @@ from criteria.models import Assessment, Threshold
 from criteria.services import (
     AssessmentInput,
     assessment_approve,
+    assessment_reopen,
     assessment_save,
     certification_revoke,
 )
@@ -190,8 +191,7 @@ def test_a_change_of_an_earlier_year_reaches_every_later_report(client, report_w
     assert "2,00" in client.get(URL).content.decode()
 
     a2 = w.commune_a2.assessments.get(year=2026)
-    Assessment.objects.filter(pk=a2.pk).update(status=Assessment.Status.DRAFT)
-    assessment_save(assessment=a2, data=AssessmentInput(entries={}, criterion_flags={}))
+    assessment_reopen(assessment=a2, user=w.admin, reason="Sửa số liệu")
 
     client.get(URL_2026)
     # A2's carried 3 criteria no longer count in 2027 (its 2026 assessment is a draft again).
@@ -215,3 +215,23 @@ def test_the_first_change_of_a_year_creates_its_counter_and_counts_it(report_wor
     assert stamp_for(w.province.pk, 2031).version == before + 2
     assert stamp_for(w.province.pk, 2030).version == before - 0  # earlier years unchanged
     assert stamp_for(w.province.pk).version == before + 2  # every year's: all of them
+
+
+def test_a_draft_changes_the_provisional_report_and_leaves_the_official_one_cached(
+    client, report_world, computed
+):
+    w = report_world
+    client.force_login(w.province_staff)
+    official = (stamp_for(w.province.pk, 2027, provisional=False),)
+    client.get(URL)
+    assert "2,33" in client.get(URL + "?provisional=1").content.decode()
+
+    b1 = w.commune_b1.assessments.get(year=2027)
+    Assessment.objects.filter(pk=b1.pk).update(status=Assessment.Status.DRAFT)
+    flags = {c.pk: True for c in w.cset.criteria.all()}
+    assessment_save(assessment=b1, data=AssessmentInput(entries={}, criterion_flags=flags))
+
+    assert (stamp_for(w.province.pk, 2027, provisional=False),) == official
+    client.get(URL)
+    assert "3,00" in client.get(URL + "?provisional=1").content.decode()
+    assert len(computed) == 3  # the official report once, the provisional one twice
