@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
@@ -29,38 +30,67 @@ class Catalogue:
 
     The threshold chosen for an (indicator, key) is remembered: an import or a seed asks for the
     same few thousand choices over and over. A catalogue is a snapshot; load a new one after
-    changing thresholds."""
+    changing thresholds.
+
+    Loaded `for_key`, it holds only the thresholds that can apply to that key (a province's own,
+    its region's or commune group's, the national ones: a tenth of a set's rows, one page's
+    need); asked about another key, it loads the rest first (one query)."""
 
     criteria_set: CriteriaSet
     criteria: list[Criterion]
     indicators: dict[int, list[Indicator]]  # by criterion id
     thresholds: dict[int, list[Threshold]]  # by indicator id
+    for_key: ThresholdKey | None = None  # the thresholds are those of this key only
     _chosen: dict[tuple[int, ThresholdKey], Threshold | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     @classmethod
-    def load(cls, criteria_set: CriteriaSet) -> "Catalogue":
+    def load(cls, criteria_set: CriteriaSet, *, for_key: ThresholdKey | None = None):
         criteria = list(criteria_set.criteria.select_related("group").order_by("number"))
         indicators: dict[int, list[Indicator]] = {c.pk: [] for c in criteria}
         for ind in Indicator.objects.filter(criterion__criteria_set=criteria_set).order_by("order"):
             indicators[ind.criterion_id].append(ind)
-        thresholds: dict[int, list[Threshold]] = {}
-        for t in Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set):
-            thresholds.setdefault(t.indicator_id, []).append(t)
-        return cls(criteria_set, criteria, indicators, thresholds)
+        return cls(
+            criteria_set,
+            criteria,
+            indicators,
+            _load_thresholds(criteria_set, for_key),
+            for_key=for_key,
+        )
 
     def all_indicators(self) -> list[Indicator]:
         return [ind for c in self.criteria for ind in self.indicators[c.pk]]
 
     def threshold_for(self, indicator: Indicator, key: ThresholdKey) -> Threshold | None:
         """`select_threshold` over the indicator's thresholds, chosen once per key."""
+        if self.for_key is not None and key != self.for_key:
+            self.thresholds = _load_thresholds(self.criteria_set, None)
+            self.for_key = None
         memo_key = (indicator.pk, key)
         if memo_key not in self._chosen:
             self._chosen[memo_key] = select_threshold(
                 self.thresholds.get(indicator.pk, []), key, self.criteria_set
             )
         return self._chosen[memo_key]
+
+
+def _load_thresholds(
+    criteria_set: CriteriaSet, key: ThresholdKey | None
+) -> dict[int, list[Threshold]]:
+    """The set's thresholds by indicator; with `key`, only the rows `select_threshold` can
+    choose for it (the same unit tests; it still checks them all)."""
+    rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set)
+    if key is not None:
+        rows = rows.filter(
+            Q(province__isnull=True) | Q(province_id=key.province_id),
+            Q(region__isnull=True) | Q(region_id=key.region_id),
+            Q(commune_group__isnull=True) | Q(commune_group_id=key.commune_group_id),
+        )
+    thresholds: dict[int, list[Threshold]] = {}
+    for t in rows:
+        thresholds.setdefault(t.indicator_id, []).append(t)
+    return thresholds
 
 
 def select_threshold(

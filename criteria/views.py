@@ -474,11 +474,11 @@ def assessment_edit(
     else:
         criteria_set = assessment.criteria_set
 
-    catalogue = Catalogue.load(criteria_set)
     # 318/QĐ-TTg: a designated commune is judged against the northern-mountain levels (one
     # query, only under a set with that rule); the page says so.
     designation = applicable.designation_for_thresholds(commune, year, criteria_set)
     key = applicable.threshold_key(commune, year, criteria_set, designated=designation is not None)
+    catalogue = Catalogue.load(criteria_set, for_key=key)  # this commune's thresholds only
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     # The assignment rather than the group: its note says what it rests on ("minh họa").
     assignment = (

@@ -126,6 +126,38 @@ def test_the_catalogue_chooses_each_threshold_once_per_key(monkeypatch):
     assert calls == [north, delta]
 
 
+@pytest.mark.parametrize("code", ["xa-ntm-2016-2020", "xa-ntm-2021-2025"])
+def test_a_catalogue_loaded_for_a_key_chooses_what_the_whole_catalogue_chooses(code):
+    """For every indicator, region, group and the province of Lạng Sơn with its own levels:
+    the thresholds of one key give the same choice as all of them; asked about another key,
+    the catalogue loads the rest and still answers right."""
+    from communes.models import CommuneGroup, Province
+
+    cset = CriteriaSet.objects.get(code=code)
+    whole = Catalogue.load(cset)
+    langson = Province.objects.get(code="20").pk
+    keys = [
+        ThresholdKey(y, province_id=langson, region_id=r.pk)
+        for r in Region.objects.all()
+        for y in (2017, 2023, 2027)
+    ]
+    keys += [
+        ThresholdKey(2027, province_id=langson, commune_group_id=g.pk)
+        for g in CommuneGroup.objects.all()
+    ]
+    indicators = whole.all_indicators()
+    assert indicators and whole.thresholds
+    for key in keys:
+        one = Catalogue.load(cset, for_key=key)
+        assert sum(map(len, one.thresholds.values())) <= sum(map(len, whole.thresholds.values()))
+        for indicator in indicators:
+            assert one.threshold_for(indicator, key) == whole.threshold_for(indicator, key)
+    other = Catalogue.load(cset, for_key=keys[0])
+    for indicator in indicators:
+        assert other.threshold_for(indicator, keys[-1]) == whole.threshold_for(indicator, keys[-1])
+    assert other.for_key is None  # it holds every threshold now
+
+
 def test_an_unknown_regional_level_does_not_hide_a_known_national_one():
     north = Region(pk=1, code="TDMNPB")
     national = th("95", D(60))
