@@ -146,9 +146,7 @@ def _report_context(
 ) -> dict:
     area = area or _get_area_for_user(request, kind, code)
     provisional = _parse_provisional(request)
-    stamp = stamp or stamp_for(
-        rendering.area_province_id(area), year, provisional=provisional
-    )
+    stamp = stamp or stamp_for(rendering.area_province_id(area), year, provisional=provisional)
     as_at, as_at_asked = _parse_as_at(request, area, year)
     try:
         data = figures.report_figures(
