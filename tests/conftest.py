@@ -20,6 +20,7 @@ CHROMIUM_ARGS = [
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +58,34 @@ def _reports_rendered_in_test(settings, tmp_path_factory):
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The HTML of every render of the one PDF pipeline (`ntm.lib.pdf.render_pdf`), which is
+    replaced by a fake returning a numbered PDF-like body: for tests of what is rendered when
+    (queueing, caching), not of the PDF itself (tests/reports/test_report_pdf.py reads real
+    ones)."""
+    from ntm.lib import pdf
+
+    calls = []
+
+    def render(html: str) -> bytes:
+        calls.append(html)
+        return b"%PDF-fake " + str(len(calls)).encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    return calls
+
+
+@pytest.fixture
+def queued(settings):
+    """The database task backend, as in production: tasks wait for a worker (an empty queue:
+    the session's seed queued its own)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    DBTaskResult.objects.all().delete()
 
 
 @pytest.fixture(autouse=True, scope="session")
