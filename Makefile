@@ -28,8 +28,10 @@ run: $(STAMP)
 # SQLite always; PostgreSQL too when DATABASE_URL names it. pytest-xdist spreads the tests over
 # one worker per core (each with its own test database, seeded once); `make test XDIST=` runs
 # them in one process. pytest-django runs the transactional tests (browser journeys, which empty
-# the database) after the others on each worker, and xdist's default scheduling keeps that order.
-XDIST ?= -n auto
+# the database) after the others on each worker, and xdist's default scheduling keeps that order;
+# tests are handed out one at a time (--maxschedchunk=1) and the slowest modules start first
+# (tests/conftest.py), so that neither worker is left alone with a long tail.
+XDIST ?= -n auto --maxschedchunk=1
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	@case "$$DATABASE_URL" in \

@@ -29,10 +29,9 @@ PRODUCTION_STATIC = {
 
 
 @pytest.fixture
-def production_server(tmp_path):
+def production_server(tmp_path, demo_database):
     """A live server whose static files come from WhiteNoise (pytest-django's live_server
-    serves them uncompressed through the staticfiles finders)."""
-    call_command("seed_demo", force=True, verbosity=0)
+    serves them uncompressed through the staticfiles finders), on the demo database."""
     with override_settings(
         DEBUG=False,
         ALLOWED_HOSTS=["localhost"],
