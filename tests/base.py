@@ -223,6 +223,18 @@ def make_world() -> World:
     )
 
 
+def run_worker() -> None:
+    """The real `db_worker`, in the test's transaction: its periodic close_old_connections()
+    would close the connection of a transaction (autocommit off) on PostgreSQL, so it is
+    skipped here; a worker process has no open transaction to lose."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
 def wipe(queryset) -> None:
     """Delete a test's starting data without writing its deletion into the history: the demo's
     assessments cascade to ~70,000 criterion results and indicator values, each of which would

@@ -5,7 +5,6 @@ the district and province figures for them stay as they were."""
 import io
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -35,9 +34,9 @@ def scope_of(**scope):
 
 
 def test_three_filled_rows_of_the_template_write_three_assessments(
-    live_server, page: Page, tmp_path
+    live_server, page: Page, tmp_path, demo_database
 ):
-    call_command("seed_demo", force=True, verbosity=0)  # the transactional tests' flush
+    # demo_database: the demo again after the transactional tests' flush
     province_before = standings(district__province__code="20")
     district_figures = headline(YEAR, communes=Commune.objects.filter(district__code="187"))
     assert not Assessment.objects.filter(year=YEAR).exists()

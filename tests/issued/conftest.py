@@ -1,6 +1,5 @@
 import pytest
 
-from ntm.lib import pdf
 from tests.base import make_assessment
 
 
@@ -15,18 +14,6 @@ def issued_world(world, settings, tmp_path):
     w.a2 = make_assessment(w.commune_a2, 2027, w.cset, met=2)
     w.b1 = make_assessment(w.commune_b1, 2027, w.cset, met=1)
     return w
-
-
-@pytest.fixture
-def fake_renderer(monkeypatch):
-    calls = []
-
-    def render(html: str) -> bytes:
-        calls.append(html)
-        return b"%PDF-fake " + str(len(calls)).encode()
-
-    monkeypatch.setattr(pdf, "render_pdf", render)
-    return calls
 
 
 def issue(client, **data):

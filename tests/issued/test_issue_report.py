@@ -64,7 +64,7 @@ def test_issued_pdf_and_figures_never_change_and_the_page_says_what_did(
     assert "Xã Một (98101)" not in page  # unchanged communes are not listed
 
 
-def test_numbers_run_on_per_province_and_year(client, issued_world, fake_renderer):
+def test_numbers_run_on_per_province_and_year(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client)
     issue(client, kind="district", district="981")
@@ -73,7 +73,7 @@ def test_numbers_run_on_per_province_and_year(client, issued_world, fake_rendere
     assert numbers == [(2027, 1), (2027, 2), (2028, 1)]
 
 
-def test_an_entered_number_already_used_is_refused(client, issued_world, fake_renderer):
+def test_an_entered_number_already_used_is_refused(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client, number=12)
     response = issue(client, number=12)
@@ -83,7 +83,7 @@ def test_an_entered_number_already_used_is_refused(client, issued_world, fake_re
 
 
 def test_district_officials_cannot_issue_but_see_their_districts_reports(
-    client, issued_world, fake_renderer
+    client, issued_world, renders
 ):
     w = issued_world
     client.force_login(w.province_staff)
@@ -97,7 +97,7 @@ def test_district_officials_cannot_issue_but_see_their_districts_reports(
     assert client.get(province_report.get_absolute_url()).status_code == 404
 
 
-def test_another_province_gets_404(client, issued_world, fake_renderer):
+def test_another_province_gets_404(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client)
     report = IssuedReport.objects.get()
@@ -106,7 +106,7 @@ def test_another_province_gets_404(client, issued_world, fake_renderer):
     assert client.get(reverse("issued:issued_pdf", args=[report.code])).status_code == 404
 
 
-def test_a_report_is_found_by_its_code(client, issued_world, fake_renderer):
+def test_a_report_is_found_by_its_code(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client)
     report = IssuedReport.objects.get()
@@ -114,7 +114,7 @@ def test_a_report_is_found_by_its_code(client, issued_world, fake_renderer):
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
 
 
-def test_withdrawing_needs_a_reason_and_keeps_the_report(client, issued_world, fake_renderer):
+def test_withdrawing_needs_a_reason_and_keeps_the_report(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client)
     report = IssuedReport.objects.get()
@@ -130,7 +130,7 @@ def test_withdrawing_needs_a_reason_and_keeps_the_report(client, issued_world, f
     assert "Số liệu của huyện B nhập sai" in client.get(report.get_absolute_url()).content.decode()
 
 
-def test_the_admin_cannot_delete_or_change_issued_reports(client, issued_world, fake_renderer):
+def test_the_admin_cannot_delete_or_change_issued_reports(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client)
     report = IssuedReport.objects.get()

@@ -3,11 +3,8 @@ that finds no file queues one render and waits for it on a page that delivers th
 itself; the file is stored under the version of the province's published practices, which
 every change of what the compendium shows counts."""
 
-from unittest import mock
-
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -23,37 +20,12 @@ from practices.services import (
     practice_publish,
     practice_unpublish,
 )
+from tests.base import run_worker
 from tests.practices.conftest import edit, make_practice, png_upload
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("practices:compendium_pdf", args=["98", 2026])
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    calls = []
-
-    def render(html: str) -> bytes:
-        calls.append(html)
-        return b"%PDF-fake " + str(len(calls)).encode()
-
-    monkeypatch.setattr(pdf, "render_pdf", render)
-    return calls
-
-
-@pytest.fixture
-def queued(settings):
-    """The database backend, as in production: tasks wait for a worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    DBTaskResult.objects.all().delete()
-
-
-def run_worker() -> None:
-    """The real `db_worker` in the test's transaction (see tests/reports/
-    test_background_rendering.py for why close_old_connections is skipped)."""
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def key_file(world) -> str:

@@ -3,10 +3,8 @@ that finds no file queues one render and answers 202 with a page that waits for 
 (`manage.py db_worker`) renders it; app servers share the cache and the stored files."""
 
 import datetime
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -15,45 +13,17 @@ from criteria.services import assessment_approve, assessment_reopen
 from ntm.lib import pdf
 from reports import figures
 from reports.tasks import prewarm_province_reports
+from tests.base import run_worker
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:province_report_pdf", args=["98", 2027])
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "ntm_cache",
     }
 }
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    calls = []
-
-    def render(html: str) -> bytes:
-        calls.append(html)
-        return b"%PDF-fake " + str(len(calls)).encode()
-
-    monkeypatch.setattr(pdf, "render_pdf", render)
-    return calls
-
-
-@pytest.fixture
-def queued(settings):
-    """The database backend, as in production: tasks wait for a worker (an empty queue: the
-    session's seed queued its own)."""
-    settings.TASKS = DATABASE_TASKS
-    DBTaskResult.objects.all().delete()
-
-
-def run_worker() -> None:
-    """The real `db_worker`, in the test's transaction: its periodic close_old_connections()
-    would close the connection of a transaction (autocommit off) on PostgreSQL, so it is
-    skipped here; a worker process has no open transaction to lose."""
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def test_a_missing_file_is_queued_once_and_the_page_waits_for_it(

@@ -15,7 +15,7 @@ from communes.models import Province, ProvinceReportSettings
 from issued.models import IssuedReport
 from ntm.lib import pdf
 from reports.views import report_context
-from tests.issued.conftest import fake_renderer, issue, issued_world  # noqa: F401
+from tests.issued.conftest import issue, issued_world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_the_settings_are_read_without_an_extra_query(langson_settings, django_a
 def test_an_issued_report_prints_its_number_with_the_province_symbol(
     client,
     issued_world,  # noqa: F811
-    fake_renderer,  # noqa: F811
+    renders,
 ):
     w = issued_world
     ProvinceReportSettings.objects.create(province=w.province, number_suffix="BC-BCĐNTM")
@@ -101,7 +101,7 @@ def test_an_issued_report_prints_its_number_with_the_province_symbol(
     issue(client)
     report = IssuedReport.objects.get()
     assert report.number_text == "1/BC-BCĐNTM"
-    assert "Số: 1/BC-BCĐNTM<" in fake_renderer[-1]
+    assert "Số: 1/BC-BCĐNTM<" in renders[-1]
 
 
 def test_the_admin_edits_the_settings(admin_client):

@@ -17,19 +17,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports:province_report_pdf", args=["20", 2017])
 
 
-@pytest.fixture
-def fake_renderer(monkeypatch):
-    """Replace WeasyPrint by a renderer that records the HTML it was given."""
-    calls = []
-
-    def render(html: str) -> bytes:
-        calls.append(html)
-        return b"%PDF-fake " + str(len(calls)).encode()
-
-    monkeypatch.setattr(pdf, "render_pdf", render)
-    return calls
-
-
 def test_province_pdf_shows_the_figures_and_is_cached(
     client, django_user_model, report_cache, tmp_path, monkeypatch
 ):
@@ -73,16 +60,14 @@ def test_province_pdf_shows_the_figures_and_is_cached(
     assert again.content == response.content
 
 
-def test_a_changed_assessment_is_never_served_stale(
-    client, report_world, report_cache, fake_renderer
-):
+def test_a_changed_assessment_is_never_served_stale(client, report_world, report_cache, renders):
     w = report_world
     client.force_login(w.province_staff)
     url = reverse("reports:province_report_pdf", args=["98", 2027])
     first = client.get(url).content
     assert client.get(url).content == first
-    assert len(fake_renderer) == 1
-    assert '"certified">1/3<' in fake_renderer[0]
+    assert len(renders) == 1
+    assert '"certified">1/3<' in renders[0]
 
     # B1's submitted assessment is approved: the figures change, so a new file is made and
     # the old one removed.
@@ -90,20 +75,20 @@ def test_a_changed_assessment_is_never_served_stale(
     assessment_approve(assessment=b1, user=w.admin)
     second = client.get(url).content
     assert second != first
-    assert len(fake_renderer) == 2
+    assert len(renders) == 2
     assert len(list(report_cache.glob("province-98-2027-approved-*.pdf"))) == 1
 
 
-def test_variants_are_cached_separately(client, report_world, report_cache, fake_renderer):
+def test_variants_are_cached_separately(client, report_world, report_cache, renders):
     client.force_login(report_world.province_staff)
     url = reverse("reports:province_report_pdf", args=["98", 2027])
     client.get(url)
     provisional = client.get(url, {"provisional": "1"})
     assert 'filename="bao-cao-ntm-tinh-98-2027-tam-thoi.pdf"' in provisional["Content-Disposition"]
-    assert "SỐ LIỆU TẠM THỜI" in fake_renderer[1]
+    assert "SỐ LIỆU TẠM THỜI" in renders[1]
     client.cookies["django_language"] = "en"
     client.get(url)
-    assert len(fake_renderer) == 3
+    assert len(renders) == 3
     names = sorted(p.name.rsplit("-", 1)[0] for p in report_cache.iterdir())
     assert names == [
         "province-98-2027-approved-en",
@@ -113,19 +98,19 @@ def test_variants_are_cached_separately(client, report_world, report_cache, fake
 
 
 def test_district_official_downloads_their_district_pdf(
-    client, django_user_model, report_cache, fake_renderer
+    client, django_user_model, report_cache, renders
 ):
     login(client, django_user_model, "district")
     response = client.get(reverse("reports:district_report_pdf", args=["187", 2017]))
     assert response.status_code == 200
-    html = fake_renderer[0]
+    html = renders[0]
     assert "UBND HUYỆN CHI LĂNG" in html
     assert "Chi Lăng, ngày" in html
     assert "report-title" in html
 
 
 def test_query_count_is_fixed(
-    client, django_user_model, report_cache, fake_renderer, django_assert_num_queries
+    client, django_user_model, report_cache, renders, django_assert_num_queries
 ):
     login(client, django_user_model, "district")
     url = reverse("reports:district_report_pdf", args=["187", 2017])
@@ -138,4 +123,4 @@ def test_query_count_is_fixed(
         client.get(url)
     with django_assert_num_queries(7):  # stored: nothing computed
         client.get(url)
-    assert len(fake_renderer) == 1
+    assert len(renders) == 1
