@@ -136,17 +136,10 @@ def test_it_measures_a_page_and_counts_its_queries():
 
 
 @pytest.mark.django_db
-def test_file_cases_time_the_rendering_and_then_the_stored_file(settings, monkeypatch):
+def test_file_cases_time_the_rendering_and_then_the_stored_file(settings, renders):
     """Outside the worker, the bench renders a file inside the request that asks first (the
     immediate backend), instead of timing a 202 "being prepared" page."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    rendered = []
-
-    def fake_pdf(html):
-        rendered.append(html)
-        return b"%PDF-fake"
-
-    monkeypatch.setattr("ntm.lib.pdf.render_pdf", fake_pdf)
     (pdf, xlsx), _ratios = run_bench(
         [
             page("pdf", "/reports/province/20/2017.pdf", "province", runs=3, warmups=1),
@@ -154,7 +147,7 @@ def test_file_cases_time_the_rendering_and_then_the_stored_file(settings, monkey
         ]
     )
     assert pdf.status == "ok" and xlsx.status == "ok", (pdf.status, xlsx.status)
-    assert len(rendered) == 1  # rendered once, then served from storage
+    assert len(renders) == 1  # rendered once, then served from storage
 
 
 def test_ratios_show_their_goal_and_whether_it_is_met():
