@@ -1,7 +1,11 @@
+import threading
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import override_settings
+from django.test.testcases import LiveServerThread
 from django.utils import translation
 
 from tests.base import make_world
@@ -303,3 +307,26 @@ def demo_database(django_db_setup, transactional_db):
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium: `playwright install` cannot download a browser here.
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class _OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The browser tests' live server. On SQLite the test database lives in memory and every
+    request thread uses the test's one connection (`connections_override`); two requests at
+    once (a page and the navbar's count, fetched as it loads) then raced on it ("bad parameter
+    or other API misuse", a 503). The application runs one request at a time there; the
+    connections stay open between requests, as browsers keep them. PostgreSQL keeps a
+    connection per thread and is served as Django serves it."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeOnSharedSQLite
