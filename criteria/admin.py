@@ -97,7 +97,7 @@ class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
 
 
 @admin.register(CriterionGroup)
-class CriterionGroupAdmin(admin.ModelAdmin):
+class CriterionGroupAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("code", "name_vi", "criteria_set", "order")
     list_filter = ("criteria_set",)
     search_fields = ("code", "name_vi")
@@ -111,7 +111,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("number", "name_vi", "name_en", "group", "criteria_set", "indicator_count")
     list_filter = ("criteria_set", "group")
     search_fields = ("name_vi", "name_en")

@@ -235,3 +235,39 @@ def test_a_draft_changes_the_provisional_report_and_leaves_the_official_one_cach
     client.get(URL)
     assert "3,00" in client.get(URL + "?provisional=1").content.decode()
     assert len(computed) == 3  # the official report once, the provisional one twice
+
+
+def _change_form_data(page) -> dict:
+    """What the admin's change page posts back unchanged: the form and its inline formsets."""
+
+    def posted(value):
+        return "" if value is None else ("on" if value is True else value)
+
+    form = page.context["adminform"].form
+    data = {name: posted(form[name].value()) for name in form.fields}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {f"{formset.prefix}-{k}": management[k].value() for k in management.fields}
+        for f in formset.forms:
+            data |= {f"{f.prefix}-{name}": posted(f[name].value()) for name in f.fields}
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def test_a_criterion_renamed_in_the_admin_changes_every_version(client, report_world, computed):
+    """Reports print the criteria's names: a renamed criterion (or an indicator edited in its
+    inline) is a change like a threshold's."""
+    w = report_world
+    client.force_login(w.admin)
+    client.get(URL)
+    before = version(w.province)
+    criterion = w.cset.criteria.order_by("number").first()
+    change_url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    data = _change_form_data(client.get(change_url)) | {"name_vi": "Tên mới của tiêu chí"}
+
+    response = client.post(change_url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert version(w.province) > before  # the criterion and its inline formset: one each
+    assert "Tên mới của tiêu chí" in client.get(URL).content.decode()
+    assert len(computed) == 2
