@@ -81,8 +81,8 @@ def count_change(model: type[models.Model], *, province_ids: Iterable[int] | Non
     """Add one to the per-province counter `model` (a model with `province`, `version` and
     `changed_at`, as DataVersion: other apps keep their own, e.g. practices' for the
     compendium) for `province_ids`, every province when None; `row` names the counter's other
-    key fields (DataVersion's `from_year`). Two queries (four when a province has no row yet);
-    call it inside the writer's transaction."""
+    key fields (DataVersion's `from_year` and `provisional_only`). Two queries (four when a
+    province has no row yet); call it inside the writer's transaction."""
     now = timezone.now()
     provinces = Province.objects.all()
     if province_ids is not None:
