@@ -241,3 +241,20 @@ def wipe(queryset) -> None:
     otherwise get a history row, one INSERT at a time (minutes of setup, nothing under test)."""
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         queryset.delete()
+
+
+def admin_form_data(page) -> dict:
+    """What the admin's change page posts back unchanged: the form and its inline formsets."""
+
+    def posted(value):
+        return "" if value is None else ("on" if value is True else value)
+
+    form = page.context["adminform"].form
+    data = {name: posted(form[name].value()) for name in form.fields}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {f"{formset.prefix}-{k}": management[k].value() for k in management.fields}
+        for f in formset.forms:
+            data |= {f"{f.prefix}-{name}": posted(f[name].value()) for name in f.fields}
+    return {k: v for k, v in data.items() if v is not False}

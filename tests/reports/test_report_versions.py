@@ -19,6 +19,7 @@ from criteria.services import (
 )
 from imports.services import import_assessments
 from reports import figures
+from tests.base import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -133,9 +134,7 @@ def test_a_threshold_edit_in_the_admin_changes_every_version(client, report_worl
     before = (version(w.province), version(w.other_province))
     threshold = Threshold.objects.filter(indicator__criterion__criteria_set=w.cset).first()
     change_url = reverse("admin:criteria_threshold_change", args=[threshold.pk])
-    form = client.get(change_url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {k: "" if v is None else v for k, v in data.items()} | {"value": "75"}
+    data = admin_form_data(client.get(change_url)) | {"value": "75"}
 
     response = client.post(change_url, data)
 
@@ -237,23 +236,6 @@ def test_a_draft_changes_the_provisional_report_and_leaves_the_official_one_cach
     assert len(computed) == 3  # the official report once, the provisional one twice
 
 
-def _change_form_data(page) -> dict:
-    """What the admin's change page posts back unchanged: the form and its inline formsets."""
-
-    def posted(value):
-        return "" if value is None else ("on" if value is True else value)
-
-    form = page.context["adminform"].form
-    data = {name: posted(form[name].value()) for name in form.fields}
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data |= {f"{formset.prefix}-{k}": management[k].value() for k in management.fields}
-        for f in formset.forms:
-            data |= {f"{f.prefix}-{name}": posted(f[name].value()) for name in f.fields}
-    return {k: v for k, v in data.items() if v is not False}
-
-
 def test_a_criterion_renamed_in_the_admin_changes_every_version(client, report_world, computed):
     """Reports print the criteria's names: a renamed criterion (or an indicator edited in its
     inline) is a change like a threshold's."""
@@ -263,7 +245,7 @@ def test_a_criterion_renamed_in_the_admin_changes_every_version(client, report_w
     before = version(w.province)
     criterion = w.cset.criteria.order_by("number").first()
     change_url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
-    data = _change_form_data(client.get(change_url)) | {"name_vi": "Tên mới của tiêu chí"}
+    data = admin_form_data(client.get(change_url)) | {"name_vi": "Tên mới của tiêu chí"}
 
     response = client.post(change_url, data)
 
