@@ -126,6 +126,9 @@
   }
   form.addEventListener("input", edited);
   form.addEventListener("change", edited);
+  // Values the page did not send: typed before this script ran (a slow connection) or put
+  // back by the browser on returning to the page. Both fire no event here.
+  update();
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (!dirty) return;

@@ -50,6 +50,23 @@ def test_province_staff_change_values_so_that_a_criterion_flips(live_server, pag
     expect(page.locator("#history")).to_contain_text("75,5 → 65")
 
 
+def test_values_typed_before_the_form_script_runs_count_in_the_total(live_server, page: Page):
+    """On a slow connection the fields can be typed in before assessment-form.js has run: the
+    script counts what is already there when it starts (it used to wait for the next edit)."""
+    world = make_world()
+    assessment = make_assessment(world.commune_a1, 2027, world.cset, status="draft")
+    log_in(page, live_server.url, "province-staff")
+    held = []
+    page.route(re.compile(r"/assessment-form(\.[0-9a-f]+)?\.js$"), lambda route: held.append(route))
+    page.goto(f"{live_server.url}{assessment.get_absolute_url()}", wait_until="commit")
+    page.get_by_label("1.1 – kết quả").select_option("1")
+    page.get_by_label("1.2 – giá trị (%)").fill("75,5")
+    expect(page.locator("#met-total")).to_have_text("0")  # the script is still on its way
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#met-total")).to_have_text("1")
+
+
 def test_district_official_submits_and_the_province_approves(live_server, page: Page):
     world = make_world()
     assessment = make_assessment(world.commune_a1, 2027, world.cset, met=2, status="draft")
