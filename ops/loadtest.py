@@ -153,6 +153,7 @@ def run(plan: Plan, workdir: Path | None = None) -> Outcome:
         "LOADTEST_PLAN": json.dumps(asdict(plan)),
         "LOADTEST_OUTPUT": str(output),
         "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # ops.form_fields
     }
     log_path = workdir / "locust.log"
     with log_path.open("w") as log:

@@ -27,13 +27,14 @@ import itertools
 import json
 import os
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import gevent
 from gevent.event import Event
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
+
+from ops.form_fields import form_fields  # standard library only (LOADTEST's PYTHONPATH)
 
 PLAN = json.loads(os.environ.get("LOADTEST_PLAN") or "{}")
 if not PLAN:
@@ -49,45 +50,6 @@ _statuses: dict[str, dict[str, int]] = {}
 _saves: dict[str, dict[str, list[str]]] = {
     code: {"ok": [], "failed": [], "unknown": []} for code in PLAN["communes"]
 }
-
-
-class FormParser(HTMLParser):
-    """The fields a browser would post from the page's forms (the assessment form's inputs,
-    selects and textareas, with their current values)."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and "disabled" not in a:
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button"):
-                self.fields[name] = a.get("value") or ""
-        elif tag == "select" and name and "disabled" not in a:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name and "disabled" not in a:
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
 
 
 def _settle(logged_in: bool) -> None:
@@ -255,9 +217,7 @@ class ProvinceOfficer(FastHttpUser):
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return
-            parser = FormParser()
-            parser.feed(response.text)
-            data = parser.fields
+            data = form_fields(response.text)
             if PLAN["indicator_field"] not in data:
                 response.failure(f"no field {PLAN['indicator_field']} in the form")
                 return
