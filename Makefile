@@ -63,11 +63,12 @@ lint: $(STAMP)
 	$(PY) manage.py check_translations
 
 # English interface: extract the gettext strings into locale/en/LC_MESSAGES/django.po, then
-# compile django.mo (both committed). Needs GNU gettext (msgfmt, xgettext); translate any new
-# msgid in the .po, run this again, and `make lint` checks that nothing is left untranslated.
+# compile django.mo (both committed), with the options of ops/translations.py (MAKEMESSAGES).
+# Needs GNU gettext (msgfmt, xgettext); translate any new msgid in the .po and run this again.
+# `make lint` checks that nothing is left untranslated and that the .po holds exactly the
+# strings of the code.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=cache
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py check_translations --update
 
 bench: $(STAMP)
 	$(PY) manage.py run_bench

@@ -1,13 +1,31 @@
-"""Checks that the committed translations are complete and that the compiled .mo matches the .po.
+"""Checks that the committed translations are complete, that the compiled .mo matches the .po,
+and that the English .po holds exactly the strings marked for translation in the code.
 
-Pure Python (no gettext tools needed): both files are read with polib, the library that
-translation tools themselves use, so no private part of the standard library's gettext is read.
+The files are read with polib, the library that translation tools themselves use, so no private
+part of the standard library's gettext is read. Finding the strings in the code is Django's own
+`makemessages` (GNU gettext's xgettext), run with the options of `make messages`
+(MAKEMESSAGES) but stopped before it merges into the .po: what it would have written is
+compared with what is committed.
 """
 
+import contextlib
 import re
 from pathlib import Path
 
 import polib
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.commands import makemessages
+
+# `make messages` and the check alike: the locale extracted from the code (Vietnamese is the
+# source language; locale/vi holds only Django's own strings its catalogue lacks), and the
+# folders that hold no source of ours.
+MAKEMESSAGES = {
+    "locale": ["en"],
+    "no_obsolete": True,
+    "no_location": True,
+    "ignore_patterns": [".venv", "staticfiles", "cache", "var"],
+}
 
 PLACEHOLDER = re.compile(r"%\((\w+(?:\.\w+)*)\)[sdif]|%%")
 
@@ -96,3 +114,49 @@ def check_locale_dir(locale_dir: Path) -> tuple[list[Path], list[str]]:
         problems += check_po(po_path)
         problems += check_mo(po_path)
     return po_files, problems
+
+
+class _Extract(makemessages.Command):
+    """`makemessages` that keeps the template it built instead of merging it into the .po."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extracted: dict[Path, polib.POFile] = {}
+
+    def write_po_file(self, potfile, locale):
+        po_path = Path(potfile).parent / locale / "LC_MESSAGES" / f"{self.domain}.po"
+        self.extracted[po_path] = polib.pofile(potfile)
+
+
+def extract_messages() -> dict[Path, polib.POFile]:
+    """.po file -> the strings `make messages` would merge into it, read from the code."""
+    command = _Extract()
+    with contextlib.chdir(settings.BASE_DIR):  # makemessages reads the current folder
+        call_command(command, verbosity=0, **MAKEMESSAGES)
+    return command.extracted
+
+
+def _keys(entries) -> set[tuple]:
+    return {(e.msgctxt, e.msgid, e.msgid_plural or None) for e in entries if not e.obsolete}
+
+
+def compare_with_code(po_path: Path, extracted: polib.POFile) -> list[str]:
+    """The strings marked for translation in the code that the .po lacks (shown untranslated
+    in English), and the .po's strings that no code uses any more."""
+    committed = _keys(polib.pofile(str(po_path))) if po_path.exists() else set()
+    in_code = _keys(extracted)
+    return [
+        f"{po_path}: not in the .po (run make messages and translate): {msgid!r}"
+        for _ctx, msgid, _plural in sorted(in_code - committed, key=str)
+    ] + [
+        f"{po_path}: no longer in the code (run make messages): {msgid!r}"
+        for _ctx, msgid, _plural in sorted(committed - in_code, key=str)
+    ]
+
+
+def check_sources() -> list[str]:
+    return [
+        problem
+        for po_path, extracted in sorted(extract_messages().items())
+        for problem in compare_with_code(po_path, extracted)
+    ]

@@ -6,6 +6,7 @@ import io
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -16,7 +17,13 @@ from openpyxl import load_workbook
 
 from criteria.models import CriteriaSet, Criterion
 from ntm.lib import pdf
-from ops.translations import check_locale_dir, check_mo, check_po
+from ops.translations import (
+    check_locale_dir,
+    check_mo,
+    check_po,
+    compare_with_code,
+    extract_messages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +331,21 @@ def test_check_translations_fails_on_an_incomplete_catalogue(tmp_path, settings)
     settings.LOCALE_PATHS = [tmp_path]
     with pytest.raises(CommandError, match="2 lỗi"):  # untranslated + no .mo
         call_command("check_translations")
+
+
+def test_a_string_of_the_code_missing_from_the_po_and_one_no_longer_used_are_reported(tmp_path):
+    """The gap a complete .po could hide: a string marked in the code after the last `make
+    messages` is shown in Vietnamese in the English interface."""
+    (po_path, extracted), *others = extract_messages().items()
+    assert others == [] and po_path == PO  # the English .po, from the code
+    assert compare_with_code(PO, extracted) == []
+    po = polib.pofile(str(PO))
+    dropped = po[0]
+    po.remove(dropped)
+    po.append(polib.POEntry(msgid="Chuỗi không còn dùng", msgstr="A string no longer used"))
+    copy = tmp_path / "django.po"
+    po.save(str(copy))
+    assert compare_with_code(copy, extracted) == [
+        f"{copy}: not in the .po (run make messages and translate): {dropped.msgid!r}",
+        f"{copy}: no longer in the code (run make messages): 'Chuỗi không còn dùng'",
+    ]
