@@ -9,7 +9,10 @@ compared with what is committed.
 """
 
 import contextlib
+import fcntl
+import hashlib
 import re
+import tempfile
 from pathlib import Path
 
 import polib
@@ -129,9 +132,16 @@ class _Extract(makemessages.Command):
 
 
 def extract_messages() -> dict[Path, polib.POFile]:
-    """.po file -> the strings `make messages` would merge into it, read from the code."""
+    """.po file -> the strings `make messages` would merge into it, read from the code.
+
+    makemessages writes its work files in the source tree (a django.pot beside the .po files,
+    a .py beside each template) and deletes them: one extraction at a time per checkout (the
+    test suite's workers, or lint beside the tests), or one would delete the other's files."""
     command = _Extract()
-    with contextlib.chdir(settings.BASE_DIR):  # makemessages reads the current folder
+    checkout = hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
+    lock_path = Path(tempfile.gettempdir()) / f"ntm-makemessages-{checkout}.lock"
+    with lock_path.open("w") as lock, contextlib.chdir(settings.BASE_DIR):
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         call_command(command, verbosity=0, **MAKEMESSAGES)
     return command.extracted
 
