@@ -1,7 +1,10 @@
 """Back up and restore all data: the configured database and the uploaded files.
 
 A backup is one tar archive: `ntm-backup.json` (what it holds), the database dump and every file
-under MEDIA_ROOT (practice photos and documents) under `media/`.
+of the upload storage (`STORAGES["default"]`: practice photos and documents, dossier files,
+issued reports) under `media/`. The files are read and written through the storage, so a
+backup holds them whether they live in MEDIA_ROOT or in an S3-compatible bucket; rendered
+reports (`STORAGES["reports"]`) are left out, being drawn again from the data.
 
 PostgreSQL: `pg_dump --format=custom` and `pg_restore --clean` (the server's own tools, so a
 backup restores on any PostgreSQL of the same or a newer major version). SQLite: the online
@@ -9,23 +12,26 @@ backup API, which copies a consistent snapshot even while the app is running. Th
 copied before the files, so a file uploaded in between is at worst an extra file, never a
 missing one.
 
-A restore replaces the database and writes the backup's files into MEDIA_ROOT; files there that
-the backup does not hold are left alone (nothing refers to them after the restore). A plain dump
-made before files were included still restores (the database only).
+A restore replaces the database and writes the backup's files into the upload storage; files
+there that the backup does not hold are left alone (nothing refers to them after the restore). A
+plain dump made before files were included still restores (the database only).
 """
 
 import datetime
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - runs pg_dump/pg_restore with an argument list, no shell
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 
 MANIFEST = "ntm-backup.json"
@@ -117,20 +123,39 @@ class Restored:
     with_files: bool  # False for a plain database dump made before files were backed up
 
 
-def _media_files(root: Path) -> list[Path]:
-    """Regular files under MEDIA_ROOT (links are skipped: a restore must not follow them)."""
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+def storage_place() -> str:
+    """Where the upload storage keeps its files, for messages: its directory, else its kind."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        return str(storage.location)
+    return type(storage).__name__
+
+
+def _stored_files(storage) -> list[str]:
+    """The name of every file in `storage`, found with its own listdir (a directory and a
+    bucket alike). On disk, links are skipped: a backup must not follow them elsewhere."""
+    local = isinstance(storage, FileSystemStorage)
+    names, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            dirs, files = storage.listdir(folder)
+        except FileNotFoundError:  # nothing uploaded yet: no directory
+            continue
+        for entry, found in [(d, folders) for d in dirs] + [(f, names) for f in files]:
+            name = posixpath.join(folder, entry)
+            if not (local and os.path.islink(storage.path(name))):
+                found.append(name)
+    return sorted(names)
 
 
 def backup(output: Path, alias: str = "default") -> Path:
     """Write the database and the uploaded files into one tar archive at `output`."""
     vendor = connections[alias].vendor
-    media_root = Path(settings.MEDIA_ROOT)
+    storage = storages["default"]
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".ntm-backup-") as tmp:
         database = _dump_database(Path(tmp) / "database", alias)
-        files = _media_files(media_root)
+        files = _stored_files(storage)
         manifest = {
             "format": FORMAT,
             "vendor": vendor,
@@ -142,15 +167,18 @@ def backup(output: Path, alias: str = "default") -> Path:
         with tarfile.open(partial, "w") as tar:
             tar.add(Path(tmp) / MANIFEST, arcname=MANIFEST)
             tar.add(database, arcname="database")
-            for path in files:
-                tar.add(path, arcname=MEDIA_PREFIX + path.relative_to(media_root).as_posix())
+            for name in files:
+                with storage.open(name, "rb") as file:
+                    member = tarfile.TarInfo(MEDIA_PREFIX + name)
+                    member.size, member.mtime = file.size, int(time.time())
+                    tar.addfile(member, file)
         partial.replace(output)  # a backup that is not complete never has the final name
     return output
 
 
 def _media_member(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
-    """Only regular files under media/, with names that stay inside MEDIA_ROOT (tarfile's
-    "data" filter refuses absolute names, `..` and links out of the directory)."""
+    """Only regular files under media/, with names that stay inside `dest` (tarfile's "data"
+    filter refuses absolute names, `..` and links out of the directory)."""
     if not member.name.startswith(MEDIA_PREFIX) or not member.isfile():
         return None
     member = member.replace(name=member.name.removeprefix(MEDIA_PREFIX), deep=False)
@@ -158,7 +186,8 @@ def _media_member(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
 
 
 def restore(source: Path, alias: str = "default") -> Restored:
-    """Replace the database with the backup's, then write its files into MEDIA_ROOT."""
+    """Replace the database with the backup's, then write its files into the upload storage
+    (a file of the same name is replaced)."""
     if not source.exists():
         raise BackupError(f"không tìm thấy tệp {source}")
     if not tarfile.is_tarfile(source):
@@ -177,9 +206,16 @@ def restore(source: Path, alias: str = "default") -> Restored:
             )
         tar.extract("database", tmp, filter="data")
         _restore_database(Path(tmp) / "database", alias)
-        media_root = Path(settings.MEDIA_ROOT)
-        media_root.mkdir(parents=True, exist_ok=True)
-        members = [m for m in tar.getmembers() if m.name.startswith(MEDIA_PREFIX)]
-        # Each member goes through tarfile's "data" filter (in _media_member).
-        tar.extractall(media_root, members=members, filter=_media_member)  # noqa: S202
-    return Restored(files=len(members), with_files=True)
+        storage = storages["default"]
+        files = 0
+        for member in tar.getmembers():
+            kept = _media_member(member, tmp)  # a name that stays inside the storage, or None
+            if kept is None:
+                continue
+            if storage.exists(kept.name):
+                storage.delete(kept.name)
+            saved = storage.save(kept.name, File(tar.extractfile(member), name=kept.name))
+            if saved != kept.name:  # pragma: no cover - the name was free
+                raise BackupError(f"tệp {kept.name} được lưu thành {saved}")
+            files += 1
+    return Restored(files=files, with_files=True)

@@ -11,9 +11,12 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 
-from ops.backup import MANIFEST, _media_member
+from ops import backup as backups
+from ops.backup import MANIFEST, _media_member, _stored_files
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -99,3 +102,56 @@ def test_a_restore_writes_nothing_outside_media_root(tmp_path, name):
     assert kept is None or (tmp_path / kept.name).resolve().is_relative_to(tmp_path)
     if not name.startswith("media/"):
         assert kept is None
+
+
+IN_MEMORY = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+
+
+def test_files_kept_outside_any_directory_are_backed_up_and_restored(
+    tmp_path, settings, monkeypatch
+):
+    """Uploads in an S3-compatible bucket (here Django's in-memory storage): the backup reads
+    them through the storage and the restore writes them back through it, MEDIA_ROOT unused.
+    The database's own round trip is the test above's; here it is a stand-in."""
+    monkeypatch.setattr(backups, "_dump_database", lambda output, alias: _write(output, b"db"))
+    restored_databases = []
+    monkeypatch.setattr(
+        backups, "_restore_database", lambda source, alias: restored_databases.append(source)
+    )
+    settings.MEDIA_ROOT = tmp_path / "unused"
+    settings.STORAGES = {**settings.STORAGES, "default": IN_MEMORY}
+    bucket = storages["default"]
+    bucket.save("practices/20/ruong.png", ContentFile(b"PNG of the terraces"))
+    bucket.save("issued/2024/bao-cao.pdf", ContentFile(b"%PDF-1.7 issued"))
+
+    archive = backups.backup(tmp_path / "ntm.backup")
+    with tarfile.open(archive) as tar:
+        assert {"media/practices/20/ruong.png", "media/issued/2024/bao-cao.pdf"} <= set(
+            tar.getnames()
+        )
+
+    settings.STORAGES = {**settings.STORAGES, "default": dict(IN_MEMORY)}  # a new, empty one
+    new_bucket = storages["default"]
+    assert new_bucket is not bucket
+    new_bucket.save("practices/20/ruong.png", ContentFile(b"changed since"))
+    restored = backups.restore(archive)
+    assert (restored.files, restored.with_files, len(restored_databases)) == (2, True, 1)
+    assert new_bucket.open("practices/20/ruong.png").read() == b"PNG of the terraces"
+    assert new_bucket.open("issued/2024/bao-cao.pdf").read() == b"%PDF-1.7 issued"
+    assert not (tmp_path / "unused").exists()
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+def test_links_in_the_upload_directory_are_not_followed(tmp_path):
+    (tmp_path / "media" / "practices").mkdir(parents=True)
+    (tmp_path / "media" / "practices" / "anh.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("not an upload")
+    (tmp_path / "media" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "media" / "outside").symlink_to(tmp_path, target_is_directory=True)
+    storage = FileSystemStorage(location=tmp_path / "media")
+    assert _stored_files(storage) == ["practices/anh.png"]
+    assert _stored_files(FileSystemStorage(location=tmp_path / "none yet")) == []

@@ -1,5 +1,6 @@
 """Back up every table of the configured database (pg_dump or SQLite backup) and every uploaded
-file (MEDIA_ROOT) to one tar archive, which restore_data puts back."""
+file (the upload storage, STORAGES["default"]: a directory or a bucket) to one tar archive,
+which restore_data puts back."""
 
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ops.backup import BackupError, backup
 class Command(BaseCommand):
     help = (
         "Sao lưu toàn bộ dữ liệu và tệp tải lên ra một tệp tar "
-        "(PostgreSQL: pg_dump; SQLite: bản sao; tệp: MEDIA_ROOT)."
+        "(PostgreSQL: pg_dump; SQLite: bản sao; tệp: kho tệp tải lên, thư mục hoặc S3)."
     )
 
     def add_arguments(self, parser):

@@ -1,12 +1,11 @@
 """Restore a backup made by backup_data: the database (its data is replaced) and the uploaded
-files (written into MEDIA_ROOT)."""
+files (written into the upload storage, STORAGES["default"])."""
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.backup import BackupError, restore
+from ops.backup import BackupError, restore, storage_place
 
 
 class Command(BaseCommand):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"Khôi phục thất bại: {exc}") from exc
         if restored.with_files:
-            files = f"{restored.files:,} tệp tải lên vào {settings.MEDIA_ROOT}"
+            files = f"{restored.files:,} tệp tải lên vào {storage_place()}"
         else:
             files = "bản sao lưu cũ, chỉ có cơ sở dữ liệu, không có tệp tải lên"
         self.stdout.write(f"Đã khôi phục từ {options['source']} ({files}).")
