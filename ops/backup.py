@@ -135,6 +135,11 @@ def _stored_files(storage) -> list[str]:
     """The name of every file in `storage`, found with its own listdir (a directory and a
     bucket alike). On disk, links are skipped: a backup must not follow them elsewhere."""
     local = isinstance(storage, FileSystemStorage)
+
+    def inside(folder: str, entries: list[str]) -> list[str]:
+        paths = (posixpath.join(folder, entry) for entry in entries)
+        return [p for p in paths if not (local and os.path.islink(storage.path(p)))]
+
     names, folders = [], [""]
     while folders:
         folder = folders.pop()
@@ -142,10 +147,8 @@ def _stored_files(storage) -> list[str]:
             dirs, files = storage.listdir(folder)
         except FileNotFoundError:  # nothing uploaded yet: no directory
             continue
-        for entry, found in [(d, folders) for d in dirs] + [(f, names) for f in files]:
-            name = posixpath.join(folder, entry)
-            if not (local and os.path.islink(storage.path(name))):
-                found.append(name)
+        folders += inside(folder, dirs)
+        names += inside(folder, files)
     return sorted(names)
 
 

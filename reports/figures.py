@@ -1262,6 +1262,7 @@ def _commune_rows(
     assessment_ids = {i for r in rows for i in (r.now_id, r.before_id) if i is not None}
     met_by_assessment: dict[int, set[int]] = {}
     missed_by_assessment: dict[int, list[int]] = {}
+    numbers_by_assessment: dict[int, set[int]] = {}  # met or not
     for assessment_id, met, missed in (
         CriterionResult.objects.filter(assessment_id__in=sorted(assessment_ids))
         .order_by()
@@ -1272,16 +1273,13 @@ def _commune_rows(
         )
         .values_list("assessment_id", "met_numbers", "missed_numbers")
     ):
-        met_by_assessment[assessment_id] = _split_numbers(met)
-        missed_by_assessment[assessment_id] = sorted(_split_numbers(missed))
-    counted = {
-        r.now_id: met_by_assessment.get(r.now_id, set()).union(
-            missed_by_assessment.get(r.now_id, [])
-        )
-        for r in rows
-        if r.now_id is not None
-    }
-    judged = _basis_of(counted)
+        met, missed = _split_numbers(met), _split_numbers(missed)
+        met_by_assessment[assessment_id] = met
+        missed_by_assessment[assessment_id] = sorted(missed)
+        numbers_by_assessment[assessment_id] = met | missed
+    judged = _basis_of(
+        {r.now_id: numbers_by_assessment.get(r.now_id, set()) for r in rows if r.now_id}
+    )
     district_names = {None: ""}  # a district's name once, not once per commune
     out = []
     for r in rows:
