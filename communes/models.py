@@ -192,6 +192,14 @@ class CommuneQuerySet(models.QuerySet):
             return self.filter(province=province)
         return self
 
+    def of_area(self, *, on: datetime.date, province=None, district=None):
+        """The units of an area on a day: every unit of `province` (or of the former
+        `district`) that exists on `on`. The one query behind plans, dossiers, reports, the
+        work queue and every form that offers communes: by `province`, never through
+        `district__province` (units from 01/07/2025 have no district), and by day, since codes
+        were reused (06475 was xã Gia Lộc until 30/06/2025 and is xã Bằng Mạc since)."""
+        return self.in_scope(province=province, district=district).valid_on(on)
+
     def with_code(self, code: str, year: int | None = None, *, on: datetime.date | None = None):
         """Units carrying `code`, current first: GSO reissued codes in 2019, 2024 and 2025
         (06475 was xã Gia Lộc, is now xã Bằng Mạc), so a year or a day picks the unit of then."""

@@ -5,6 +5,15 @@ A (981) and B (982), two programme communes in A and one in B, and province "T�
 with one district and commune. Codes cannot collide with the real units (Lạng Sơn is 20).
 Personas: an admin, the staff of each province, the district officials of A and B and the
 commune official of commune A1 (Xã Một).
+
+The world after the reform (`make_reform_world`): province "Tỉnh Sau" (96) as it stands since
+01/07/2025, two-tier, with the history behind it. Until 30/06/2025 it had one district (961)
+with xã Đông (96101), xã Tây (96102), xã Bắc (96104) and thị trấn Chợ (96103); on 01/07/2025
+every one of them ended and three units without a district began: xã Đông Tây (96101, the code
+of xã Đông reused, formed from Đông and Tây), xã Bắc Sơn (96104, the code of xã Bắc reused) and
+phường Chợ (96110, from the thị trấn, outside the programme). Đông Tây is in commune group N2
+and Bắc Sơn in N3 from 2026; the set is judged by commune group. Personas: the province's
+staff, the commune official of Đông Tây, the former district official of 961.
 """
 
 from dataclasses import dataclass
@@ -17,7 +26,17 @@ from django.test import override_settings
 
 from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, DISTRICT_GROUP, PROVINCE_GROUP, sync_role_groups
-from communes.models import Commune, District, Province, Region
+from communes.models import (
+    DISTRICTS_END,
+    TWO_TIER_START,
+    Commune,
+    CommuneGroup,
+    CommuneGroupAssignment,
+    District,
+    Province,
+    Region,
+    Succession,
+)
 from communes.versions import bump_data_version
 from criteria.models import (
     Assessment,
@@ -54,6 +73,22 @@ def make_commune(district, code, name, **kwargs) -> Commune:
     kwargs.setdefault("province", district.province)
     kwargs.setdefault("search_name", fold(name))
     return Commune.objects.create(district=district, code=code, name=name, **kwargs)
+
+
+def make_unit(province, code, name, **kwargs) -> Commune:
+    """A commune-level unit of the two-tier system: no district, from 01/07/2025 unless said."""
+    kwargs.setdefault("kind", Commune.Kind.COMMUNE)
+    kwargs.setdefault("in_programme", kwargs["kind"] == Commune.Kind.COMMUNE)
+    kwargs.setdefault("valid_from", TWO_TIER_START)
+    kwargs.setdefault("search_name", fold(name))
+    return Commune.objects.create(province=province, district=None, code=code, name=name, **kwargs)
+
+
+def make_commune_group(code: str) -> CommuneGroup:
+    """N1, N2, N3 of 51/2025/QĐ-TTg (the demo's catalogue loads them; a flushed database not)."""
+    return CommuneGroup.objects.get_or_create(
+        code=code, defaults={"name_vi": f"Xã nhóm {code[1:]}"}
+    )[0]
 
 
 def role_group(name: str) -> Group:
@@ -127,6 +162,31 @@ def make_criteria_set(
             Threshold.objects.create(
                 indicator=ind, region=make_region(), value=Decimal(70), status="confirmed"
             )
+    return cset
+
+
+def make_group_criteria_set(*, code="test-group-set", criteria=10) -> CriteriaSet:
+    """A 2026-2030 set judged by commune group, as 51/2025/QĐ-TTg: `criteria` criteria with
+    one boolean indicator each; criterion 1 also a percent indicator whose level differs by
+    group (>= 90 in N1, 80 in N2, 70 in N3)."""
+    cset = make_criteria_set(code=code, criteria=criteria, numeric=False)
+    cset.threshold_basis = CriteriaSet.ThresholdBasis.COMMUNE_GROUP
+    cset.save(update_fields=["threshold_basis"])
+    ind = Indicator.objects.create(
+        criterion=cset.criteria.get(number=1),
+        code="1.2",
+        order=2,
+        name_vi="Tỷ lệ",
+        kind="percent",
+        comparison=">=",
+    )
+    for group, value in (("N1", 90), ("N2", 80), ("N3", 70)):
+        Threshold.objects.create(
+            indicator=ind,
+            commune_group=make_commune_group(group),
+            value=Decimal(value),
+            status="confirmed",
+        )
     return cset
 
 
@@ -219,6 +279,88 @@ def make_world() -> World:
         ),
         commune_official=make_user(
             "commune-a1", role=Membership.Role.COMMUNE_OFFICIAL, commune=commune_a1
+        ),
+    )
+
+
+@dataclass
+class ReformWorld:
+    """The world after 01/07/2025 (see the module's docstring)."""
+
+    province: Province
+    old_district: District
+    old_dong: Commune
+    old_tay: Commune
+    old_bac: Commune
+    old_township: Commune
+    dong_tay: Commune
+    bac_son: Commune
+    ward: Commune
+    cset: CriteriaSet
+    admin: object
+    province_staff: object
+    commune_official: object
+    former_district_official: object
+
+
+REFORM_LEGAL_BASIS = "Nghị quyết thử/NQ-UBTVQH15"
+
+
+def make_reform_world(*, cset: CriteriaSet | None = None) -> ReformWorld:
+    """Province 96 before and after 01/07/2025; `cset` defaults to a set judged by commune
+    group (`make_group_criteria_set`)."""
+    province = make_province(code="96", name="Tỉnh Sau")
+    district = make_district(province, "961", "Huyện Cũ")
+    ended = {"valid_to": DISTRICTS_END}
+    old_dong = make_commune(district, "96101", "Xã Đông", **ended)
+    old_tay = make_commune(district, "96102", "Xã Tây", **ended)
+    old_township = make_commune(
+        district, "96103", "Thị trấn Chợ", kind=Commune.Kind.TOWNSHIP, **ended
+    )
+    old_bac = make_commune(district, "96104", "Xã Bắc", **ended)
+    dong_tay = make_unit(province, "96101", "Xã Đông Tây")
+    bac_son = make_unit(province, "96104", "Xã Bắc Sơn")
+    ward = make_unit(province, "96110", "Phường Chợ", kind=Commune.Kind.WARD)
+    Succession.objects.bulk_create(
+        Succession(
+            predecessor=old,
+            successor=new,
+            effective_on=TWO_TIER_START,
+            legal_basis=REFORM_LEGAL_BASIS,
+        )
+        for old, new in (
+            (old_dong, dong_tay),
+            (old_tay, dong_tay),
+            (old_bac, bac_son),
+            (old_township, ward),
+        )
+    )
+    cset = cset or make_group_criteria_set()
+    for unit, group in ((dong_tay, "N2"), (bac_son, "N3")):
+        CommuneGroupAssignment.objects.create(
+            commune=unit, group=make_commune_group(group), year_from=2026, note="Thử"
+        )
+    admin = get_user_model().objects.filter(username="admin-test").first()
+    return ReformWorld(
+        province=province,
+        old_district=district,
+        old_dong=old_dong,
+        old_tay=old_tay,
+        old_bac=old_bac,
+        old_township=old_township,
+        dong_tay=dong_tay,
+        bac_son=bac_son,
+        ward=ward,
+        cset=cset,
+        admin=admin or make_user("admin-test", superuser=True),
+        province_staff=make_user(
+            "reform-province-staff", role=Membership.Role.PROVINCE_STAFF, province=province
+        ),
+        commune_official=make_user(
+            "reform-commune", role=Membership.Role.COMMUNE_OFFICIAL, commune=dong_tay
+        ),
+        former_district_official=make_user(
+            "reform-district", role=Membership.Role.DISTRICT_OFFICIAL, district=district
         ),
     )
 

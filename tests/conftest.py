@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import translation
 
-from tests.base import make_world
+from tests.base import make_reform_world, make_world
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,6 +96,12 @@ def _reports_rendered_in_test(settings, tmp_path_factory):
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture
+def reform_world(db):
+    """The world after 01/07/2025 (tests/base.py): no district, reused codes, commune groups."""
+    return make_reform_world()
 
 
 @pytest.fixture
