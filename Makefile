@@ -15,7 +15,7 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE :=
 export PYTHONPYCACHEPREFIX ?= $(CURDIR)/var/pycache
 
-.PHONY: run test test-sqlite test-postgres lint messages bench loadtest faulttest setup clean
+.PHONY: run test test-sqlite test-postgres system-packages lint messages bench loadtest faulttest setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,9 @@ run: $(STAMP)
 # tests are handed out one at a time (--maxschedchunk=1) and the slowest modules start first
 # (tests/conftest.py), so that neither worker is left alone with a long tail.
 XDIST ?= -n auto --maxschedchunk=1
-test: $(STAMP)
+# The SQLite pass's clock (tests/conftest.py): empty for the real date, or a day YYYY-MM-DD.
+TEST_TODAY ?=
+test: $(STAMP) system-packages
 	$(MAKE) --no-print-directory test-sqlite
 	@case "$$DATABASE_URL" in \
 	  postgres*) $(MAKE) --no-print-directory test-postgres ;; \
@@ -49,12 +51,18 @@ test: $(STAMP)
 	esac
 
 test-sqlite: $(STAMP)
-	@echo "== tests on SQLite =="
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+	@echo "== tests on SQLite$(if $(TEST_TODAY), with the clock at $(TEST_TODAY)) =="
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true NTM_TEST_TODAY=$(TEST_TODAY) \
+	  $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	@echo "== tests on PostgreSQL ($$DATABASE_URL) =="
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+	env -u NTM_TEST_TODAY DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# Chromium, poppler-utils, gettext...: installed where this user may (.ci/system-packages),
+# otherwise the one command that would install them, before any test runs.
+system-packages:
+	@.ci/system-packages
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -30,10 +30,11 @@ LANGSON_2025_CSV = DATA_DIR / "langson-units-2025.csv"
 MERGER_2019_END = datetime.date(2019, 12, 31)
 MERGER_2019_START = datetime.date(2020, 1, 1)
 BASIS_2019 = "Nghị quyết 818/NQ-UBTVQH14 (21/11/2019)"
-# The 2023-2025 round took effect in Lạng Sơn on 01/12/2024 (ntm-reference §9.2, §17.3).
+# The 2023-2025 round took effect in Lạng Sơn on 01/12/2024 (ntm-reference §9.2, §17.3): Nghị
+# quyết 1246/NQ-UBTVQH15 of 24/10/2024 (§18.1, [S151]).
 ROUND_2024_START = datetime.date(2024, 12, 1)
 ROUND_2024_END = datetime.date(2024, 11, 30)
-BASIS_2024 = "Nghị quyết của UBTVQH về sắp xếp ĐVHC cấp xã tỉnh Lạng Sơn (hiệu lực 01/12/2024)"
+BASIS_2024 = "Nghị quyết 1246/NQ-UBTVQH15 (24/10/2024)"
 BASIS_2025_LANGSON = "Nghị quyết 1672/NQ-UBTVQH15 (16/06/2025)"
 BASIS_2025 = "Sắp xếp ĐVHC cấp xã năm 2025 (hiệu lực 01/07/2025)"
 BASIS_2025_PROVINCES = "Nghị quyết 202/2025/QH15 (12/06/2025)"

@@ -1,4 +1,7 @@
+import datetime
+import os
 import threading
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -51,6 +54,48 @@ SLOW_FIRST = [
     "tests/demo/test_seed_national.py",  # 7 / 12
     "tests/test_settings.py",  # 12 / 13, `check --deploy` in subprocesses
 ]
+
+
+# The suite's clock. No expected figure may come from the day the suite runs: with
+# NTM_TEST_TODAY=YYYY-MM-DD every process of the session (each xdist worker, its live servers'
+# threads) starts on that day at 09:00 in Hanoi and the clock runs on from there. `.ci/run`
+# draws the day from 01/07/2026 to 31/12/2031 for the SQLite pass and prints it, so a failure
+# can be replayed with `make test-sqlite TEST_TODAY=<day>`.
+TODAY_VARIABLE = "NTM_TEST_TODAY"
+
+
+def _test_today() -> datetime.date | None:
+    value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TODAY_VARIABLE}={value!r} is not a YYYY-MM-DD day") from None
+
+
+def pytest_configure(config):
+    day = _test_today()
+    if day is not None:
+        import time_machine
+
+        hanoi = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+        traveller = time_machine.travel(
+            datetime.datetime(day.year, day.month, day.day, 9, tzinfo=hanoi)
+        )
+        traveller.start()
+        config._ntm_clock = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_ntm_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    day = _test_today()
+    return f"clock: {day.isoformat()} ({TODAY_VARIABLE})" if day else "clock: the real date"
 
 
 def pytest_collection_modifyitems(items):
