@@ -7,7 +7,9 @@ Images are measured from their header before any pixel is decoded, and refused a
 gigabyte. Pages and PDFs show a re-encoded display copy (`display_copy`), never the original.
 
 PDFs are parsed with pypdf: a file that only starts like a PDF is refused, and so is one that
-carries JavaScript or a launch action (document open, page or annotation triggers)."""
+carries JavaScript, an XFA form, or an action that launches a program, opens another file or
+sends or fetches form data (document open, page, annotation and form-field triggers). The check
+is bounded (pages, objects looked at), so a crafted file cannot hold a worker."""
 
 import io
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from practices.models import Attachment
 
@@ -44,10 +46,35 @@ DISPLAY_MAX_SIDE = 1600
 # opens the display copy. About 30 KB instead of the display copy's 200-400 KB.
 THUMBNAIL_MAX_SIDE = 480
 DISPLAY_CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
-# Actions that run code or another program. /JS alone (without /S) also counts.
-ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
+# Actions that run code, start another program, or fetch or send something when the document is
+# opened or a field or link is used: JavaScript (also /JS without /S), Launch, remote and
+# embedded go-to (GoToR, GoToE: another file), SubmitForm and ImportData (send or fetch form
+# data), Rendition and RichMediaExecute (media that can carry scripts). A plain /URI link is
+# allowed: it is a hyperlink the reader's viewer asks about before opening, common in reports.
+ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/GoToR",
+        "/GoToE",
+        "/SubmitForm",
+        "/ImportData",
+        "/Rendition",
+        "/RichMediaExecute",
+    }
+)
 # Bounds on the walk through actions and form fields, against crafted cycles.
 MAX_DEPTH = 32
+# Bounds on the whole check: a PDF whose pages share one huge /Annots array made the walk
+# pages x annotations long (four uploads pinned four workers for 38 s). Objects already seen are
+# not walked again, and a document with more pages or objects to look at than this is refused
+# as too complex to check rather than checked for minutes.
+MAX_PDF_PAGES = 2_000
+MAX_PDF_OBJECTS = 100_000
+
+
+class _TooComplex(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -102,70 +129,99 @@ def _image_format(upload: BinaryIO) -> str | None:
     return fmt
 
 
-def _resolve(obj):
-    return obj.get_object() if obj is not None else None
+class _ActiveContentWalk:
+    """One bounded walk over the places a PDF can hold an action: the catalog's open action and
+    triggers, the document-level JavaScript name tree, XFA forms, form fields, and every page
+    and annotation. Each indirect object is looked at once, and at most MAX_PDF_OBJECTS of
+    them (`_TooComplex` beyond). "Once" is per role (action, trigger holder, field, list): an
+    object first met as something harmless (say an annotation listed in an open action's
+    array) is still checked when it is met as an annotation."""
 
+    def __init__(self) -> None:
+        self.seen: set[tuple[int, int, str]] = set()
+        self.budget = MAX_PDF_OBJECTS
 
-def _is_active_action(action, depth: int = 0) -> bool:
-    """Whether an action dictionary (or a /Next chain of them) runs JavaScript or a program."""
-    if depth > MAX_DEPTH:
-        return True  # a chain this long is built to hide something
-    action = _resolve(action)
-    if isinstance(action, ArrayObject):
-        return any(_is_active_action(item, depth + 1) for item in action)
-    if not isinstance(action, DictionaryObject):
-        return False  # e.g. an /OpenAction that is a destination array
-    if "/JS" in action or action.get("/S") in ACTIVE_ACTIONS:
-        return True
-    return "/Next" in action and _is_active_action(action["/Next"], depth + 1)
+    def _spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooComplex
 
+    def resolve(self, obj, role: str):
+        """The object behind `obj`, or None when it is an indirect object already walked in
+        this role."""
+        self._spend()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation, role)
+            if key in self.seen:
+                return None
+            self.seen.add(key)
+            return obj.get_object()
+        return obj
 
-def _has_active_trigger(holder) -> bool:
-    """An /A action or any /AA (additional actions: open, close, focus, key...) that is active,
-    on a catalog, page, annotation or form field."""
-    holder = _resolve(holder)
-    if not isinstance(holder, DictionaryObject):
+    def action_is_active(self, action, depth: int = 0) -> bool:
+        """Whether an action dictionary (or a /Next chain or array of them) is active."""
+        if depth > MAX_DEPTH:
+            return True  # a chain this long is built to hide something
+        action = self.resolve(action, "action")
+        if isinstance(action, ArrayObject):
+            return any(self.action_is_active(item, depth + 1) for item in action)
+        if not isinstance(action, DictionaryObject):
+            return False  # e.g. an /OpenAction that is a destination array
+        if "/JS" in action or action.get("/S") in ACTIVE_ACTIONS:
+            return True
+        return "/Next" in action and self.action_is_active(action["/Next"], depth + 1)
+
+    def has_active_trigger(self, holder) -> bool:
+        """An /A action or any /AA (additional actions: open, close, focus, key...) that is
+        active, on a catalog, page, annotation or form field."""
+        holder = self.resolve(holder, "holder")
+        if not isinstance(holder, DictionaryObject):
+            return False
+        if "/A" in holder and self.action_is_active(holder["/A"]):
+            return True
+        triggers = self.resolve(holder.get("/AA"), "triggers")
+        if isinstance(triggers, DictionaryObject):
+            return any(self.action_is_active(action) for action in triggers.values())
         return False
-    if "/A" in holder and _is_active_action(holder["/A"]):
-        return True
-    triggers = _resolve(holder.get("/AA"))
-    if isinstance(triggers, DictionaryObject):
-        return any(_is_active_action(action) for action in triggers.values())
-    return False
 
+    def field_is_active(self, field, depth: int = 0) -> bool:
+        if depth > MAX_DEPTH:
+            return True  # a field tree this deep is built to hide something
+        field = self.resolve(field, "field")
+        if not isinstance(field, DictionaryObject):
+            return False
+        if self.has_active_trigger(field):
+            return True
+        kids = self.resolve(field.get("/Kids"), "list") or []
+        return any(self.field_is_active(kid, depth + 1) for kid in kids)
 
-def _field_is_active(field, depth: int = 0) -> bool:
-    if depth > MAX_DEPTH:
-        return True  # a field tree this deep is built to hide something
-    field = _resolve(field)
-    if not isinstance(field, DictionaryObject):
+    def document_is_active(self, reader: PdfReader) -> bool:
+        catalog = self.resolve(reader.trailer["/Root"], "catalog")
+        if self.action_is_active(catalog.get("/OpenAction")) or self.has_active_trigger(catalog):
+            return True
+        names = self.resolve(catalog.get("/Names"), "names")
+        if isinstance(names, DictionaryObject) and "/JavaScript" in names:
+            return True
+        acroform = self.resolve(catalog.get("/AcroForm"), "acroform")
+        if isinstance(acroform, DictionaryObject):
+            if "/XFA" in acroform:
+                return True  # XFA forms carry their own scripts
+            fields = self.resolve(acroform.get("/Fields"), "list") or []
+            if any(self.field_is_active(field) for field in fields):
+                return True
+        for page in reader.pages:
+            if self.has_active_trigger(page):
+                return True
+            for annotation in self.resolve(page.get("/Annots"), "list") or []:
+                if self.has_active_trigger(annotation):
+                    return True
         return False
-    if _has_active_trigger(field):
-        return True
-    return any(_field_is_active(kid, depth + 1) for kid in _resolve(field.get("/Kids")) or [])
 
 
 def pdf_is_active(reader: PdfReader) -> bool:
-    """Whether the document can run code: the catalog's open action and triggers, a
-    document-level JavaScript name tree, form fields, and every page and annotation."""
-    catalog = _resolve(reader.trailer["/Root"])
-    if _is_active_action(catalog.get("/OpenAction")) or _has_active_trigger(catalog):
-        return True
-    names = _resolve(catalog.get("/Names"))
-    if isinstance(names, DictionaryObject) and "/JavaScript" in names:
-        return True
-    acroform = _resolve(catalog.get("/AcroForm"))
-    if isinstance(acroform, DictionaryObject):
-        fields = _resolve(acroform.get("/Fields")) or []
-        if any(_field_is_active(field) for field in fields):
-            return True
-    for page in reader.pages:
-        if _has_active_trigger(page):
-            return True
-        for annotation in _resolve(page.get("/Annots")) or []:
-            if _has_active_trigger(annotation):
-                return True
-    return False
+    """Whether the document can run code or fetch or send something (ACTIVE_ACTIONS, XFA).
+    Raises `_TooComplex` past MAX_PDF_OBJECTS objects looked at."""
+    return _ActiveContentWalk().document_is_active(reader)
 
 
 def _check_pdf(upload: BinaryIO) -> None:
@@ -178,11 +234,23 @@ def _check_pdf(upload: BinaryIO) -> None:
                 _("Tệp PDF được đặt mật khẩu; hãy tải lên bản không có mật khẩu."),
                 code="encrypted_pdf",
             )
-        if len(reader.pages) == 0:
+        pages = len(reader.pages)
+        if pages == 0:
             raise ValueError("no pages")
+        if pages > MAX_PDF_PAGES:
+            raise _TooComplex
         active = pdf_is_active(reader)
     except ValidationError:
         raise
+    except _TooComplex:
+        raise ValidationError(
+            _(
+                "Tệp PDF quá phức tạp để kiểm tra (quá %(pages)s trang hoặc quá nhiều đối "
+                "tượng); hãy tách hoặc in lại thành PDF (Print to PDF) rồi tải lên."
+            )
+            % {"pages": MAX_PDF_PAGES},
+            code="complex_pdf",
+        ) from None
     except Exception as exc:  # pypdf raises many types on garbage; all mean "not a PDF"
         raise ValidationError(
             _(
@@ -196,8 +264,9 @@ def _check_pdf(upload: BinaryIO) -> None:
     if active:
         raise ValidationError(
             _(
-                "Tệp PDF có chứa mã JavaScript hoặc lệnh mở chương trình khác nên không được "
-                "nhận; hãy in lại thành PDF (Print to PDF) rồi tải lên."
+                "Tệp PDF có chứa mã JavaScript, biểu mẫu XFA hoặc lệnh mở chương trình, tệp "
+                "khác hay gửi dữ liệu nên không được nhận; hãy in lại thành PDF (Print to PDF) "
+                "rồi tải lên."
             ),
             code="active_pdf",
         )

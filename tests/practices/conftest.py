@@ -199,3 +199,57 @@ def edit(practice, *, user, **changes):
         "partners": practice.partners,
     }
     return practice_update(practice=practice, user=user, **(fields | changes))
+
+
+def _link(action: DictionaryObject) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 100, 100)]),
+            NameObject("/A"): action,
+        }
+    )
+
+
+def pdf_with_link_action(kind: str, **entries) -> bytes:
+    """One page with a link whose action is `/S kind` (GoToR, SubmitForm, URI...)."""
+    writer = page_writer()
+    action = DictionaryObject({NameObject("/S"): NameObject(f"/{kind}")})
+    action.update({NameObject(f"/{k}"): TextStringObject(v) for k, v in entries.items()})
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(_link(action))])
+    return pdf_bytes(writer)
+
+
+def pdf_with_xfa() -> bytes:
+    writer = page_writer()
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject(),
+            NameObject("/XFA"): TextStringObject("<xdp:xdp><script>app.alert(1)</script>"),
+        }
+    )
+    return pdf_bytes(writer)
+
+
+def pdf_with_annotation_hidden_in_the_open_action() -> bytes:
+    """A JavaScript link whose annotation is first listed in the open action's array: looked at
+    there as an action (harmless), it must still be checked as an annotation."""
+    writer = page_writer()
+    link = writer._add_object(_link(_js()))
+    writer.root_object[NameObject("/OpenAction")] = ArrayObject([link, NameObject("/Fit")])
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([link])
+    return pdf_bytes(writer)
+
+
+def pdf_with_shared_annotations(pages: int, annotations: int) -> bytes:
+    """`pages` pages sharing one /Annots array of `annotations` harmless links (N4: the walk
+    was pages x annotations long)."""
+    writer = PdfWriter()
+    go_to = DictionaryObject({NameObject("/S"): NameObject("/GoTo")})
+    links = ArrayObject(writer._add_object(_link(go_to)) for _ in range(annotations))
+    shared = writer._add_object(links)
+    for _ in range(pages):
+        page = writer.add_blank_page(width=595, height=842)
+        page[NameObject("/Annots")] = shared
+    return pdf_bytes(writer)
