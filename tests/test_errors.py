@@ -2,7 +2,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
-from django.db import OperationalError
+from django.db import DataError, IntegrityError, OperationalError
 from django.test import Client
 from django.urls import path, reverse
 
@@ -22,8 +22,23 @@ def broken_view(request):
     raise OperationalError("server closed the connection unexpectedly")
 
 
+@login_not_required
+def refused_value_view(request):
+    raise DataError("integer out of range")
+
+
+@login_not_required
+def lost_race_view(request):
+    raise IntegrityError("duplicate key value violates unique constraint")
+
+
 # The URLs of the tests marked `@pytest.mark.urls(__name__)`.
-urlpatterns = [path("locked/", locked_view), path("broken/", broken_view)]
+urlpatterns = [
+    path("locked/", locked_view),
+    path("broken/", broken_view),
+    path("refused/", refused_value_view),
+    path("race/", lost_race_view),
+]
 handler500 = "ntm.lib.errors.server_error"
 
 
@@ -74,6 +89,49 @@ def test_other_operational_errors_still_get_the_outage_page():
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "tạm thời gián đoạn" in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [("/refused/", 400, "không hợp lệ"), ("/race/", 409, "người khác")],
+)
+def test_a_refused_value_is_400_and_a_lost_race_409_not_an_outage(
+    settings, debug, url, status, text
+):
+    """N8: these answered "503, database unavailable"."""
+    settings.DEBUG = debug
+    response = Client(raise_request_exception=False).post(url)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert text in body and "duplicate key" not in body and "out of range" not in body
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/communes/", {"q": "Chi\x00Lăng"}),
+        ("get", "/communes/", {"q\x00": "x"}),
+        ("post", "/communes/06475/2026/", {"note": "a\x00b"}),
+    ],
+)
+def test_a_nul_byte_anywhere_in_the_input_is_400_and_nothing_runs(
+    django_user_model, method, url, data
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    with mock.patch("criteria.views.render", side_effect=AssertionError("the view ran")):
+        response = getattr(client, method)(url, data)
+    assert response.status_code == 400
+    assert "không hợp lệ" in response.content.decode()
+
+
+def test_an_id_past_the_integer_range_is_not_found(django_user_model):
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.get(username="province"))
+    assert client.get("/dossiers/99999999999999999999999/").status_code == 404
+    assert client.get("/practices/99999999999999999999999/").status_code == 404
 
 
 def test_a_lost_lock_outside_a_view_gets_the_busy_page_from_handler500(rf):

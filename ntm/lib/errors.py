@@ -1,9 +1,15 @@
 """Error views: styled, and leaking nothing. A database outage answers 503, not 500, and so does
-a write that lost the race for SQLite's single write lock ("database is locked")."""
+a write that lost the race for SQLite's single write lock ("database is locked").
+
+What the user sent is not an outage: a value the database cannot store (a NUL byte, a number
+past the column's range: DataError) answers 400, and a write that lost a race for a unique row
+(IntegrityError) answers 409; in both the transaction was rolled back, nothing was saved. NUL
+bytes are refused before any view runs (`DatabaseBusyMiddleware`); forms bound their numbers
+and dates themselves, these answers are the net under them."""
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -24,29 +30,53 @@ def _unavailable(template: str, retry_after: int) -> HttpResponse:
     return response
 
 
+def _page(template: str, status: int) -> HttpResponse:
+    return HttpResponse(loader.get_template(template).render(), status=status)
+
+
+def _answer_for(exc: BaseException | None) -> HttpResponse | None:
+    """400 for a value the database refused, 409 for a lost race, 503 while busy; None else."""
+    if is_database_busy(exc):
+        return _unavailable("503_busy.html", RETRY_AFTER_BUSY)
+    if isinstance(exc, DataError):
+        return _page("400.html", 400)
+    if isinstance(exc, IntegrityError):
+        return _page("409.html", 409)
+    return None
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a clean 503 page while the database is unreachable (the app recovers by
     itself: connections are health-checked and re-opened on the next request)."""
     exc = sys.exc_info()[1]
-    if is_database_busy(exc):
-        return _unavailable("503_busy.html", RETRY_AFTER_BUSY)
+    answer = _answer_for(exc)
+    if answer is not None:
+        return answer
     if isinstance(exc, DatabaseError | InterfaceError):
         return _unavailable("503.html", RETRY_AFTER_OUTAGE)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
+
+
 class DatabaseBusyMiddleware:
     """A view that lost the SQLite write lock answers 503 with Retry-After and says the change
-    was not saved, also with DEBUG on (where handler500 is not used). The view's atomic block
-    has already rolled back, so retrying is safe."""
+    was not saved, also with DEBUG on (where handler500 is not used); a value the database
+    refused answers 400 and a lost race 409 (`_answer_for`). The view's atomic block has
+    already rolled back, so retrying is safe.
+
+    Before any view: a query string or form field holding a NUL byte answers 400 (PostgreSQL
+    cannot store one in text, and no field of the app has a use for it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return _page("400.html", 400)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if is_database_busy(exception):
-            return _unavailable("503_busy.html", RETRY_AFTER_BUSY)
-        return None
+        return _answer_for(exception)
