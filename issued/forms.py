@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import District
+from criteria.services import validate_programme_date
 from issued.models import IssuedReport
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
 
@@ -23,8 +24,10 @@ class IssueForm(forms.Form):
         required=False,
         help_text=_("Để trống để lấy số tiếp theo của tỉnh trong năm."),
     )
+    # The programme's bounds (N6: 0001-01-01 was accepted), the rule of every decision date.
     issued_on = forms.DateField(
         label=_("Ngày ban hành"),
+        validators=[validate_programme_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

@@ -1,12 +1,21 @@
+import datetime
+import zoneinfo
+
 import pytest
 
 from tests.base import make_assessment
 
+# The day the province issues its 2027 reports: after the decisions of 20/12/2027 and
+# 05/01/2028 the tests record, which the programme's date bounds (until the end of next year)
+# accept from this day on, whatever day the suite runs.
+ISSUING_DAY = datetime.datetime(2028, 1, 10, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+
 
 @pytest.fixture
-def issued_world(world, settings, tmp_path):
-    """The `world` with 2027 approved assessments (A1: 3 criteria, A2: 2, B1: 1) and uploads
-    under a temporary MEDIA_ROOT."""
+def issued_world(world, settings, tmp_path, time_machine):
+    """The `world` with 2027 approved assessments (A1: 3 criteria, A2: 2, B1: 1), uploads under
+    a temporary MEDIA_ROOT, on 10/01/2028."""
+    time_machine.move_to(ISSUING_DAY)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REPORT_CACHE_DIR = tmp_path / "cache"
     w = world

@@ -73,6 +73,17 @@ def test_numbers_run_on_per_province_and_year(client, issued_world, renders):
     assert numbers == [(2027, 1), (2027, 2), (2028, 1)]
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "2009-12-31", "2030-01-01", "9999-12-31"])
+def test_an_issue_date_outside_the_programme_is_refused(client, issued_world, renders, day):
+    """N6: 0001-01-01 was accepted. The programme began in 2010; the latest day is the end of
+    the year after today (10/01/2028 here)."""
+    client.force_login(issued_world.province_staff)
+    response = issue(client, issued_on=day)
+    assert response.status_code == 400
+    assert "nằm ngoài thời gian của chương trình" in response.content.decode()
+    assert not IssuedReport.objects.exists()
+
+
 def test_an_entered_number_already_used_is_refused(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client, number=12)
