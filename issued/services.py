@@ -94,13 +94,24 @@ def report_issue(
     return report
 
 
+@transaction.atomic
 def report_withdraw(*, report: IssuedReport, user, reason: str) -> IssuedReport:
-    if report.is_withdrawn:
-        raise ValidationError(_("Báo cáo đã bị thu hồi trước đó."), code="already_withdrawn")
+    """Withdraw once: the row is locked and read again, so of two withdrawals at the same time
+    one succeeds and the other is refused (N10: the second overwrote the first one's reason).
+    The write is conditional too, for SQLite, where select_for_update locks nothing."""
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do thu hồi."), code="reason_required")
-    report.withdrawn_at = timezone.now()
-    report.withdrawn_by = user
-    report.withdrawal_reason = reason.strip()
-    report.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    current = IssuedReport.objects.select_for_update().get(pk=report.pk)
+    already = ValidationError(_("Báo cáo đã bị thu hồi trước đó."), code="already_withdrawn")
+    if current.is_withdrawn:
+        raise already
+    changes = {
+        "withdrawn_at": timezone.now(),
+        "withdrawn_by": user,
+        "withdrawal_reason": reason.strip(),
+    }
+    if not IssuedReport.objects.filter(pk=report.pk, withdrawn_at__isnull=True).update(**changes):
+        raise already
+    for name, value in changes.items():
+        setattr(report, name, value)
     return report

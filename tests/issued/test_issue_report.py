@@ -125,6 +125,29 @@ def test_a_report_is_found_by_its_code(client, issued_world, renders):
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
 
 
+def test_of_two_withdrawals_at_once_the_second_is_refused_and_keeps_the_first_reason(
+    client, issued_world, renders
+):
+    """N10: both succeeded, the second overwriting the first one's reason. Two people opened
+    the page before either withdrew: the second works from a copy that is not withdrawn."""
+    from django.core.exceptions import ValidationError
+
+    from issued.services import report_withdraw
+
+    client.force_login(issued_world.province_staff)
+    issue(client)
+    first, second = IssuedReport.objects.get(), IssuedReport.objects.get()
+    report_withdraw(report=first, user=issued_world.province_staff, reason="Lý do thứ nhất")
+    with pytest.raises(ValidationError) as exc:
+        report_withdraw(report=second, user=issued_world.admin, reason="Lý do thứ hai")
+    assert exc.value.code == "already_withdrawn"
+    stored = IssuedReport.objects.get()
+    assert (stored.withdrawal_reason, stored.withdrawn_by) == (
+        "Lý do thứ nhất",
+        issued_world.province_staff,
+    )
+
+
 def test_withdrawing_needs_a_reason_and_keeps_the_report(client, issued_world, renders):
     client.force_login(issued_world.province_staff)
     issue(client)
