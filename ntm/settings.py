@@ -270,7 +270,7 @@ STORAGES = {
     },
 }
 # Uploads and rendered reports in an S3-compatible bucket instead of directories (every app
-# server then shares them without a shared disk): NTM_S3_BUCKET names it (README).
+# server then shares them without a shared disk): NTM_S3_BUCKET names it (docs/deployment.md).
 if env("NTM_S3_BUCKET"):
     if importlib.util.find_spec("storages") is None:
         raise ImproperlyConfigured('NTM_S3_BUCKET needs django-storages: uv pip install -e ".[s3]"')
