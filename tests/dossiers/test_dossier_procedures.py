@@ -284,3 +284,38 @@ def test_changes_reject_get_before_the_reform(client, world, dossier_2024):
     assert client.get(CREATE).status_code == 405
     for name in ("step_record", "dossier_decide", "evidence_add"):
         assert client.get(reverse(f"dossiers:{name}", args=[dossier_2024.pk])).status_code == 405
+
+
+# --- The list's queries, the procedures' data -------------------------------------------------
+
+
+def test_the_list_reads_completion_without_a_query_per_dossier(
+    client, reform_world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reform_world.province_staff)
+    url = reverse("dossiers:dossier_list")
+    Dossier.objects.create(commune=reform_world.dong_tay, tier="ntm", year=2026)
+    client.get(url, {"year": 2026})  # the session and the user cached like any later page
+    with CaptureQueriesContext(connection) as one:
+        client.get(url, {"year": 2026})
+    Dossier.objects.create(commune=reform_world.bac_son, tier="ntm", year=2026)
+    Dossier.objects.create(commune=reform_world.old_dong, tier="ntm", year=2024)
+    make_certification(
+        reform_world.bac_son, reform_world.cset, datetime.date(2027, 1, 15), recognised_year=2026
+    )
+    with django_assert_max_num_queries(len(one)):
+        body = client.get(url, {"year": 2026}).content.decode()
+    assert body.count("Đã hoàn thành") == 1 and body.count("Đang lập") == 2
+
+
+def test_overlapping_procedures_are_refused():
+    from django.core.exceptions import ValidationError
+
+    procedure = Procedure(first_year=2030, last_year=2032, legal_basis="x")
+    with pytest.raises(ValidationError) as exc:
+        procedure.full_clean()
+    assert exc.value.error_dict["__all__"][0].code == "overlapping_procedure"
+    Procedure(first_year=2031, last_year=2035).full_clean()
