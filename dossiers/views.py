@@ -49,6 +49,15 @@ def _create_form(scope: Scope, year: int, *args) -> DossierCreateForm:
     return DossierCreateForm(*args, units=lambda y: _units(scope, y), year=year)
 
 
+def _recordable(request: HttpRequest, dossier: Dossier, procedure_steps) -> list:
+    """The steps of the dossier the user may record (the form offers only those)."""
+    return [
+        s
+        for s in procedure_steps
+        if roles.can_record_dossier_step(request.user, dossier.commune, s.recorder)
+    ]
+
+
 def _get_dossier_for_user(request: HttpRequest, pk: int) -> tuple[Dossier, Scope]:
     scope = scope_for(request.user)
     dossier = get_object_or_404(
@@ -156,7 +165,8 @@ def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
         "documents": _documents(procedure_steps),
         "evidence": evidence,
         "missing": [] if complete else services.missing(dossier, procedure, steps, files),
-        "step_form": forms.get("step_form") or StepForm(steps=procedure_steps),
+        "step_form": forms.get("step_form")
+        or StepForm(steps=_recordable(request, dossier, procedure_steps)),
         "decision_form": (forms.get("decision_form") or DecisionForm())
         if roles.can_certify(request.user, dossier.commune)
         else None,
@@ -190,13 +200,17 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def step_record(request: HttpRequest, pk: int) -> HttpResponse:
     dossier, scope = _get_dossier_for_user(request, pk)
-    procedure = dossier.procedure()
-    form = StepForm(request.POST, request.FILES, steps=dossier.procedure_steps(procedure))
+    procedure_steps = dossier.procedure_steps(dossier.procedure())
+    # A step of the procedure that is another level's: refused as such, not as a bad choice.
+    asked = next((s for s in procedure_steps if s.step == request.POST.get("step")), None)
+    if asked is not None and not roles.can_record_dossier_step(
+        request.user, dossier.commune, asked.recorder
+    ):
+        raise PermissionDenied
+    recordable = _recordable(request, dossier, procedure_steps)
+    form = StepForm(request.POST, request.FILES, steps=recordable)
     if form.is_valid():
         data = form.cleaned_data
-        item = services.step_of(dossier, data["step"], procedure)
-        if not roles.can_record_dossier_step(request.user, dossier.commune, item.recorder):
-            raise PermissionDenied
         try:
             services.step_record(
                 dossier=dossier,

@@ -42,8 +42,8 @@ PROCEDURES = [
         False,
         None,
         FROM_2026,
-        "Trình tự, người thẩm tra và văn bản quy định việc xét công nhận giai đoạn 2026–2030 "
-        "chưa xác nhận. Từ 01/07/2025 không còn cấp huyện nên không có bước của huyện.",
+        "Từ 01/07/2025 không còn cấp huyện nên trình tự không có bước của huyện; các bước "
+        "còn lại giữ như giai đoạn 2021–2025 cho đến khi có văn bản quy định.",
     ),
 ]
 

@@ -177,7 +177,10 @@ def test_a_decision_of_another_year_or_tier_does_not_complete_it(reform_world):
 def test_a_commune_official_records_only_the_communes_steps(client, reform_world):
     dossier = Dossier.objects.create(commune=reform_world.dong_tay, tier="ntm", year=2026)
     client.force_login(reform_world.commune_official)
-    assert client.get(dossier.get_absolute_url()).status_code == 200
+    page = client.get(dossier.get_absolute_url())
+    assert page.status_code == 200 and page.context["decision_form"] is None
+    offered = [value for value, _label in page.context["step_form"].fields["step"].choices]
+    assert offered == ["self_assessment", "posting"]
     assert step(client, dossier, "self_assessment", "2026-09-01").status_code == 302
     assert step(client, dossier, "posting", "2026-09-05").status_code == 302
     assert step(client, dossier, "council", "2026-10-20", votes_for=20).status_code == 403
