@@ -322,3 +322,25 @@ def test_overlapping_procedures_are_refused():
         procedure.full_clean()
     assert exc.value.error_dict["__all__"][0].code == "overlapping_procedure"
     Procedure(first_year=2031, last_year=2035).full_clean()
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 7, 1), datetime.date(2031, 12, 31)])
+def test_the_2026_dossier_is_opened_and_completed_whatever_the_day(
+    client, reform_world, time_machine, today
+):
+    """Nothing above reads today's date for what it expects; this one runs the journey at the
+    two ends of the days the suite must pass on."""
+    time_machine.move_to(datetime.datetime.combine(today, datetime.time(12)), tick=False)
+    make_assessment(reform_world.dong_tay, 2026, reform_world.cset, met=10)
+    client.force_login(reform_world.province_staff)
+    assert client.post(CREATE, {"commune": "96101", "tier": "ntm", "year": 2026}).status_code == 302
+    dossier = Dossier.objects.get()
+    data = {
+        "decision_number": "17/QĐ-UBND",
+        "decision_date": "2027-01-15",
+        "authority": "Chủ tịch UBND tỉnh",
+        "reason": "Hồ sơ giấy",
+    }
+    decide = reverse("dossiers:dossier_decide", args=[dossier.pk])
+    assert client.post(decide, data).status_code == 302
+    assert list(Dossier.objects.completed()) == [dossier]
