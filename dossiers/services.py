@@ -41,11 +41,12 @@ def missing(
         record = steps.get(item.step)
         if record is None:
             out.append(_("Chưa ghi bước: %(step)s.") % {"step": item.get_step_display()})
-        elif item.needs_document and item.step not in documents:
+            continue
+        if item.needs_document and item.step not in documents:
             out.append(
                 _("Chưa có tài liệu của bước: %(step)s.") % {"step": item.get_step_display()}
             )
-        elif item.needs_votes and record.votes_for is None:
+        if item.needs_votes and record.votes_for is None:
             voted.append(item)
     posting = steps.get(Step.POSTING)
     if posting is not None and procedure.posting_days is not None:

@@ -58,7 +58,10 @@ def test_it_lists_what_is_missing_and_the_posting_deadline(client, world):
     dossier = Dossier.objects.create(commune=world.commune_a1, tier="ntm", year=2024)
     client.force_login(world.province_staff)
     step(client, dossier, "posting", "2024-10-01", end_on="2024-10-10")
+    step(client, dossier, "council", "2024-10-20")  # no document, no vote
     page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Chưa có tài liệu của bước: Hội đồng thẩm định tỉnh biểu quyết." in page
+    assert "Chưa ghi kết quả biểu quyết của Hội đồng." in page
     assert "Chưa ghi bước: Tự đánh giá, báo cáo kết quả (UBND xã)." in page
     assert "Chưa có tài liệu của bước: Công khai, lấy ý kiến nhân dân và các tổ chức." in page
     assert "Chưa ghi bước: Thẩm tra hồ sơ và mức đạt từng tiêu chí (UBND huyện)." in page
