@@ -177,6 +177,9 @@ class Dossier(models.Model):
     )
     # Why the decision was recorded while steps or documents were missing: on the
     # certification (Certification.dossier_reason), whichever page recorded it.
+    # `certification` and `completed_at` are set by the pages that record the decision; one
+    # recorded elsewhere (an import) completes the dossier as well: ask `is_complete` or
+    # Dossier.objects.completed() / in_progress(), never these fields.
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

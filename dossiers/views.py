@@ -290,12 +290,9 @@ DOCUMENT_KINDS = {
 
 
 def _documents(procedure_steps) -> list[dict]:
+    """The documents the dossier's steps call for, in DOCUMENT_KINDS order."""
     present = {item.step for item in procedure_steps}
-    return [
-        {"kind": kind, "label": step.label}
-        for kind, (_template, step) in DOCUMENT_KINDS.items()
-        if step in present
-    ]
+    return [{"kind": kind} for kind, (_template, step) in DOCUMENT_KINDS.items() if step in present]
 
 
 def _document_context(dossier: Dossier, kind: str, procedure: Procedure | None) -> dict:
