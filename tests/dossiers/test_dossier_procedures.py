@@ -344,3 +344,28 @@ def test_the_2026_dossier_is_opened_and_completed_whatever_the_day(
     decide = reverse("dossiers:dossier_decide", args=[dossier.pk])
     assert client.post(decide, data).status_code == 302
     assert list(Dossier.objects.completed()) == [dossier]
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "name"),
+    [("06475", 2026, "Bằng Mạc"), ("06475", 2024, "Gia Lộc"), ("06001", 2026, None)],
+)
+def test_the_demos_reused_codes_open_a_dossier(client, code, year, name):
+    """What users met on 7 December 2026 (demo Lạng Sơn): "Lập hồ sơ" for 06475 or 06001 was a
+    500 (MultipleObjectsReturned). Each now names the unit of the dossier's year."""
+    from django.contrib.auth import get_user_model
+
+    from communes.models import Commune
+
+    unit = Commune.objects.of_area(
+        on=datetime.date(year, 12, 31), province=Commune.objects.filter(code=code).first().province
+    ).get(code=code)
+    assert Commune.objects.filter(code=code).count() > 1  # the code was reused
+    client.force_login(get_user_model().objects.get(username="province"))
+    response = client.post(CREATE, {"commune": code, "tier": "ntm", "year": year})
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(commune__code=code, year=year)
+    assert dossier.commune == unit
+    if name is not None:
+        assert name in dossier.commune.name
+    assert client.get(dossier.get_absolute_url()).status_code == 200
