@@ -130,6 +130,7 @@ def _render(request, dossier, scope, *, status=200, **forms) -> HttpResponse:
         {
             "step": item.step,
             "label": item.get_step_display(),
+            "recorder": item.get_recorder_display(),
             "record": steps.get(item.step),
             "files": [f for f in files if f.step == item.step],
         }

@@ -369,3 +369,10 @@ def test_the_demos_reused_codes_open_a_dossier(client, code, year, name):
     if name is not None:
         assert name in dossier.commune.name
     assert client.get(dossier.get_absolute_url()).status_code == 200
+
+
+def test_each_step_says_who_records_it(client, world, dossier_2024):
+    client.force_login(world.province_staff)
+    body = client.get(dossier_2024.get_absolute_url()).content.decode()
+    row = body[body.index('data-step="appraisal"') :]
+    assert row.index("Cấp ghi bước: Huyện") < row.index('data-step="council"')
