@@ -265,6 +265,25 @@ def can_create_assessments(user) -> bool:
     )
 
 
+# --- Certification dossiers ----------------------------------------------------------------
+
+
+def can_record_dossier_step(user, commune, recorder: str) -> bool:
+    """Record a step of `commune`'s dossier that `recorder` carries out (the procedure's data,
+    dossiers.models.Recorder: "commune", "district" or "province"): the province's staff and
+    admins every step, a district official the commune's and the district's, a commune official
+    only the commune's own (never the province's vote or proposal). The decision itself is
+    `can_certify`."""
+    scope = _scope_or_none(user)
+    if not scope.covers_commune(commune):
+        return False
+    if scope.is_admin or scope.is_province_staff:
+        return True
+    if scope.is_district:
+        return recorder in ("commune", "district")
+    return scope.is_commune and recorder == "commune"
+
+
 # --- Imports --------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Dossier, DossierFile, DossierStep
+from dossiers.models import Dossier, DossierFile, DossierStep, Procedure, ProcedureStep
 
 
 class StepInline(admin.TabularInline):
@@ -43,3 +43,19 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description=_("lý do công nhận khi hồ sơ chưa đủ"))
     def dossier_reason(self, obj: Dossier) -> str:
         return obj.certification.dossier_reason if obj.certification else ""
+
+
+class ProcedureStepInline(admin.TabularInline):
+    model = ProcedureStep
+    extra = 0
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    """The procedures are data: a period's steps, who records each, its legal basis and posting
+    rule are edited here when they are published (2026-2030 is unconfirmed). Dossiers of a year
+    follow the procedure of that year; steps already recorded are never removed."""
+
+    list_display = ("__str__", "first_year", "last_year", "confirmed", "posting_days")
+    list_filter = ("confirmed",)
+    inlines = [ProcedureStepInline]

@@ -1,5 +1,8 @@
+from collections.abc import Callable
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +11,11 @@ from criteria.models import Certification, Criterion, Indicator
 from criteria.naming import localized_name
 from criteria.services import PROGRAMME_FIRST_DATE, validate_programme_date
 from dossiers.models import Step
-from ntm.lib.years import YEAR_MAX
+from ntm.lib.years import YEAR_MAX, parse_year
+
+# Bounds of what a user may send: a council has tens of members; notes are a few paragraphs.
+VOTES_MAX = 1000
+TEXT_MAX = 4000
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -21,36 +28,75 @@ class _Form(forms.Form):
 
 
 class DossierCreateForm(_Form):
-    commune = forms.ModelChoiceField(
-        label=_("Xã"), queryset=Commune.objects.none(), to_field_name="code"
-    )
-    tier = forms.ChoiceField(label=_("Hạng"), choices=Certification.Tier.choices)
-    year = forms.IntegerField(
-        label=_("Năm xét công nhận"), min_value=PROGRAMME_FIRST_DATE.year, max_value=YEAR_MAX
-    )
+    """A dossier for a unit named by its code and the dossier's year (codes were reused:
+    06475 was xã Gia Lộc until 30/06/2025 and is xã Bằng Mạc since). `units(year)` gives the
+    units the user may pick for a year (those of the area at the end of the year); the list
+    offered is that of `year` (bound: the year posted)."""
 
-    def __init__(self, *args, communes, **kwargs):
+    year = forms.IntegerField(
+        label=_("Năm xét công nhận"),
+        min_value=PROGRAMME_FIRST_DATE.year,
+        max_value=YEAR_MAX,
+        widget=forms.HiddenInput,
+    )
+    commune = forms.ChoiceField(label=_("Xã"))
+    tier = forms.ChoiceField(label=_("Hạng"), choices=Certification.Tier.choices)
+
+    def __init__(self, *args, units: Callable[[int], QuerySet[Commune]], year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = communes
+        if self.is_bound:
+            posted = parse_year(str(self.data.get("year", "")))
+            year = posted if posted is not None else year
+        self.units = units
+        self.fields["year"].initial = year
+        self.fields["commune"].choices = [("", "---------")] + [
+            (c.code, f"{c.name} ({c.code})") for c in units(year)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        code, year = data.get("commune"), data.get("year")
+        if code and year:
+            # The choices were those of this year; a code names one unit on a day.
+            data["commune"] = self.units(year).with_code(code, year).first()
+            if data["commune"] is None:
+                self.add_error("commune", _("Không có xã này vào cuối năm đã chọn."))
+        return data
 
 
 class StepForm(_Form):
-    step = forms.ChoiceField(
-        label=_("Bước"), choices=[(s.value, s.label) for s in Step if s != Step.DECISION]
+    """A step of the dossier's procedure (`steps`: its ProcedureSteps), the decision apart."""
+
+    step = forms.ChoiceField(label=_("Bước"))
+    done_on = forms.DateField(
+        label=_("Ngày (bắt đầu)"), widget=DATE, validators=[validate_programme_date]
     )
-    done_on = forms.DateField(label=_("Ngày (bắt đầu)"), widget=DATE)
-    end_on = forms.DateField(label=_("Đến ngày (công khai)"), widget=DATE, required=False)
-    votes_for = forms.IntegerField(label=_("Số phiếu đồng ý"), min_value=0, required=False)
+    end_on = forms.DateField(
+        label=_("Đến ngày (công khai)"),
+        widget=DATE,
+        required=False,
+        validators=[validate_programme_date],
+    )
+    votes_for = forms.IntegerField(
+        label=_("Số phiếu đồng ý"), min_value=0, max_value=VOTES_MAX, required=False
+    )
     votes_against = forms.IntegerField(
-        label=_("Số phiếu không đồng ý"), min_value=0, required=False
+        label=_("Số phiếu không đồng ý"), min_value=0, max_value=VOTES_MAX, required=False
     )
     note = forms.CharField(
         label=_("Ghi chú, ý kiến nhận được"),
+        max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # Not "file": the evidence form on the same page has one (ids must stay unique).
     document = forms.FileField(label=_("Tài liệu của bước (PDF hoặc ảnh)"), required=False)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [
+            (s.step, s.get_step_display()) for s in steps if s.step != Step.DECISION
+        ]
 
 
 class DecisionForm(_Form):
@@ -63,6 +109,7 @@ class DecisionForm(_Form):
     )
     reason = forms.CharField(
         label=_("Lý do công nhận khi hồ sơ chưa đủ"),
+        max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Chỉ cần khi hồ sơ còn thiếu bước hoặc tài liệu."),

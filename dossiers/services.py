@@ -14,40 +14,73 @@ from django.utils.translation import gettext as _
 
 from criteria.models import Certification, Criterion, Indicator
 from criteria.services import certification_check, certification_create
-from dossiers.models import DOCUMENT_STEPS, Dossier, DossierFile, DossierStep, Step
+from dossiers.models import (
+    Dossier,
+    DossierFile,
+    DossierStep,
+    Procedure,
+    ProcedureStep,
+    Step,
+)
 from practices.uploads import check_upload
 
 
-def missing(dossier: Dossier, steps: dict, files: list[DossierFile]) -> list[str]:
-    """What the dossier still lacks, in procedure order (steps and files already read)."""
+def missing(
+    dossier: Dossier, procedure: Procedure | None, steps: dict, files: list[DossierFile]
+) -> list[str]:
+    """What the dossier still lacks under its `procedure`, in procedure order (procedure,
+    steps and files already read: no query)."""
+    if procedure is None:
+        return [no_procedure_message(dossier.year)]
     out = []
     documents = {f.step for f in files if f.step}
-    for step in Step:
-        if step == Step.DECISION:
+    voted = []
+    for item in dossier.procedure_steps(procedure):
+        if item.step == Step.DECISION:
             continue
-        if step not in steps:
-            out.append(_("Chưa ghi bước: %(step)s.") % {"step": step.label})
-        elif step in DOCUMENT_STEPS and step not in documents:
-            out.append(_("Chưa có tài liệu của bước: %(step)s.") % {"step": step.label})
+        record = steps.get(item.step)
+        if record is None:
+            out.append(_("Chưa ghi bước: %(step)s.") % {"step": item.get_step_display()})
+            continue
+        if item.needs_document and item.step not in documents:
+            out.append(
+                _("Chưa có tài liệu của bước: %(step)s.") % {"step": item.get_step_display()}
+            )
+        if item.needs_votes and record.votes_for is None:
+            voted.append(item)
     posting = steps.get(Step.POSTING)
-    if posting is not None and dossier.posting_days is not None:
+    if posting is not None and procedure.posting_days is not None:
+        deadline = posting.posting_deadline(procedure.posting_days)
         if posting.end_on is None:
             out.append(_("Chưa ghi ngày kết thúc công khai."))
-        elif posting.end_on < posting.posting_deadline:
+        elif posting.end_on < deadline:
             out.append(
                 _("Thời gian công khai chưa đủ %(days)s ngày (phải đến ngày %(date)s).")
-                % {
-                    "days": dossier.posting_days,
-                    "date": posting.posting_deadline.strftime("%d/%m/%Y"),
-                }
+                % {"days": procedure.posting_days, "date": deadline.strftime("%d/%m/%Y")}
             )
-    council = steps.get(Step.COUNCIL)
-    if council is not None and council.votes_for is None:
+    if voted:
         out.append(_("Chưa ghi kết quả biểu quyết của Hội đồng."))
     return out
 
 
+def no_procedure_message(year: int) -> str:
+    return _(
+        "Chưa có trình tự xét công nhận cho năm %(year)s (quản trị viên nhập trình tự trong "
+        "trang quản trị)."
+    ) % {"year": year}
+
+
 def dossier_create(*, commune, tier: str, year: int, user) -> Dossier:
+    """A dossier for `commune` (the unit itself, never a code: codes were reused), `tier` and
+    the recognised `year`, whose procedure must be known."""
+    if not Procedure.objects.for_year(year).exists():
+        raise ValidationError(no_procedure_message(year), code="no_procedure")
+    if not commune.exists_in(year):
+        raise ValidationError(
+            _("%(commune)s không tồn tại vào cuối năm %(year)s.")
+            % {"commune": commune, "year": year},
+            code="unit_not_in_year",
+        )
     if Dossier.objects.filter(commune=commune, tier=tier, year=year).exists():
         raise ValidationError(_("Xã đã có hồ sơ hạng này cho năm %(year)s.") % {"year": year})
     dossier = Dossier(commune=commune, tier=tier, year=year, created_by=user)
@@ -69,11 +102,16 @@ def step_record(
     note: str = "",
     upload: UploadedFile | None = None,
 ) -> DossierStep:
-    """Record (or correct) a step other than the decision, with an optional document."""
+    """Record (or correct) a step of the dossier's procedure other than the decision, with an
+    optional document. Who may record it is the view's question (accounts.roles)."""
     if dossier.is_complete:
         raise ValidationError(_("Hồ sơ đã hoàn thành; không sửa được nữa."), code="complete")
     if step == Step.DECISION:
         raise ValueError("the decision is recorded by dossier_decide")
+    if step_of(dossier, step) is None:
+        raise ValidationError(
+            _("Bước này không thuộc trình tự xét công nhận của hồ sơ."), code="not_a_step"
+        )
     if end_on is not None and end_on < done_on:
         raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."), code="dates")
     record, _created = DossierStep.objects.update_or_create(
@@ -91,6 +129,16 @@ def step_record(
     if upload is not None:
         file_add(dossier=dossier, upload=upload, step=step, user=user)
     return record
+
+
+def step_of(
+    dossier: Dossier, step: str, procedure: Procedure | None = None
+) -> ProcedureStep | None:
+    """The procedure's step `step` of the dossier, or None when its procedure has no such step
+    (the district's appraisal for a 2026 dossier, or for a unit without a district)."""
+    if procedure is None:
+        procedure = dossier.procedure()
+    return next((s for s in dossier.procedure_steps(procedure) if s.step == step), None)
 
 
 def file_add(
@@ -135,7 +183,11 @@ def file_add(
 def dossier_gaps(*, commune, tier: str, year: int) -> tuple[Dossier | None, list[str]]:
     """The commune's dossier for `tier` and recognised `year` and what it still lacks (for a
     commune without one: that it is missing). A complete dossier lacks nothing."""
-    dossier = Dossier.objects.filter(commune=commune, tier=tier, year=year).first()
+    # Completion read now (annotated): the caller may record the decision next and still
+    # see the dossier it is completing as not yet complete.
+    dossier = (
+        Dossier.objects.with_completion().filter(commune=commune, tier=tier, year=year).first()
+    )
     if dossier is None:
         return None, [
             _("Chưa lập hồ sơ xét công nhận (hạng %(tier)s, năm %(year)s).")
@@ -144,7 +196,7 @@ def dossier_gaps(*, commune, tier: str, year: int) -> tuple[Dossier | None, list
     if dossier.is_complete:
         return dossier, []
     steps = {s.step: s for s in dossier.steps.all()}
-    return dossier, missing(dossier, steps, list(dossier.files.all()))
+    return dossier, missing(dossier, dossier.procedure(), steps, list(dossier.files.all()))
 
 
 def certification_dossier_check(
@@ -220,7 +272,7 @@ def certification_record(
         conditions=conditions,
         dossier_reason=reason,
     )
-    if dossier is not None and not dossier.is_complete:
+    if dossier is not None and dossier.certification_id is None:
         dossier_complete(dossier=dossier, certification=certification, user=user)
     return certification
 

@@ -11,7 +11,7 @@ from PIL import Image
 from criteria.models import Indicator
 from dossiers.models import Dossier, DossierFile, Step
 from dossiers.services import file_add
-from tests.base import make_assessment
+from tests.base import make_assessment, make_criteria_set
 from tests.practices.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +48,25 @@ def test_province_staff_create_a_dossier(client, world):
     )
     dossier = Dossier.objects.get()
     assert response["Location"] == dossier.get_absolute_url()
-    assert dossier.procedure == "18/2022/QĐ-TTg"
+    assert dossier.commune == world.commune_a1
+    assert dossier.procedure().first_year == 2026
 
 
-def test_it_lists_what_is_missing_and_the_posting_deadline(client, world, dossier):
+def test_it_lists_what_is_missing_and_the_posting_deadline(client, world):
+    """Under 18/2022/QĐ-TTg (a dossier of 2024): the 15-day posting rule."""
+    make_criteria_set(code="test-2021-2025", first_year=2021, last_year=2025)
+    dossier = Dossier.objects.create(commune=world.commune_a1, tier="ntm", year=2024)
     client.force_login(world.province_staff)
-    step(client, dossier, "posting", "2026-10-01", end_on="2026-10-10")
+    step(client, dossier, "posting", "2024-10-01", end_on="2024-10-10")
+    step(client, dossier, "council", "2024-10-20")  # no document, no vote
     page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Chưa có tài liệu của bước: Hội đồng thẩm định tỉnh biểu quyết." in page
+    assert "Chưa ghi kết quả biểu quyết của Hội đồng." in page
     assert "Chưa ghi bước: Tự đánh giá, báo cáo kết quả (UBND xã)." in page
     assert "Chưa có tài liệu của bước: Công khai, lấy ý kiến nhân dân và các tổ chức." in page
-    assert "Thời gian công khai chưa đủ 15 ngày (phải đến ngày 16/10/2026)." in page
-    assert "Công khai đến ít nhất ngày 16/10/2026" in page
+    assert "Chưa ghi bước: Thẩm tra hồ sơ và mức đạt từng tiêu chí (UBND huyện)." in page
+    assert "Thời gian công khai chưa đủ 15 ngày (phải đến ngày 16/10/2024)." in page
+    assert "Công khai đến ít nhất ngày 16/10/2024" in page
 
 
 def test_evidence_is_checked_and_served_only_in_scope(client, world, dossier):
@@ -150,12 +158,12 @@ def test_an_indicator_file_without_its_criterion_is_refused_by_the_database(worl
 def test_district_officials_cannot_record_province_steps_or_the_decision(client, world, dossier):
     client.force_login(world.official_a)
     assert step(client, dossier, "self_assessment", "2026-09-01").status_code == 302
-    assert step(client, dossier, "council", "2026-11-01", votes_for=20).status_code == 404
+    assert step(client, dossier, "council", "2026-11-01", votes_for=20).status_code == 403
     url = reverse("dossiers:dossier_decide", args=[dossier.pk])
     response = client.post(
         url, {"decision_number": "1/QĐ", "decision_date": "2026-11-20", "authority": "UBND"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert set(dossier.steps.values_list("step", flat=True)) == {"self_assessment"}
 
 
@@ -181,7 +189,6 @@ def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
     for name, day, extra in [
         ("self_assessment", "2026-09-01", {}),
         ("posting", "2026-09-05", {"end_on": "2026-09-25", "note": "3 ý kiến"}),
-        ("appraisal", "2026-10-05", {}),
         ("council", "2026-10-20", {"votes_for": 21, "votes_against": 1}),
         ("proposal", "2026-10-25", {}),
     ]:
@@ -194,7 +201,7 @@ def test_a_complete_dossier_is_decided_without_a_reason(client, world, dossier):
     assert dossier.is_complete and dossier.certification.dossier_reason == ""
     assert dossier.steps.get(step=Step.DECISION).done_on == datetime.date(2026, 11, 20)
     # Complete: no step can be changed any more.
-    assert step(client, dossier, "appraisal", "2026-10-06").status_code == 400
+    assert step(client, dossier, "council", "2026-10-06").status_code == 400
 
 
 def test_changes_reject_get(client, world, dossier):
