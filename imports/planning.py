@@ -557,7 +557,7 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
         current = ctx.existing.results.get(assessment.pk, {})
         plan.content_changed = (
             any(current.get(cid) != met for cid, met in evaluation.criteria_met.items())
-            or (note is not None and note != assessment.note)
+            or (note is not None and not same_text(note, assessment.note))
             or any(
                 _value_changed(recorded.get(ind_id), evaluation.outcomes.get(ind_id))
                 for ind_id in from_file
@@ -1045,6 +1045,12 @@ def _text(value: object) -> str:
     return "" if workbook.is_blank(value) else str(value).strip()
 
 
+def same_text(stored: str, given: str) -> bool:
+    """Whether a cell says what is stored, whitespace aside: a text typed in a browser's text
+    area is stored with CRLF line ends, which a workbook gives back as LF."""
+    return stored.split() == given.split()
+
+
 def _programme_date_error(date: datetime.date) -> tuple[str, str | None]:
     try:
         validate_programme_date(date)
@@ -1081,9 +1087,8 @@ def _pair_recorded(
     if "certification_revoked_on" not in ctx.sheet.headers:
         return  # a file without the revocation columns says nothing about it
     if recorded.revoked_on is not None:
-        if (recorded.revoked_on, recorded.revocation_reason.strip()) != (
-            given.revoked_on,
-            given.revocation_reason,
+        if recorded.revoked_on != given.revoked_on or not same_text(
+            recorded.revocation_reason, given.revocation_reason
         ):
             errors.add(
                 plan.row,

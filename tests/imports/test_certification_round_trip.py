@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from communes.models import Commune, Province
 from criteria.applicable import criteria_set_for_year
-from criteria.models import Certification, CriteriaSet
+from criteria.models import Assessment, Certification, CriteriaSet
 from imports.services import import_assessments
 from imports.writer import export_workbook
 from tests.base import make_assessment, make_certification, make_reform_world, make_world
@@ -135,6 +135,21 @@ def test_a_revoked_decision_goes_out_with_its_revocation_and_comes_back_unchange
     report = import_assessments(file=path, user=place.staff, dry_run=False)
     assert report.ok, report.lines()[:3]
     assert (report.changes, report.revocations) == (0, 0)
+    assert (fingerprint(), decisions()) == (before, stored)
+
+
+def test_texts_typed_with_line_breaks_come_back_unchanged(place, tmp_path):
+    # A browser's text area sends CRLF; a workbook gives the text back with LF.
+    certified_2026(
+        place,
+        revoked_on=datetime.date(2027, 6, 1),
+        revocation_reason="Không duy trì:\r\ntiêu chí 1",
+    )
+    Assessment.objects.filter(commune=place.commune).update(note="Dòng 1\r\nDòng 2")
+    _content, path = export(place, 2026, 2026, tmp_path)
+    before, stored = fingerprint(), decisions()
+    report = import_assessments(file=path, user=place.staff, dry_run=False)
+    assert report.ok and report.changes == 0, report.lines()[:3]
     assert (fingerprint(), decisions()) == (before, stored)
 
 
