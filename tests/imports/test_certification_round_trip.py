@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from communes.models import Commune, Province
@@ -18,7 +19,7 @@ from criteria.models import Assessment, Certification, CriteriaSet
 from imports.services import import_assessments
 from imports.writer import export_workbook
 from tests.base import make_assessment, make_certification, make_reform_world, make_world
-from tests.imports.conftest import fingerprint
+from tests.imports.conftest import fingerprint, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +333,32 @@ def test_a_reused_code_names_the_unit_of_the_row_s_year():
     report = import_assessments(rows=[row], user=w.province_staff, dry_run=False)
     assert report.applied, report.lines()[:3]
     assert Certification.objects.get(decision_number="1/QĐ").commune == w.old_dong
+
+
+# --- The pages ----------------------------------------------------------------------------------
+
+
+def test_the_preview_shows_a_revocation_and_the_apply_writes_it(place, client, tmp_path):
+    cert = certified_2026(place, decision_number="7/QĐ-UBND")
+    row = row_2026(
+        place,
+        **{
+            "Số QĐ công nhận": "7/QĐ-UBND",
+            "Ngày công nhận": "15/01/2027",
+            "Ngày thu hồi": "01/06/2027",
+            "Lý do thu hồi": "Vi phạm quy định",
+        },
+    )
+    path = write_xlsx(tmp_path / "revoke.xlsx", [list(row), list(row.values())])
+    client.force_login(place.staff)
+    with path.open("rb") as fh:
+        response = client.post(reverse("imports:import_upload"), {"file": fh})
+    preview = client.get(response["Location"])
+    assert preview.context["report"].revocations == 1
+    body = preview.content.decode()
+    assert "<td>Thu hồi</td></tr>" in body
+    assert "1 quyết định bị thu hồi." in preview.context["report"].summary()
+    assert Certification.objects.get(pk=cert.pk).revoked_on is None  # a preview writes nothing
+    client.post(reverse("imports:import_apply", args=[preview.context["token"]]))
+    cert.refresh_from_db()
+    assert cert.revoked_on == datetime.date(2027, 6, 1)
