@@ -169,6 +169,27 @@ def test_a_file_that_drops_a_revocation_is_refused(place):
     assert [(e.column, e.code) for e in report.errors] == [("Ngày thu hồi", "revocation_differs")]
 
 
+def test_a_file_without_the_revocation_columns_says_nothing_about_a_revocation(place):
+    certified_2026(
+        place,
+        decision_number="6/QĐ-UBND",
+        revoked_on=datetime.date(2027, 6, 1),
+        revocation_reason="Không duy trì tiêu chí 1",
+    )
+    row = row_2026(place, **{"Số QĐ công nhận": "6/QĐ-UBND", "Ngày công nhận": "15/01/2027"})
+    before, stored = fingerprint(), decisions()
+    report = import_rows(place, [row], dry_run=False)
+    assert report.ok and report.changes == 0, report.lines()[:3]
+    assert (fingerprint(), decisions()) == (before, stored)
+
+
+def test_a_decision_number_longer_than_the_field_is_refused(place):
+    make_assessment(place.commune, 2026, place.cset, met=place.criteria)
+    row = row_2026(place, **{"Số QĐ công nhận": "1" * 61, "Ngày công nhận": "15/01/2027"})
+    report = import_rows(place, [row])
+    assert [e.code for e in report.errors] == ["decision_number_too_long"]
+
+
 def test_a_revocation_added_in_the_file_revokes_the_recorded_decision(place):
     cert = certified_2026(place, decision_number="7/QĐ-UBND")
     row = row_2026(
