@@ -2,7 +2,7 @@
 database (`imports.planning`), report (`imports.report`), and, unless it is a dry run or any row
 has an error, apply all rows in one transaction.
 
-Writes go only through `criteria.services`: `assessments_bulk_create` for new commune-years,
+Writes go only through the services: `assessments_bulk_create` for new commune-years,
 `assessment_save` (which records history) for updates, `assessment_submit` /
 `assessment_approve` for status changes; decisions, written last so the assessment they rest
 on is already approved, through `dossiers.services.certification_record` (the commune page's
