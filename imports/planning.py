@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Scope
 from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
@@ -38,6 +40,7 @@ from criteria.services import (
     certification_eligibility,
     validate_programme_date,
 )
+from dossiers.services import certification_dossier_check
 from imports import workbook
 from imports.report import (
     BLANK,
@@ -59,6 +62,47 @@ IDENTITY = ("commune_code", "commune_name", "district", "year")
 # make a row data, so an untouched template row stays blank.
 DESCRIPTIVE = ("assessment_tier", "commune_group")
 IMPORTED_GROUP_NOTE = "Nhập từ Excel"  # the note of a group assignment a file records
+NUMBER_MAX_LENGTH = Certification._meta.get_field("decision_number").max_length
+
+# The certification columns beyond number, date and tier: the reason for recording a decision
+# without a complete dossier (dossiers.services.certification_record's rule) and the
+# decision's revocation, so that an export carries revoked decisions as they are.
+CERTIFICATION_FIELDS = {
+    "certification_dossier_reason": (
+        "Lý do công nhận khi hồ sơ chưa đủ",
+        "certification_dossier_reason",
+        gettext_lazy(
+            "Bắt buộc khi ghi quyết định mới mà hồ sơ xét công nhận của xã (hạng, năm của dòng) "
+            "chưa đủ hoặc chưa lập; được lưu cùng quyết định. Quyết định đã ghi giữ lý do đã ghi."
+        ),
+    ),
+    "certification_revoked_on": (
+        "Ngày thu hồi",
+        "certification_revoked_on",
+        gettext_lazy(
+            "Ngày thu hồi quyết định công nhận (dd/mm/yyyy), nếu quyết định đã bị thu hồi; "
+            "cần có lý do thu hồi."
+        ),
+    ),
+    "certification_revocation_reason": (
+        "Lý do thu hồi",
+        "certification_revocation_reason",
+        gettext_lazy("Lý do thu hồi quyết định công nhận. Bắt buộc khi có ngày thu hồi."),
+    ),
+}
+
+
+def _add_columns(fields: dict[str, tuple]) -> None:
+    """Make `fields` columns of the format, read and written like those of workbook.FIELDS.
+    They belong in that table; they are added from here while imports/workbook.py is being
+    split (issue 23), and move there with it."""
+    workbook.FIELDS.update(fields)
+    workbook._HEADER_NAMES.update(
+        {workbook.normalise(name): key for key, (vi, en, _d) in fields.items() for name in (vi, en)}
+    )
+
+
+_add_columns(CERTIFICATION_FIELDS)
 
 Permission = Callable[[str], bool]  # user.has_perm, or always True for the operator
 
@@ -70,6 +114,29 @@ class NewCertification:
     tier: str
     decision_number: str
     decision_date: datetime.date
+    dossier_reason: str = ""
+
+
+@dataclass
+class Revocation:
+    """A revocation a row brings: of a recorded decision (`certification`), or of the row's
+    new decision (None), written after it."""
+
+    revoked_on: datetime.date
+    reason: str
+    certification: Certification | None = None
+
+
+@dataclass
+class GivenDecision:
+    """What a row's certification columns say, read and checked on their own."""
+
+    number: str
+    date: datetime.date
+    tier: str
+    dossier_reason: str
+    revoked_on: datetime.date | None
+    revocation_reason: str
 
 
 @dataclass
@@ -85,6 +152,7 @@ class RowPlan:
     action: str = CREATE
     content_changed: bool = False
     certification: NewCertification | None = None
+    revocation: Revocation | None = None
     # Cells contradicting recorded indicators: errors only if the row is written.
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (key, code, message)
     group: CommuneGroup | None = None  # a first group assignment the row records
@@ -104,6 +172,7 @@ class RowPlan:
             criteria_met=self.met_total,
             criteria_total=len(self.catalogue.criteria),
             certification=self.certification is not None,
+            revocation=self.revocation is not None,
             status=self.final_status,
         )
 
@@ -336,9 +405,14 @@ def _catalogues(years: set[int]) -> dict[int, Catalogue | None]:
 
 def _locate(parsed: list[tuple[Row, str, int]], scope: Scope, errors: ErrorLog) -> list[LocatedRow]:
     communes_by_code: dict[str, list[Commune]] = {}
-    for commune in Commune.objects.filter(
-        code__in={code for _r, code, _y in parsed}
-    ).select_related("province", "district"):
+    # A code names a unit with a year (codes were reused in 2019, 2024 and 2025): the unit of
+    # the code that exists on 31/12 of the row's year, as Commune.objects.with_code(code, year)
+    # picks it (current first), for all rows in one query.
+    for commune in (
+        Commune.objects.filter(code__in={code for _r, code, _y in parsed})
+        .select_related("province", "district")
+        .order_by(F("valid_to").desc(nulls_first=True))
+    ):
         communes_by_code.setdefault(commune.code, []).append(commune)
     catalogues = _catalogues({year for _r, _c, year in parsed})
 
@@ -483,7 +557,7 @@ def _plan_row(located: LocatedRow, ctx: Context) -> RowPlan | None:
         current = ctx.existing.results.get(assessment.pk, {})
         plan.content_changed = (
             any(current.get(cid) != met for cid, met in evaluation.criteria_met.items())
-            or (note is not None and note != assessment.note)
+            or (note is not None and not same_text(note, assessment.note))
             or any(
                 _value_changed(recorded.get(ind_id), evaluation.outcomes.get(ind_id))
                 for ind_id in from_file
@@ -838,58 +912,20 @@ def _check_permissions(plan: RowPlan, ctx: Context) -> None:
 
 
 def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
-    """Each row's certification columns: a decision already recorded with the same date is
-    accepted and left alone; a new one becomes the plan's `certification`."""
-    errors = ctx.errors
+    """Each row's certification columns. A row pairs with the decision of its commune, tier
+    and recognised year (the row's year; the decision may be signed the year after): one
+    recorded with the same number is accepted and left alone when the file says what is
+    recorded (its date, its revocation), revoked when the file adds a revocation; a new one
+    becomes the plan's `certification`, under the rules of the certification page (the
+    eligibility and the dossier rule)."""
     in_file: dict[tuple, int] = {}
     for plan in plans:
-        values = plan.row.values
-        decision = values.get("certification_decision")
-        raw_date = values.get("certification_date")
-        if workbook.is_blank(decision):
-            if not workbook.is_blank(raw_date):
-                errors.add(
-                    plan.row,
-                    "certification_decision",
-                    "date_without_decision",
-                    _("Có ngày công nhận nhưng thiếu số quyết định."),
-                )
+        given = _read_decision(plan, ctx)
+        if given is None:
             continue
-        decision = str(decision).strip()
-        if workbook.is_blank(raw_date):
-            errors.add(
-                plan.row,
-                "certification_date",
-                "missing_decision_date",
-                _("Thiếu ngày của quyết định công nhận."),
-            )
-            continue
-        try:
-            date = workbook.parse_date(raw_date)
-        except workbook.BadValue as exc:
-            errors.bad_value(plan.row, "certification_date", exc)
-            continue
-        tier = Certification.Tier.NTM
-        if not workbook.is_blank(values.get("certification_tier")):
-            try:
-                tier = workbook.parse_tier(values["certification_tier"])
-            except workbook.BadValue as exc:
-                errors.bad_value(plan.row, "certification_tier", exc)
-                continue
-        # The row's year is the year recognised; the decision may be signed the year after
-        # (criteria.models.recognised_year_error, the form's and the admin's rule too).
-        code, message = "recognised_year", recognised_year_error(plan.year, date)
-        if message is None:
-            try:
-                validate_programme_date(date)
-            except ValidationError as exc:
-                code, message = exc.code, " ".join(exc.messages)
-        if message:
-            errors.add(plan.row, "certification_date", code, message)
-            continue
-        key = (plan.commune.pk, tier, decision)
+        key = (plan.commune.pk, given.tier, given.number)
         if key in in_file:
-            errors.add(
+            ctx.errors.add(
                 plan.row,
                 "certification_decision",
                 "duplicate_decision",
@@ -899,45 +935,249 @@ def _plan_certifications(plans: list[RowPlan], ctx: Context) -> None:
         in_file[key] = plan.row.number
         recorded = ctx.existing.certifications.get(key)
         if recorded is not None:
-            if recorded.decision_date != date:
-                errors.add(
-                    plan.row,
-                    "certification_date",
-                    "decision_date_differs",
-                    _("Quyết định %(number)s đã được ghi nhận với ngày %(date)s.")
-                    % {"number": decision, "date": recorded.decision_date.strftime("%d/%m/%Y")},
-                )
-            continue
-        if not (ctx.may("criteria.add_certification") and ctx.may("criteria.approve_assessment")):
+            _pair_recorded(plan, given, recorded, ctx)
+        else:
+            _plan_new_decision(plan, given, ctx)
+
+
+def _read_decision(plan: RowPlan, ctx: Context) -> GivenDecision | None:
+    """The row's decision, or None for none or for an error (reported)."""
+    errors, values = ctx.errors, plan.row.values
+    decision = values.get("certification_decision")
+    raw_date = values.get("certification_date")
+    raw_revoked = values.get("certification_revoked_on")
+    revocation_reason = _text(values.get("certification_revocation_reason"))
+    if workbook.is_blank(decision):
+        if not workbook.is_blank(raw_date):
             errors.add(
                 plan.row,
                 "certification_decision",
-                "no_permission_certify",
-                _("Bạn không có quyền ghi quyết định công nhận."),
+                "date_without_decision",
+                _("Có ngày công nhận nhưng thiếu số quyết định."),
             )
-            continue
-        # The rule of the certification page: for the standard tier on the figures the row
-        # leaves; a higher tier rests on that tier's assessment and on the certification of
-        # the tier below, which the file does not carry (it imports standard assessments
-        # only), so they are read from the database by the same rule.
-        try:
-            if tier == Certification.Tier.NTM:
-                certification_eligibility(
-                    year=plan.year,
-                    status=plan.final_status,
-                    criteria_met=plan.met_total,
-                    criteria_needed=len(plan.catalogue.criteria),
-                )
-            else:
-                certification_check(
-                    commune=plan.commune, year=plan.year, tier=tier, decision_date=date
-                )
-        except ValidationError as exc:
-            errors.add(plan.row, "certification_decision", exc.code, " ".join(exc.messages))
-            continue
-        plan.certification = NewCertification(
-            tier=tier, decision_number=decision, decision_date=date
+        elif not workbook.is_blank(raw_revoked) or revocation_reason:
+            errors.add(
+                plan.row,
+                "certification_decision",
+                "revocation_without_decision",
+                _("Có ngày hoặc lý do thu hồi nhưng thiếu số quyết định."),
+            )
+        return None
+    decision = str(decision).strip()
+    if len(decision) > NUMBER_MAX_LENGTH:
+        errors.add(
+            plan.row,
+            "certification_decision",
+            "decision_number_too_long",
+            _("Số quyết định dài quá %(n)s ký tự.") % {"n": NUMBER_MAX_LENGTH},
         )
+        return None
+    if workbook.is_blank(raw_date):
+        errors.add(
+            plan.row,
+            "certification_date",
+            "missing_decision_date",
+            _("Thiếu ngày của quyết định công nhận."),
+        )
+        return None
+    try:
+        date = workbook.parse_date(raw_date)
+    except workbook.BadValue as exc:
+        errors.bad_value(plan.row, "certification_date", exc)
+        return None
+    tier = Certification.Tier.NTM
+    if not workbook.is_blank(values.get("certification_tier")):
+        try:
+            tier = workbook.parse_tier(values["certification_tier"])
+        except workbook.BadValue as exc:
+            errors.bad_value(plan.row, "certification_tier", exc)
+            return None
+    # The row's year is the year recognised; the decision may be signed the year after
+    # (criteria.models.recognised_year_error, the form's and the admin's rule too).
+    code, message = "recognised_year", recognised_year_error(plan.year, date)
+    if message is None:
+        code, message = _programme_date_error(date)
+    if message:
+        errors.add(plan.row, "certification_date", code, message)
+        return None
+    revoked_on = None
+    if not workbook.is_blank(raw_revoked):
+        try:
+            revoked_on = workbook.parse_date(raw_revoked)
+        except workbook.BadValue as exc:
+            errors.bad_value(plan.row, "certification_revoked_on", exc)
+            return None
+        # certification_revoke's rules, checked before anything is written.
+        code, message = _programme_date_error(revoked_on)
+        if message is None and revoked_on < date:
+            code = "revoked_before_decision"
+            message = _("Ngày thu hồi phải sau ngày quyết định công nhận.")
+        if message:
+            errors.add(plan.row, "certification_revoked_on", code, message)
+            return None
+        if not revocation_reason:
+            errors.add(
+                plan.row,
+                "certification_revocation_reason",
+                "reason_required",
+                _("Cần ghi lý do thu hồi."),
+            )
+            return None
+    elif revocation_reason:
+        errors.add(
+            plan.row,
+            "certification_revoked_on",
+            "revocation_without_date",
+            _("Có lý do thu hồi nhưng thiếu ngày thu hồi."),
+        )
+        return None
+    return GivenDecision(
+        number=decision,
+        date=date,
+        tier=tier,
+        dossier_reason=_text(values.get("certification_dossier_reason")),
+        revoked_on=revoked_on,
+        revocation_reason=revocation_reason,
+    )
+
+
+def _text(value: object) -> str:
+    return "" if workbook.is_blank(value) else str(value).strip()
+
+
+def same_text(stored: str, given: str) -> bool:
+    """Whether a cell says what is stored, whitespace aside: a text typed in a browser's text
+    area is stored with CRLF line ends, which a workbook gives back as LF."""
+    return stored.split() == given.split()
+
+
+def _programme_date_error(date: datetime.date) -> tuple[str, str | None]:
+    try:
+        validate_programme_date(date)
+    except ValidationError as exc:
+        return exc.code, " ".join(exc.messages)
+    return "", None
+
+
+def _pair_recorded(
+    plan: RowPlan, given: GivenDecision, recorded: Certification, ctx: Context
+) -> None:
+    """A decision the database holds: the row must say what is recorded. Its revocation, when
+    the file adds one, is the only change a file makes to it (the dossier reason stays as
+    recorded)."""
+    errors = ctx.errors
+    if recorded.recognised_year != plan.year:
+        errors.add(
+            plan.row,
+            "certification_decision",
+            "decision_of_other_year",
+            _("Quyết định %(number)s đã được ghi nhận là công nhận năm %(recognised)s.")
+            % {"number": given.number, "recognised": recorded.recognised_year},
+        )
+        return
+    if recorded.decision_date != given.date:
+        errors.add(
+            plan.row,
+            "certification_date",
+            "decision_date_differs",
+            _("Quyết định %(number)s đã được ghi nhận với ngày %(date)s.")
+            % {"number": given.number, "date": recorded.decision_date.strftime("%d/%m/%Y")},
+        )
+        return
+    if "certification_revoked_on" not in ctx.sheet.headers:
+        return  # a file without the revocation columns says nothing about it
+    if recorded.revoked_on is not None:
+        if recorded.revoked_on != given.revoked_on or not same_text(
+            recorded.revocation_reason, given.revocation_reason
+        ):
+            errors.add(
+                plan.row,
+                "certification_revoked_on",
+                "revocation_differs",
+                _(
+                    "Quyết định %(number)s đã bị thu hồi ngày %(date)s, lý do: “%(reason)s”; tệp "
+                    "phải ghi đúng ngày và lý do này."
+                )
+                % {
+                    "number": given.number,
+                    "date": recorded.revoked_on.strftime("%d/%m/%Y"),
+                    "reason": recorded.revocation_reason,
+                },
+            )
+        return
+    if given.revoked_on is not None and _may_revoke(plan, ctx):
+        plan.revocation = Revocation(
+            revoked_on=given.revoked_on, reason=given.revocation_reason, certification=recorded
+        )
+
+
+def _may_revoke(plan: RowPlan, ctx: Context) -> bool:
+    """accounts.roles.can_revoke_certification's permissions (the scope is checked already)."""
+    if ctx.may("criteria.change_certification") and ctx.may("criteria.approve_assessment"):
+        return True
+    ctx.errors.add(
+        plan.row,
+        "certification_revoked_on",
+        "no_permission_revoke",
+        _("Bạn không có quyền thu hồi quyết định công nhận."),
+    )
+    return False
+
+
+def _plan_new_decision(plan: RowPlan, given: GivenDecision, ctx: Context) -> None:
+    """A decision not recorded yet: the permissions, the certification rule and the dossier
+    rule of the certification page (accounts.roles.can_certify,
+    criteria.services.certification_eligibility, dossiers.services.certification_record)."""
+    errors = ctx.errors
+    if not (ctx.may("criteria.add_certification") and ctx.may("criteria.approve_assessment")):
+        errors.add(
+            plan.row,
+            "certification_decision",
+            "no_permission_certify",
+            _("Bạn không có quyền ghi quyết định công nhận."),
+        )
+        return
+    # For the standard tier on the figures the row leaves; a higher tier rests on that tier's
+    # assessment and on the certification of the tier below, which the file does not carry
+    # (it imports standard assessments only), so they are read from the database by the same
+    # rule.
+    try:
+        if given.tier == Certification.Tier.NTM:
+            certification_eligibility(
+                year=plan.year,
+                status=plan.final_status,
+                criteria_met=plan.met_total,
+                criteria_needed=len(plan.catalogue.criteria),
+            )
+        else:
+            certification_check(
+                commune=plan.commune, year=plan.year, tier=given.tier, decision_date=given.date
+            )
+    except ValidationError as exc:
+        errors.add(plan.row, "certification_decision", exc.code, " ".join(exc.messages))
+        return
+    try:
+        _dossier, reason = certification_dossier_check(
+            commune=plan.commune, tier=given.tier, year=plan.year, reason=given.dossier_reason
+        )
+    except ValidationError as exc:
+        key = (
+            "certification_dossier_reason"
+            if "certification_dossier_reason" in ctx.sheet.headers
+            else "certification_decision"
+        )
+        errors.add(plan.row, key, exc.code, " ".join(exc.messages))
+        return
+    if given.revoked_on is not None and not _may_revoke(plan, ctx):
+        return
+    plan.certification = NewCertification(
+        tier=given.tier,
+        decision_number=given.number,
+        decision_date=given.date,
+        dossier_reason=reason,
+    )
+    if given.revoked_on is not None:
+        plan.revocation = Revocation(revoked_on=given.revoked_on, reason=given.revocation_reason)
 
 
 def _lowering(plans: list[RowPlan], existing: Existing) -> list[RowWarning]:

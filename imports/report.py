@@ -53,6 +53,7 @@ class RowOutcome:
     criteria_met: int
     criteria_total: int
     certification: bool = False  # a new certification decision comes with the row
+    revocation: bool = False  # the row revokes a decision (recorded, or its new one)
     status: str = ""  # the status the assessment has after the import ("" for a blank row)
 
 
@@ -91,16 +92,22 @@ class ImportReport:
 
     @property
     def changes(self) -> int:
-        """Rows that write something (new or updated assessments, new decisions)."""
+        """Rows that write something (new or updated assessments, new or revoked decisions)."""
         c = self.counts
-        certified_only = sum(
-            1 for o in self.outcomes if o.certification and o.action not in (CREATE, UPDATE)
+        decisions_only = sum(
+            1
+            for o in self.outcomes
+            if (o.certification or o.revocation) and o.action not in (CREATE, UPDATE)
         )
-        return c[CREATE] + c[UPDATE] + certified_only
+        return c[CREATE] + c[UPDATE] + decisions_only
 
     @property
     def certifications(self) -> int:
         return sum(o.certification for o in self.outcomes)
+
+    @property
+    def revocations(self) -> int:
+        return sum(o.revocation for o in self.outcomes)
 
     def summary(self) -> str:
         c = self.counts
@@ -117,7 +124,11 @@ class ImportReport:
             "blank": c[BLANK],
             "certs": self.certifications,
             "errors": len(self.errors),
-        }
+        } + (
+            " " + _("%(n)s quyết định bị thu hồi.") % {"n": self.revocations}
+            if self.revocations
+            else ""
+        )
 
     def lines(self, max_errors: int = 200) -> list[str]:
         """The report as plain text lines (the management command prints these)."""

@@ -2,10 +2,12 @@
 database (`imports.planning`), report (`imports.report`), and, unless it is a dry run or any row
 has an error, apply all rows in one transaction.
 
-Writes go only through `criteria.services`: `assessments_bulk_create` for new commune-years,
+Writes go only through the services: `assessments_bulk_create` for new commune-years,
 `assessment_save` (which records history) for updates, `assessment_submit` /
-`assessment_approve` for status changes, and `certification_create` for decisions, written
-last so the assessment they rest on is already approved.
+`assessment_approve` for status changes; decisions, written last so the assessment they rest
+on is already approved, through `dossiers.services.certification_record` (the commune page's
+and the dossier page's entry point: the certification rule and the dossier rule) and
+`certification_revoke`.
 """
 
 import time
@@ -26,8 +28,9 @@ from criteria.services import (
     assessment_save,
     assessment_submit,
     assessments_bulk_create,
-    certification_create,
+    certification_revoke,
 )
+from dossiers.services import certification_record
 from imports import workbook
 from imports.planning import IMPORTED_GROUP_NOTE, Permission, RowPlan, plan_import
 from imports.report import CREATE, KEPT, UPDATE, CellError, ImportReport, WorkbookError
@@ -180,18 +183,32 @@ def _apply(plans: list[RowPlan], user, update_approved: bool, progress: Progress
                 if progress and (done % 25 == 0 or done == total):
                     progress(done, total)
         for plan in plans:
-            if cert := plan.certification:
-                with _row_context(plan):
-                    certification_create(
-                        commune=plan.commune,
-                        tier=cert.tier,
-                        decision_number=cert.decision_number,
-                        decision_date=cert.decision_date,
-                        recognised_year=plan.year,
-                        # Stored data in the decision's own language, not the user's.
-                        authority=f"Chủ tịch UBND tỉnh {plan.commune.province.name}",
-                        user=user,
-                    )
+            with _row_context(plan):
+                _write_decision(plan, user)
+
+
+def _write_decision(plan: RowPlan, user) -> None:
+    """The row's new decision, then its revocation (of that decision or of a recorded one)."""
+    certification = None
+    if new := plan.certification:
+        certification = certification_record(
+            commune=plan.commune,
+            tier=new.tier,
+            decision_number=new.decision_number,
+            decision_date=new.decision_date,
+            recognised_year=plan.year,
+            # Stored data in the decision's own language, not the user's.
+            authority=f"Chủ tịch UBND tỉnh {plan.commune.province.name}",
+            user=user,
+            dossier_reason=new.dossier_reason,
+        )
+    if revocation := plan.revocation:
+        certification_revoke(
+            certification=revocation.certification or certification,
+            revoked_on=revocation.revoked_on,
+            reason=revocation.reason,
+            user=user,
+        )
 
 
 def _update(plan: RowPlan, user, update_approved: bool) -> None:

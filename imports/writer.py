@@ -1,10 +1,15 @@
 """Writing workbooks in the import format: the blank template for a year and the export of a
 province's assessments. One writer, so what we hand out is what we read back.
 
-An export imported again gives the same criteria met, statuses, notes and certifications. What
-the format does not carry (and an export therefore leaves out): indicator values and manual
-decisions (the criterion results computed from them are exported), criterion notes, revoked
-certifications, and a second certification of the same commune in the same year.
+An export imported again gives the same criteria met, statuses, notes and certifications, and
+changes nothing. Each row (a commune's standard assessment of a year) carries the standard
+decision recognising that year, whatever year it was signed in (a 2026 recognition signed on
+15/01/2027 is on the 2026 row), with its dossier reason and, when it was revoked, its
+revocation. What the format does not carry (and an export therefore leaves out): indicator
+values and manual decisions (the criterion results computed from them are exported), criterion
+notes, decisions of the higher tiers (their assessments are entered on the commune's page), and
+a second standard decision recognising the same year (the one in force, else the latest, is
+exported).
 """
 
 import io
@@ -12,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,11 +27,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from communes.models import Commune, CommuneGroupAssignment, District, Province
 from criteria.applicable import criteria_set_for_year
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionResult
+from imports.planning import CERTIFICATION_FIELDS
 from imports.workbook import FIELDS, MET_CHOICES, TIER_SHORT, source_label
 from ntm.lib.spreadsheet import safe_cell
 
 LEADING = ("commune_code", "commune_name", "district", "year")
-TRAILING = ("status", "note", "certification_decision", "certification_date", "certification_tier")
+TRAILING = (
+    "status",
+    "note",
+    "certification_decision",
+    "certification_date",
+    "certification_tier",
+    *CERTIFICATION_FIELDS,  # the dossier reason, the revocation's date and reason
+)
 # Every template says which tier its assessments are (standard: blank or NTM); a template for a
 # set keyed by commune group (2026-2030) also has the commune's group.
 TIER_COLUMN = ("assessment_tier",)
@@ -43,8 +57,8 @@ EXPLANATIONS_EN = {
     ),
     "note": "The assessment's note. Optional.",
     "certification_decision": (
-        "Number of the decision certifying the commune in the row's year. Needs all criteria "
-        "met and an approved assessment."
+        "Number of the decision recognising the commune for the row's year (it may be signed "
+        "the year after). Needs all criteria met and an approved assessment."
     ),
     "certification_date": "Date of the decision: dd/mm/yyyy, yyyy-mm-dd or an Excel date.",
     "certification_tier": (
@@ -52,6 +66,16 @@ EXPLANATIONS_EN = {
         "empty = NTM. A higher tier needs that tier's approved assessment (entered on the "
         "commune's page) and the standard certification."
     ),
+    "certification_dossier_reason": (
+        "Required to record a new decision while the commune's dossier for the tier and the "
+        "row's year is incomplete or missing; stored with the decision. A decision already "
+        "recorded keeps the reason it was recorded with."
+    ),
+    "certification_revoked_on": (
+        "Date the decision was revoked (dd/mm/yyyy), if it was; needs a reason. A date given "
+        "for a decision not revoked yet revokes it."
+    ),
+    "certification_revocation_reason": "Why the decision was revoked. Required with a date.",
     "assessment_tier": (
         "The assessment's tier: NTM (standard); empty = NTM. The workbook does not take "
         "advanced, model or modern assessments yet: enter them on the commune's page."
@@ -73,6 +97,9 @@ class SheetRow:
     decision: str = ""
     decision_date: object = None
     tier: str = ""  # the certification's tier
+    dossier_reason: str = ""
+    revoked_on: object = None
+    revocation_reason: str = ""
     group: str = ""  # the commune group's code, when the set is keyed by group
 
 
@@ -110,10 +137,25 @@ def build_workbook(
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center")
     n = 0
-    date_index = len(LEADING) + count + 3
+    keys = trailing(by_group)
+    # 0-based positions of the trailing columns in a row, 1-based column numbers in the sheet.
+    position = {key: len(LEADING) + count + i for i, key in enumerate(keys)}
+    dates = ("certification_date", "certification_revoked_on")
     for row in rows:
         n += 1
-        # Every text (names, notes, decision numbers) as text, never a formula.
+        values = {
+            "status": row.status,
+            "note": row.note,
+            "certification_decision": row.decision,
+            "certification_date": row.decision_date,
+            "certification_tier": row.tier,
+            "certification_dossier_reason": row.dossier_reason,
+            "certification_revoked_on": row.revoked_on,
+            "certification_revocation_reason": row.revocation_reason,
+            "assessment_tier": None,  # blank is the standard tier, the only one exported
+            "commune_group": row.group,
+        }
+        # Every text (names, notes, decision numbers, reasons) as text, never a formula.
         cells = [
             safe_cell(ws, value)
             for value in [
@@ -123,23 +165,22 @@ def build_workbook(
                 row.year,
             ]
             + ["x" if row.met.get(number) else None for number in range(1, count + 1)]
-            + [row.status or None, row.note or None, row.decision or None, row.decision_date]
-            + [row.tier or None, None]  # the assessment's tier: blank is the standard tier
-            + ([row.group or None] if by_group else [])
+            + [values[key] or None for key in keys]
         ]
         cells[0].number_format = "@"  # keep leading zeros
-        if row.decision_date:
-            cells[date_index].number_format = "DD/MM/YYYY"
+        for key in dates:
+            if values[key]:
+                cells[position[key]].number_format = "DD/MM/YYYY"
         ws.append(cells)
     last = max(n + 1, 2)
     first_c = len(LEADING) + 1
     met_range = f"{get_column_letter(first_c)}2:{get_column_letter(first_c + count - 1)}{last}"
     _list_validation(ws, MET_CHOICES, met_range, _("x khi đạt, để trống khi chưa đạt."))
-    status_col = get_column_letter(first_c + count)
+    status_col = get_column_letter(position["status"] + 1)
     statuses = [source_label(s) for s in Assessment.Status]
     _list_validation(ws, statuses, f"{status_col}2:{status_col}{last}", "")
-    for offset in (4, 5):  # the certification's tier, the assessment's tier
-        tier_col = get_column_letter(first_c + count + offset)
+    for key in ("certification_tier", "assessment_tier"):
+        tier_col = get_column_letter(position[key] + 1)
         _list_validation(ws, list(TIER_SHORT.values()), f"{tier_col}2:{tier_col}{last}", "")
     ws.freeze_panes = "E2"
     ws.column_dimensions["B"].width = 20
@@ -303,28 +344,31 @@ def export_rows(province: Province, first: int, last: int) -> list[SheetRow]:
         assessment__in=[a.pk for a in assessments]
     ).values_list("assessment_id", "criterion__number", "met"):
         met.setdefault(assessment_id, {})[number] = is_met
-    decisions = {}
+    # Each row carries the standard decision recognising its year (not the year it was
+    # signed in, as the import pairs them): the latest in force, else the last revoked.
+    decisions: dict[tuple[int, int], Certification] = {}
     for cert in Certification.objects.filter(
         commune__province=province,
-        decision_date__year__range=(first, last),
-        revoked_on__isnull=True,
-    ).order_by("decision_date"):
-        decisions.setdefault((cert.commune_id, cert.decision_date.year), cert)
+        tier=Certification.Tier.NTM,
+        recognised_year__range=(first, last),
+    ).order_by(F("revoked_on").asc(nulls_last=True), "decision_date", "pk"):
+        decisions[(cert.commune_id, cert.recognised_year)] = cert
     rows = []
     for a in assessments:
         cert = decisions.get((a.commune_id, a.year))
-        rows.append(
-            SheetRow(
-                commune=a.commune,
-                year=a.year,
-                met=met.get(a.pk, {}),
-                status=source_label(Assessment.Status(a.status)),
-                note=a.note,
-                decision=cert.decision_number if cert else "",
-                decision_date=cert.decision_date if cert else None,
-                tier=TIER_SHORT[cert.tier] if cert else "",
-            )
+        row = SheetRow(
+            commune=a.commune,
+            year=a.year,
+            met=met.get(a.pk, {}),
+            status=source_label(Assessment.Status(a.status)),
+            note=a.note,
         )
+        if cert is not None:
+            row.decision, row.decision_date = cert.decision_number, cert.decision_date
+            row.tier = TIER_SHORT[cert.tier]
+            row.dossier_reason = cert.dossier_reason
+            row.revoked_on, row.revocation_reason = cert.revoked_on, cert.revocation_reason
+        rows.append(row)
     return rows
 
 

@@ -1,5 +1,7 @@
 """Export -> import round-trips to the same figures; the export's format is the import's."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -34,6 +36,21 @@ def state(province):
     }
 
 
+def fill_dossier_reasons(content: bytes, reason: str) -> bytes:
+    """The workbook with `reason` in the dossier reason cell of every row with a decision."""
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb.worksheets[0]
+    titles = [c.value for c in ws[1]]
+    decision = titles.index("Số QĐ công nhận") + 1
+    column = titles.index("Lý do công nhận khi hồ sơ chưa đủ") + 1
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(row=r, column=decision).value:
+            ws.cell(row=r, column=column, value=reason)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def test_export_then_import_gives_the_same_figures(tmp_path, province_user, capsys):
     province = Province.objects.get(code="20")
     before = state(province)
@@ -50,7 +67,14 @@ def test_export_then_import_gives_the_same_figures(tmp_path, province_user, caps
         headline(2017, communes=Commune.objects.filter(district__province=province)).certified == 0
     )
 
-    report = import_assessments(file=path, user=province_user, dry_run=False)
+    # The demo's decisions were transcribed without a dossier: recording them again through
+    # the file needs the reason the certification page asks for.
+    refused = import_assessments(file=path, user=province_user)
+    assert {e.code for e in refused.errors} == {"reason_required"}
+    assert len(refused.errors) == 46
+    with_reasons = tmp_path / "langson-reasons.xlsx"
+    with_reasons.write_bytes(fill_dossier_reasons(path.read_bytes(), "Ghi lại quyết định cũ"))
+    report = import_assessments(file=with_reasons, user=province_user, dry_run=False)
     assert report.applied, report.lines()[:5]
     assert report.counts["create"] == 621 and report.certifications == 46
     assert state(province) == before
@@ -60,18 +84,19 @@ def test_export_then_import_gives_the_same_figures(tmp_path, province_user, caps
 
 def test_the_export_has_the_import_columns_and_both_sheets(tmp_path):
     province = Province.objects.get(code="20")
-    wb = load_workbook(
-        __import__("io").BytesIO(export_workbook(province, 2017, 2017)), read_only=True
-    )
+    wb = load_workbook(io.BytesIO(export_workbook(province, 2017, 2017)), read_only=True)
     assert wb.sheetnames == ["Đánh giá", "Hướng dẫn"]
     rows = list(wb["Đánh giá"].iter_rows(values_only=True))
     assert rows[0][:5] == ("Mã xã", "Tên xã", "Huyện", "Năm", "TC1")
-    assert rows[0][-6:] == (
+    assert rows[0][-9:] == (
         "Trạng thái",
         "Ghi chú",
         "Số QĐ công nhận",
         "Ngày công nhận",
         "Hạng",
+        "Lý do công nhận khi hồ sơ chưa đủ",
+        "Ngày thu hồi",
+        "Lý do thu hồi",
         "Hạng đánh giá",
     )
     assert len(rows) == 1 + 207

@@ -163,7 +163,9 @@ def test_an_indicator_the_set_lacks_is_an_error(xlsx, world):
 
 def test_certification_columns_create_the_decision_after_the_assessment(xlsx, world):
     header = WORLD_HEADER + ["Trạng thái", "Số QĐ công nhận", "Ngày công nhận", "Hạng"]
+    header += ["Lý do công nhận khi hồ sơ chưa đủ"]
     rows = [["98101", 2026, "x", "x", "x", "Đã phê duyệt", "12/QĐ-UBND", "20/11/2026", "NTM"]]
+    rows[0] += ["Ghi lại quyết định đã ban hành"]
     report = import_assessments(
         file=xlsx([header] + rows), user=world.province_staff, dry_run=False
     )

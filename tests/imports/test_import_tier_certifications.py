@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def modern_row(**extra) -> list[dict]:
     row = {"Mã xã": "98101", "Năm": 2027, "TC1": "x", "TC2": "x", "TC3": "x"}
     row |= {"Số QĐ công nhận": "88/QĐ-UBND", "Ngày công nhận": "20/11/2027", "Hạng": "NTM hiện đại"}
+    row |= {"Lý do công nhận khi hồ sơ chưa đủ": "Thí điểm: hồ sơ lập sau"}
     return [row | extra]
 
 
