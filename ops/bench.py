@@ -334,6 +334,26 @@ def save_assessment_setup():
 
 
 IMPORT_YEARS = (2016, 2018)
+# The demo's decisions have no dossier: re-recorded through the dossier rule, each needs the
+# reason the import asks for in that case.
+DOSSIER_REASON = "Hồ sơ lưu tại Văn phòng Điều phối (số liệu thử nghiệm)"
+
+
+def _with_dossier_reasons(content: bytes) -> bytes:
+    """The exported workbook with a dossier reason on every row that carries a decision."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    number = header.index("Số QĐ công nhận") + 1
+    reason = header.index("Lý do công nhận khi hồ sơ chưa đủ") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, number).value:
+            sheet.cell(row, reason).value = DOSSIER_REASON
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def import_setup():
@@ -344,7 +364,7 @@ def import_setup():
     left as it was."""
     officer = get_user_model().objects.get(username="province")
     province = Province.objects.get(code=PROVINCE)
-    content = export_workbook(province, *IMPORT_YEARS)
+    content = _with_dossier_reasons(export_workbook(province, *IMPORT_YEARS))
     in_province = {"commune__province": province}
 
     @contextlib.contextmanager
