@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from communes.models import Province
 from criteria.applicable import criteria_set_for_year
 from plans.models import Plan, year_criteria
 from plans.progress import plan_progress
@@ -314,3 +315,23 @@ def test_what_is_not_a_decimal_is_refused(client, world, typed):
     assert response.status_code == 400
     assert error_codes(response, "target_average") == ["invalid"]
     assert not Plan.objects.exists()
+
+
+def test_a_2026_plan_of_the_demo_province_counts_its_61_xa_as_the_report_does():
+    """Lạng Sơn (the demo): the 2026 plan once counted the 237 old units and none of the 61 xã
+    of 01/07/2025, and showed "thực hiện 0,00" and criterion 1 "40/0" next to the report."""
+    province = Province.objects.with_code("20").get()
+    plan = Plan.objects.create(
+        province=province,
+        year=2026,
+        target_average=Decimal("6.5"),
+        criterion_targets={"1": 40},
+    )
+    assert plan.communes().in_programme().count() == 61
+    area = area_for("province", "20")
+    figures = report_figures(2026, grouping=area.grouping, communes=area.communes)
+    progress = plan_progress(plan)
+    assert progress.average == figures.headline.average > 0
+    criterion_1 = next(r.count for r in figures.per_criterion if r.number == 1)
+    assert [(c.number, c.actual) for c in progress.criteria] == [(1, criterion_1)]
+    assert criterion_1 > 0
