@@ -51,7 +51,7 @@ REQUIRED = ("year", "target_certified", "target_average")
 # times over and bound what a hostile file can cost (the reader stops at the first cell past
 # them) and how long the page listing its errors can grow.
 MAX_BYTES = 1024 * 1024
-MAX_ROWS = 1000
+MAX_ROWS = 500
 MAX_COLUMNS = 30
 ERRORS_LISTED = 50
 SHOWN_CHARS = 40  # of a cell's text quoted in an error
@@ -90,34 +90,85 @@ def _header_key(title) -> str:
     return "_".join(_text(title).lower().split())
 
 
-def _count(value) -> int:
-    """A number of communes: a whole number cell or ASCII digits; ValueError otherwise."""
-    if isinstance(value, bool):
-        raise ValueError(value)
+class _BadCell(ValueError):
+    """A cell that cannot be read as its column asks; `code` names the problem."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _year(value) -> int:
+    year = parse_year(_text(value))
+    if year is None:
+        raise _BadCell("invalid_year", _("năm “%(v)s” không hợp lệ") % {"v": _shown(value)})
+    return year
+
+
+def _district(value, districts: dict[str, District]) -> District | None:
+    """None for the province; a former district of the province by its code ("981", 981)."""
+    code = _text(value)
+    if not code:
+        return None
+    district = districts.get(code.zfill(3)) if len(code) <= 3 else None
+    if district is None:
+        raise _BadCell(
+            "unknown_district", _("không có huyện mã “%(v)s” trong tỉnh") % {"v": _shown(code)}
+        )
+    return district
+
+
+def _count(value) -> int | None:
+    """A number of communes: a whole number cell or ASCII digits, in the column's range."""
+    if is_blank(value):
+        return None
+    number = None
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    else:
-        text = _text(value)
-        if not (text.isascii() and text.isdigit() and len(text) <= 5):
-            raise ValueError(value)
-        number = int(text)
-    if not 0 <= number <= 32767:  # the column's range (PositiveSmallIntegerField)
-        raise ValueError(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 5:
+            number = int(text)
+    if number is None or not 0 <= number <= 32767:  # PositiveSmallIntegerField
+        raise _BadCell(
+            "invalid_count",
+            _("số xã “%(v)s” phải là số nguyên không âm") % {"v": _shown(value)},
+        )
     return number
 
 
-def _average(value) -> Decimal:
-    """A number cell, or text by `parse_decimal_comma` ("6,5"); ValueError for anything else,
-    including a cell holding NaN or an infinity, and text such as "NaN", "inf" or "1e1"."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
+def _average(value) -> Decimal | None:
+    """A number cell, or text by `parse_decimal_comma` ("6,5"): never a cell holding NaN or an
+    infinity, nor text such as "NaN", "inf" or "1e1"; from 0 to 30 with at most two decimals
+    (rounding would change the figure typed: refused, never rounded)."""
+    if is_blank(value):
+        return None
+    try:
+        if isinstance(value, bool):
             raise ValueError(value)
-        return Decimal(str(value))
-    return parse_decimal_comma(str(value))
+        if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise ValueError(value)
+            average = Decimal(str(value))
+        else:
+            average = parse_decimal_comma(str(value))
+    except (ValueError, ArithmeticError):
+        raise _BadCell(
+            "value_not_number", _("bình quân “%(v)s” không phải là số") % {"v": _shown(value)}
+        ) from None
+    if not 0 <= average <= 30:
+        raise _BadCell(
+            "average_out_of_range",
+            _("bình quân “%(v)s” phải từ 0 đến 30") % {"v": _shown(value)},
+        )
+    if average != average.quantize(Decimal("0.01")):
+        raise _BadCell(
+            "too_many_decimals",
+            _("bình quân “%(v)s” có quá hai chữ số thập phân") % {"v": _shown(value)},
+        )
+    return average.quantize(Decimal("0.01"))
 
 
 def _read_sheet(rows: Iterator[RawRow]) -> tuple[dict[str, int], list[tuple[int, dict, list]]]:
@@ -205,68 +256,20 @@ def read_plan_rows(file: IO[bytes] | bytes | Path, *, province: Province) -> lis
                     ),
                 )
             )
-        year = parse_year(_text(cells["year"]))
-        if year is None:
-            problems.append(
-                ("invalid_year", _("năm “%(v)s” không hợp lệ") % {"v": _shown(cells["year"])})
-            )
-        district = None
-        code = _text(cells.get("district"))
-        if code:
-            district = districts.get(code.zfill(3)) if len(code) <= 3 else None
-            if district is None:
-                problems.append(
-                    (
-                        "unknown_district",
-                        _("không có huyện mã “%(v)s” trong tỉnh") % {"v": _shown(code)},
-                    )
-                )
-        certified = None
-        if not is_blank(cells["target_certified"]):
+        values = {}
+        for key, parse in (
+            ("year", _year),
+            ("district", lambda v: _district(v, districts)),
+            ("target_certified", _count),
+            ("target_average", _average),
+        ):
             try:
-                certified = _count(cells["target_certified"])
-            except ValueError:
-                problems.append(
-                    (
-                        "invalid_count",
-                        _("số xã “%(v)s” phải là số nguyên không âm")
-                        % {"v": _shown(cells["target_certified"])},
-                    )
-                )
-        average = None
-        raw_average = cells["target_average"]
-        if not is_blank(raw_average):
-            try:
-                average = _average(raw_average)
-            except (ValueError, ArithmeticError):
-                problems.append(
-                    (
-                        "value_not_number",
-                        _("bình quân “%(v)s” không phải là số") % {"v": _shown(raw_average)},
-                    )
-                )
-            else:
-                if not 0 <= average <= 30:
-                    problems.append(
-                        (
-                            "average_out_of_range",
-                            _("bình quân “%(v)s” phải từ 0 đến 30") % {"v": _shown(raw_average)},
-                        )
-                    )
-                    average = None
-                elif average != average.quantize(Decimal("0.01")):
-                    # Rounding would change the figure typed: refused, never rounded.
-                    problems.append(
-                        (
-                            "too_many_decimals",
-                            _("bình quân “%(v)s” có quá hai chữ số thập phân")
-                            % {"v": _shown(raw_average)},
-                        )
-                    )
-                    average = None
-                else:
-                    average = average.quantize(Decimal("0.01"))
-        if is_blank(cells["target_certified"]) and is_blank(raw_average):
+                values[key] = parse(cells.get(key))
+            except _BadCell as bad:
+                problems.append((bad.code, bad.message))
+        year, district = values.get("year"), values.get("district")
+        certified, average = values.get("target_certified"), values.get("target_average")
+        if is_blank(cells["target_certified"]) and is_blank(cells["target_average"]):
             problems.append(("no_target", _("cần ít nhất số xã hoặc bình quân tiêu chí")))
         if year is not None and not problems:
             plan = Plan(province=province, year=year, district=district, target_average=average)
