@@ -110,7 +110,7 @@ class PlanForm(forms.ModelForm):
     def _units_offered(self, province):
         """The programme units of the plan's area (the province, a former district or a
         commune group) existing in the plan's year: the posted ones, else the plan's or the
-        page's. None while the year cannot be read."""
+        page's; none while the year cannot be read."""
         if self.is_bound:
             year = parse_year(str(self.data.get(self.add_prefix("year"), "")))
             area = {
@@ -129,10 +129,15 @@ class PlanForm(forms.ModelForm):
             }
         else:
             year, area = self.initial.get("year"), {}
-        if year is None:
-            return Commune.objects.none()
-        plan = Plan(province=province, year=year, **area)
-        return plan.communes().in_programme().select_related("district")
+        offered = Commune.objects.none()
+        if year is not None:
+            offered = Plan(province=province, year=year, **area).communes().in_programme()
+        if self.instance.pk:
+            # The units a plan already names stay choices: saving it unchanged keeps them.
+            offered = offered | Commune.objects.filter(
+                pk__in=self.instance.target_communes.values("pk")
+            )
+        return offered.select_related("district")
 
     def _posted_pk(self, name: str) -> int | None:
         raw = str(self.data.get(self.add_prefix(name)) or "")

@@ -335,3 +335,19 @@ def test_a_2026_plan_of_the_demo_province_counts_its_61_xa_as_the_report_does():
     criterion_1 = next(r.count for r in figures.per_criterion if r.number == 1)
     assert [(c.number, c.actual) for c in progress.criteria] == [(1, criterion_1)]
     assert criterion_1 > 0
+
+
+def test_an_edit_keeps_the_units_a_plan_already_names(client, reform_world):
+    """A plan naming a unit outside its area and year (entered before the rule) is saved
+    unchanged: its named communes are not dropped behind the user's back."""
+    w = reform_world
+    plan = Plan.objects.create(province=w.province, year=2027, target_certified=2)
+    plan.target_communes.set([w.old_dong, w.dong_tay])
+    client.force_login(w.province_staff)
+    url = reverse("plans:plan_edit", args=["96", plan.pk])
+    form = client.get(url).context["form"]
+    assert set(form.fields["target_communes"].queryset) == {w.dong_tay, w.bac_son, w.old_dong}
+    data = {"year": 2027, "tier": "ntm", "target_certified": 2}
+    response = client.post(url, {**data, "target_communes": [w.old_dong.pk, w.dong_tay.pk]})
+    assert response.status_code == 302
+    assert set(plan.target_communes.all()) == {w.old_dong, w.dong_tay}
