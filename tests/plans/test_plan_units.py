@@ -351,3 +351,25 @@ def test_an_edit_keeps_the_units_a_plan_already_names(client, reform_world):
     response = client.post(url, {**data, "target_communes": [w.old_dong.pk, w.dong_tay.pk]})
     assert response.status_code == 302
     assert set(plan.target_communes.all()) == {w.old_dong, w.dong_tay}
+
+
+def test_the_former_districts_2025_report_shows_its_plan_on_its_last_day(client, reform_world):
+    """2025: the district's report is taken on 30/06/2025, its last day; so is its plan (the
+    assessments of 2024 carried forward: its xã no longer exist on 31/12/2025)."""
+    w = reform_world
+    cset = criteria_set_for_year(2024)
+    assert criteria_set_for_year(2025) == cset
+    make_assessment(w.old_dong, 2024, cset, met=15)
+    make_assessment(w.old_bac, 2024, cset, met=12)
+    plan = Plan.objects.create(
+        province=w.province, district=w.old_district, year=2025, target_average=Decimal(14)
+    )
+    area = area_for("district", "961")
+    figures = report_figures(
+        2025, grouping=area.grouping, communes=area.communes, as_at=datetime.date(2025, 6, 30)
+    )
+    assert figures.headline.average == Decimal("9.00")  # (15 + 0 + 12) / 3 programme xã
+    assert plan_progress(plan).average == figures.headline.average  # the plan page's, alone
+    client.force_login(w.province_staff)
+    page = client.get(reverse("reports:district_report", args=["961", 2025])).content.decode()
+    assert "Bình quân tiêu chí/xã: kế hoạch 14,00, thực hiện 9,00" in page
