@@ -87,3 +87,21 @@ def test_province_staff_edit_a_plan(client, plan_world):
     plan_world.plan.refresh_from_db()
     assert plan_world.plan.target_certified == 4
     assert plan_world.plan.criterion_targets == {}
+
+
+def test_the_plan_list_costs_a_fixed_number_of_queries_per_plan(
+    client, reform_world, django_assert_num_queries
+):
+    """Session, user and membership, the province (the scope's and the page's), the years, the
+    plans and their named communes (8); per plan its certifications and its area's headline
+    (2): two plans of 2027, 12 queries."""
+    w = reform_world
+    for year in (2026, 2027):
+        plan = Plan.objects.create(province=w.province, year=year, target_certified=1)
+        plan.target_communes.set([w.dong_tay])
+    Plan.objects.create(province=w.province, year=2027, tier="advanced", target_certified=1)
+    client.force_login(w.province_staff)
+    url = reverse("plans:plan_list", args=["96"]) + "?year=2027"
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert {r.plan.tier for r in response.context["rows"]} == {"ntm", "advanced"}
