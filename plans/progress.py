@@ -89,7 +89,7 @@ class PlanProgress:
 
 def certified_in_year(plan: Plan) -> list[tuple[str, str]]:
     """(code, name) of the communes of the plan's area newly certified (plan's tier) in its year,
-    in force on 31/12 (one query)."""
+    in force on the plan's day (one query)."""
     start = datetime.date(plan.year, 1, 1)
     communes = report_figures.programme_communes(plan.communes(), plan.year, as_at=plan.day)
     return list(
