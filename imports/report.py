@@ -7,40 +7,13 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
 
+# One problem of a file and the refusal of a whole file: the shared reader's (ntm/lib).
+from ntm.lib.workbook import CellError, WorkbookError  # noqa: F401
+
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 KEPT = "kept"  # an approved assessment the row would change, left alone (no update_approved)
 BLANK = "blank"  # no criterion, indicator, status, note or decision: never an assessment
 ACTIONS = (CREATE, UPDATE, UNCHANGED, KEPT, BLANK)
-
-
-@dataclass
-class CellError:
-    """One problem found in a file. `code` is short and stable ("unknown_commune",
-    "value_not_number", "row_cap"): what tests and callers compare; `message` is for people."""
-
-    row: int  # 0 for the file as a whole
-    column: str  # the header as written in the file, or "" for a whole row
-    message: str
-    code: str
-    cell: str = ""
-
-    @classmethod
-    def from_data(cls, data: dict) -> "CellError":
-        # Reports stored before errors had codes (pending uploads live up to a day).
-        return cls(**{"code": "", **data})
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be imported (unreadable, over a cap, or the user may not
-    import): nothing in it is imported."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def as_error(self) -> CellError:
-        return CellError(row=0, column="", message=self.message, code=self.code)
 
 
 @dataclass

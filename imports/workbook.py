@@ -1,5 +1,6 @@
 """Reading an assessment workbook: checks on the file itself (size, zip structure, zip bomb,
-encryption), header matching in Vietnamese and English, and the parsing of single cells (the
+encryption) and the streamed first sheet by the one hardened reader (`ntm.lib.workbook`), header
+matching in Vietnamese and English, and the parsing of single cells (the
 met / not-met vocabulary, dates, numbers). No database access: `imports.planning` resolves codes,
 years and criteria.
 
@@ -11,8 +12,7 @@ import functools
 import re
 import tempfile
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -24,16 +24,32 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser  # private: see _CellParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from criteria.models import Assessment, Tier
 from imports.report import CellError, WorkbookError
 from ntm.lib import years
 from ntm.lib.numbers import parse_decimal_comma
+
+# The generic reading (the file's checks, the streamed first sheet, the caps) lives in
+# ntm/lib/workbook.py, shared with the plan import; its names stay importable from here.
+from ntm.lib.workbook import (  # noqa: F401
+    EMPTY_RUN_END,
+    FORMULA_TAG,
+    MAX_INFLATION,
+    MERGE_REF,
+    OLE_MAGIC,
+    _CellParser,
+    check_columns,
+    check_file,
+    check_row,
+    is_blank,
+    read_first_sheet,
+)
+from ntm.lib.workbook import check_columns as _check_columns  # noqa: F401
+from ntm.lib.workbook import check_merged_header as _check_merged_header  # noqa: F401
+from ntm.lib.workbook import open_first_sheet as _open_first_sheet  # noqa: F401
+from ntm.lib.workbook import xml_rows as _xml_rows  # noqa: F401
 
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {
@@ -146,15 +162,9 @@ def tier_words() -> dict[str, str]:
     return _vocabulary(Tier, TIER_ALIASES)
 
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
-# A real workbook inflates 5-30 times; a zip bomb thousands of times.
-MAX_INFLATION = 100
 CRITERION_HEADER = re.compile(r"^(?:c|tc)\s*(\d{1,2})$")
 INDICATOR_HEADER = re.compile(r"^\d{1,2}\.\d{1,2}$")
-# Consecutive empty rows that end a sheet: Excel files often carry formatted empty rows.
-EMPTY_RUN_END = 1000
 BLANK_ROWS_LISTED = 20
-MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 class BadValue(ValueError):
@@ -220,48 +230,6 @@ def column_key(header: object) -> str | None:
 # --- The file -------------------------------------------------------------------------------
 
 
-def check_file(path: Path, max_bytes: int) -> None:
-    """Refuse, before openpyxl sees it, a file that is too large, not an xlsx, encrypted, or a
-    zip whose declared uncompressed size is out of proportion to its size (zip bomb)."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise WorkbookError(
-            "file_too_large",
-            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": f"{size / 1e6:.1f}", "limit": f"{max_bytes / 1e6:.0f}"},
-        )
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head == OLE_MAGIC:
-        raise WorkbookError(
-            "encrypted",
-            _(
-                "Tệp được đặt mật khẩu (mã hóa) hoặc là tệp .xls cũ: hãy bỏ mật khẩu và lưu lại "
-                "dưới dạng Excel .xlsx."
-            ),
-        )
-    if not head.startswith(b"PK"):
-        raise WorkbookError("not_xlsx", _("Tệp không phải là bảng tính Excel .xlsx."))
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        raise WorkbookError("not_xlsx", _("Tệp không phải là bảng tính Excel .xlsx."))
-    inflated = sum(info.file_size for info in infos)
-    if inflated > max(size, 1) * MAX_INFLATION:
-        raise WorkbookError(
-            "zip_bomb",
-            _(
-                "Tệp bị từ chối: dung lượng khi giải nén (%(inflated)s MB) lớn bất thường so với "
-                "kích thước tệp."
-            )
-            % {"inflated": f"{inflated / 1e6:.0f}"},
-        )
-
-
 def read_upload(path: Path) -> Sheet:
     """Read a workbook once, within the caps of the settings (raises WorkbookError)."""
     return read_sheet(
@@ -304,108 +272,15 @@ def read_source(
 
 
 def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -> Sheet:
-    """Check and read the first sheet, row by row. Raises WorkbookError for a problem with the
-    whole file (including more than `max_rows` data rows or data beyond column `max_columns`);
-    cell-level problems (a formula without a value) are collected in `Sheet.errors`.
-
-    Cost is bounded whatever the file declares: the sheet's `<dimension>` is ignored, only the
-    cells present in the XML are looked at, reading stops at the first cell past a cap, and
-    `EMPTY_RUN_END` consecutive empty rows end the sheet."""
-    check_file(path, max_bytes)
-    try:
-        reader, member = _open_first_sheet(path)
-    except WorkbookError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
-    try:
-        with reader.archive.open(member) as source:
-            parser = _CellParser(
-                source,
-                reader.shared_strings,
-                data_only=True,
-                epoch=reader.wb.epoch,
-                date_formats=reader.wb._date_formats,
-                timedelta_formats=reader.wb._timedelta_formats,
-            )
-            sheet = build_sheet(_xml_rows(parser), max_rows=max_rows, max_columns=max_columns)
-        _check_merged_header(path, member)
-    except WorkbookError:
-        raise
-    except Exception as exc:
-        raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
-    finally:
-        reader.archive.close()
-    return sheet
-
-
-def _open_first_sheet(path: Path) -> tuple[ExcelReader, str]:
-    """openpyxl's reader up to (not including) its worksheets, and the first worksheet's part.
-    `load_workbook` is not used: in read-only mode it scans every sheet whole for a
-    `<dimension>` when the sheet has none, before a single row is read."""
-    reader = ExcelReader(path, read_only=True, data_only=True)
-    try:
-        reader.read_manifest()
-        reader.read_strings()
-        reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
-        for _sheet, rel in reader.parser.find_sheets():
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
-                return reader, rel.target
-    except BaseException:
-        reader.archive.close()
-        raise
-    reader.archive.close()
-    raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
-
-
-FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"  # a cell's <f> element
-
-
-class _CellParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser, also telling which cells hold a formula: with
-    `data_only` a formula reads as its cached value, None when Excel never computed it.
-
-    The one private part of openpyxl used here (the parser that its read-only mode runs). The
-    public road, `load_workbook(read_only=True, data_only=True)` with `iter_rows`, was measured
-    on the two files of ops/crafted.py (issue 16): opening the 239,000-row file scans the whole
-    sheet for a `<dimension>` before the first row (17.9 s, then 3.5 s to the row cap, against
-    4.7 s in all here), and every empty row of the file declaring A1:XFD16001 is padded to
-    16,384 cells (1.7 s against 0.03 s). Nor does it tell a formula without a cached value from
-    an empty cell without reading the sheet a second time. If openpyxl (>=3.1,<4) moves it,
-    tests/imports/test_bounded_reading.py and test_bad_input.py fail."""
-
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        cell["formula"] = element.find(FORMULA_TAG) is not None
-        return cell
-
-
-def _xml_rows(parser: _CellParser) -> Iterator[tuple[int, dict[int, object], set[int]]]:
-    for number, cells in parser.parse():
-        values: dict[int, object] = {}
-        formulas: set[int] = set()
-        for cell in cells:
-            if cell["value"] is not None:
-                values[cell["column"]] = cell["value"]
-            elif cell["formula"]:
-                formulas.add(cell["column"])
-        yield number, values, formulas
-
-
-def _check_merged_header(path: Path, member: str) -> None:
-    """A merged cell in the header row; the sheet XML is scanned in chunks, never held whole."""
-    tail = b""
-    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            text = tail + chunk
-            for _c1, r1, _c2, _r2 in MERGE_REF.findall(text):
-                if int(r1) == 1:
-                    raise WorkbookError(
-                        "merged_header",
-                        _("Dòng tiêu đề có ô gộp (merge): mỗi cột cần một tiêu đề riêng ở dòng 1."),
-                    )
-            tail = text[-64:]
+    """Check and read the first sheet, row by row (`ntm.lib.workbook.read_first_sheet`). Raises
+    WorkbookError for a problem with the whole file (including more than `max_rows` data rows or
+    data beyond column `max_columns`); cell-level problems (a formula without a value) are
+    collected in `Sheet.errors`."""
+    return read_first_sheet(
+        path,
+        max_bytes=max_bytes,
+        build=functools.partial(build_sheet, max_rows=max_rows, max_columns=max_columns),
+    )
 
 
 def build_sheet(
@@ -422,27 +297,19 @@ def build_sheet(
         raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
     number, values, _formulas = first
     header_values = values if number == 1 else {}  # no row 1: every required column missing
-    _check_columns(header_values, max_columns)
+    check_columns(header_values, max_columns)
     sheet = _header(header_values)
     keys = sheet.columns
     last_data = 1
     for number, values, formulas in rows:
         if number - last_data > EMPTY_RUN_END:
             break  # a long run of empty rows: the sheet's data has ended
-        _check_columns(values, max_columns)
+        check_columns(values, max_columns)
         row_values = {key: values.get(col) for col, key in keys.items()}
         row_formulas = [key for col, key in keys.items() if col in formulas]
         if not row_formulas and all(is_blank(v) for v in row_values.values()):
             continue
-        if number > max_rows + 1:
-            raise WorkbookError(
-                "row_cap",
-                _(
-                    "Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu (dòng 2 đến %(last)s). "
-                    "Hãy chia thành nhiều tệp."
-                )
-                % {"n": max_rows, "last": max_rows + 1},
-            )
+        check_row(number, max_rows)
         # Blank rows count only when data follows them; trailing ones are just the sheet's end.
         if number > last_data + 1:
             sheet.blank_count += number - last_data - 1
@@ -464,16 +331,6 @@ def build_sheet(
                 )
             )
     return sheet
-
-
-def _check_columns(values: dict[int, object], max_columns: int) -> None:
-    if values and max(values) > max_columns:
-        column = min(c for c in values if c > max_columns)
-        raise WorkbookError(
-            "column_cap",
-            _("Tệp có dữ liệu ở cột %(column)s: tối đa %(n)s cột.")
-            % {"column": get_column_letter(column), "n": max_columns},
-        )
 
 
 def _header(header_row: dict[int, object]) -> Sheet:
@@ -572,10 +429,6 @@ def sheet_from_data(data: dict) -> Sheet:
 
 
 # --- Cells ----------------------------------------------------------------------------------
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def parse_met(value: object) -> bool:

@@ -1,5 +1,7 @@
 """Yearly plans (kế hoạch) of a province: targets that reports set results against."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,9 +11,20 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, CommuneGroup, District, Province
-from criteria.models import Tier
+from communes.models import Commune, CommuneGroup, District, Province, year_end
+from criteria.applicable import criteria_set_for_year
+from criteria.models import CriteriaSet, Tier
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
+
+
+def year_criteria(year: int) -> tuple[CriteriaSet, list[int]] | None:
+    """The criteria set of `year` as the reports take it (`criteria_set_for_year`) and its
+    criteria numbers, or None when no set is in force that year (two queries)."""
+    try:
+        criteria_set = criteria_set_for_year(year)
+    except ValidationError:
+        return None
+    return criteria_set, sorted(criteria_set.criteria.values_list("number", flat=True))
 
 
 class PlanQuerySet(models.QuerySet):
@@ -123,13 +136,90 @@ class Plan(models.Model):
         return reverse("plans:plan_list", args=[self.province.code]) + f"?year={self.year}"
 
     def clean(self) -> None:
+        self.check_area()
+        if self.year:
+            self.check_targets(year_criteria(self.year))
+
+    def check_area(self) -> None:
+        """One area, in the plan's province, existing in the plan's year: a former district
+        plans for years up to its end (30/06/2025), the units of the province after that."""
         if self.district_id and self.commune_group_id:
             raise ValidationError(
                 _("Kế hoạch áp dụng cho một huyện hoặc một nhóm xã, không cho cả hai."),
                 code="two_areas",
             )
-        if self.district_id and self.province_id and self.district.province_id != self.province_id:
-            raise ValidationError({"district": _("Huyện không thuộc tỉnh của kế hoạch.")})
+        if not self.district_id:
+            return
+        if self.province_id and self.district.province_id != self.province_id:
+            raise ValidationError(
+                {
+                    "district": ValidationError(
+                        _("Huyện không thuộc tỉnh của kế hoạch."), code="other_province"
+                    )
+                }
+            )
+        if self.year and not self.district_exists_in_year():
+            raise ValidationError(
+                {
+                    "district": ValidationError(
+                        _("%(district)s không tồn tại trong năm %(year)s."),
+                        code="district_not_in_year",
+                        params={"district": self.district, "year": self.year},
+                    )
+                }
+            )
+
+    def district_exists_in_year(self) -> bool:
+        district = self.district
+        start, end = datetime.date(self.year, 1, 1), year_end(self.year)
+        return (district.valid_to is None or district.valid_to >= start) and (
+            district.valid_from is None or district.valid_from <= end
+        )
+
+    def check_targets(self, criteria: tuple[CriteriaSet, list[int]] | None) -> None:
+        """Targets only for the criteria of the set of the plan's year (`year_criteria`), and
+        an average no higher than its number of criteria."""
+        errors = {}
+        numbers = {int(n) for n in self.criterion_targets or {}}
+        if criteria is None:
+            if numbers:
+                errors["criterion_targets"] = ValidationError(
+                    _(
+                        "Năm %(year)s không có bộ tiêu chí áp dụng: không đặt được chỉ tiêu theo "
+                        "tiêu chí."
+                    ),
+                    code="no_criteria_set",
+                    params={"year": self.year},
+                )
+        else:
+            criteria_set, in_set = criteria
+            outside = sorted(numbers - set(in_set))
+            if outside:
+                errors["criterion_targets"] = ValidationError(
+                    _(
+                        "Bộ tiêu chí áp dụng năm %(year)s (%(set)s) có %(count)s tiêu chí, không "
+                        "có tiêu chí %(numbers)s."
+                    ),
+                    code="criterion_not_in_set",
+                    params={
+                        "year": self.year,
+                        "set": criteria_set.name_vi,
+                        "count": len(in_set),
+                        "numbers": ", ".join(map(str, outside)),
+                    },
+                )
+            average = self.target_average
+            if average is not None and average.is_finite() and average > len(in_set):
+                errors["target_average"] = ValidationError(
+                    _(
+                        "Bình quân tiêu chí/xã không vượt quá số tiêu chí của bộ áp dụng năm "
+                        "%(year)s (%(count)s)."
+                    ),
+                    code="average_above_criteria",
+                    params={"year": self.year, "count": len(in_set)},
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def area(self) -> str:
@@ -139,11 +229,25 @@ class Plan(models.Model):
             return str(self.commune_group)
         return gettext("tỉnh %(name)s") % {"name": self.province.name}
 
-    def communes(self) -> QuerySet[Commune]:
-        """The units of the plan's area, as the reports take them."""
+    @property
+    def day(self) -> datetime.date:
+        """The day the plan's units are taken on, as its report takes them: 31/12 of its year,
+        or a former district's last day in the year it ended (30/06/2025)."""
+        end = year_end(self.year)
         if self.district_id:
-            return Commune.objects.filter(district=self.district)
-        communes = Commune.objects.filter(district__province=self.province)
+            last = self.district.valid_to
+            if last is not None and last.year == self.year and last < end:
+                return last
+        return end
+
+    def communes(self) -> QuerySet[Commune]:
+        """The units of the plan's area on its day (`day`), as the reports take them: a 2026
+        province plan counts the units of 2026, a former district's plan of 2024 its units
+        then. `Commune.objects.of_area`, never `district__province` (units from 01/07/2025
+        have no district)."""
+        communes = Commune.objects.of_area(
+            on=self.day, province=self.province, district=self.district
+        )
         if self.commune_group_id:
             # One filter() call, so both conditions apply to the same assignment row.
             in_group = Commune.objects.filter(

@@ -1,9 +1,9 @@
 """A plan against the year's results.
 
-Definitions:
-- certified in the year: programme communes of the plan's area (as the reports count them)
-  with a certification of the plan's tier decided between 01/01 and 31/12 of the year and
-  still in force on 31/12;
+Definitions, over the units of the plan's area on the plan's day (`Plan.communes`, `Plan.day`:
+31/12 of the year, or a former district's last day, 30/06/2025), as the reports take them:
+- certified in the year: programme communes of the area with a certification of the plan's
+  tier decided between 01/01 of the year and that day, and still in force on it;
 - average: the reports' headline average (criteria per programme commune, approved
   assessments, carried forward) for the plan's area;
 - per criterion: programme communes whose counted assessment meets criterion n.
@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 
-from communes.models import year_end
 from criteria.models import Certification
 from plans.models import Plan
 from reports import figures as report_figures
@@ -90,11 +89,11 @@ class PlanProgress:
 
 def certified_in_year(plan: Plan) -> list[tuple[str, str]]:
     """(code, name) of the communes of the plan's area newly certified (plan's tier) in its year,
-    in force on 31/12 (one query)."""
+    in force on the plan's day (one query)."""
     start = datetime.date(plan.year, 1, 1)
-    communes = report_figures.programme_communes(plan.communes(), plan.year)
+    communes = report_figures.programme_communes(plan.communes(), plan.year, as_at=plan.day)
     return list(
-        Certification.objects.in_force_on(year_end(plan.year))
+        Certification.objects.in_force_on(plan.day)
         .filter(decision_date__gte=start, tier=plan.tier, commune__in=communes)
         .order_by("commune__code")
         .values_list("commune__code", "commune__name")
@@ -119,7 +118,11 @@ def plan_progress(
     if figures is None and plan.criterion_targets:
         try:
             figures = report_figures.report_figures(
-                plan.year, grouping=None, with_communes=False, communes=plan.communes()
+                plan.year,
+                grouping=None,
+                with_communes=False,
+                communes=plan.communes(),
+                as_at=plan.day,
             )
         except ValidationError:  # no criteria set in force that year: no per-criterion result
             figures = None
@@ -127,7 +130,9 @@ def plan_progress(
         average = figures.headline.average
         per_number = {r.number: r.count for r in figures.per_criterion}
     else:
-        average = report_figures.headline(plan.year, communes=plan.communes()).average
+        average = report_figures.headline(
+            plan.year, communes=plan.communes(), as_at=plan.day
+        ).average
         per_number = {}
     criteria = [
         CriterionProgress(int(n), int(t), per_number.get(int(n), 0))

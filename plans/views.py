@@ -70,7 +70,10 @@ def plan_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, province: Province, plan: Plan | None) -> HttpResponse:
-    form = PlanForm(request.POST or None, instance=plan, province=province)
+    # A new plan starts in the year of the page it was opened from (`?year=`): the units
+    # offered are those of that year.
+    year = year_from_query(request) or timezone.localdate().year
+    form = PlanForm(request.POST or None, instance=plan, province=province, year=year)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         if saved.created_by_id is None:
@@ -101,7 +104,7 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rows = services.read_plan_rows(form.cleaned_data["file"].read(), province=province)
+            rows = services.read_plan_rows(form.cleaned_data["file"], province=province)
             result = services.plans_import(
                 province=province,
                 rows=rows,

@@ -34,7 +34,7 @@ def test_province_staff_create_a_plan_with_named_communes(client, world):
             "tier": "ntm",
             "target_communes": [world.commune_a1.pk, world.commune_b1.pk],
             "target_average": "2,5",
-            "criterion_targets_text": "1: 3, 2: 2",
+            "criterion_targets": "1: 3, 2: 2",
         },
     )
     assert response.status_code == 302
@@ -70,7 +70,7 @@ def test_bad_criterion_targets_are_explained(client, world):
     client.force_login(world.province_staff)
     response = client.post(
         reverse("plans:plan_create", args=["98"]),
-        {"year": 2028, "tier": "ntm", "criterion_targets_text": "mười"},
+        {"year": 2028, "tier": "ntm", "criterion_targets": "mười"},
     )
     assert response.status_code == 400
     assert "số tiêu chí: số xã" in response.content.decode()
@@ -81,9 +81,27 @@ def test_province_staff_edit_a_plan(client, plan_world):
     url = reverse("plans:plan_edit", args=["98", plan_world.plan.pk])
     assert "1: 3, 3: 2" in client.get(url).content.decode()
     response = client.post(
-        url, {"year": 2027, "tier": "ntm", "target_certified": 4, "criterion_targets_text": ""}
+        url, {"year": 2027, "tier": "ntm", "target_certified": 4, "criterion_targets": ""}
     )
     assert response.status_code == 302
     plan_world.plan.refresh_from_db()
     assert plan_world.plan.target_certified == 4
     assert plan_world.plan.criterion_targets == {}
+
+
+def test_the_plan_list_costs_a_fixed_number_of_queries_per_plan(
+    client, reform_world, django_assert_num_queries
+):
+    """Session, user and membership, the province (the scope's and the page's), the years, the
+    plans and their named communes (8); per plan its certifications and its area's headline
+    (2): two plans of 2027, 12 queries."""
+    w = reform_world
+    for year in (2026, 2027):
+        plan = Plan.objects.create(province=w.province, year=year, target_certified=1)
+        plan.target_communes.set([w.dong_tay])
+    Plan.objects.create(province=w.province, year=2027, tier="advanced", target_certified=1)
+    client.force_login(w.province_staff)
+    url = reverse("plans:plan_list", args=["96"]) + "?year=2027"
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert {r.plan.tier for r in response.context["rows"]} == {"ntm", "advanced"}
