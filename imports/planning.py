@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import Scope
 from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
@@ -67,42 +66,6 @@ NUMBER_MAX_LENGTH = Certification._meta.get_field("decision_number").max_length
 # The certification columns beyond number, date and tier: the reason for recording a decision
 # without a complete dossier (dossiers.services.certification_record's rule) and the
 # decision's revocation, so that an export carries revoked decisions as they are.
-CERTIFICATION_FIELDS = {
-    "certification_dossier_reason": (
-        "Lý do công nhận khi hồ sơ chưa đủ",
-        "certification_dossier_reason",
-        gettext_lazy(
-            "Bắt buộc khi ghi quyết định mới mà hồ sơ xét công nhận của xã (hạng, năm của dòng) "
-            "chưa đủ hoặc chưa lập; được lưu cùng quyết định. Quyết định đã ghi giữ lý do đã ghi."
-        ),
-    ),
-    "certification_revoked_on": (
-        "Ngày thu hồi",
-        "certification_revoked_on",
-        gettext_lazy(
-            "Ngày thu hồi quyết định công nhận (dd/mm/yyyy), nếu quyết định đã bị thu hồi; "
-            "cần có lý do thu hồi."
-        ),
-    ),
-    "certification_revocation_reason": (
-        "Lý do thu hồi",
-        "certification_revocation_reason",
-        gettext_lazy("Lý do thu hồi quyết định công nhận. Bắt buộc khi có ngày thu hồi."),
-    ),
-}
-
-
-def _add_columns(fields: dict[str, tuple]) -> None:
-    """Make `fields` columns of the format, read and written like those of workbook.FIELDS.
-    They belong in that table; they are added from here while imports/workbook.py is being
-    split (issue 23), and move there with it."""
-    workbook.FIELDS.update(fields)
-    workbook._HEADER_NAMES.update(
-        {workbook.normalise(name): key for key, (vi, en, _d) in fields.items() for name in (vi, en)}
-    )
-
-
-_add_columns(CERTIFICATION_FIELDS)
 
 Permission = Callable[[str], bool]  # user.has_perm, or always True for the operator
 

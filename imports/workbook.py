@@ -95,6 +95,27 @@ FIELDS = {
             "trống là NTM."
         ),
     ),
+    "certification_dossier_reason": (
+        "Lý do công nhận khi hồ sơ chưa đủ",
+        "certification_dossier_reason",
+        gettext_lazy(
+            "Bắt buộc khi ghi quyết định mới mà hồ sơ xét công nhận của xã (hạng, năm của dòng) "
+            "chưa đủ hoặc chưa lập; được lưu cùng quyết định. Quyết định đã ghi giữ lý do đã ghi."
+        ),
+    ),
+    "certification_revoked_on": (
+        "Ngày thu hồi",
+        "certification_revoked_on",
+        gettext_lazy(
+            "Ngày thu hồi quyết định công nhận (dd/mm/yyyy), nếu quyết định đã bị thu hồi; "
+            "cần có lý do thu hồi."
+        ),
+    ),
+    "certification_revocation_reason": (
+        "Lý do thu hồi",
+        "certification_revocation_reason",
+        gettext_lazy("Lý do thu hồi quyết định công nhận. Bắt buộc khi có ngày thu hồi."),
+    ),
     "assessment_tier": (
         "Hạng đánh giá",
         "assessment_tier",

@@ -27,7 +27,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from communes.models import Commune, CommuneGroupAssignment, District, Province
 from criteria.applicable import criteria_set_for_year
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionResult
-from imports.planning import CERTIFICATION_FIELDS
 from imports.workbook import FIELDS, MET_CHOICES, TIER_SHORT, source_label
 from ntm.lib.spreadsheet import safe_cell
 
@@ -38,7 +37,9 @@ TRAILING = (
     "certification_decision",
     "certification_date",
     "certification_tier",
-    *CERTIFICATION_FIELDS,  # the dossier reason, the revocation's date and reason
+    "certification_dossier_reason",
+    "certification_revoked_on",
+    "certification_revocation_reason",
 )
 # Every template says which tier its assessments are (standard: blank or NTM); a template for a
 # set keyed by commune group (2026-2030) also has the commune's group.
