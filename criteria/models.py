@@ -194,7 +194,8 @@ class CriteriaSet(models.Model):
     @property
     def revocation_key_numbers(self) -> list[int]:
         """The key criteria of the revocation rule, by number within this set."""
-        return [int(n) for n in self.revocation_key_criteria.split(",") if n.strip()]
+        # Digits only: the field's validator reports anything else.
+        return [int(n) for n in self.revocation_key_criteria.split(",") if n.strip().isdigit()]
 
     @property
     def has_revocation_rule(self) -> bool:
