@@ -256,3 +256,15 @@ def test_langson_2017_keeps_its_figures_and_lists(client, django_user_model):
     body = client.get(reverse("reports:province_report", args=["20", 2017])).content.decode()
     assert '<strong data-figure="certified">36/207</strong>' in body
     assert "còn thiếu từ 1 đến 4 tiêu chí" in body
+
+
+def test_langson_2026_compares_nothing_across_sets():
+    """The demo's 2026 (illustrative baseline under 51/2025/QĐ-TTg, units of 01/07/2025): no
+    "0,00 → 5,70", no advanced or model row, criteria per group, no district column."""
+    figures = report_figures(2026, communes=Commune.objects.filter(province__code="20"))
+    assert figures.criteria_set.code == "xa-ntm-2026-2030"
+    assert not figures.comparable and figures.changed == []
+    assert {t.tier for t in figures.tiers} <= {"ntm", "modern"}
+    assert figures.group_areas and len(figures.per_criterion_by_group) == 10
+    assert not figures.has_districts
+    assert figures.near_standard_missing is None
