@@ -18,6 +18,13 @@ Every report names each set it used with the communes judged by it, gives per-cr
 per set (never matched across sets by number), and says how many criterion results rest on a
 manual decision or on an unconfirmed threshold.
 
+Across a change of set or of units (issue 23): the year before is compared (columns, criteria
+gained and lost) only when it was judged under the report's set; the progress line breaks at a
+change of set and on 01/07/2025; a tier is shown only when a set of it is in force in the year
+(or communes hold it or have a dossier for it); "near the standard" and the revocation rule
+are properties of the set (CriteriaSet.near_standard_missing, revocation_*), said to be
+unconfirmed where the catalogue has none.
+
 Which assessment counts (criteria.standing): the approved standard assessment of the year, or
 the latest earlier one under the set of the year; a commune assessed only under another set is
 "chưa đánh giá theo bộ tiêu chí mới" and counts 0.
