@@ -230,3 +230,38 @@ def test_the_admin_edits_what_the_reports_read(client):
     assert client.post(url, data).status_code == 302
     cset.refresh_from_db()
     assert (cset.near_standard_missing, cset.revocation_key_numbers) == (2, [3, 6])
+
+
+def test_the_migration_fills_the_existing_sets_as_the_code_had_them():
+    """Migration 0012 on a database loaded before it: 4 missing criteria for every commune set
+    up to 2021-2025, and the 18/2022 rule for 2021-2025 with the key criteria found by the
+    names the reports used to match (10, 17, 19); 2026-2030 left empty."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("criteria.migrations.0012_criteria_set_report_properties")
+    call_command("load_criteria", verbosity=0)
+    CriteriaSet.objects.update(
+        near_standard_missing=None,
+        revocation_basis="",
+        revocation_percent=None,
+        revocation_key_percent=None,
+        revocation_key_criteria="",
+    )
+    migration.fill_sets(apps, None)
+    sets = CriteriaSet.objects.in_bulk(field_name="code")
+    assert [
+        sets[code].near_standard_missing
+        for code in ("xa-ntm-2011-2015", "xa-ntm-2016-2020", "xa-ntm-2021-2025")
+    ] == [4, 4, 4]
+    assert sets["xa-ntm-2026-2030"].near_standard_missing is None
+    rule = sets["xa-ntm-2021-2025"]
+    assert (rule.revocation_basis, rule.revocation_percent, rule.revocation_key_percent) == (
+        "Quyết định 18/2022/QĐ-TTg",
+        50,
+        30,
+    )
+    assert rule.revocation_key_numbers == [10, 17, 19]
+    assert not sets["xa-ntm-2016-2020"].has_revocation_rule
+    assert not sets["xa-ntm-2026-2030"].has_revocation_rule
