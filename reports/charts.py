@@ -106,7 +106,7 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
             )
         )
         units_changed = i and progress[i - 1].day < TWO_TIER_START <= h.day
-        set_changed = i and progress[i - 1].set_id != h.set_id
+        set_changed = i and progress[i - 1].set_code != h.set_code
         if units_changed or set_changed:
             mx = cx - slot / 2
             body.append(

@@ -87,7 +87,6 @@ from criteria.standing import (
     decode_standing,
     decode_standing_set,
     standing_code,
-    year_set,
 )
 from dossiers.models import Dossier
 
@@ -112,9 +111,9 @@ class Headline:
     not_reassessed: int = 0
     # The day the units and certifications are taken on (31/12 of `year` unless asked).
     as_at: datetime.date | None = None
-    # The criteria set of the year (its period's), when known: the progress chart never joins
-    # averages of two sets.
-    set_id: int | None = None
+    # The code of the criteria set of the year (its period's), when known: the progress chart
+    # never joins averages of two sets.
+    set_code: str | None = None
 
     @property
     def day(self) -> datetime.date:
@@ -861,7 +860,10 @@ def _progress(
         )
         exists = valid_on_q(day)
         # The year's set: a subquery of no row, evaluated once by the database.
-        aggregates[f"set_{i}"] = Max(year_set(y))
+        aggregates[f"set_{i}"] = Max(
+            Subquery(CriteriaSet.objects.for_year(y).values("code")[:1]),
+            output_field=CharField(),
+        )
         aggregates[f"communes_{i}"] = Count("pk", filter=exists)
         aggregates[f"certified_{i}"] = Count("pk", filter=exists & Q(**{f"cert_{i}": True}))
         aggregates[f"total_{i}"] = Coalesce(Sum(f"met_{i}", filter=exists), 0)
@@ -875,7 +877,7 @@ def _progress(
             carried_forward=0,
             not_assessed=0,
             as_at=day,
-            set_id=row[f"set_{i}"],
+            set_code=row[f"set_{i}"],
         )
         for i, (y, day) in enumerate(points)
     ]

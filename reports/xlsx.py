@@ -483,12 +483,21 @@ def _areas_sheet(wb: Workbook, f: ReportFigures, *, by_group: bool = False) -> N
 
 
 def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
-    # The day of each point: 30/06/2025 and 31/12/2025 stand on different units.
+    # The day of each point: 30/06/2025 and 31/12/2025 stand on different units; and the set
+    # of its year: averages of two sets are not comparable.
     _table_sheet(
         wb,
         _("Tiến độ"),
-        [_("Năm"), _("Số xã"), _("Đạt chuẩn"), _("Tỷ lệ"), _("Bình quân TC/xã"), _("Ngày")],
-        [10, 10, 12, 10, 16, 12],
+        [
+            _("Năm"),
+            _("Số xã"),
+            _("Đạt chuẩn"),
+            _("Tỷ lệ"),
+            _("Bình quân TC/xã"),
+            _("Ngày"),
+            _("Bộ tiêu chí"),
+        ],
+        [10, 10, 12, 10, 16, 12, 24],
         [
             [
                 h.year,
@@ -497,10 +506,11 @@ def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
                 _fraction(h.certified, h.communes),
                 h.average,
                 h.day,
+                h.set_code or "",
             ]
             for h in f.progress
         ],
-        ["0", INT, INT, PERCENT, AVERAGE, "dd/mm/yyyy"],
+        ["0", INT, INT, PERCENT, AVERAGE, "dd/mm/yyyy", None],
     )
 
 

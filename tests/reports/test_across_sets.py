@@ -163,6 +163,14 @@ def test_the_2026_pdf_and_workbook_say_the_same(
         assert "Huyện" not in next(wb[sheet].iter_rows(values_only=True))
     assert "chưa xác nhận" in wb["Gần đạt chuẩn"]["A1"].value
     assert "không so sánh" in wb["Tăng giảm tiêu chí"]["A1"].value
+    progress = list(wb["Tiến độ"].iter_rows(values_only=True))
+    assert progress[0][-1] == "Bộ tiêu chí"
+    assert [(row[0], row[-1]) for row in progress[1:]] == [
+        (2023, "xa-ntm-2021-2025"),
+        (2024, "xa-ntm-2021-2025"),
+        (2025, "xa-ntm-2021-2025"),
+        (2026, "test-group-set"),
+    ]
 
 
 def test_the_progress_line_breaks_at_the_reform_and_at_a_change_of_set(reform_report):
@@ -181,9 +189,9 @@ def test_the_progress_line_breaks_at_the_reform_and_at_a_change_of_set(reform_re
     assert svg.count('data-break="1"') == 1
     # 2026: the set changed after 2025: no segment joins 19 criteria to 10.
     figures = figures_of(reform_report.province, 2026)
-    assert [h.set_id for h in figures.progress][-2:] == [
-        reform_report.old_set.pk,
-        reform_report.cset.pk,
+    assert [h.set_code for h in figures.progress][-2:] == [
+        "xa-ntm-2021-2025",
+        reform_report.cset.code,
     ]
     svg = str(charts.progress_chart(figures.progress, figures.criteria_count))
     # 2023-2024 joined; a break at 01/07/2025 and one at the new set: 2025 and 2026 alone.
