@@ -76,6 +76,39 @@ class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_filter = ("level", "threshold_basis")
     search_fields = ("code", "name_vi", "legal_basis")
     inlines = [CriterionGroupInline, PovertyStandardInline]
+    # What the reports read from the set; empty fields are UNCONFIRMED and said so in reports.
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "name_vi",
+                    "name_en",
+                    "legal_basis",
+                    "level",
+                    "first_year",
+                    "last_year",
+                    "effective_from",
+                    "effective_to",
+                    "threshold_basis",
+                    "designated_region",
+                )
+            },
+        ),
+        (
+            _("Trong báo cáo"),
+            {
+                "fields": (
+                    "near_standard_missing",
+                    "revocation_basis",
+                    "revocation_percent",
+                    "revocation_key_percent",
+                    "revocation_key_criteria",
+                )
+            },
+        ),
+    )
 
     def get_queryset(self, request):
         return (

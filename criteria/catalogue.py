@@ -88,6 +88,24 @@ def _status(value, declared: str | None) -> str:
     return Threshold.Status.UNCONFIRMED if status == Threshold.Status.UNKNOWN else status
 
 
+def _report_properties(cat: dict) -> dict:
+    """What the reports read from the set, as the catalogue states it: "near the standard" and
+    the revocation rule (ntm-reference §7.5). A value the catalogue leaves empty (UNCONFIRMED)
+    is not written, so what an administrator entered in the admin stays."""
+    fields = {}
+    if cat.get("near_standard_missing") is not None:
+        fields["near_standard_missing"] = cat["near_standard_missing"]
+    rule = cat.get("revocation")
+    if rule:
+        fields |= {
+            "revocation_basis": rule["legal_basis"],
+            "revocation_percent": rule["percent"],
+            "revocation_key_percent": rule.get("key_percent"),
+            "revocation_key_criteria": ",".join(str(n) for n in rule.get("key_criteria") or []),
+        }
+    return fields
+
+
 @transaction.atomic
 def load_catalogue(path: Path) -> CatalogueReport:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -111,7 +129,8 @@ def load_catalogue(path: Path) -> CatalogueReport:
 
     criteria_set, _ = CriteriaSet.objects.update_or_create(
         code=cat["code"],
-        defaults={
+        defaults=_report_properties(cat)
+        | {
             "name_vi": cat["name_vi"],
             "name_en": cat["name_en"],
             "legal_basis": cat["legal_basis"],

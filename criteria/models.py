@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
@@ -102,6 +103,46 @@ class CriteriaSet(models.Model):
         ),
     )
 
+    # What the reports read from the set (data, not code; ntm-reference §7.5, §8.1, §16.8).
+    # Empty means UNCONFIRMED: the report says so instead of applying a guess.
+    near_standard_missing = models.PositiveSmallIntegerField(
+        _("gần đạt chuẩn: thiếu tối đa (tiêu chí)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Xã chưa được công nhận còn thiếu từ 1 đến số tiêu chí này được báo cáo là “gần "
+            "đạt chuẩn”. Để trống: chưa xác nhận (báo cáo không lập danh sách)."
+        ),
+    )
+    revocation_basis = models.CharField(
+        _("căn cứ thu hồi công nhận"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Văn bản quy định ngưỡng thu hồi quyết định công nhận đối với bộ tiêu chí này, ví "
+            "dụ Quyết định 18/2022/QĐ-TTg. Để trống: chưa xác nhận."
+        ),
+    )
+    revocation_percent = models.PositiveSmallIntegerField(
+        _("thu hồi khi tỷ lệ tiêu chí không đạt từ (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    revocation_key_percent = models.PositiveSmallIntegerField(
+        _("hoặc từ (%) nếu có tiêu chí trọng yếu không đạt"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    revocation_key_criteria = models.CharField(
+        _("tiêu chí trọng yếu khi thu hồi (số thứ tự)"),
+        max_length=100,
+        blank=True,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Số thứ tự tiêu chí trong bộ này, cách nhau bằng dấu phẩy, ví dụ 10,17,19."),
+    )
+
     objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
@@ -124,6 +165,42 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         return self.name_vi
+
+    def clean(self) -> None:
+        key, share = self.revocation_key_percent, self.revocation_percent
+        if key is not None and share is not None and key > share:
+            raise ValidationError(
+                {
+                    "revocation_key_percent": gettext(
+                        "Ngưỡng khi có tiêu chí trọng yếu không được lớn hơn ngưỡng chung."
+                    )
+                },
+                code="revocation_percent_order",
+            )
+        if self.pk and self.revocation_key_criteria:
+            known = set(self.criteria.values_list("number", flat=True))
+            unknown = [n for n in self.revocation_key_numbers if n not in known]
+            if unknown:
+                raise ValidationError(
+                    {
+                        "revocation_key_criteria": gettext(
+                            "Bộ tiêu chí không có tiêu chí số %(numbers)s."
+                        )
+                        % {"numbers": ", ".join(str(n) for n in unknown)}
+                    },
+                    code="unknown_criterion",
+                )
+
+    @property
+    def revocation_key_numbers(self) -> list[int]:
+        """The key criteria of the revocation rule, by number within this set."""
+        # Digits only: the field's validator reports anything else.
+        return [int(n) for n in self.revocation_key_criteria.split(",") if n.strip().isdigit()]
+
+    @property
+    def has_revocation_rule(self) -> bool:
+        """The revocation rule is known (its legal basis and threshold are recorded)."""
+        return bool(self.revocation_basis) and self.revocation_percent is not None
 
     def poverty_standard_for(self, year: int) -> "PovertyStandard | None":
         """The poverty standard of `year` in this period (one query)."""

@@ -4,6 +4,7 @@ Only presentation attributes (no `style`), so the strict Content Security Policy
 allows them inline; text is set in DejaVu Sans, which WeasyPrint embeds with every diacritic.
 """
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -48,7 +49,9 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
     """Certified communes per year as bars (left scale) and the average criteria per commune as
     a line (right scale, 0 to the set's criteria count). Under each bar, the number of
     communes behind it, so a change of units never passes silently, and a dashed line where
-    the two-tier system began (01/07/2025) when the chart spans it."""
+    the two-tier system began (01/07/2025) or the criteria set changed. The line of averages
+    breaks there: no segment joins an average of 19 criteria to one of 10, or the old units to
+    the new."""
     title = _("Tiến độ qua các năm")
     width, height = 640, 276
     left, right, top, bottom = 48, 48, 28, 60
@@ -58,7 +61,8 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
         body.append(_text(width / 2, height / 2, _("Chưa có số liệu"), anchor="middle"))
         return _svg(width, height, title, body)
     max_communes = max(h.communes for h in progress) or 1
-    max_avg = max(criteria_count, 1)
+    # Earlier points may stand on a larger set (19 criteria before 2026).
+    max_avg = max(criteria_count, math.ceil(max(h.average for h in progress)), 1)
     for i in range(5):
         y = top + plot_h * i / 4
         body.append(
@@ -79,7 +83,7 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
         )
     slot = plot_w / len(progress)
     bar_w = min(48, slot * 0.5)
-    points = []
+    segments: list[list[tuple[float, float, Decimal]]] = [[]]
     for i, h in enumerate(progress):
         cx = left + slot * (i + 0.5)
         bar_h = plot_h * h.certified / max_communes
@@ -101,20 +105,26 @@ def progress_chart(progress: Sequence[Headline], criteria_count: int) -> SafeStr
                 fill=GREY,
             )
         )
-        if i and progress[i - 1].day < TWO_TIER_START <= h.day:
+        units_changed = i and progress[i - 1].day < TWO_TIER_START <= h.day
+        set_changed = i and progress[i - 1].set_code != h.set_code
+        if units_changed or set_changed:
             mx = cx - slot / 2
             body.append(
                 f'<line x1="{mx:.1f}" y1="{top - 6}" x2="{mx:.1f}" y2="{top + plot_h + 32}" '
-                f'stroke="{GREY}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+                f'stroke="{GREY}" stroke-width="1.5" stroke-dasharray="4 3" data-break="1"/>'
             )
-            body.append(
-                _text(mx, top - 8, date_format(TWO_TIER_START, "d/m/Y"), anchor="middle", size=12)
-            )
+            label = date_format(TWO_TIER_START, "d/m/Y") if units_changed else _("Bộ tiêu chí mới")
+            body.append(_text(mx, top - 8, label, anchor="middle", size=12))
+            segments.append([])
         ay = top + plot_h - plot_h * float(h.average) / max_avg
-        points.append((cx, ay, h.average))
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _a in points)
-    body.append(f'<polyline points="{path}" fill="none" stroke="{AMBER}" stroke-width="2.5"/>')
-    for x, y, avg in points:
+        segments[-1].append((cx, ay, h.average))
+    for segment in segments:
+        if len(segment) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _a in segment)
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{AMBER}" stroke-width="2.5"/>'
+            )
+    for x, y, avg in (p for segment in segments for p in segment):
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{AMBER}"/>')
         body.append(_text(x + 7, y - 6, _num(avg, 2), size=12, fill=AMBER_TEXT, weight="bold"))
     legend_y = height - 8

@@ -122,10 +122,11 @@ def report_workbook(
         _plan_sheet(wb, plans)
     _bands_sheet(wb, figures)
     _criteria_sheet(wb, figures)
-    if figures.areas:
-        _areas_sheet(wb, figures)
+    # From 2026 the commune groups come first: the set's levels differ by group.
     if figures.group_areas:
         _areas_sheet(wb, figures, by_group=True)
+    if figures.areas:
+        _areas_sheet(wb, figures)
     _progress_sheet(wb, figures)
     if figures.late_recognitions and figures.late_recognitions.rows:
         _late_sheet(wb, figures)
@@ -235,21 +236,19 @@ def _summary_sheet(wb: Workbook, f: ReportFigures, area, report_date) -> None:
             None,
         )
     )
+    if not f.comparable:
+        lines.append((_not_comparable_text(f), None))
     # The lines, an empty row, the header: the panes are frozen under it.
     header_row = len(lines) + 2
     ws = _sheet(wb, _("Tổng hợp"), [46, 14, 14, 14], f"A{header_row + 1}")
     for text, font in lines:
         _append(ws, [text], font=font)
     _append(ws, [])
-    _header(
-        ws,
-        [
-            _("Chỉ tiêu"),
-            _("Năm %(y)s") % {"y": f.year - 1},
-            _("Năm %(y)s") % {"y": f.year} if f.is_year_end else date_format(f.day, "d/m/Y"),
-            _("Tăng/giảm"),
-        ],
-    )
+    now_title = _("Năm %(y)s") % {"y": f.year} if f.is_year_end else date_format(f.day, "d/m/Y")
+    if f.comparable:
+        _header(ws, [_("Chỉ tiêu"), _("Năm %(y)s") % {"y": f.year - 1}, now_title, _("Tăng/giảm")])
+    else:
+        _header(ws, [_("Chỉ tiêu"), now_title])
     rows = [
         (_("Số xã trong chương trình"), p.communes, h.communes, INT),
         (_("Số xã đạt chuẩn nông thôn mới"), p.certified, h.certified, INT),
@@ -271,15 +270,37 @@ def _summary_sheet(wb: Workbook, f: ReportFigures, area, report_date) -> None:
         ),
     ]
     for label, before, now, fmt in rows:
-        _append(
-            ws, [label, before, now, _cell_value(now) - _cell_value(before)], [None, fmt, fmt, fmt]
-        )
+        if f.comparable:
+            _append(
+                ws,
+                [label, before, now, _cell_value(now) - _cell_value(before)],
+                [None, fmt, fmt, fmt],
+            )
+        else:
+            _append(ws, [label, now], [None, fmt])
     _append(ws, [])
-    _append(ws, [_("Đạt chuẩn theo hạng"), _("Số xã"), _("Tỷ lệ")], font=TOTAL_FONT)
+    _append(
+        ws,
+        [_("Đạt chuẩn theo hạng"), _("Số xã"), _("Tỷ lệ"), _("Đang hoàn thiện hồ sơ")],
+        font=TOTAL_FONT,
+    )
     for tier in f.tiers:
         _append(
-            ws, [tier.label, tier.count, _fraction(tier.count, h.communes)], [None, INT, PERCENT]
+            ws,
+            [tier.label, tier.count, _fraction(tier.count, h.communes), tier.in_progress],
+            [None, INT, PERCENT, INT],
         )
+
+
+def _not_comparable_text(f: ReportFigures) -> str:
+    """Why the year before is not compared: it was judged under another set."""
+    if f.previous_set is None:
+        return _("Năm %(y)s không có bộ tiêu chí áp dụng: không so sánh.") % {"y": f.year - 1}
+    return _("Năm %(y)s đánh giá theo bộ tiêu chí khác (%(set)s, %(basis)s): không so sánh.") % {
+        "y": f.year - 1,
+        "set": localized_name(f.previous_set),
+        "basis": f.previous_set.legal_basis,
+    }
 
 
 def _plan_sheet(wb: Workbook, plans: Sequence) -> None:
@@ -339,6 +360,9 @@ def _bands_sheet(wb: Workbook, f: ReportFigures) -> None:
 
 
 def _criteria_sheet(wb: Workbook, f: ReportFigures) -> None:
+    if f.group_areas and f.per_criterion_by_group:
+        _criteria_by_group_sheet(wb, f)
+        return
     _table_sheet(
         wb,
         _("Theo tiêu chí"),
@@ -357,6 +381,58 @@ def _criteria_sheet(wb: Workbook, f: ReportFigures) -> None:
             for r in usage.per_criterion
         ],
         [INT, None, INT, PERCENT, None],
+    )
+
+
+def _criteria_by_group_sheet(wb: Workbook, f: ReportFigures) -> None:
+    """The year set's criteria per commune group (counts and shares of each group's communes),
+    then the rows of any other set used."""
+    groups = f.group_areas
+    titles = [_("Tiêu chí"), _("Tên tiêu chí")]
+    for g in groups:
+        titles += [
+            _("%(group)s: số xã đạt") % {"group": g.name},
+            _("%(group)s: tỷ lệ") % {"group": g.name},
+        ]
+    titles += [_("Tổng: số xã đạt"), _("Tổng: tỷ lệ"), _("Bộ tiêu chí")]
+    code = f.criteria_set.code
+    rows = [
+        [
+            r.number,
+            r.name,
+            *[
+                v
+                for (count, _percent), g in zip(r.cells, groups, strict=True)
+                for v in (count, _fraction(count, g.headline.communes))
+            ],
+            r.count,
+            _fraction(r.count, f.headline.communes),
+            code,
+        ]
+        for r in f.per_criterion_by_group
+    ]
+    blank = [None] * (2 * len(groups))
+    for usage in f.sets_used:
+        if usage.is_year_set:
+            continue
+        rows += [
+            [
+                r.number,
+                r.name,
+                *blank,
+                r.count,
+                _fraction(r.count, f.headline.communes),
+                usage.criteria_set.code,
+            ]
+            for r in usage.per_criterion
+        ]
+    _table_sheet(
+        wb,
+        _("Theo tiêu chí"),
+        titles,
+        [10, 44, *[12] * (2 * len(groups)), 12, 12, 24],
+        rows,
+        [INT, None, *[INT, PERCENT] * len(groups), INT, PERCENT, None],
     )
 
 
@@ -407,12 +483,21 @@ def _areas_sheet(wb: Workbook, f: ReportFigures, *, by_group: bool = False) -> N
 
 
 def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
-    # The day of each point: 30/06/2025 and 31/12/2025 stand on different units.
+    # The day of each point: 30/06/2025 and 31/12/2025 stand on different units; and the set
+    # of its year: averages of two sets are not comparable.
     _table_sheet(
         wb,
         _("Tiến độ"),
-        [_("Năm"), _("Số xã"), _("Đạt chuẩn"), _("Tỷ lệ"), _("Bình quân TC/xã"), _("Ngày")],
-        [10, 10, 12, 10, 16, 12],
+        [
+            _("Năm"),
+            _("Số xã"),
+            _("Đạt chuẩn"),
+            _("Tỷ lệ"),
+            _("Bình quân TC/xã"),
+            _("Ngày"),
+            _("Bộ tiêu chí"),
+        ],
+        [10, 10, 12, 10, 16, 12, 24],
         [
             [
                 h.year,
@@ -421,10 +506,11 @@ def _progress_sheet(wb: Workbook, f: ReportFigures) -> None:
                 _fraction(h.certified, h.communes),
                 h.average,
                 h.day,
+                h.set_code or "",
             ]
             for h in f.progress
         ],
-        ["0", INT, INT, PERCENT, AVERAGE, "dd/mm/yyyy"],
+        ["0", INT, INT, PERCENT, AVERAGE, "dd/mm/yyyy", None],
     )
 
 
@@ -538,79 +624,128 @@ def _new_units_sheet(wb: Workbook, f: ReportFigures) -> None:
     )
 
 
+def _district(f: ReportFigures, columns: list) -> list:
+    """`columns` without the district one (the third) when no unit of the report has a
+    district (two-tier units)."""
+    return columns if f.has_districts else columns[:2] + columns[3:]
+
+
 def _near_sheet(wb: Workbook, f: ReportFigures) -> None:
+    if f.near_standard_missing is None:
+        ws = _sheet(wb, _("Gần đạt chuẩn"), [100], "A1")
+        _append(
+            ws,
+            [
+                _(
+                    "%(set)s chưa có định nghĩa “gần đạt chuẩn” (số tiêu chí còn thiếu): chưa "
+                    "xác nhận, nên báo cáo không lập danh sách này."
+                )
+                % {"set": localized_name(f.criteria_set)}
+            ],
+        )
+        return
     _table_sheet(
         wb,
         _("Gần đạt chuẩn"),
-        [_("Mã xã"), _("Xã"), _("Huyện"), _("Số TC đạt"), _("Tiêu chí còn thiếu")],
-        [9, 24, 22, 11, 30],
-        [[c.code, c.name, c.district, c.met, c.missing_text] for c in f.near_standard],
-        [None, None, None, INT, None],
+        _district(f, [_("Mã xã"), _("Xã"), _("Huyện"), _("Số TC đạt"), _("Tiêu chí còn thiếu")]),
+        _district(f, [9, 24, 22, 11, 30]),
+        [
+            _district(f, [c.code, c.name, c.district, c.met, c.missing_text])
+            for c in f.near_standard
+        ],
+        _district(f, [None, None, None, INT, None]),
     )
 
 
 def _change_sheet(wb: Workbook, f: ReportFigures) -> None:
+    if not f.comparable:
+        ws = _sheet(wb, _("Tăng giảm tiêu chí"), [100], "A1")
+        _append(ws, [_not_comparable_text(f)])
+        return
     rows = [
-        [c.code, c.name, c.district, c.met_before, c.met, c.gained_text, c.lost_text]
-        for c in f.communes
-        if c.gained or c.lost
+        _district(f, [c.code, c.name, c.district, c.met_before, c.met, c.gained_text, c.lost_text])
+        for c in f.changed
     ]
     _table_sheet(
         wb,
         _("Tăng giảm tiêu chí"),
-        [
-            _("Mã xã"),
-            _("Xã"),
-            _("Huyện"),
-            _("Số TC năm %(y)s") % {"y": f.year - 1},
-            _("Số TC năm %(y)s") % {"y": f.year},
-            _("Tiêu chí đạt thêm"),
-            _("Tiêu chí không còn đạt"),
-        ],
-        [9, 24, 22, 13, 13, 24, 24],
+        _district(
+            f,
+            [
+                _("Mã xã"),
+                _("Xã"),
+                _("Huyện"),
+                _("Số TC năm %(y)s") % {"y": f.year - 1},
+                _("Số TC năm %(y)s") % {"y": f.year},
+                _("Tiêu chí đạt thêm"),
+                _("Tiêu chí không còn đạt"),
+            ],
+        ),
+        _district(f, [9, 24, 22, 13, 13, 24, 24]),
         rows,
-        [None, None, None, INT, INT, None, None],
+        _district(f, [None, None, None, INT, INT, None, None]),
     )
 
 
 def _keeping_sheet(wb: Workbook, f: ReportFigures) -> None:
-    """Certified communes no longer meeting every criterion, with the 18/2022 triggers."""
+    """Certified communes no longer meeting every criterion, with the set's revocation
+    triggers (or "chưa xác nhận" where the set has no known rule)."""
+    rule = f.criteria_set
     labels = {
-        "half": _("Đã chạm: từ 50% tiêu chí không đạt"),
-        "key": _("Đã chạm: 30–50% tiêu chí không đạt, gồm tiêu chí trọng yếu"),
+        "half": _("Đã chạm: từ %(percent)s%% tiêu chí không đạt")
+        % {"percent": rule.revocation_percent},
+        "key": _("Đã chạm: %(key)s–%(percent)s%% tiêu chí không đạt, gồm tiêu chí trọng yếu")
+        % {"key": rule.revocation_key_percent, "percent": rule.revocation_percent},
+        "unconfirmed": _("Chưa xác nhận"),
         "": _("Chưa chạm"),
     }
+    title = (
+        _("Ngưỡng thu hồi (%(basis)s)") % {"basis": rule.revocation_basis}
+        if rule.has_revocation_rule
+        else _("Ngưỡng thu hồi (chưa xác nhận)")
+    )
     _table_sheet(
         wb,
         _("Giữ chuẩn"),
-        [
-            _("Mã xã"),
-            _("Xã"),
-            _("Huyện"),
-            _("Số TC đạt"),
-            _("Tiêu chí không còn đạt"),
-            _("Tỷ lệ không đạt"),
-            _("Ngưỡng thu hồi (QĐ 18/2022)"),
-        ],
-        [9, 24, 22, 11, 30, 14, 44],
-        [
+        _district(
+            f,
             [
-                k.commune.code,
-                k.commune.name,
-                k.commune.district,
-                k.commune.met,
-                k.failing_text,
-                float(k.failing_share),
-                labels[k.trigger],
-            ]
+                _("Mã xã"),
+                _("Xã"),
+                _("Huyện"),
+                _("Số TC đạt"),
+                _("Tiêu chí không còn đạt"),
+                _("Tỷ lệ không đạt"),
+                title,
+            ],
+        ),
+        _district(f, [9, 24, 22, 11, 30, 14, 44]),
+        [
+            _district(
+                f,
+                [
+                    k.commune.code,
+                    k.commune.name,
+                    k.commune.district,
+                    k.commune.met,
+                    k.failing_text,
+                    float(k.failing_share),
+                    labels[k.trigger],
+                ],
+            )
             for k in f.keeping_standard
         ],
-        [None, None, None, INT, None, PERCENT, None],
+        _district(f, [None, None, None, INT, None, PERCENT, None]),
     )
 
 
 def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
-    ws = _sheet(wb, _("Phụ lục theo xã"), [9, 24, 22, 11, 13, 14, 24, 40, 20, 24, 24], "C2")
+    ws = _sheet(
+        wb,
+        _("Phụ lục theo xã"),
+        _district(f, [9, 24, 22, 11, 13, 14, 24, 40, 20, 24, 24]),
+        "C2",
+    )
     titles = [
         _("Mã xã"),
         _("Xã"),
@@ -624,25 +759,29 @@ def _annex_sheet(wb: Workbook, f: ReportFigures) -> None:
         _("TC quyết định thủ công"),
         _("TC theo ngưỡng chưa xác nhận"),
     ]
+    titles = _district(f, titles)
     _header(ws, titles)
     set_codes = {u.criteria_set.pk: u.criteria_set.code for u in f.sets_used}
     for c in f.communes:
         _append(
             ws,
-            [
-                c.code,
-                c.name,
-                c.district,
-                c.met,
-                c.met_year,
-                _("Có") if c.carried_forward else "",
-                c.tier_label,
-                c.missing_text if c.met_year else _("Chưa đánh giá"),
-                set_codes.get(c.set_id, ""),
-                c.manual_text,
-                c.unconfirmed_text,
-            ],
-            [None, None, None, INT, "0", None, None, None],
+            _district(
+                f,
+                [
+                    c.code,
+                    c.name,
+                    c.district,
+                    c.met,
+                    c.met_year,
+                    _("Có") if c.carried_forward else "",
+                    c.tier_label,
+                    c.missing_text if c.met_year else _("Chưa đánh giá"),
+                    set_codes.get(c.set_id, ""),
+                    c.manual_text,
+                    c.unconfirmed_text,
+                ],
+            ),
+            _district(f, [None, None, None, INT, "0", None, None, None]),
         )
     if f.communes:
         table = Table(

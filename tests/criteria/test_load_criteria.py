@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from communes.models import CommuneGroup
@@ -163,3 +164,104 @@ def test_thresholds_are_keyed_by_commune_group_and_an_admin_edit_survives(tmp_pa
     call_command("load_criteria", str(path), verbosity=0)
     assert indicator.thresholds.get(commune_group__code="N1").value == Decimal(85)
     assert indicator.thresholds.count() == 3  # general target, N1, N3
+
+
+def test_it_loads_what_the_reports_read_from_each_set():
+    """Near the standard and the revocation rule are data of the set (issue 23): 4 missing
+    criteria for the 19-criterion sets, the 18/2022/QĐ-TTg rule for 2021-2025 with its key
+    criteria by number (the ones the reports used to find by name), none for 2026-2030."""
+    call_command("load_criteria", verbosity=0)
+    sets = CriteriaSet.objects.in_bulk(field_name="code")
+    for code in ("xa-ntm-2011-2015", "xa-ntm-2016-2020", "xa-ntm-2021-2025"):
+        assert sets[code].near_standard_missing == 4
+    rule = sets["xa-ntm-2021-2025"]
+    assert rule.revocation_basis == "Quyết định 18/2022/QĐ-TTg" and rule.has_revocation_rule
+    assert (rule.revocation_percent, rule.revocation_key_percent) == (50, 30)
+    assert dict(
+        rule.criteria.filter(number__in=rule.revocation_key_numbers).values_list(
+            "number", "name_vi"
+        )
+    ) == {10: "Thu nhập", 17: "Môi trường và an toàn thực phẩm", 19: "Quốc phòng và An ninh"}
+    assert not sets["xa-ntm-2016-2020"].has_revocation_rule  # 18/2022 governs 2021-2025
+    unconfirmed = sets["xa-ntm-2026-2030"]
+    assert unconfirmed.near_standard_missing is None
+    assert not unconfirmed.has_revocation_rule
+
+
+def test_an_admin_entry_for_an_unconfirmed_set_property_survives_a_reload():
+    call_command("load_criteria", verbosity=0)
+    CriteriaSet.objects.filter(code="xa-ntm-2026-2030").update(
+        near_standard_missing=2, revocation_basis="Văn bản do tỉnh nhập", revocation_percent=50
+    )
+    call_command("load_criteria", verbosity=0)
+    cset = CriteriaSet.objects.get(code="xa-ntm-2026-2030")
+    assert (cset.near_standard_missing, cset.revocation_basis) == (2, "Văn bản do tỉnh nhập")
+
+
+def test_key_criteria_must_be_numbers_of_the_set():
+    call_command("load_criteria", verbosity=0)
+    cset = CriteriaSet.objects.get(code="xa-ntm-2026-2030")
+    cset.revocation_key_criteria = "3,12"
+    with pytest.raises(ValidationError) as raised:
+        cset.full_clean()
+    assert "12" in str(raised.value.message_dict["revocation_key_criteria"])
+    cset.revocation_key_criteria = "Thu nhập"
+    with pytest.raises(ValidationError):
+        cset.full_clean()
+
+
+def test_the_admin_edits_what_the_reports_read(client):
+    """The properties the catalogue leaves unconfirmed are entered in the admin."""
+    from tests.base import admin_form_data, make_user
+
+    call_command("load_criteria", verbosity=0)
+    cset = CriteriaSet.objects.get(code="xa-ntm-2026-2030")
+    client.force_login(make_user("catalogue-admin", superuser=True))
+    url = f"/admin/criteria/criteriaset/{cset.pk}/change/"
+    page = client.get(url)
+    assert 'name="near_standard_missing"' in page.content.decode()
+    data = admin_form_data(page) | {
+        "near_standard_missing": "2",
+        "revocation_basis": "Văn bản do tỉnh nhập",
+        "revocation_percent": "50",
+        "revocation_key_percent": "30",
+        "revocation_key_criteria": "3,6",
+    }
+    assert client.post(url, data).status_code == 302
+    cset.refresh_from_db()
+    assert (cset.near_standard_missing, cset.revocation_key_numbers) == (2, [3, 6])
+
+
+def test_the_migration_fills_the_existing_sets_as_the_code_had_them():
+    """Migration 0012 on a database loaded before it: 4 missing criteria for every commune set
+    up to 2021-2025, and the 18/2022 rule for 2021-2025 with the key criteria found by the
+    names the reports used to match (10, 17, 19); 2026-2030 left empty."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("criteria.migrations.0012_criteria_set_report_properties")
+    call_command("load_criteria", verbosity=0)
+    CriteriaSet.objects.update(
+        near_standard_missing=None,
+        revocation_basis="",
+        revocation_percent=None,
+        revocation_key_percent=None,
+        revocation_key_criteria="",
+    )
+    migration.fill_sets(apps, None)
+    sets = CriteriaSet.objects.in_bulk(field_name="code")
+    assert [
+        sets[code].near_standard_missing
+        for code in ("xa-ntm-2011-2015", "xa-ntm-2016-2020", "xa-ntm-2021-2025")
+    ] == [4, 4, 4]
+    assert sets["xa-ntm-2026-2030"].near_standard_missing is None
+    rule = sets["xa-ntm-2021-2025"]
+    assert (rule.revocation_basis, rule.revocation_percent, rule.revocation_key_percent) == (
+        "Quyết định 18/2022/QĐ-TTg",
+        50,
+        30,
+    )
+    assert rule.revocation_key_numbers == [10, 17, 19]
+    assert not sets["xa-ntm-2016-2020"].has_revocation_rule
+    assert not sets["xa-ntm-2026-2030"].has_revocation_rule

@@ -111,13 +111,9 @@ def test_province_figures_match_an_independent_computation(report_world):
     assert (figures.headline.carried_forward, figures.headline.not_assessed) == (1, 1)
     assert [(b.band.label, b.count) for b in figures.bands] == [("3", 2), ("dưới 3", 1)]
     assert [(c.number, c.count) for c in figures.per_criterion] == [(1, 2), (2, 2), (3, 2)]
-    # From 2026 the modern pilot has its row (51/2025/QĐ-TTg).
-    assert [(t.tier, t.count) for t in figures.tiers] == [
-        ("ntm", 1),
-        ("advanced", 0),
-        ("model", 0),
-        ("modern", 0),
-    ]
+    # From 2026 the modern pilot has its row (51/2025/QĐ-TTg); no advanced or model set is in
+    # force in 2027, so those tiers have none (ntm-reference §16.5).
+    assert [(t.tier, t.count) for t in figures.tiers] == [("ntm", 1), ("modern", 0)]
 
 
 def test_provisional_figures_count_submitted_assessments(report_world):
@@ -160,6 +156,8 @@ def test_change_lists_the_criteria_gained_and_lost(report_world):
 
 def test_near_standard_lists_uncertified_communes_missing_few_criteria(report_world):
     w = report_world
+    w.cset.near_standard_missing = 4  # as the 19-criterion sets have it
+    w.cset.save(update_fields=["near_standard_missing"])
     figures = report_figures(2027, communes=Commune.objects.filter(district__province=w.province))
     # 3 criteria: "missing 1 to 4" means 1 or 2 met; A2 meets all 3, B1 is not assessed.
     assert figures.near_standard == []
@@ -218,14 +216,15 @@ def test_report_runs_a_fixed_number_of_queries(report_world, django_assert_num_q
     # queries than a district report. 12 = 10 + the certified communes that ended since the
     # year before (1) + the lineage of the units formed since (1), issue 12, + what the counted
     # results rest on (1, issue 13), + the recognitions of the year decided later (1) and the
-    # units in scope by kind, in the programme or not (1), issue 13.
-    with django_assert_num_queries(15):
+    # units in scope by kind, in the programme or not (1), issue 13, + the set of the year
+    # before and the dossiers in progress (2, issue 23).
+    with django_assert_num_queries(17):
         report_figures(
             2027, communes=Commune.objects.filter(district__province=report_world.province)
         )
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         report_figures(2017, communes=Commune.objects.filter(district__province__code="20"))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         report_figures(2017, grouping=None, communes=Commune.objects.filter(district__code="187"))
 
 
@@ -244,16 +243,14 @@ def test_bands_follow_the_criteria_count(count, expected):
     assert Band(0, 4).label == "dưới 5"
 
 
-def test_reports_before_2026_have_no_modern_tier_row():
+def test_tiers_without_a_set_in_force_are_left_out():
+    """Lạng Sơn 2017: only the standard set is in force (the model set of 2018-2020 and the
+    modern pilot of 2026-2030 are not), and no commune holds a higher tier."""
     langson = Province.objects.with_code("20").get()
     assert [
         t.tier
         for t in report_figures(2017, communes=Commune.objects.filter(province=langson)).tiers
-    ] == [
-        "ntm",
-        "advanced",
-        "model",
-    ]
+    ] == ["ntm"]
 
 
 def test_the_sections_are_numbered_by_what_the_report_has(report_world):

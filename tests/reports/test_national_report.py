@@ -146,11 +146,12 @@ class NationalReportTests(TestCase):
         # per-commune rows (the table by province comes from the headline's query), whatever
         # the number of provinces and communes.
         # + what the results rest on; + the recognitions of the year decided later (counted)
-        # and the units by kind (issue 13).
-        with self.assertNumQueries(14):
+        # and the units by kind (issue 13); + the set of the year before and the dossiers in
+        # progress (issue 23).
+        with self.assertNumQueries(16):
             self.assertEqual(self.client.get(URL).status_code, 200)
         # The workbook: its file rendered by the task (the version again, the criteria set).
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(18):
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
         with self.assertNumQueries(3):  # stored: session, user, the data version
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
@@ -187,7 +188,7 @@ class NationalReportTests(TestCase):
             # session, user, the data version, the criteria set; then the render task: the
             # version again and the 10 of the figures (issue 13: the recognitions of the year
             # decided later, the units by kind).
-            with self.assertNumQueries(16):
+            with self.assertNumQueries(18):
                 response = self.client.get(PDF_URL)
             with self.assertNumQueries(3):  # stored: session, user, the data version
                 again = self.client.get(PDF_URL)
