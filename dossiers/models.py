@@ -136,23 +136,34 @@ class ProcedureStep(models.Model):
         return self.get_step_display()
 
 
-def _decisions():
-    """Certifications recognising the outer dossier's commune at its tier for its year."""
-    return Certification.objects.filter(
+def _decisions(on: datetime.date | None = None):
+    """Certifications recognising the outer dossier's commune at its tier for its year (decided
+    on or before `on` when given)."""
+    decisions = Certification.objects.filter(
         commune=OuterRef("commune"), tier=OuterRef("tier"), recognised_year=OuterRef("year")
     )
+    return decisions if on is None else decisions.filter(decision_date__lte=on)
 
 
 class DossierQuerySet(models.QuerySet):
     """A dossier is complete once a decision recognises its commune at its tier for its year
     (Certification.recognised_year, not the decision's date), whichever page or import recorded
-    it. The queue and the reports count with these."""
+    it; `on` asks as at a day (a report's day: a decision taken later does not count yet). The
+    queue and the reports count with these."""
 
-    def completed(self):
-        return self.filter(Q(certification__isnull=False) | Exists(_decisions()))
+    def completed(self, on: datetime.date | None = None):
+        linked = (
+            Q(certification__isnull=False)
+            if on is None
+            else Q(certification__decision_date__lte=on)
+        )
+        return self.filter(linked | Exists(_decisions(on)))
 
-    def in_progress(self):
-        return self.filter(certification__isnull=True).filter(~Exists(_decisions()))
+    def in_progress(self, on: datetime.date | None = None):
+        not_linked = Q(certification__isnull=True)
+        if on is not None:
+            not_linked |= Q(certification__decision_date__gt=on)
+        return self.filter(not_linked).filter(~Exists(_decisions(on)))
 
     def with_completion(self):
         """Each dossier's `is_complete` without a query per row (lists)."""

@@ -1054,10 +1054,11 @@ def _dossiers_in_progress(
     year: int, as_at: datetime.date, scope_qs: QuerySet[Commune]
 ) -> dict[str, int]:
     """Tier -> communes in scope with a dossier for `year` and that tier not yet completed by
-    a decision on `as_at` (đang hoàn thiện hồ sơ đề nghị công nhận; one query)."""
+    a decision on `as_at` (đang hoàn thiện hồ sơ đề nghị công nhận; the dossiers' own rule,
+    `Dossier.objects.in_progress`; one query)."""
     return dict(
         Dossier.objects.filter(commune__in=scope_qs, year=year)
-        .filter(Q(certification__isnull=True) | Q(certification__decision_date__gt=as_at))
+        .in_progress(on=as_at)
         .order_by()
         .values("tier")
         .annotate(n=Count("commune", distinct=True))
