@@ -547,6 +547,14 @@ def assessment_edit(
 
     typed = form.to_input()
     evaluation = evaluate_assessment(catalogue, key, typed.entries, typed.criterion_flags)
+    if assessment is not None and not editable:
+        # A page that cannot be edited shows what was recorded, not a recount: a threshold
+        # edited since the approval changes no mark and no total (the script recounts only
+        # while editing).
+        evaluation.criteria_met = {
+            c.pk: results[c.pk].met if c.pk in results else False for c in catalogue.criteria
+        }
+    met_total = assessment.criteria_met if assessment is not None and not editable else None
     can_review = assessment is not None and roles.can_review(user, assessment)
     state = assessment.status if assessment else None
     history = assessment_history(assessment, catalogue) if assessment else []
@@ -562,7 +570,7 @@ def assessment_edit(
         "form": form,
         "groups": form.groups(evaluation),
         "error_summary": form.error_summary() if not stale else [],
-        "met_total": evaluation.total,
+        "met_total": evaluation.total if met_total is None else met_total,
         "n_criteria": len(catalogue.criteria),
         "criteria_set": criteria_set,
         "set_choices": set_choices if len(set_choices) > 1 else [],
