@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
@@ -114,6 +114,7 @@ def _commune_home(request: HttpRequest, scope, working: int) -> HttpResponse:
         "can_start": roles.can_create_assessment(request.user, commune, year),
         "decision": decision,
         "queue": _work_queue(request.user, scope, working),
+        "report_links": [],  # the reports are the province's and the district's
         "plans": [],
     }
     return render(request, "home.html", ctx)
@@ -121,7 +122,7 @@ def _commune_home(request: HttpRequest, scope, working: int) -> HttpResponse:
 
 def _home_plans(scope) -> list:
     """Progress against this year's plan of the user's province or district."""
-    year = timezone.localdate().year
+    year = queue.working_year()
     if scope.district is not None:
         return report_plans("district", scope.district.code, year)
     if scope.province is not None:

@@ -300,6 +300,10 @@ def test_every_item_leads_to_its_action(client, reform_world):
         start = client.get("/communes/96104/2026/")
         assert start.status_code == 200 and start.context["editable"]
         assert start.context["commune"] == w.bac_son
+        # The unit's own page offers the same start (it had no assessment to go on from).
+        unit_page = client.get("/communes/96104/")
+        assert unit_page.context["next_year"] == 2026
+        assert 'href="/communes/96104/2026/"' in unit_page.content.decode()
 
         Assessment.objects.filter(pk=sent.pk).update(status="draft", return_reason="Thiếu")
         client.force_login(w.commune_official)
