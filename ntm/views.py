@@ -101,7 +101,7 @@ def _commune_home(request: HttpRequest, scope, working: int) -> HttpResponse:
     )
     decision = (
         queue.recognised(year)
-        .filter(commune=commune)
+        .filter(commune=commune, revoked_on__isnull=True)
         .order_by("-recognised_year", "-decision_date")
         .first()
     )

@@ -23,8 +23,8 @@ def _opens_on(client, user) -> int:
 
 def test_it_opens_on_the_latest_year_of_the_scope(client, world, django_assert_max_num_queries):
     make_assessment(world.commune_b1, 2027, world.cset, met=2)
-    client.force_login(get_user_model().objects.get(username="province"))
     with time_machine.travel(DEC_2026, tick=False):
+        client.force_login(get_user_model().objects.get(username="province"))
         with django_assert_max_num_queries(12):  # as pinned in test_commune_list_view.py
             response = client.get("/communes/")
         assert response.status_code == 200
