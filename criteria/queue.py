@@ -2,10 +2,13 @@
 
 Province staff see what waits for their approval, what they returned, the communes not started
 for the working year, approved assessments that meet every criterion of their set with no
-certification in force yet, and how complete the year is by district (by commune group from
-01/07/2025, when districts no longer exist). District and commune officials see what was
-returned to them, their drafts and their communes not started. The navbar counts what needs
-the user's action with `waiting_count`, over the same conditions (`waits`).
+decision recognising them yet (by recognised year: `recognised`), and how complete the year is
+by district (by commune group from 01/07/2025, when districts no longer exist). District and
+commune officials see what was returned to them, their drafts and their communes not started.
+The navbar counts what needs the user's action with `waiting_count`, over the same conditions
+(`waits`). The units are those of the user's area in the working year
+(`Commune.objects.of_area`, by the caller), so a unit that ended on 30/06/2025 is never listed
+in 2026.
 
 Every list is one query (a fixed number whatever the number of communes), limited to
 `LIST_LIMIT` rows with the full count beside it.
@@ -25,6 +28,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from communes.models import (
@@ -38,6 +42,12 @@ from criteria.models import Assessment, Certification, Criterion
 from criteria.naming import pick_name
 
 LIST_LIMIT = 10
+
+
+def working_year() -> int:
+    """The year people work on: this calendar year (the home page's queue, the navbar's count,
+    a commune official's lists). Tests set the day (time-machine) or pass a year."""
+    return timezone.localdate().year
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class CompletenessRow:
 class WorkQueue:
     year: int
     reviewer: bool  # province staff and admins: approve and certify
+    can_start: bool = False  # whether a not-started commune links to a new assessment form
     submitted: list[Assessment] = field(default_factory=list)
     submitted_count: int = 0
     returned: list[Assessment] = field(default_factory=list)
@@ -96,6 +107,16 @@ def _criteria_in_set() -> Subquery:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def recognised(year: int) -> QuerySet[Certification]:
+    """Standard-tier decisions that leave nothing to record for an assessment of `year`: one
+    recognising `year` itself, whenever it was signed (Lạng Sơn recognised 2022 on 26/01/2023),
+    or one recognising an earlier year that has not been revoked. By `recognised_year` and
+    tier, never by the decision date's year (which the reports' "certified by 31/12" go by)."""
+    return Certification.objects.filter(tier=Certification.Tier.NTM).filter(
+        Q(recognised_year=year) | Q(recognised_year__lt=year, revoked_on__isnull=True)
+    )
+
+
 def _in_scope(
     communes: QuerySet[Commune], year: int, *, for_aggregate: bool = False
 ) -> QuerySet[Assessment]:
@@ -103,9 +124,7 @@ def _in_scope(
     the standard tier is ever ready to certify here), with what `waits` needs to tell
     ready-to-certify ones apart: as aliases, which cost nothing unless a condition uses them,
     or as annotations for an aggregate (Django aggregates only over those)."""
-    certified = Certification.objects.in_force_on(year_end(year)).filter(
-        commune=OuterRef("commune"), tier=Certification.Tier.NTM
-    )
+    certified = recognised(year).filter(commune=OuterRef("commune"))
     assessments = Assessment.objects.filter(commune__in=communes.values("pk"))
     extra = {"criteria_total": _criteria_in_set(), "certified": Exists(certified)}
     return assessments.annotate(**extra) if for_aggregate else assessments.alias(**extra)
@@ -121,8 +140,8 @@ def waits(year: int) -> dict[str, Q]:
         "submitted": Q(status=Assessment.Status.SUBMITTED),
         # Officials: drafts never sent (a returned one is listed as returned).
         "drafts": Q(status=Assessment.Status.DRAFT, return_reason=""),
-        # Reviewers: approved for `year`, every criterion of the set met, no certification in
-        # force on 31/12.
+        # Reviewers: approved for `year`, every criterion of the set met, no decision
+        # recognising it (`recognised`).
         "ready_to_certify": Q(
             status=Assessment.Status.APPROVED,
             year=year,
@@ -148,12 +167,17 @@ def waiting_count(*, year: int, communes: QuerySet[Commune], reviewer: bool) -> 
 
 
 def work_queue(
-    *, year: int, communes: QuerySet[Commune], reviewer: bool, by_district: bool = True
+    *,
+    year: int,
+    communes: QuerySet[Commune],
+    reviewer: bool,
+    by_district: bool = True,
+    can_start: bool = False,
 ) -> WorkQueue:
     """The queue for the communes a user works on. `communes` is already scoped to the user
     (and to the programme and the units existing in `year` for the not-started list).
     Queries: five for a reviewer (four without the completeness table), three otherwise."""
-    queue = WorkQueue(year=year, reviewer=reviewer)
+    queue = WorkQueue(year=year, reviewer=reviewer, can_start=can_start)
     conditions = waits(year)
     in_scope = _in_scope(communes, year).select_related("commune", "commune__district")
     returned = in_scope.filter(conditions["returned"])

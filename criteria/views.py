@@ -7,6 +7,8 @@ goes through `criteria.services`; a certification decision through the dossiers'
 (`dossiers.services.certification_record`: a complete dossier, or a reason).
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, CommuneGroupAssignment, District, year_end
-from criteria import applicable, services
+from criteria import applicable, queue, services
 from criteria.evaluation import Catalogue, evaluate_assessment
 from criteria.forms import (
     AssessmentForm,
@@ -119,6 +121,22 @@ def _report_areas(scope, districts, district_code: str) -> list[tuple[str, str, 
     return areas
 
 
+def _list_default_year(scope, latest: int | None) -> int:
+    """The year the list opens on: a commune official's working year (its own unit's work);
+    for others the latest year assessed in the scope, else the working year, or for a
+    district that ended before it (30/06/2025) its last year (the last 31 December it
+    existed on). No query."""
+    working = queue.working_year()
+    if scope.is_commune:
+        return working
+    if latest is not None:
+        return latest
+    ended = scope.district.valid_to if scope.district is not None else None
+    if ended is not None and ended < year_end(working):
+        return (ended + datetime.timedelta(days=1)).year - 1
+    return working
+
+
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Programme communes in the user's scope for a year, with criteria met, the year's
     assessment status and certification, as the units stand on `?as_at=` (default 31/12 of the
@@ -135,7 +153,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         .aggregate(latest=Max("year"))["latest"]
     )
     as_at = date_from_query(request, "as_at", year=year_from_query(request))
-    year = as_at.year if as_at else _year(request, latest or 2017)
+    year = as_at.year if as_at else _year(request, _list_default_year(scope, latest))
     as_at = as_at or year_end(year)
     n_criteria = _criteria_count(year)
     units = scope.communes().valid_on(as_at)
@@ -298,7 +316,8 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
     years = _year_rows(commune)
     latest_year = years[0]["assessment"].year if years else None
     tier_rows = _tier_rows(commune)
-    next_year = (latest_year + 1) if latest_year else None
+    # A unit never assessed (one formed on 01/07/2025) starts with the working year.
+    next_year = (latest_year + 1) if latest_year else queue.working_year()
     can_create = (
         next_year is not None
         and roles.can_create_assessment(request.user, commune, next_year)
@@ -333,9 +352,19 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         "certifications": certifications,
         "can_certify": can_certify,
         "next_year": next_year if can_create else None,
-        "certification_form": forms.get("certification_form") or CertificationForm(),
+        "certification_form": forms.get("certification_form")
+        or CertificationForm(initial=_certify_initial(request)),
     }
     return render(request, "criteria/commune_detail.html", ctx, status=status)
+
+
+def _certify_initial(request: HttpRequest) -> dict:
+    """`?certify=<year>` (the work queue's "record the decision" link) opens the form with
+    the year to recognise filled in; `?certify=1` only opens it."""
+    value = request.GET.get("certify", "")
+    if len(value) == 4 and value.isdigit() and 2000 <= int(value) <= YEAR_MAX:
+        return {"recognised_year": int(value)}
+    return {}
 
 
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -547,6 +576,14 @@ def assessment_edit(
 
     typed = form.to_input()
     evaluation = evaluate_assessment(catalogue, key, typed.entries, typed.criterion_flags)
+    if assessment is not None and not editable:
+        # A page that cannot be edited shows what was recorded, not a recount: a threshold
+        # edited since the approval changes no mark and no total (the script recounts only
+        # while editing).
+        evaluation.criteria_met = {
+            c.pk: results[c.pk].met if c.pk in results else False for c in catalogue.criteria
+        }
+    met_total = assessment.criteria_met if assessment is not None and not editable else None
     can_review = assessment is not None and roles.can_review(user, assessment)
     state = assessment.status if assessment else None
     history = assessment_history(assessment, catalogue) if assessment else []
@@ -562,7 +599,7 @@ def assessment_edit(
         "form": form,
         "groups": form.groups(evaluation),
         "error_summary": form.error_summary() if not stale else [],
-        "met_total": evaluation.total,
+        "met_total": evaluation.total if met_total is None else met_total,
         "n_criteria": len(catalogue.criteria),
         "criteria_set": criteria_set,
         "set_choices": set_choices if len(set_choices) > 1 else [],

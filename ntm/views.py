@@ -3,16 +3,21 @@
 It belongs to no single app (it reads the reports' figures, the criteria's work queue and the
 plans), so it lives with the project's URLs."""
 
+import datetime
+
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from accounts import roles
 from accounts.roles import scope_for
+from communes.models import Commune, year_end
 from criteria import queue
+from criteria.models import Assessment
 from ntm.lib.years import year_from_query
 from plans.progress import report_plans
 from reports import figures
@@ -28,6 +33,10 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
 
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    working = queue.working_year()
+    ended = _ended_district(scope, working)
+    if scope.commune is not None:
+        return _commune_home(request, scope, working)
     years = figures.years_with_data(scope.communes())
     year = _year(request, years)
     ctx = {
@@ -36,15 +45,84 @@ def home(request: HttpRequest) -> HttpResponse:
         "year": year,
         "headline": figures.headline(year, communes=scope.communes()) if year else None,
         "report_links": _report_links(scope, year) if year else [],
-        "queue": _work_queue(request.user, scope),
+        # A district that ended on 30/06/2025 has no work in the working year: its history.
+        "queue": None if ended else _work_queue(request.user, scope, working),
+        "ended": _ended_context(ended) if ended else None,
+        "working_year": working,
         "plans": _home_plans(scope),
+    }
+    return render(request, "home.html", ctx)
+
+
+def _ended_district(scope, year: int):
+    """The user's district when it no longer exists at the end of `year` (every district
+    ended on 30/06/2025), else None."""
+    district = scope.district
+    if district is None or district.valid_to is None or district.valid_to >= year_end(year):
+        return None
+    return district
+
+
+def _ended_context(district) -> dict:
+    """What a former district's official is led to: the district's report of its last year
+    (the last 31 December it existed on) and the list of its communes then and on its last
+    day."""
+    last_day = district.valid_to
+    last_year = (last_day + datetime.timedelta(days=1)).year - 1  # 30/06/2025: 2024
+    lists = reverse("criteria:commune_list")
+    args = [district.code, last_year]
+    return {
+        "district": district,
+        "last_day": last_day,
+        "last_year": last_year,
+        "report": {
+            "html": reverse("reports:district_report", args=args),
+            "pdf": reverse("reports:district_report_pdf", args=args),
+            "xlsx": reverse("reports:district_report_xlsx", args=args),
+        },
+        "list_last_year": f"{lists}?year={last_year}",
+        "list_last_day": f"{lists}?as_at={last_day.isoformat()}",
+    }
+
+
+def _commune_home(request: HttpRequest, scope, working: int) -> HttpResponse:
+    """A commune official's home: its own unit in the working year (or `?year=`): the
+    assessment's state and what it waits for, criteria met, and the decision recognising the
+    commune, instead of a province's figures over one commune. After the session and the
+    user's unit: the assessment with its set's size, the decision, the permissions and the
+    work queue's three lists (tests/test_home.py pins eleven)."""
+    commune = scope.commune
+    year = year_from_query(request) or working
+    own = (
+        Assessment.objects.standard()
+        .filter(commune=commune, year=year)
+        .annotate(n_criteria=Count("criteria_set__criteria"))
+        .first()
+    )
+    decision = (
+        queue.recognised(year)
+        .filter(commune=commune, revoked_on__isnull=True)
+        .order_by("-recognised_year", "-decision_date")
+        .first()
+    )
+    ctx = {
+        "scope": scope,
+        "year": year,
+        "own": own,
+        "own_exists": commune.exists_in(year),
+        "start_url": reverse("criteria:assessment_edit", args=[commune.code, year]),
+        "can_start": roles.can_create_assessment(request.user, commune, year),
+        "decision": decision,
+        "queue": _work_queue(request.user, scope, working),
+        "report_links": [],  # the reports are the province's and the district's
+        "plans": [],
     }
     return render(request, "home.html", ctx)
 
 
 def _home_plans(scope) -> list:
     """Progress against this year's plan of the user's province or district."""
-    year = timezone.localdate().year
+    year = queue.working_year()
     if scope.district is not None:
         return report_plans("district", scope.district.code, year)
     if scope.province is not None:
@@ -52,20 +130,36 @@ def _home_plans(scope) -> list:
     return []
 
 
-def _queue_args(user, scope) -> dict:
-    """The working year (this calendar year), the user's communes and role: the same for the
+def area_units(scope, year: int) -> QuerySet[Commune]:
+    """The units of the user's area at the end of `year` (`Commune.objects.of_area`): a unit
+    that ended before then (every unit of a district, on 30/06/2025) is in no list of it."""
+    day = year_end(year)
+    if scope.commune is not None:
+        return Commune.objects.filter(pk=scope.commune.pk).valid_on(day)
+    if scope.is_admin:
+        return Commune.objects.valid_on(day)
+    return Commune.objects.of_area(on=day, province=scope.province, district=scope.district)
+
+
+def _queue_args(user, scope, year: int | None = None) -> dict:
+    """The working year, the units of the user's area in it and the role: the same for the
     home page's lists and the navbar's count."""
+    year = year or queue.working_year()
     return {
-        "year": timezone.localdate().year,
-        "communes": scope.communes(),
+        "year": year,
+        "communes": area_units(scope, year),
         "reviewer": roles.can_review_any(user),
     }
 
 
-def _work_queue(user, scope) -> queue.WorkQueue:
+def _work_queue(user, scope, year: int) -> queue.WorkQueue:
     """What waits for the user in the working year."""
     # By district for the whole country is the national report's job, not the admin's queue.
-    return queue.work_queue(**_queue_args(user, scope), by_district=not scope.is_admin)
+    return queue.work_queue(
+        **_queue_args(user, scope, year),
+        by_district=not scope.is_admin,
+        can_start=roles.can_create_assessments(user),
+    )
 
 
 @require_GET

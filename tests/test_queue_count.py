@@ -1,33 +1,41 @@
 """The navbar's count of waiting work: the home page's queue total, for every role, from one
 aggregate query."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from criteria.models import Assessment
-from tests.base import make_assessment
+from tests.base import make_assessment, make_criteria_set
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("queue_count")
-YEAR = timezone.localdate().year  # the queue's working year
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+# The queue's working year is the year of the day: tests set the day. Districts exist until
+# 30/06/2025, so the world of districts works in 2024.
+YEAR = 2024
+BEFORE_REFORM = datetime.datetime(YEAR, 12, 7, 10, tzinfo=TZ)
+AFTER_REFORM = datetime.datetime(2026, 12, 7, 10, tzinfo=TZ)
 
 
 @pytest.fixture
 def waiting(world):
     """Commune A1 sent this year's assessment and drafts next year's; A2 meets every criterion
     with no certification; B1's was returned; the other province has one waiting too."""
-    assert world.cset.first_year <= YEAR < world.cset.last_year, "the test set must cover YEAR"
-    make_assessment(world.commune_a1, YEAR, world.cset, met=1, status="submitted")
-    make_assessment(world.commune_a1, YEAR + 1, world.cset, status="draft")
-    make_assessment(world.commune_a2, YEAR, world.cset, met=3)
-    returned = make_assessment(world.commune_b1, YEAR, world.cset, status="draft")
+    cset = make_criteria_set(code="set-2021", first_year=2021, last_year=2025)
+    make_assessment(world.commune_a1, YEAR, cset, met=1, status="submitted")
+    make_assessment(world.commune_a1, YEAR + 1, cset, status="draft")
+    make_assessment(world.commune_a2, YEAR, cset, met=3)
+    returned = make_assessment(world.commune_b1, YEAR, cset, status="draft")
     Assessment.objects.filter(pk=returned.pk).update(return_reason="Thiếu số liệu")
-    make_assessment(world.commune_other, YEAR, world.cset, status="submitted")
-    return world
+    make_assessment(world.commune_other, YEAR, cset, status="submitted")
+    with time_machine.travel(BEFORE_REFORM, tick=False):
+        yield world
 
 
 @pytest.mark.parametrize(
@@ -47,6 +55,37 @@ def test_it_counts_what_the_home_page_lists_for_each_role(client, waiting, perso
     home = client.get(reverse("home")).context["queue"]
     assert data["count"] == home.total == expected
     assert data["label"] == f"{expected} việc đang chờ bạn"
+
+
+@pytest.fixture
+def waiting_after_reform(reform_world):
+    """2026: Đông Tây sent its assessment, Bắc Sơn meets every criterion, and an old unit
+    (xã Đông, ended 30/06/2025) has a 2024 assessment still waiting, in no list of 2026."""
+    w = reform_world
+    make_assessment(w.dong_tay, 2026, w.cset, met=4, status="submitted")
+    make_assessment(w.dong_tay, 2027, w.cset, status="draft")
+    make_assessment(w.bac_son, 2026, w.cset, met=10)
+    old = make_criteria_set(code="set-2021", first_year=2021, last_year=2025)
+    make_assessment(w.old_dong, 2024, old, status="submitted")
+    with time_machine.travel(AFTER_REFORM, tick=False):
+        yield w
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("province_staff", 2),  # Đông Tây waiting for approval, Bắc Sơn ready to certify
+        ("commune_official", 1),  # its draft of 2027
+        ("former_district_official", 0),  # its district's units ended on 30/06/2025
+    ],
+)
+def test_it_counts_the_units_of_the_area_in_the_working_year(
+    client, waiting_after_reform, persona, expected
+):
+    client.force_login(getattr(waiting_after_reform, persona))
+    assert client.get(URL).json()["count"] == expected
+    home = client.get(reverse("home")).context["queue"]
+    assert (home.total if home else 0) == expected
 
 
 def test_the_count_follows_the_work(client, waiting):

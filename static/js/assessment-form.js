@@ -1,5 +1,7 @@
-/* The assessment form: live met marks and the x/N total (the server evaluates again on save
-   and its result is the one recorded; this only spares the user a round trip while typing),
+/* The assessment form: live met marks and the x/N total while it is edited (the server
+   evaluates again on save and its result is the one recorded; this only spares the user a
+   round trip while typing; a page that cannot be edited, approved or waiting for the province,
+   shows the stored marks and count and is never recounted: it has no fields to count from),
    values carried over from last year, a warning before leaving with unsaved changes, Enter
    that never submits, and focus on the error summary of a refused save. */
 (function () {
@@ -73,7 +75,19 @@
     }
   }
 
+  // A criterion judged as a whole: its met / not met control (a select, or radio buttons).
+  function flagMet(criterion) {
+    var box = criterion.querySelector("[data-criterion-flag]");
+    if (!box) return null;
+    var control = box.querySelector("select") || box.querySelector("input:checked");
+    var value = control ? control.value : "";
+    return value === "" ? null : value === "1";
+  }
+
+  var live = form.hasAttribute("data-live");
+
   function update() {
+    if (!live) return;
     var total = 0;
     form.querySelectorAll("[data-criterion]").forEach(function (criterion) {
       var rows = criterion.querySelectorAll("[data-indicator]");
@@ -89,8 +103,7 @@
         });
         met = all ? true : (missed ? false : null);
       } else {
-        var flag = criterion.querySelector("[data-criterion-flag] select");
-        met = !flag || flag.value === "" ? null : flag.value === "1";
+        met = flagMet(criterion);
       }
       show(criterion.querySelector("[data-criterion-mark]"), met);
       if (met === true) total += 1;

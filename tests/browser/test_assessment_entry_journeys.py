@@ -2,10 +2,11 @@
 approval and the certification, a returned assessment fixed and sent again, a new year started
 from last year's approved values."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+import time_machine
 from playwright.sync_api import Page, expect
 
 from criteria.evaluation import IndicatorEntry
@@ -15,7 +16,9 @@ from tests.base import PASSWORD, make_assessment, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-YEAR = timezone.localdate().year  # the home page's working year
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+DAY = datetime.datetime(2026, 12, 7, 10, tzinfo=TZ)  # the home page's working year is its year
+YEAR = DAY.year
 # Whether the page would warn before leaving (the dialog itself is the browser's).
 LEAVE = (
     "() => { const e = new Event('beforeunload', {cancelable: true});"
@@ -37,6 +40,16 @@ def log_out(page: Page) -> None:
 
 def save_bar(page: Page):
     return page.locator(".save-bar")
+
+
+@pytest.fixture(autouse=True)
+def _working_day(settings):
+    """The server's day is set; the browser keeps the machine's clock, so the session and
+    CSRF cookies end with the browser session instead of on a date it could find past."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(DAY, tick=False):
+        yield
 
 
 @pytest.fixture
@@ -85,7 +98,7 @@ def test_commune_submits_province_approves_and_records_the_certification(
     expect(ready).to_contain_text("Xã Một")
     ready.get_by_role("link", name="Ghi quyết định công nhận").click()
     page.fill("#id_decision_number", "12/QĐ-UBND")
-    page.fill("#id_decision_date", timezone.localdate().isoformat())
+    page.fill("#id_decision_date", DAY.date().isoformat())
     page.fill("#id_authority", "UBND tỉnh Thử")
     page.locator("#certify").get_by_role("button", name="Ghi nhận").click()
     # No dossier for the commune: the decision needs an explicit reason.

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from criteria.models import Assessment, IndicatorValue
-from tests.base import PASSWORD, make_assessment, make_world
+from tests.base import PASSWORD, make_assessment, make_reform_world, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,3 +109,61 @@ def test_a_second_tabs_stale_save_is_refused(live_server, page: Page):
     expect(other.get_by_label("1.2 – giá trị (%)")).to_have_value("50")
     saved = IndicatorValue.objects.get(assessment=assessment, indicator__code="1.2")
     assert saved.value == 90
+
+
+def _whole_criteria_world():
+    """The reform world with a 2026 set judged criterion by criterion as 51/2025/QĐ-TTg is in
+    the demo: criterion 1 keeps its indicators, criteria 2-10 have none (judged as a whole)."""
+    from criteria.models import Indicator
+
+    world = make_reform_world()
+    whole = world.cset.criteria.exclude(number=1)
+    Indicator.objects.filter(criterion__in=whole).delete()
+    whole.update(whole_reason="Chưa có chỉ tiêu chi tiết (thử)")
+    return world
+
+
+def test_an_approved_assessment_shows_its_stored_count_and_marks(live_server, page: Page):
+    """Approved with 8/10 (criterion 1 by its flag, 2-8 as a whole): the locked page keeps
+    the server's 8/10 and each criterion's mark; the script recounts nothing there."""
+    world = _whole_criteria_world()
+    make_assessment(world.dong_tay, 2026, world.cset, met=8)
+    log_in(page, live_server.url, "reform-province-staff")
+    page.goto(f"{live_server.url}/communes/96101/2026/")
+    expect(page.locator("#met-total")).to_have_text("8")
+    expect(page.get_by_role("button", name="Mở lại để sửa")).to_be_visible()
+    marks = page.locator("[data-criterion-mark]")
+    expect(marks).to_have_count(10)
+    expect(marks.filter(has_text="Đạt")).to_have_count(10)  # "✔ Đạt" and "✘ Chưa đạt"
+    for n in range(8):
+        expect(marks.nth(n)).to_have_text("✔ Đạt")
+    for n in (8, 9):
+        expect(marks.nth(n)).to_have_text("✘ Chưa đạt")
+    expect(marks.filter(has_text="Chưa nhập")).to_have_count(0)
+    expect(page.locator(".save-bar .js-met-total")).to_have_text("8")
+
+    # The commune sees the same once it has sent its assessment (not editable by it).
+    Assessment.objects.filter(commune=world.dong_tay, year=2026).update(status="submitted")
+    log_out(page)
+    log_in(page, live_server.url, "reform-commune")
+    page.goto(f"{live_server.url}/communes/96101/2026/")
+    expect(page.locator("#met-total")).to_have_text("8")
+    expect(page.locator("[data-criterion-mark]").nth(7)).to_have_text("✔ Đạt")
+
+
+def test_a_whole_criterion_marked_met_raises_the_count_while_editing(live_server, page: Page):
+    world = _whole_criteria_world()
+    make_assessment(world.dong_tay, 2026, world.cset, status="draft")
+    log_in(page, live_server.url, "reform-commune")
+    page.goto(f"{live_server.url}/communes/96101/2026/")
+    expect(page.locator("#met-total")).to_have_text("0")
+    page.get_by_label("Kết quả tiêu chí 5").select_option("1")
+    expect(page.locator("#met-total")).to_have_text("1")
+    expect(page.locator("[data-criterion-mark]").nth(4)).to_have_text("✔ Đạt")
+    page.get_by_label("Kết quả tiêu chí 2").select_option("1")
+    page.get_by_label("1.1 – kết quả").select_option("1")
+    page.get_by_label("1.2 – giá trị (%)").fill("85")  # N2's level is 80
+    expect(page.locator("#met-total")).to_have_text("3")
+    page.get_by_label("Kết quả tiêu chí 2").select_option("0")
+    expect(page.locator("#met-total")).to_have_text("2")
+    expect(page.locator("[data-criterion-mark]").nth(1)).to_have_text("✘ Chưa đạt")

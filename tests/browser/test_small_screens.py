@@ -54,3 +54,31 @@ def test_the_save_bar_fits_one_line_on_a_phone(live_server, page: Page):
     page.goto(f"{live_server.url}/communes/98101/2027/")
     height = page.evaluate("document.querySelector('.save-bar').getBoundingClientRect().height")
     assert height <= 64, height
+
+
+@pytest.mark.parametrize("width", [1366, 1280])
+def test_the_navbar_fits_a_laptop_with_the_waiting_count(
+    live_server, page: Page, demo_database, width
+):
+    """The demo's province staff have the longest menu (plans, imports) and a long name; with
+    the count of waiting work shown the page stays within the window and "Đăng xuất" is on
+    screen (it was 1391 px wide at 1366 and clipped it)."""
+    from criteria.models import Assessment
+
+    # Something waits whatever the day: a 2026 assessment of a unit that exists from 2025 on.
+    waiting = Assessment.objects.filter(year=2026, commune__valid_to__isnull=True).first()
+    Assessment.objects.filter(pk=waiting.pk).update(status="submitted")
+    page.set_viewport_size({"width": width, "height": 768})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "province")
+    page.fill("#id_password", "demo12345")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    badge = page.locator("[data-queue-badge]")
+    badge.wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    logout = page.get_by_role("button", name="Đăng xuất")
+    box = logout.bounding_box()
+    assert logout.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    if width >= 1366:  # one line there: the bar is no taller than a single row of links
+        assert page.evaluate("document.querySelector('.navbar').offsetHeight") <= 64

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from communes.models import (
@@ -202,3 +203,110 @@ def test_a_submitted_higher_tier_assessment_waits_in_the_same_list(client, world
     body = client.get(reverse("home")).content.decode()
     assert 'href="/communes/98101/2027/nang-cao/"' in body
     assert "Xã Một – 2027 (Đạt chuẩn NTM nâng cao)" in body
+
+
+# --- Decisions by recognised year; units of the area in the working year; actions ---------
+
+
+def test_a_decision_recognising_the_year_signed_the_next_year_clears_it(world):
+    """A decision "đạt chuẩn năm 2026" dated 15/01/2027 answers the 2026 assessment: the queue
+    goes by recognised year and tier, not by the decision date's year."""
+    ready = make_assessment(world.commune_a1, 2026, world.cset, met=3)
+    queue = work_queue(year=2026, communes=_province_communes(world), reviewer=True)
+    assert queue.ready_to_certify == [ready]
+    make_certification(
+        world.commune_a1, world.cset, datetime.date(2027, 1, 15), recognised_year=2026
+    )
+    queue = work_queue(year=2026, communes=_province_communes(world), reviewer=True)
+    assert queue.ready_to_certify == [] and queue.total == 0
+
+
+def test_only_a_standard_decision_in_force_or_of_the_year_clears_it(world):
+    from criteria.models import Certification
+
+    make_assessment(world.commune_a1, 2026, world.cset, met=3)
+    # An advanced-tier decision of 2026 and a revoked standard one of 2024 leave it to do.
+    make_certification(
+        world.commune_a1, world.cset, datetime.date(2026, 5, 1), tier=Certification.Tier.ADVANCED
+    )
+    make_certification(
+        world.commune_a1,
+        world.cset,
+        datetime.date(2024, 5, 1),
+        decision_number="1/QĐ",
+        revoked_on=datetime.date(2025, 3, 1),
+        revocation_reason="Thử",
+    )
+    queue = work_queue(year=2026, communes=_province_communes(world), reviewer=True)
+    assert queue.ready_to_certify_count == 1
+    # A standard decision of an earlier year still in force: nothing to record.
+    make_certification(world.commune_a1, world.cset, datetime.date(2025, 5, 1), decision_number="2")
+    queue = work_queue(year=2026, communes=_province_communes(world), reviewer=True)
+    assert queue.ready_to_certify_count == 0
+
+
+def test_after_the_reform_a_decision_of_the_year_signed_later_clears_it(reform_world):
+    w = reform_world
+    make_assessment(w.bac_son, 2026, w.cset, met=10)
+    units = Commune.objects.of_area(on=datetime.date(2026, 12, 31), province=w.province)
+    assert work_queue(year=2026, communes=units, reviewer=True).ready_to_certify_count == 1
+    make_certification(w.bac_son, w.cset, datetime.date(2027, 1, 15), recognised_year=2026)
+    assert work_queue(year=2026, communes=units, reviewer=True).ready_to_certify_count == 0
+
+
+def test_units_that_ended_never_appear_in_the_working_years_queue(client, reform_world):
+    """Province 96 in 2026: xã Đông (96101 until 30/06/2025) has a 2024 assessment still sent,
+    and shares its code with xã Đông Tây; only the units of 2026 are listed."""
+    w = reform_world
+    old = make_criteria_set(code="set-2021", first_year=2021, last_year=2025)
+    make_assessment(w.old_dong, 2024, old, status="submitted")
+    sent = make_assessment(w.dong_tay, 2026, w.cset, met=2, status="submitted")
+    day = datetime.datetime(2026, 12, 7, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(day, tick=False):
+        client.force_login(w.province_staff)
+        queue = client.get(reverse("home")).context["queue"]
+    assert queue.submitted == [sent]
+    assert [c.name for c in queue.not_started] == ["Xã Bắc Sơn"]
+    assert [(r.label, r.communes) for r in queue.completeness] == [
+        ("Xã nhóm 2", 1),
+        ("Xã nhóm 3", 1),
+    ]
+
+
+def test_every_item_leads_to_its_action(client, reform_world):
+    """Approve: the assessment page with its approve button; record: the commune's decision
+    form open, the year to recognise filled in; start: the assessment form of that unit and
+    year; returned: the form to fix."""
+    w = reform_world
+    sent = make_assessment(w.dong_tay, 2026, w.cset, met=2, status="submitted")
+    ready = make_assessment(w.bac_son, 2026, w.cset, met=10)
+    day = datetime.datetime(2026, 12, 7, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(day, tick=False):
+        client.force_login(w.province_staff)
+        body = client.get(reverse("home")).content.decode()
+        assert f'href="{sent.get_absolute_url()}">Xem và duyệt' in body
+        review = client.get(sent.get_absolute_url())
+        assert review.context["can_approve"]
+        certify = "/communes/96104/?year=2026&amp;certify=2026#certify"
+        assert f'href="{certify}">Ghi quyết định công nhận' in body
+        page = client.get("/communes/96104/", {"year": 2026, "certify": 2026})
+        assert page.context["commune"] == ready.commune
+        assert page.context["certification_form"].initial["recognised_year"] == 2026
+        assert '<details class="card card-body" open id="certify">' in page.content.decode()
+
+        Assessment.objects.filter(pk=ready.pk).delete()
+        body = client.get(reverse("home")).content.decode()
+        assert 'href="/communes/96104/2026/" data-start>Bắt đầu đánh giá' in body
+        start = client.get("/communes/96104/2026/")
+        assert start.status_code == 200 and start.context["editable"]
+        assert start.context["commune"] == w.bac_son
+        # The unit's own page offers the same start (it had no assessment to go on from).
+        unit_page = client.get("/communes/96104/")
+        assert unit_page.context["next_year"] == 2026
+        assert 'href="/communes/96104/2026/"' in unit_page.content.decode()
+
+        Assessment.objects.filter(pk=sent.pk).update(status="draft", return_reason="Thiếu")
+        client.force_login(w.commune_official)
+        body = client.get(reverse("home")).content.decode()
+        assert 'data-queue="returned"' in body
+        assert f'href="{sent.get_absolute_url()}">Xã Đông Tây – 2026' in body
