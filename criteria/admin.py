@@ -17,6 +17,7 @@ from criteria.models import (
     Assessment,
     Certification,
     CriteriaSet,
+    CriteriaSetAmendment,
     Criterion,
     CriterionGroup,
     CriterionResult,
@@ -54,6 +55,15 @@ class PovertyStandardInline(admin.TabularInline):
     extra = 0
 
 
+class CriteriaSetAmendmentInline(admin.StackedInline):
+    """The acts that amended the set (211/QĐ-TTg for 2021-2025): their content is entered and
+    confirmed here once known; reports say "chưa xác nhận" until then."""
+
+    model = CriteriaSetAmendment
+    extra = 0
+    fields = ("citation", "effective_from", "content_confirmed", "summary", "source")
+
+
 @admin.register(PovertyStandard)
 class PovertyStandardAdmin(admin.ModelAdmin):
     list_display = ("name_vi", "criteria_set", "year_from", "year_to", "legal_basis", "confirmed")
@@ -75,7 +85,7 @@ class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     )
     list_filter = ("level", "threshold_basis")
     search_fields = ("code", "name_vi", "legal_basis")
-    inlines = [CriterionGroupInline, PovertyStandardInline]
+    inlines = [CriterionGroupInline, PovertyStandardInline, CriteriaSetAmendmentInline]
     # What the reports read from the set; empty fields are UNCONFIRMED and said so in reports.
     fieldsets = (
         (

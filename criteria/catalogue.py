@@ -20,6 +20,7 @@ from communes.models import CommuneGroup, Region
 from communes.versions import bump_data_version
 from criteria.models import (
     CriteriaSet,
+    CriteriaSetAmendment,
     Criterion,
     CriterionGroup,
     Indicator,
@@ -148,6 +149,17 @@ def load_catalogue(path: Path) -> CatalogueReport:
         },
     )
     report.add("criteria_set")
+    for amendment in cat.get("amendments") or []:
+        # The act is recorded once; what an admin entered about its content is kept.
+        _, created = CriteriaSetAmendment.objects.get_or_create(
+            criteria_set=criteria_set,
+            citation=amendment["citation"],
+            defaults={
+                "effective_from": _date(amendment.get("effective_from")),
+                "source": amendment.get("source", ""),
+            },
+        )
+        report.add("amendment", int(created))
 
     groups = {}
     for order, g in enumerate(data.get("groups") or [], start=1):

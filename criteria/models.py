@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, validate_comma_separated_integer_list
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, StringAgg, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,24 @@ class CriteriaSetQuerySet(models.QuerySet):
         return qs.annotate(
             is_default=Case(When(in_period, then=Value(True)), default=Value(False))
         ).order_by("-is_default", "-first_year", "code")
+
+    def with_amendments(self, day: datetime.date):
+        """Each set with the acts that amended it by `day` (`amended_by`, "; "-joined, "" for
+        none) and how many of them have no confirmed content (`amendments_unconfirmed`): in
+        the same query, for the reports' line that cites the set."""
+        in_force = Q(amendments__effective_from__isnull=True) | Q(
+            amendments__effective_from__lte=day
+        )
+        return self.annotate(
+            amended_by=Coalesce(
+                StringAgg("amendments__citation", Value("; "), filter=in_force),
+                Value(""),
+                output_field=models.CharField(),
+            ),
+            amendments_unconfirmed=Count(
+                "amendments", filter=in_force & Q(amendments__content_confirmed=False)
+            ),
+        )
 
 
 class CriteriaSet(models.Model):
@@ -210,6 +229,51 @@ class CriteriaSet(models.Model):
             .order_by("-year_from")
             .first()
         )
+
+
+class CriteriaSetAmendment(models.Model):
+    """A legal act that amended a set after it was issued: Quyết định 211/QĐ-TTg of 01/03/2024
+    amended criteria and indicators of the 2021-2025 commune and advanced sets (ntm-reference
+    §18.1). Recording the act changes nothing in the set: what it changed is entered (and
+    `content_confirmed`) only once its text is known; until then reports name the act and say
+    its content is unconfirmed."""
+
+    criteria_set = models.ForeignKey(
+        "CriteriaSet",
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        verbose_name=_("bộ tiêu chí"),
+    )
+    citation = models.CharField(
+        _("văn bản sửa đổi"),
+        max_length=200,
+        help_text=_("Số, ngày của văn bản, như trích dẫn trên báo cáo."),
+    )
+    effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    content_confirmed = models.BooleanField(
+        _("đã xác nhận nội dung sửa đổi"),
+        default=False,
+        help_text=_(
+            "Đánh dấu khi các tiêu chí, chỉ tiêu được sửa đổi đã đối chiếu với văn bản và "
+            "nhập vào bộ tiêu chí."
+        ),
+    )
+    summary = models.TextField(_("nội dung sửa đổi"), blank=True)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["criteria_set", "effective_from", "citation"]
+        verbose_name = _("văn bản sửa đổi bộ tiêu chí")
+        verbose_name_plural = _("văn bản sửa đổi bộ tiêu chí")
+        constraints = [
+            # load_criteria keys an amendment on its set and citation.
+            models.UniqueConstraint(
+                fields=["criteria_set", "citation"], name="criteria_set_amendment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
 
 
 class PovertyStandard(models.Model):

@@ -6,18 +6,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from criteria.evaluation import IndicatorEntry
 from criteria.models import Assessment, Certification, IndicatorValue
 from criteria.services import AssessmentInput, assessment_create, assessment_save
 from tests.base import PASSWORD, make_assessment, make_world
+from tests.browser.conftest import HANOI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TZ = datetime.timezone(datetime.timedelta(hours=7))
-DAY = datetime.datetime(2026, 12, 7, 10, tzinfo=TZ)  # the home page's working year is its year
+DAY = datetime.datetime(2026, 12, 7, 10, tzinfo=HANOI)  # the home page's working year is its year
 YEAR = DAY.year
 # Whether the page would warn before leaving (the dialog itself is the browser's).
 LEAVE = (
@@ -43,13 +42,8 @@ def save_bar(page: Page):
 
 
 @pytest.fixture(autouse=True)
-def _working_day(settings):
-    """The server's day is set; the browser keeps the machine's clock, so the session and
-    CSRF cookies end with the browser session instead of on a date it could find past."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(DAY, tick=False):
-        yield
+def _working_day(server_day):
+    server_day(DAY)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 
 import pytest
-import time_machine
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -23,23 +22,18 @@ from criteria.models import Assessment, Certification, CriteriaSet
 from dossiers.models import Dossier
 from plans.models import Plan
 from tests.base import make_assessment, make_reform_world
+from tests.browser.conftest import HANOI
 from tests.browser.test_assessment_entry_journeys import log_in, log_out, save_bar
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TZ = datetime.timezone(datetime.timedelta(hours=7))
-DAY = datetime.datetime(2026, 12, 7, 10, tzinfo=TZ)  # the working year of the home page: 2026
+DAY = datetime.datetime(2026, 12, 7, 10, tzinfo=HANOI)  # the working year of the home page: 2026
 DECISION_DAY = "2027-01-15"
 
 
 @pytest.fixture(autouse=True)
-def _working_day(settings):
-    """The server's day is 07/12/2026; the browser keeps the machine's clock, so the session
-    and CSRF cookies end with the browser session rather than on a day it could find past."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(DAY, tick=False):
-        yield
+def _working_day(server_day):
+    server_day(DAY)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from communes.models import Commune
 from criteria import services
@@ -198,8 +197,9 @@ def test_a_unit_outside_the_programme_cannot_be_assessed(world):
     assert not Assessment.objects.filter(commune=ward).exists()
 
 
-def test_programme_dates_run_from_2010_to_the_end_of_next_year():
-    last = datetime.date(timezone.localdate().year + 1, 12, 31)
+def test_programme_dates_run_from_2010_to_the_end_of_next_year(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 10, tzinfo=datetime.UTC))
+    last = datetime.date(2027, 12, 31)
     for accepted in (datetime.date(2010, 1, 1), datetime.date(2018, 6, 30), last):
         services.validate_programme_date(accepted)
     for refused in (datetime.date(2009, 12, 31), last + datetime.timedelta(days=1)):
