@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +41,28 @@ class IssueForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == IssuedReport.Kind.DISTRICT and not data.get("district"):
+        district, year = data.get("district"), data.get("year")
+        if data.get("kind") == IssuedReport.Kind.DISTRICT and not district:
             self.add_error("district", _("Chọn huyện của báo cáo cấp huyện."))
+        elif (
+            data.get("kind") == IssuedReport.Kind.DISTRICT
+            and year is not None
+            and district.valid_to is not None
+            and year > district.valid_to.year
+        ):
+            # Districts ended on 30/06/2025: a former district reports on its years only.
+            self.add_error(
+                "year",
+                ValidationError(
+                    _("%(district)s đã kết thúc ngày %(day)s: không có báo cáo năm %(year)s."),
+                    code="district_ended",
+                    params={
+                        "district": district,
+                        "day": district.valid_to.strftime("%d/%m/%Y"),
+                        "year": year,
+                    },
+                ),
+            )
         return data
 
 
