@@ -64,6 +64,13 @@ class CriteriaSetAmendmentInline(admin.StackedInline):
     fields = ("citation", "effective_from", "content_confirmed", "summary", "source")
 
 
+@admin.register(CriteriaSetAmendment)
+class CriteriaSetAmendmentAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+    list_display = ("citation", "criteria_set", "effective_from", "content_confirmed")
+    list_filter = ("content_confirmed", "criteria_set")
+    search_fields = ("citation", "summary")
+
+
 @admin.register(PovertyStandard)
 class PovertyStandardAdmin(admin.ModelAdmin):
     list_display = ("name_vi", "criteria_set", "year_from", "year_to", "legal_basis", "confirmed")
