@@ -4,7 +4,9 @@ it comes after the first, or races it (the database's constraint, then the same 
 recognition again after a revocation, or under the next period's set, is not a double."""
 
 import datetime
+import importlib
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -213,3 +215,30 @@ def test_two_revocations_at_once_give_one_success_and_one_refusal(world, day):
     won = "Hai" if refusals[0] is outcomes[0] else "Một"
     assert cert.revocation_reason == won
     assert cert.history.filter(revoked_on__isnull=False).count() == 1
+
+
+def refuse_doubles():
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "criteria.migrations.0014_certification_one_in_force_per_set"
+    )
+    migration.refuse_doubles(apps, SimpleNamespace(connection=connection))
+
+
+def test_the_migration_passes_the_demo_which_has_no_doubles(world):
+    refuse_doubles()  # the seeded demo: 46 decisions, one per commune and tier
+
+
+def test_the_migration_stops_on_doubles_and_lists_them_changing_nothing(world):
+    """Doubles recorded before the constraint (05986 got four in the attack of issue 24): the
+    migration names them for an administrator and changes no decision."""
+    with connection.cursor() as cursor:  # as before 0014 (rolled back with the test)
+        cursor.execute('DROP INDEX "certification_one_in_force_per_set"')
+    for number in ("1/QĐ", "2/QĐ"):
+        make_certification(world.commune_a1, world.cset, DECIDED, decision_number=number)
+    with pytest.raises(RuntimeError) as exc:
+        refuse_doubles()
+    assert "98101 Xã Một, ntm, test-set, 1/QĐ (15/10/2027)" in str(exc.value)
+    assert "98101 Xã Một, ntm, test-set, 2/QĐ (15/10/2027)" in str(exc.value)
+    assert Certification.objects.filter(commune=world.commune_a1, revoked_on=None).count() == 2
