@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,11 +81,19 @@ def dossier_create(*, commune, tier: str, year: int, user) -> Dossier:
             % {"commune": commune, "year": year},
             code="unit_not_in_year",
         )
+    exists = ValidationError(
+        _("Xã đã có hồ sơ hạng này cho năm %(year)s.") % {"year": year}, code="exists"
+    )
     if Dossier.objects.filter(commune=commune, tier=tier, year=year).exists():
-        raise ValidationError(_("Xã đã có hồ sơ hạng này cho năm %(year)s.") % {"year": year})
+        raise exists
     dossier = Dossier(commune=commune, tier=tier, year=year, created_by=user)
     dossier.full_clean()
-    dossier.save()
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        # Opened by someone else between the check and the write: the same answer.
+        raise exists from None
     return dossier
 
 

@@ -186,3 +186,22 @@ def test_two_decisions_on_one_dossier_at_once_give_one_certification(world, doss
     assert outcomes.count("ok") == 1
     assert Certification.objects.filter(commune=world.commune_a1).count() == 1
     assert Dossier.objects.get(pk=dossier.pk).certification is not None
+
+
+def test_a_dossier_opened_by_someone_else_meanwhile_is_refused_with_the_message(
+    world, day, monkeypatch
+):
+    """The race, made deterministic: the other dossier is written after the checks."""
+    checked = Dossier.full_clean
+
+    def rival_lands_after_the_checks(self, *args, **kwargs):
+        checked(self, *args, **kwargs)
+        Dossier.objects.create(commune=world.commune_a1, tier="ntm", year=2027)
+
+    monkeypatch.setattr(Dossier, "full_clean", rival_lands_after_the_checks)
+    with pytest.raises(ValidationError) as exc:
+        services.dossier_create(
+            commune=world.commune_a1, tier="ntm", year=2027, user=world.province_staff
+        )
+    assert exc.value.code == "exists"
+    assert Dossier.objects.filter(commune=world.commune_a1).count() == 1
