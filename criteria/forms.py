@@ -29,7 +29,7 @@ from criteria.models import (
     IndicatorValue,
     Threshold,
 )
-from criteria.services import AssessmentInput, validate_programme_date
+from criteria.services import PROGRAMME_FIRST_DATE, AssessmentInput, validate_programme_date
 from ntm.lib.numbers import parse_decimal_comma, plain_number
 from ntm.lib.years import YEAR_MAX
 
@@ -204,7 +204,9 @@ class AssessmentForm(forms.Form):
     indicators, met / not met for boolean and level ones, met / not met with a reason for numeric
     indicators without a known threshold, a note per criterion and one for the assessment."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Bounded to the column (PositiveIntegerField: 2**31 - 1 on PostgreSQL), so a forged
+    # version is a form error, never an overflow in the query comparing it.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
     note = forms.CharField(
         label=_("Ghi chú chung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -518,7 +520,7 @@ class CertificationForm(forms.ModelForm):
     recognised_year = forms.IntegerField(
         label=_("Năm được công nhận"),
         required=False,
-        min_value=2000,
+        min_value=PROGRAMME_FIRST_DATE.year,
         max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )

@@ -811,6 +811,19 @@ class Certification(models.Model):
             models.UniqueConstraint(
                 fields=["commune", "tier", "decision_number"], name="certification_unique_decision"
             ),
+            # One decision at a time (issue 24, N10): a commune holds at most one unrevoked
+            # recognition of a tier under a set. Not (commune, tier) alone: a commune
+            # recognised under 2016-2020 is recognised again under 2021-2025 (xét công nhận
+            # lại, ntm-reference §7.5, §15.9), and the earlier decision stays, unrevoked, as
+            # history. criteria.services.certification_create says it in words first.
+            models.UniqueConstraint(
+                fields=["commune", "tier", "criteria_set"],
+                condition=Q(revoked_on__isnull=True),
+                name="certification_one_in_force_per_set",
+                violation_error_message=_(
+                    "Xã đã có quyết định công nhận hạng này theo bộ tiêu chí này còn hiệu lực."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | ~Q(revocation_reason=""),
                 name="revocation_has_reason",

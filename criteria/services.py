@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -509,6 +509,47 @@ def certification_check(
     return assessment
 
 
+def certifications_lock(*, commune: Commune) -> None:
+    """Lock the commune's row for the rest of the transaction, so that its certifications are
+    written one decision at a time: of two decisions recorded at once, the second waits and
+    then sees the first (issue 24, N10). On SQLite, which locks nothing here, the database has
+    one writer anyway and the unique constraint refuses the second (`certification_create`)."""
+    list(
+        Commune.objects.select_for_update(of=("self",))
+        .filter(pk=commune.pk)
+        .order_by()
+        .values_list("pk")
+    )
+
+
+def _refuse_double(*, commune: Commune, tier: str, criteria_set: CriteriaSet) -> None:
+    """One unrevoked recognition of a tier under a set (the constraint
+    certification_one_in_force_per_set): a second one is refused, naming the first. A
+    recognition under another set (the next period's re-recognition) is not a double."""
+    held = (
+        Certification.objects.filter(
+            commune=commune, tier=tier, criteria_set=criteria_set, revoked_on__isnull=True
+        )
+        .order_by("decision_date", "pk")
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            _(
+                "Xã đã được công nhận hạng “%(tier)s” theo bộ tiêu chí %(set)s (quyết định "
+                "%(number)s ngày %(date)s), chưa bị thu hồi: không ghi thêm quyết định thứ hai. "
+                "Nếu quyết định đó ghi nhầm, hãy thu hồi nó trước."
+            )
+            % {
+                "tier": Tier(tier).label,
+                "set": criteria_set.code,
+                "number": held.decision_number,
+                "date": _dmy(held.decision_date),
+            },
+            code="already_certified",
+        )
+
+
 @transaction.atomic
 def certification_create(
     *,
@@ -544,11 +585,13 @@ def certification_create(
             ),
             code="condition_not_met",
         )
+    certifications_lock(commune=commune)
     assessment = certification_check(
         commune=commune, year=recognised_year, tier=tier, decision_date=decision_date
     )
     # The rule has just checked the set is met in full.
     conditions.setdefault("criteria_all_met", True)
+    _refuse_double(commune=commune, tier=tier, criteria_set=assessment.criteria_set)
     if Certification.objects.filter(
         commune=commune, tier=tier, decision_number=decision_number
     ).exists():
@@ -567,25 +610,49 @@ def certification_create(
     )
     cert._history_user = user
     cert.full_clean()
-    cert.save()
+    try:
+        with transaction.atomic():
+            cert.save()
+    except IntegrityError:
+        # A decision written by someone else between the checks and this write (where the
+        # lock above locks nothing: SQLite): the same words as the sequential refusal.
+        _refuse_double(commune=commune, tier=tier, criteria_set=assessment.criteria_set)
+        if Certification.objects.filter(
+            commune=commune, tier=tier, decision_number=decision_number
+        ).exists():
+            raise ValidationError(_("Quyết định này đã được ghi nhận."), code="duplicate") from None
+        raise
     bump_data_version(province_ids=[commune.province_id], since_year=recognised_year)
     return cert
 
 
 @transaction.atomic
 def certification_revoke(*, certification: Certification, revoked_on, reason: str, user=None):
+    """Revoke once: the row is locked and read again, so of two revocations at the same time
+    (or one made from a page opened before the other) one succeeds and the other is refused,
+    and the first one's date and reason stay (issue 24, N10)."""
+    already = ValidationError(_("Quyết định đã bị thu hồi trước đó."), code="already_revoked")
     if certification.revoked_on is not None:
-        raise ValidationError(_("Quyết định đã bị thu hồi trước đó."), code="already_revoked")
+        raise already
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do thu hồi."), code="reason_required")
     validate_programme_date(revoked_on)
-    if revoked_on < certification.decision_date:
+    current = (
+        Certification.objects.select_for_update(of=("self",)).order_by().get(pk=certification.pk)
+    )
+    if current.revoked_on is not None:
+        raise already
+    if revoked_on < current.decision_date:
         raise ValidationError(
             _("Ngày thu hồi phải sau ngày quyết định công nhận."), code="revoked_before_decision"
         )
-    certification.revoked_on = revoked_on
-    certification.revocation_reason = reason.strip()
-    certification._history_user = user
-    certification.save()
+    current.revoked_on = revoked_on
+    current.revocation_reason = reason.strip()
+    current._history_user = user
+    current.save()
+    certification.revoked_on, certification.revocation_reason = (
+        current.revoked_on,
+        current.revocation_reason,
+    )
     bump_data_version(province_ids=[certification.commune.province_id], since_year=revoked_on.year)
     return certification

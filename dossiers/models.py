@@ -300,7 +300,12 @@ class DossierStep(models.Model):
         """The earliest end of the posting under a rule of `posting_days` (its procedure's)."""
         if self.step != Step.POSTING or posting_days is None:
             return None
-        return self.done_on + datetime.timedelta(days=posting_days)
+        try:
+            return self.done_on + datetime.timedelta(days=posting_days)
+        except OverflowError:
+            # A day near 31/12/9999, stored before the forms bounded dates (issue 24, N6): no
+            # posting can end that late; the page and the decision's check go on.
+            return datetime.date.max
 
 
 def dossier_file_path(instance: "DossierFile", filename: str) -> str:

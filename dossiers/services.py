@@ -8,12 +8,12 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.models import Certification, Criterion, Indicator
-from criteria.services import certification_check, certification_create
+from criteria.services import certification_check, certification_create, certifications_lock
 from dossiers.models import (
     Dossier,
     DossierFile,
@@ -81,11 +81,19 @@ def dossier_create(*, commune, tier: str, year: int, user) -> Dossier:
             % {"commune": commune, "year": year},
             code="unit_not_in_year",
         )
+    exists = ValidationError(
+        _("Xã đã có hồ sơ hạng này cho năm %(year)s.") % {"year": year}, code="exists"
+    )
     if Dossier.objects.filter(commune=commune, tier=tier, year=year).exists():
-        raise ValidationError(_("Xã đã có hồ sơ hạng này cho năm %(year)s.") % {"year": year})
+        raise exists
     dossier = Dossier(commune=commune, tier=tier, year=year, created_by=user)
     dossier.full_clean()
-    dossier.save()
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        # Opened by someone else between the check and the write: the same answer.
+        raise exists from None
     return dossier
 
 
@@ -103,7 +111,12 @@ def step_record(
     upload: UploadedFile | None = None,
 ) -> DossierStep:
     """Record (or correct) a step of the dossier's procedure other than the decision, with an
-    optional document. Who may record it is the view's question (accounts.roles)."""
+    optional document. Who may record it is the view's question (accounts.roles).
+
+    Under the dossier's row lock, taken by the decision too (`certification_record`): a step
+    and a decision recorded at once are written one after the other, and a step is never
+    written into a dossier that the decision has just completed (issue 24, N10)."""
+    dossier_lock(dossier=dossier)
     if dossier.is_complete:
         raise ValidationError(_("Hồ sơ đã hoàn thành; không sửa được nữa."), code="complete")
     if step == Step.DECISION:
@@ -129,6 +142,15 @@ def step_record(
     if upload is not None:
         file_add(dossier=dossier, upload=upload, step=step, user=user)
     return record
+
+
+def dossier_lock(*, dossier: Dossier) -> None:
+    """Lock the dossier's row for the rest of the transaction and read again what completes
+    it (a page opened before the decision was recorded holds a copy that is not complete).
+    SQLite locks nothing here; it has one writer at a time."""
+    locked = Dossier.objects.select_for_update(of=("self",)).order_by().get(pk=dossier.pk)
+    dossier.certification_id, dossier.completed_at = locked.certification_id, locked.completed_at
+    dossier.__dict__.pop("decided", None)
 
 
 def step_of(
@@ -252,6 +274,11 @@ def certification_record(
     page): `certification_dossier_check`, then criteria.services.certification_create (the
     certification rules), then the dossier, if any, is completed."""
     year = recognised_year if recognised_year is not None else decision_date.year
+    # The commune's decisions one at a time (criteria.services), and its dossier's steps
+    # (`dossier_lock`) wait for this decision, so the dossier read below stays as read.
+    certifications_lock(commune=commune)
+    for dossier in Dossier.objects.filter(commune=commune, tier=tier, year=year):
+        dossier_lock(dossier=dossier)
     try:
         dossier, reason = certification_dossier_check(
             commune=commune, tier=tier, year=year, reason=dossier_reason
@@ -277,6 +304,7 @@ def certification_record(
     return certification
 
 
+@transaction.atomic
 def dossier_decide(
     *,
     dossier: Dossier,
@@ -286,7 +314,10 @@ def dossier_decide(
     user,
     reason: str = "",
 ) -> Dossier:
-    """The decision recorded from the dossier's page: it recognises the dossier's year."""
+    """The decision recorded from the dossier's page: it recognises the dossier's year. Of
+    two decisions recorded at once, the second finds the dossier complete (`dossier_lock`)."""
+    certifications_lock(commune=dossier.commune)
+    dossier_lock(dossier=dossier)
     if dossier.is_complete:
         raise ValidationError(_("Hồ sơ đã hoàn thành."), code="complete")
     certification_record(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, District
 from criteria.forms import CommaDecimalField
-from ntm.lib.years import parse_year
+from ntm.lib.years import YEAR_MAX, YEAR_MIN, parse_year
 from plans.models import Plan
 from plans.services import MAX_BYTES
 
@@ -55,7 +55,21 @@ class CriterionTargetsField(forms.CharField):
         return parse_criterion_targets(super().to_python(value))
 
 
+# A province has a few hundred communes: a plan's number of communes is bounded well inside
+# its column (PositiveSmallIntegerField), so a typing slip is a form error (issue 24, N8).
+TARGET_MAX = 10_000
+
+
 class PlanForm(forms.ModelForm):
+    year = forms.IntegerField(
+        label=Plan._meta.get_field("year").verbose_name, min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
+    target_certified = forms.IntegerField(
+        label=Plan._meta.get_field("target_certified").verbose_name,
+        required=False,
+        min_value=0,
+        max_value=TARGET_MAX,
+    )
     criterion_targets = CriterionTargetsField(
         label=_("Chỉ tiêu theo tiêu chí (không bắt buộc)"),
         required=False,

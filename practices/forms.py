@@ -1,5 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
@@ -7,6 +9,19 @@ from criteria.models import CriteriaSet, Criterion
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
 from practices.models import Category, Practice
 from practices.uploads import check_upload, max_upload_bytes
+
+HOUSEHOLDS_MAX = 10_000_000
+
+
+def _year_range() -> str:
+    return gettext("Năm phải trong khoảng %(first)s–%(last)s.") % {
+        "first": YEAR_MIN,
+        "last": YEAR_MAX,
+    }
+
+
+# Translated when shown, in the user's language.
+YEAR_RANGE = lazy(_year_range, str)()
 
 
 class CriterionChoiceField(forms.ModelMultipleChoiceField):
@@ -26,6 +41,21 @@ class PracticeForm(forms.ModelForm):
         label=_("Tiêu chí góp phần"),
         help_text=_("Giữ Ctrl để chọn nhiều tiêu chí."),
         widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+
+    year = forms.IntegerField(
+        label=Practice._meta.get_field("year").verbose_name,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages=dict.fromkeys(("min_value", "max_value"), YEAR_RANGE),
+    )
+    # Bounded well inside the column (PositiveIntegerField), so a typing slip is a form error
+    # (issue 24, N8): a practice reaches at most a province's households.
+    households = forms.IntegerField(
+        label=Practice._meta.get_field("households").verbose_name,
+        required=False,
+        min_value=0,
+        max_value=HOUSEHOLDS_MAX,
     )
 
     class Meta:
@@ -88,16 +118,6 @@ class PracticeForm(forms.ModelForm):
         """The cleaned values of the practice's own fields (Meta.fields), as keyword arguments
         of `practices.services.practice_create` and `practice_update`."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-    def clean_year(self) -> int:
-        year = self.cleaned_data["year"]
-        if not YEAR_MIN <= year <= YEAR_MAX:
-            raise forms.ValidationError(
-                _("Năm phải trong khoảng %(first)s–%(last)s.")
-                % {"first": YEAR_MIN, "last": YEAR_MAX},
-                code="year",
-            )
-        return year
 
     def clean(self):
         data = super().clean()

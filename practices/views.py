@@ -144,7 +144,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
         form = PracticeForm(scope=scope, initial={"year": None})
         upload_form = AttachmentForm(required=False, prefix="upload")
     ctx = {"form": form, "upload_form": upload_form, "practice": None, "scope": scope}
-    return render(request, "practices/practice_form.html", ctx)
+    return render(request, "practices/practice_form.html", ctx, status=_status(request))
 
 
 def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,7 +164,12 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PracticeForm(instance=practice, scope=scope)
     ctx = {"form": form, "upload_form": None, "practice": practice, "scope": scope}
-    return render(request, "practices/practice_form.html", ctx)
+    return render(request, "practices/practice_form.html", ctx, status=_status(request))
+
+
+def _status(request: HttpRequest) -> int:
+    """A form sent back with its errors answers 400 (issue 24: a refused value is never 200)."""
+    return 400 if request.method == "POST" else 200
 
 
 @require_POST

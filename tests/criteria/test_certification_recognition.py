@@ -39,8 +39,22 @@ def _met_all_in_2018() -> Assessment:
     )
 
 
-def test_a_decision_of_20_january_2019_recognising_2018_is_accepted():
+def _recognisable_in_2018() -> Assessment:
+    """`_met_all_in_2018`, whose commune's demo decision (2016, the same set) is revoked first:
+    every such commune of the demo is certified already, and a second recognition under the
+    same set is refused while the first stands (issue 24, N10)."""
     assessment = _met_all_in_2018()
+    for held in Certification.objects.filter(
+        commune=assessment.commune, tier=Certification.Tier.NTM, revoked_on=None
+    ):
+        services.certification_revoke(
+            certification=held, revoked_on=datetime.date(2018, 6, 30), reason="Thử: rớt chuẩn"
+        )
+    return assessment
+
+
+def test_a_decision_of_20_january_2019_recognising_2018_is_accepted():
+    assessment = _recognisable_in_2018()
     cert = services.certification_create(
         commune=assessment.commune,
         tier=Certification.Tier.NTM,
@@ -81,7 +95,7 @@ def test_a_recognised_year_after_the_decision_is_refused():
 
 
 def test_the_certification_form_takes_the_recognised_year(client, django_user_model):
-    assessment = _met_all_in_2018()
+    assessment = _recognisable_in_2018()
     client.force_login(django_user_model.objects.get(username="province"))
     response = client.post(
         # Code and year name the unit: some 2018 codes were reissued to units of 01/07/2025.

@@ -61,7 +61,7 @@ def test_district_official_cannot_propose_for_another_district(client, world):
     response = client.post(
         URL, form_data(world, district=world.district_b.pk, communes=[world.commune_b1.pk])
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "district" in response.context["form"].errors
     assert not Practice.objects.filter(title="Mô hình nuôi ong lấy mật").exists()
 
@@ -91,7 +91,7 @@ def test_a_bad_upload_writes_nothing(client, world):
     client.force_login(world.province_staff)
     data = form_data(world, **{"upload-file": png_upload(name="anh.pdf")})
     response = client.post(URL, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "không khớp" in str(response.context["upload_form"].errors["file"])
     assert not Practice.objects.filter(title="Mô hình nuôi ong lấy mật").exists()
     assert not Attachment.objects.exists()
