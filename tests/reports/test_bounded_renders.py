@@ -141,3 +141,11 @@ def test_the_worker_cleans_up_once_a_day(report_world, queued, monkeypatch):
     tasks.cleanup_daily()
     tasks.cleanup_daily()
     assert calls == [1]
+
+
+def test_files_rendered_in_the_request_are_never_cleaned_up_there(report_world, monkeypatch):
+    """The immediate backend (tests, the bench) has no worker: no cleanup in the request."""
+    from reports import tasks
+
+    monkeypatch.setattr(reportfiles, "remove_old", lambda: pytest.fail("cleaned up"))
+    tasks.cleanup_daily()
