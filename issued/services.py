@@ -30,6 +30,21 @@ def next_number(*, province, series_year: int) -> int:
     return (last or 0) + 1
 
 
+def figures_day(*, year: int, issued_on: datetime.date, report_day: datetime.date):
+    """The day an issued report takes its figures on: its issuing day, or the report's own day
+    (31/12 of the year; a former district's last day) when it is issued after that. A report
+    of 2026 issued on 20/11/2026 states 20/11/2026; issued on 10/01/2027, 31/12/2026 (N9: the
+    figures were taken on whatever `?as_at=` the issuing request carried). A report cannot be
+    issued before its year begins."""
+    if issued_on.year < year:
+        raise ValidationError(
+            _("Báo cáo năm %(year)s chỉ ban hành được từ ngày 01/01/%(year)s."),
+            code="issued_before_year",
+            params={"year": year},
+        )
+    return min(issued_on, report_day)
+
+
 def report_issue(
     *,
     ctx: dict,
@@ -39,10 +54,11 @@ def report_issue(
     user,
     number: int | None = None,
 ) -> IssuedReport:
-    """Freeze the report of `ctx` (reports.views.report_context, rendered in Vietnamese): its
-    figures as JSON with their SHA-256, its PDF in the default storage with that hash and the
-    look-up code printed on every page. `number` defaults to the next one of the province and
-    year; a number already used raises ValidationError and nothing is stored."""
+    """Freeze the report of `ctx` (reports.views.report_context as at `figures_day`, rendered
+    in Vietnamese): its figures and their day as JSON with their SHA-256, its PDF in the
+    default storage with that hash and the look-up code printed on every page. `number`
+    defaults to the next one of the province and year; a number already used raises
+    ValidationError and nothing is stored."""
     if ctx["provisional"]:
         raise ValidationError(_("Không ban hành báo cáo số liệu tạm thời."), code="provisional")
     series_year = issued_on.year

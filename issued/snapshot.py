@@ -20,6 +20,9 @@ def snapshot(ctx: dict) -> dict:
         }
 
     return {
+        # The day the figures are taken on (from 12/2026; older snapshots: the report's own
+        # day), under the hash with them.
+        "as_at": ctx["as_at"].isoformat(),
         "figures": {
             "year": f.year,
             "criteria_set": f.criteria_set.code,

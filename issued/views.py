@@ -3,6 +3,8 @@
 Everyone sees the issued reports of their scope; province staff (and admins) issue and
 withdraw. Out of scope is 404."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from issued import services
 from issued.forms import IssueForm, WithdrawForm
 from issued.models import IssuedReport
 from issued.snapshot import changed_communes, snapshot
-from reports.views import report_context
+from reports.views import report_area, report_context, report_day
 
 
 def _may_issue(scope: Scope) -> bool:
@@ -76,7 +78,11 @@ def issued_create(request: HttpRequest) -> HttpResponse:
         try:
             # An official document: figures and PDF in Vietnamese whatever the page's language.
             with translation.override("vi"):
-                ctx = report_context(request, d["kind"], code, d["year"])
+                area = report_area(request, d["kind"], code)
+                day = services.figures_day(
+                    year=d["year"], issued_on=d["issued_on"], report_day=report_day(area, d["year"])
+                )
+                ctx = report_context(request, d["kind"], code, d["year"], as_at=day)
                 report = services.report_issue(
                     ctx=ctx,
                     province=province,
@@ -101,14 +107,29 @@ def issued_create(request: HttpRequest) -> HttpResponse:
     return render(request, "issued/issued_list.html", ctx, status=400)
 
 
+def _figures_day(report: IssuedReport) -> datetime.date | None:
+    """The day the report's figures were taken on (None for those issued before the snapshot
+    named it: the report's own day, as they were taken)."""
+    raw = report.figures.get("as_at")
+    return datetime.date.fromisoformat(raw) if raw else None
+
+
 def _today(request: HttpRequest, report: IssuedReport) -> dict | None:
-    """Today's snapshot of the same report, or None when it cannot be made any more (e.g. the
-    user's scope no longer covers the area)."""
+    """Today's snapshot of the same report on the same day (a report issued on 20/11/2026 is
+    compared with today's data as at 20/11/2026, not at 31/12: N9), or None when it cannot be
+    made any more (e.g. the user's scope no longer covers the area)."""
     try:
         with translation.override("vi"):
-            return snapshot(report_context(request, report.kind, report.area_code, report.year))
+            ctx = report_context(
+                request,
+                report.kind,
+                report.area_code,
+                report.year,
+                as_at=_figures_day(report),
+            )
     except Http404:
         return None
+    return snapshot(ctx)
 
 
 def issued_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -117,6 +138,8 @@ def issued_detail(request: HttpRequest, code: str) -> HttpResponse:
     ctx = {
         "report": report,
         "frozen": report.figures["figures"],
+        "figures_day": _figures_day(report)
+        or (datetime.date.fromisoformat(today["as_at"]) if today else None),
         "today": today,
         "same": today is not None and today["figures"] == report.figures["figures"],
         "changed": changed_communes(report.figures, today) if today else [],

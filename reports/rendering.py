@@ -20,7 +20,7 @@ from ntm.lib import reportfiles
 
 # Bump when the layout of the reports changes, so files rendered by the previous release are
 # not served for data that has not changed since.
-FORMAT = "1"
+FORMAT = "2"  # 2: the PDF states the day of its figures when it is not 31/12
 
 # The query parameters that change what a report shows, besides `provisional` (in the variant).
 # A new one must be listed here, or its variants would share one cached file.
@@ -93,13 +93,28 @@ def area_province_id(area) -> int | None:
 # --- Background rendering -------------------------------------------------------------------
 
 
-def enqueue_once(key: ReportKey, extension: str) -> None:
-    """Queue the rendering of `key`'s file unless it is queued already (by any app server)."""
+# Renders a user may have waiting at once (N5: one district official queued 300 in 8.7 s and
+# the province's download waited 6 min). The next download waits, queuing nothing, until one
+# is done; the page's polls queue it then.
+QUEUED_PER_USER = 4
+
+# The queue serves the reports' own files (31/12 or the report's day, approved, as the
+# province keeps them ready) before the variants one person asks for.
+PRIORITY_STANDARD, PRIORITY_VARIANT = 10, 0
+
+
+def enqueue_once(key: ReportKey, extension: str, *, owner: int | None = None) -> None:
+    """Queue the rendering of `key`'s file unless it is queued already (by any app server).
+    `owner` (a user's id) may have QUEUED_PER_USER renders waiting: past that,
+    reportfiles.QueueFull and nothing is queued."""
     from reports.tasks import render_report_file
 
+    standard = not key.params and not key.provisional
     reportfiles.enqueue_once(
         key.file_name(extension),
-        render_report_file,
+        render_report_file.using(priority=PRIORITY_STANDARD if standard else PRIORITY_VARIANT),
+        owner=owner,
+        limit=QUEUED_PER_USER,
         kind=key.kind,
         code=key.code,
         year=key.year,

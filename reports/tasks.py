@@ -34,6 +34,7 @@ def render_report_file(
             return name
         ctx = views.report_context_for(request, area, year, stamp=key.stamp)
         content = views.render_file(ctx, extension)
+        cleanup_daily()  # before the store: never the file just rendered
         reportfiles.store(name, content, variant=key.variant)
     return name
 
@@ -98,6 +99,23 @@ def prewarm_after_change(
         # Held until the task starts (or expires, should the worker be down).
         if cache.add(_prewarm_lock(code, targets), "queued", timeout=delay + 600):
             task.enqueue(code=code, years=targets)
+
+
+# --- Cleanup --------------------------------------------------------------------------------
+
+CLEANUP_LOCK = "reports:cleanup"
+
+
+def cleanup_daily() -> None:
+    """Delete old report files and finished task rows (ntm.lib.reportfiles.remove_old) at most
+    once a day, in the worker, after a render (a shared cache lock for every worker): the
+    storage and the task table stay bounded with no cron job and no task of its own.
+    `manage.py cleanup_report_files` does the same at once. Not when files are rendered in
+    the request (the immediate backend: tests, the bench), where there is no worker."""
+    if not render_report_file.get_backend().supports_defer:
+        return
+    if cache.add(CLEANUP_LOCK, "done", timeout=24 * 60 * 60):
+        reportfiles.remove_old()
 
 
 data_changed.connect(prewarm_after_change, dispatch_uid="reports.prewarm_after_change")

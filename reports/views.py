@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
-from communes.models import Commune, District, Province, ProvinceReportSettings, year_end
+from communes.models import (
+    DISTRICTS_END,
+    Commune,
+    District,
+    Province,
+    ProvinceReportSettings,
+    year_end,
+)
 from communes.versions import stamp_for
 from criteria.applicable import criteria_set_for_year
 from ntm.lib import pdf, reportfiles
@@ -122,16 +129,32 @@ class NoCriteriaSet(Http404):
 
 
 def _parse_as_at(request: HttpRequest, area: Area, year: int) -> tuple[datetime.date, bool]:
-    """The report's day (`?as_at=`, default 31/12 of the year) and whether it was asked for.
-    In the year its district ended (2025), a district report is taken by default on the
-    district's last day (30/06/2025), when its communes still existed."""
+    """The report's day (`?as_at=`, default `report_day`) and whether it differs from 31/12."""
     as_at = date_from_query(request, "as_at", year=year)
     if as_at is not None:
         return as_at, True
-    as_at = year_end(year)
-    if area.ends_on is not None and area.ends_on.year == year and area.ends_on < as_at:
-        return area.ends_on, True
-    return as_at, False
+    as_at = report_day(area, year)
+    return as_at, as_at != year_end(year)
+
+
+def report_day(area: Area, year: int) -> datetime.date:
+    """The day a report of `year` is taken on when no other is asked for: 31/12 of the year; in
+    the year its district ended (2025), a district report's last day (30/06/2025), when its
+    communes still existed."""
+    if area.ends_on is not None and area.ends_on.year == year and area.ends_on < year_end(year):
+        return area.ends_on
+    return year_end(year)
+
+
+def file_days(area: Area, year: int) -> set[datetime.date]:
+    """The days whose PDF and workbook are rendered (in the background) and kept: the days that
+    name a state of the programme, 31/12 of the year, the report's own day and, in 2025, the
+    districts' last day (30/06/2025). Any other day is shown on the page only (N5: every
+    distinct `?as_at=` queued a render and kept its file, ~58,000 files per district)."""
+    days = {year_end(year), report_day(area, year)}
+    if DISTRICTS_END.year == year:
+        days.add(DISTRICTS_END)
+    return days
 
 
 def _parse_provisional(request: HttpRequest) -> bool:
@@ -142,12 +165,22 @@ def _parse_provisional(request: HttpRequest) -> bool:
 
 
 def _report_context(
-    request: HttpRequest, kind: str, code: str, year: int, *, area: Area | None = None, stamp=None
+    request: HttpRequest,
+    kind: str,
+    code: str,
+    year: int,
+    *,
+    area: Area | None = None,
+    stamp=None,
+    as_at: datetime.date | None = None,
 ) -> dict:
     area = area or _get_area_for_user(request, kind, code)
     provisional = _parse_provisional(request)
     stamp = stamp or stamp_for(rendering.area_province_id(area), year, provisional=provisional)
-    as_at, as_at_asked = _parse_as_at(request, area, year)
+    if as_at is None:
+        as_at, as_at_asked = _parse_as_at(request, area, year)
+    else:  # the caller's day (an issued report's), whatever the request asks
+        as_at_asked = as_at != year_end(year)
     try:
         data = figures.report_figures(
             year,
@@ -202,10 +235,20 @@ def _query(*, provisional: bool, as_at: datetime.date | None) -> str:
     return f"?{urlencode(query)}" if query else ""
 
 
-def report_context(request: HttpRequest, kind: str, code: str, year: int) -> dict:
+def report_context(
+    request: HttpRequest, kind: str, code: str, year: int, *, as_at: datetime.date | None = None
+) -> dict:
     """The context every rendering of a report uses (access checked as for the page), for the
-    apps that freeze a report (issued)."""
-    return _report_context(request, kind, code, year)
+    apps that freeze a report (issued): the figures as at `as_at` (None: the report's own
+    day, `report_day`), never a day the request names (N9)."""
+    area = _get_area_for_user(request, kind, code)
+    as_at = as_at or report_day(area, year)
+    return _report_context(request, kind, code, year, area=area, as_at=as_at)
+
+
+def report_area(request: HttpRequest, kind: str, code: str) -> Area:
+    """The area of a report, if the user's scope covers it (else 404)."""
+    return _get_area_for_user(request, kind, code)
 
 
 def report_context_for(request: HttpRequest, area: Area, year: int, *, stamp=None) -> dict:
@@ -303,10 +346,14 @@ _CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 
 def _report_file(request: HttpRequest, kind: str, code: str, year: int, extension: str):
     """The stored file when it is there (at once); else queue its rendering and answer 202
-    with a page that waits for it (`?status=1` answers the page's polls in JSON)."""
+    with a page that waits for it (`?status=1` answers the page's polls in JSON). Files exist
+    for the `file_days` only: another day answers 409 with a page that says so and links the
+    year-end file, and queues nothing."""
     area = _get_area_for_user(request, kind, code)
     provisional = _parse_provisional(request)
     as_at, as_at_asked = _parse_as_at(request, area, year)  # before the day names a file
+    if as_at not in file_days(area, year):
+        return _no_file_page(request, area, year, as_at, provisional, extension)
     key = rendering.report_key(area, year, request.GET, provisional=provisional)
 
     def queue() -> None:
@@ -314,7 +361,7 @@ def _report_file(request: HttpRequest, kind: str, code: str, year: int, extensio
             criteria_set_for_year(year)
         except ValidationError as exc:  # no criteria set in force that year: no report
             raise Http404 from exc
-        rendering.enqueue_once(key, extension)
+        rendering.enqueue_once(key, extension, owner=request.user.pk)
 
     filename = _filename(
         {
@@ -335,3 +382,30 @@ def _report_file(request: HttpRequest, kind: str, code: str, year: int, extensio
         template="reports/report_preparing.html",
         ctx={"area": area, "year": year},
     )
+
+
+def _no_file_page(
+    request: HttpRequest,
+    area: Area,
+    year: int,
+    as_at: datetime.date,
+    provisional: bool,
+    extension: str,
+) -> HttpResponse:
+    """A PDF or workbook asked for a day that has none (409): the page of that day and the
+    file of the report's own day instead."""
+    args = area.url_args(year)
+    ctx = {
+        "area": area,
+        "year": year,
+        "as_at": as_at,
+        "days": sorted(file_days(area, year)),
+        "extension": extension,
+        "page_url": reverse(f"reports:{area.kind}_report", args=args)
+        + _query(provisional=provisional, as_at=as_at),
+        "file_url": reverse(f"reports:{area.kind}_report_{extension}", args=args)
+        + _query(provisional=provisional, as_at=None),
+    }
+    response = render(request, "reports/report_no_file.html", ctx, status=409)
+    response["Cache-Control"] = "no-store"
+    return response

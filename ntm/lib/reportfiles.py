@@ -12,8 +12,14 @@ A download (`deliver`) that finds its file returns it at once; otherwise one bac
 (django.tasks, de-duplicated through the shared cache: `enqueue_once`) renders it while the
 browser waits on a page that polls `?status=1` and starts the download by itself. The reports
 (reports.rendering) and the practices' compendium (practices.tasks) go through it.
+
+Everything a user starts is bounded: a user has a few renders waiting at most (`owner`,
+`limit`: past it `QueueFull`, and the page waits without queuing), and `remove_old` deletes
+files not rendered again for a while and finished task rows, once a day in the worker
+(reports.tasks.cleanup_daily) or by `manage.py cleanup_report_files`.
 """
 
+import datetime
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,11 +30,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.tasks import Task, TaskResultStatus, default_task_backend
 from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 # How long a queued render is trusted before a download queues it again (a worker that died).
 TASK_LOCK_SECONDS = 10 * 60
 FAILED = "failed"
+# Files kept without being rendered again, and finished task rows kept (cleanup_report_files).
+KEEP_FILES_DAYS = 30
+KEEP_TASKS_DAYS = 7
 
 
 class ReportFileStorage(FileSystemStorage):
@@ -91,10 +101,39 @@ def _lock_key(name: str) -> str:
     return f"file-task:{name}"
 
 
-def enqueue_once(name: str, task: Task, **kwargs) -> None:
+class QueueFull(Exception):
+    """The user has as many renders waiting as they may: nothing was queued."""
+
+
+def _owner_key(owner) -> str:
+    return f"file-tasks:owner:{owner}"
+
+
+def _claim(owner, name: str, limit: int) -> None:
+    """Count `name` among `owner`'s waiting renders, or raise QueueFull when they have `limit`
+    waiting. A few queries per waiting render (at most `limit`)."""
+    key = _owner_key(owner)
+    waiting = [
+        other
+        for other in cache.get(key, [])
+        if cache.get(_lock_key(other)) is not None and status(other) == "pending"
+    ]
+    if len(waiting) >= limit:
+        cache.set(key, waiting, timeout=TASK_LOCK_SECONDS)
+        raise QueueFull(owner)
+    cache.set(key, [*waiting, name], timeout=TASK_LOCK_SECONDS)
+
+
+def enqueue_once(name: str, task: Task, *, owner=None, limit: int | None = None, **kwargs) -> None:
     """Queue `task(**kwargs)`, which renders and stores the file `name`, unless it is queued
-    already (by any app server: `cache.add` is atomic in the shared cache)."""
+    already (by any app server: `cache.add` is atomic in the shared cache). With `owner` (who
+    asked for it) and `limit`: QueueFull, and nothing queued, when `owner` has `limit` renders
+    waiting already."""
     lock = _lock_key(name)
+    if cache.get(lock) is not None:  # queued already (cache.add below settles a race)
+        return
+    if owner is not None and limit is not None:
+        _claim(owner, name, limit)
     if not cache.add(lock, "queued", timeout=TASK_LOCK_SECONDS):
         return
     result = task.enqueue(**kwargs)
@@ -144,8 +183,12 @@ def deliver(
     `template`, a page that waits for it (see templates/file_preparing.html). `?status=1`
     answers the page's polls in JSON. Access is checked by the caller."""
     content = read(name)
+    busy = False
     if content is None:
-        queue()
+        try:
+            queue()
+        except QueueFull:  # the user's other renders first; the page's polls try again
+            busy = True
         content = read(name)  # rendered already by an immediate backend
     if request.GET.get("status") == "1":
         state = "ready" if content is not None else status(name)
@@ -157,11 +200,57 @@ def deliver(
             "filename": filename,
             "download_url": request.path + (f"?{query.urlencode()}" if query else ""),
             "failed": status(name) == "failed",
+            "busy": busy,
         }
-        response = render(request, template, ctx, status=202)
+        response = render(request, template, ctx, status=429 if busy else 202)
         response["Cache-Control"] = "no-store"
+        if busy:
+            response["Retry-After"] = "5"
         return response
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+# --- Cleanup --------------------------------------------------------------------------------
+
+
+def remove_old(
+    *,
+    now: datetime.datetime | None = None,
+    files_days: int = KEEP_FILES_DAYS,
+    tasks_days: int = KEEP_TASKS_DAYS,
+    dry_run: bool = False,
+) -> tuple[list[str], int]:
+    """Delete the stored files last written more than `files_days` ago (any file is rendered
+    again when asked for) and the finished task rows older than `tasks_days` (the database
+    backend's; none with another). Returns the files' names and the number of rows."""
+    now = now or timezone.now()
+    storage = report_storage()
+    _directories, files = storage.listdir("")
+    old = [
+        name
+        for name in sorted(files)
+        if storage.get_modified_time(name) < now - datetime.timedelta(days=files_days)
+    ]
+    rows = _finished_tasks(now - datetime.timedelta(days=tasks_days))
+    count = rows.count() if rows is not None else 0
+    if not dry_run:
+        for name in old:
+            storage.delete(name)
+        if rows is not None:
+            rows.delete()
+    return old, count
+
+
+def _finished_tasks(before: datetime.datetime):
+    """The database backend's finished task rows of before `before`, or None with another
+    backend (the immediate one keeps none)."""
+    from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        return None
+    return DBTaskResult.objects.finished().filter(finished_at__lt=before)
