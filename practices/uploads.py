@@ -12,6 +12,7 @@ sends or fetches form data (document open, page, annotation and form-field trigg
 is bounded (pages, objects looked at), so a crafted file cannot hold a worker."""
 
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -71,6 +72,9 @@ MAX_DEPTH = 32
 # as too complex to check rather than checked for minutes.
 MAX_PDF_PAGES = 2_000
 MAX_PDF_OBJECTS = 100_000
+# And a time budget for the walk, in seconds (checked every thousand objects): no file a user
+# sends may hold a worker past 10 s, whatever the objects cost to parse.
+PDF_CHECK_SECONDS = 8.0
 
 
 class _TooComplex(Exception):
@@ -140,10 +144,11 @@ class _ActiveContentWalk:
     def __init__(self) -> None:
         self.seen: set[tuple[int, int, str]] = set()
         self.budget = MAX_PDF_OBJECTS
+        self.deadline = time.monotonic() + PDF_CHECK_SECONDS
 
     def _spend(self) -> None:
         self.budget -= 1
-        if self.budget < 0:
+        if self.budget < 0 or (self.budget % 1000 == 0 and time.monotonic() > self.deadline):
             raise _TooComplex
 
     def resolve(self, obj, role: str):

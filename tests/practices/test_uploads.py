@@ -194,6 +194,15 @@ def test_a_pdf_with_too_much_to_check_is_refused(monkeypatch):
     assert exc.value.code == "complex_pdf"
 
 
+def test_a_pdf_that_takes_too_long_to_check_is_refused(monkeypatch):
+    from practices import uploads
+
+    monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", -1.0)  # every check is past the budget
+    with pytest.raises(ValidationError) as exc:
+        check_upload(upload("bao-cao.pdf", pdf_with_shared_annotations(pages=2, annotations=1500)))
+    assert exc.value.code == "complex_pdf"
+
+
 def test_a_pdf_with_too_many_pages_is_refused(monkeypatch):
     from practices import uploads
 
