@@ -7,6 +7,12 @@ instead of combining permissions and scopes themselves, so a rule changes in one
 
 The convention of the views: a unit outside the user's scope answers 404 (guessing a code
 reveals nothing); a unit in scope but an action the role does not allow answers 403.
+
+Reads ask the user's scope; writes ask the writing scope (`_writing_scope`), which is empty for
+a user whose unit has ended (`unit_ended`: a district official once the district's units all
+ended, 30/06/2025 in the real data; a commune official of a merged commune): such a user keeps
+reading the years the unit existed and writes nothing. The services that write with a user ask
+the same predicates again.
 """
 
 from dataclasses import dataclass
@@ -252,8 +258,8 @@ def can_edit_assessment(user, assessment) -> bool:
 
 def can_submit(user, assessment) -> bool:
     """Send to the province for approval (whether the assessment is a draft is the service's
-    check). A district official reaches only its district's communes, all of which ended with
-    the district on 30/06/2025: the units formed on 01/07/2025 have no district."""
+    check). A district official reaches only its district's communes, and only while they are
+    in force (`unit_ended`): the units formed on 01/07/2025 have no district."""
     scope = _writing_scope(user)
     return scope.covers_commune(assessment.commune) and user.has_perm("criteria.submit_assessment")
 
