@@ -742,3 +742,37 @@ def test_a_post_to_a_page_answers_as_its_get_and_writes_nothing(client, objects,
     response = as_persona(client, objects, persona).post(url, {})
     assert response.status_code == expected[persona], (name, persona)
     assert fingerprint() == before
+
+
+def test_an_upload_is_applied_by_its_uploader_only(client, objects, tmp_path, time_machine):
+    """The import's apply with a real token: every other persona is refused (a token of
+    another session is not found; a role that may not import is refused) and nothing is
+    written; the uploader's apply writes commune B1's 2027 assessment."""
+    from django.test import Client
+
+    from tests.imports.conftest import write_xlsx
+
+    time_machine.move_to(POST_DAY)
+    Assessment.objects.filter(commune=objects["world"].commune_b1, year=YEAR).delete()
+    path = write_xlsx(
+        tmp_path / "b1.xlsx", [["Mã xã", "Năm", "TC1", "TC2", "TC3"], ["98201", YEAR, "x", "x", ""]]
+    )
+    as_persona(client, objects, P)
+    with path.open("rb") as fh:
+        response = client.post(reverse("imports:import_upload"), {"file": fh})
+    assert response.status_code == 302
+    token = response["Location"].rstrip("/").split("/")[-1]
+    apply_url = reverse("imports:import_apply", kwargs={"token": token})
+    refused = row(302, 403, 403, None, 404, 404, 403, c2=403, f=403)
+    before = fingerprint()
+    for persona in PERSONAS:
+        if persona == P:
+            continue
+        other = as_persona(Client(), objects, persona)
+        assert other.post(apply_url).status_code == refused[persona], persona
+        cancel = reverse("imports:import_cancel", kwargs={"token": token})
+        assert other.post(cancel).status_code == refused[persona], persona
+        assert fingerprint() == before, persona
+    assert client.post(apply_url).status_code == 302
+    assert fingerprint() != before
+    assert Assessment.objects.get(commune=objects["world"].commune_b1, year=YEAR).criteria_met == 2
