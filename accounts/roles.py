@@ -7,6 +7,12 @@ instead of combining permissions and scopes themselves, so a rule changes in one
 
 The convention of the views: a unit outside the user's scope answers 404 (guessing a code
 reveals nothing); a unit in scope but an action the role does not allow answers 403.
+
+Reads ask the user's scope; writes ask the writing scope (`_writing_scope`), which is empty for
+a user whose unit has ended (`unit_ended`: a district official once the district's units all
+ended, 30/06/2025 in the real data; a commune official of a merged commune): such a user keeps
+reading the years the unit existed and writes nothing. The services that write with a user ask
+the same predicates again.
 """
 
 from dataclasses import dataclass
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from communes.models import Commune
 
@@ -158,6 +165,45 @@ def _scope_or_none(user) -> Scope:
         return NO_SCOPE
 
 
+def unit_ended(user, day=None) -> bool:
+    """Whether the unit of the user's membership had ended by `day` (default today): a commune
+    official's commune past its `valid_to`; a district official's district past its `valid_to`
+    (30/06/2025 for every district, by law) with none of its units still in force (the world
+    before the reform that some tests keep running has units, and so a district, after that
+    day). Such a user keeps reading the years the unit existed and writes nothing. One query for
+    a district official, once per request (cached on the user object)."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return False
+    day = day or timezone.localdate()
+    unit = membership.district or membership.commune or membership.province
+    valid_to = getattr(unit, "valid_to", None)
+    if valid_to is None or valid_to >= day:
+        return False
+    if membership.district is None:
+        return True
+    cache = user.__dict__.setdefault("_ntm_unit_ended", {})
+    if day not in cache:
+        cache[day] = not Commune.objects.filter(district=membership.district).valid_on(day).exists()
+    return cache[day]
+
+
+def _writing_scope(user) -> Scope:
+    """The scope a user writes in: the empty one when their unit has ended (read only)."""
+    if unit_ended(user):
+        return NO_SCOPE
+    return _scope_or_none(user)
+
+
+def can_write(user) -> bool:
+    """Whether the user may change anything at all: a role whose unit has not ended. Each write
+    asks its own predicate below, which includes this one."""
+    scope = _writing_scope(user)
+    return scope.is_admin or scope.province is not None or scope.commune is not None
+
+
 # --- Units and reports ----------------------------------------------------------------------
 
 
@@ -187,7 +233,7 @@ def can_change_assessments(user, commune, year: int) -> bool:
     """Whether the role may write assessments of `commune` in `year` at all: admins, the
     province's staff, the commune's own official. District officials read and submit only.
     The commune must be in the user's scope (the views check that first, with a 404)."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     if not (scope.is_admin or scope.is_province_staff or scope.is_commune):
         return False
     return scope.covers_commune(commune) and user.has_perm("criteria.change_assessment")
@@ -212,16 +258,25 @@ def can_edit_assessment(user, assessment) -> bool:
 
 def can_submit(user, assessment) -> bool:
     """Send to the province for approval (whether the assessment is a draft is the service's
-    check). A district official reaches only its district's communes, all of which ended with
-    the district on 30/06/2025: the units formed on 01/07/2025 have no district."""
-    scope = _scope_or_none(user)
+    check). A district official reaches only its district's communes, and only while they are
+    in force (`unit_ended`): the units formed on 01/07/2025 have no district."""
+    scope = _writing_scope(user)
     return scope.covers_commune(assessment.commune) and user.has_perm("criteria.submit_assessment")
+
+
+def can_submit_any(user) -> bool:
+    """Whether the role sends assessments at all (the admin's "submit" action); each object is
+    checked again with `can_submit`."""
+    scope = _writing_scope(user)
+    return (scope.is_admin or scope.province is not None or scope.is_commune) and user.has_perm(
+        "criteria.submit_assessment"
+    )
 
 
 def can_review(user, assessment) -> bool:
     """Approve, return, reopen: the province's staff (and admins), never a district or a
     commune."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     return (
         (scope.is_admin or scope.is_province_staff)
         and scope.covers_commune(assessment.commune)
@@ -232,7 +287,7 @@ def can_review(user, assessment) -> bool:
 def can_review_any(user) -> bool:
     """Whether the role reviews assessments at all (offers approve/return/reopen); each object
     is checked again with `can_review`."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     return (scope.is_admin or scope.is_province_staff) and user.has_perm(
         "criteria.approve_assessment"
     )
@@ -248,7 +303,7 @@ def can_revoke_certification(user, commune) -> bool:
 
 
 def _can_review_commune(user, commune) -> bool:
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     return (
         (scope.is_admin or scope.is_province_staff)
         and scope.covers_commune(commune)
@@ -259,7 +314,7 @@ def _can_review_commune(user, commune) -> bool:
 def can_create_assessments(user) -> bool:
     """Whether the commune list offers "enter assessment" links (each link is checked again by
     `can_create_assessment` when followed)."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     return (scope.is_admin or scope.is_province_staff or scope.is_commune) and user.has_perm(
         "criteria.add_assessment"
     )
@@ -274,7 +329,7 @@ def can_record_dossier_step(user, commune, recorder: str) -> bool:
     admins every step, a district official the commune's and the district's, a commune official
     only the commune's own (never the province's vote or proposal). The decision itself is
     `can_certify`."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     if not scope.covers_commune(commune):
         return False
     if scope.is_admin or scope.is_province_staff:
@@ -284,13 +339,48 @@ def can_record_dossier_step(user, commune, recorder: str) -> bool:
     return scope.is_commune and recorder == "commune"
 
 
+def can_open_dossier(user, commune) -> bool:
+    """Open a certification dossier for `commune`: everyone who records one of its steps (the
+    commune's own official, the district's, the province's staff, admins), not a read-only
+    former official."""
+    return _writing_scope(user).covers_commune(commune)
+
+
+def can_add_dossier_evidence(user, commune) -> bool:
+    """Upload evidence to a dossier of `commune`: the same people as open one."""
+    return can_open_dossier(user, commune)
+
+
+# --- Plans and issued reports ---------------------------------------------------------------
+
+
+def own_province(user):
+    """The province of a province staff member (their plans, their issued reports), else None."""
+    scope = _scope_or_none(user)
+    return scope.province if scope.is_province_staff else None
+
+
+def can_plan(user, province) -> bool:
+    """Read and write the plans of `province`: its staff and admins."""
+    return _writing_scope(user).covers_province(province)
+
+
+def can_issue_reports(user, province=None) -> bool:
+    """Issue and withdraw the reports of `province` (or, without one, of any province the user
+    issues for): the province's staff and admins; district and commune officials read them."""
+    scope = _writing_scope(user)
+    if province is None:
+        return scope.is_admin or scope.is_province_staff
+    return scope.covers_province(province)
+
+
 # --- Imports --------------------------------------------------------------------------------
 
 
 def can_import(user) -> bool:
     """Excel imports write approved rows for many communes at once: the province's tool
     (province staff and admins). District and commune officials enter and submit."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     return scope.is_admin or scope.is_province_staff
 
 
@@ -300,14 +390,50 @@ def can_import_approved(user) -> bool:
     return user is None or can_import(user)
 
 
+def import_row_permission(user):
+    """The check an import asks of each row's change ("criteria.add_assessment", ...): the role's
+    model permission, as the web form asks it (the scope is checked once for the whole import
+    by `can_import`). `user` None is the operator at the shell, who may everything."""
+    if user is None:
+        return lambda perm: True
+    if not can_import(user):
+        return lambda perm: False
+    return user.has_perm
+
+
 # --- Good practices -------------------------------------------------------------------------
 
 
 def can_propose_practice(user) -> bool:
     """Add (province staff, admins) or propose (district officials) a good practice. Commune
     officials have no province in their scope and propose through their district."""
-    scope = _scope_or_none(user)
+    scope = _writing_scope(user)
     return scope.is_admin or scope.province is not None
+
+
+def can_edit_practice(user, practice) -> bool:
+    """Province staff edit their province's practices; a district official only their own
+    proposal while it is still a draft."""
+    scope = _writing_scope(user)
+    if scope.is_admin:
+        return True
+    if scope.province is None or scope.province.pk != practice.province_id:
+        return False
+    if scope.is_district:
+        return (
+            not practice.is_published
+            and practice.created_by_id == user.pk
+            and practice.district_id == scope.district.pk
+        )
+    return True
+
+
+def can_publish_practice(user, practice) -> bool:
+    """Publish, unpublish, attach to and delete from a practice: the province's staff."""
+    scope = _writing_scope(user)
+    if scope.is_admin:
+        return True
+    return scope.is_province_staff and scope.province.pk == practice.province_id
 
 
 def can_view_compendium(user, province) -> bool:

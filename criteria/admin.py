@@ -358,7 +358,7 @@ class AssessmentAdmin(FoldedSearchMixin, ChangesFiguresAdmin, NoRevertHistoryAdm
     # --- Workflow actions: the web views' permissions, then the services' rules -------------
 
     def has_submit_permission(self, request) -> bool:
-        return request.user.has_perm("criteria.submit_assessment")
+        return roles.can_submit_any(request.user)
 
     def has_review_permission(self, request) -> bool:
         return roles.can_review_any(request.user)

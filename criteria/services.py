@@ -6,11 +6,12 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from communes.models import Commune
 from communes.versions import bump_data_version
 from criteria.applicable import criteria_set_for_year, designated_communes, threshold_key
@@ -271,6 +272,13 @@ def assessments_bulk_create(
 # --- Workflow -------------------------------------------------------------------------------
 
 
+def _check(user, predicate, assessment: Assessment) -> None:
+    """The access rule the page asked, asked again (defence in depth): accounts.roles. `user`
+    None is the operator at the shell (imports, seeds)."""
+    if user is not None and not predicate(user, assessment):
+        raise PermissionDenied
+
+
 def _transition(assessment: Assessment, allowed_from: set[str], message: str) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status not in allowed_from:
@@ -281,6 +289,7 @@ def _transition(assessment: Assessment, allowed_from: set[str], message: str) ->
 @revision()
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
+    _check(user, roles.can_submit, assessment)
     a = _transition(
         assessment,
         {Assessment.Status.DRAFT},
@@ -298,6 +307,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 @revision()
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, user) -> Assessment:
+    _check(user, roles.can_review, assessment)
     a = _transition(
         assessment, {Assessment.Status.SUBMITTED}, _("Chỉ phê duyệt được đánh giá đã gửi duyệt.")
     )
@@ -340,6 +350,7 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
 def _back_to_draft(
     assessment: Assessment, user, reason: str, allowed_from: set[str], message: str
 ) -> Assessment:
+    _check(user, roles.can_review, assessment)
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do."), code="reason_required")
     a = _transition(assessment, allowed_from, message)

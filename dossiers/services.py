@@ -6,12 +6,13 @@ criteria.services.certification_create, their only writer."""
 import datetime
 from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from criteria.models import Certification, Criterion, Indicator
 from criteria.services import certification_check, certification_create, certifications_lock
 from dossiers.models import (
@@ -73,6 +74,8 @@ def no_procedure_message(year: int) -> str:
 def dossier_create(*, commune, tier: str, year: int, user) -> Dossier:
     """A dossier for `commune` (the unit itself, never a code: codes were reused), `tier` and
     the recognised `year`, whose procedure must be known."""
+    if not roles.can_open_dossier(user, commune):
+        raise PermissionDenied
     if not Procedure.objects.for_year(year).exists():
         raise ValidationError(no_procedure_message(year), code="no_procedure")
     if not commune.exists_in(year):
@@ -111,11 +114,15 @@ def step_record(
     upload: UploadedFile | None = None,
 ) -> DossierStep:
     """Record (or correct) a step of the dossier's procedure other than the decision, with an
-    optional document. Who may record it is the view's question (accounts.roles).
+    optional document. Who may record it is accounts.roles's (the view asks first, to offer only
+    those steps; asked again here).
 
     Under the dossier's row lock, taken by the decision too (`certification_record`): a step
     and a decision recorded at once are written one after the other, and a step is never
     written into a dossier that the decision has just completed (issue 24, N10)."""
+    item = step_of(dossier, step)
+    if item is not None and not roles.can_record_dossier_step(user, dossier.commune, item.recorder):
+        raise PermissionDenied
     dossier_lock(dossier=dossier)
     if dossier.is_complete:
         raise ValidationError(_("Hồ sơ đã hoàn thành; không sửa được nữa."), code="complete")
@@ -176,6 +183,8 @@ def file_add(
     """Store a checked photo or PDF (the practices' checks; ValidationError, nothing written):
     a step's document, or evidence for a criterion or for one of its indicators (the
     criterion may then be left out: it is the indicator's)."""
+    if not roles.can_add_dossier_evidence(user, dossier.commune):
+        raise PermissionDenied
     if indicator is not None:
         if criterion is None:
             criterion = indicator.criterion
@@ -316,6 +325,8 @@ def dossier_decide(
 ) -> Dossier:
     """The decision recorded from the dossier's page: it recognises the dossier's year. Of
     two decisions recorded at once, the second finds the dossier complete (`dossier_lock`)."""
+    if not roles.can_certify(user, dossier.commune):
+        raise PermissionDenied
     certifications_lock(commune=dossier.commune)
     dossier_lock(dossier=dossier)
     if dossier.is_complete:

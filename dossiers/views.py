@@ -108,6 +108,8 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     form = _create_form(scope, timezone.localdate().year, request.POST)
     if form.is_valid():
+        if not roles.can_open_dossier(request.user, form.cleaned_data["commune"]):
+            raise PermissionDenied
         try:
             dossier = services.dossier_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -247,6 +249,8 @@ def dossier_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     dossier, scope = _get_dossier_for_user(request, pk)
+    if not roles.can_add_dossier_evidence(request.user, dossier.commune):
+        raise PermissionDenied
     form = _evidence_form(_criteria(dossier), request.POST, request.FILES)
     if form.is_valid():
         try:

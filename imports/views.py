@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import roles
 from accounts.roles import Scope, can_import, scope_for
+from communes.models import District, Province
 from imports import uploads
 from imports.forms import ApplyForm, ExportForm, TemplateForm, UploadForm
 from imports.report import (
@@ -46,15 +48,18 @@ def _get_import_scope(request: HttpRequest) -> Scope:
     return scope
 
 
-def _check_requested_units(request: HttpRequest, scope: Scope) -> None:
-    """A province or district outside the user's scope is 404, as everywhere else."""
-    if scope.is_admin:
-        return
-    province = request.GET.get("province")
-    if province and province != scope.province.code:
-        raise Http404
-    district = request.GET.get("district")
-    if district and not scope.province.districts.filter(code=district).exists():
+def _check_requested_units(request: HttpRequest) -> None:
+    """A province or district outside the user's scope (or unknown) is 404, as everywhere
+    else."""
+    code = request.GET.get("province")
+    if code:
+        province = Province.objects.with_code(code).first()
+        if province is None or not roles.can_view_province(request.user, province):
+            raise Http404
+    code = request.GET.get("district")
+    if code and not any(
+        roles.can_view_district(request.user, d) for d in District.objects.filter(code=code)
+    ):
         raise Http404
 
 
@@ -196,7 +201,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def template_download(request: HttpRequest) -> HttpResponse:
     """The blank template for a province or one of its districts and a year."""
     scope = _get_import_scope(request)
-    _check_requested_units(request, scope)
+    _check_requested_units(request)
     form = TemplateForm(request.GET, scope=scope)
     if not form.is_valid():
         return _page(request, scope, template_form=form, status=400)
@@ -211,7 +216,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest) -> HttpResponse:
     """A province's assessments for a range of years, in the import format."""
     scope = _get_import_scope(request)
-    _check_requested_units(request, scope)
+    _check_requested_units(request)
     form = ExportForm(request.GET, scope=scope)
     if not form.is_valid():
         return _page(request, scope, export_form=form, status=400)

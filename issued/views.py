@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from accounts.roles import Scope, scope_for
 from communes.models import Province
 from issued import services
@@ -22,18 +23,17 @@ from issued.snapshot import changed_communes, snapshot
 from reports.views import report_area, report_context, report_day
 
 
-def _may_issue(scope: Scope) -> bool:
-    return scope.is_admin or (scope.province is not None and not scope.is_district)
-
-
-def _issuing_province(request: HttpRequest, scope: Scope) -> Province | None:
+def _issuing_province(request: HttpRequest) -> Province | None:
     """The province whose reports the user issues: their own, or for admins `?province=`."""
-    if not _may_issue(scope):
+    if not roles.can_issue_reports(request.user):
         return None
-    if scope.province is not None:
-        return scope.province
-    code = request.GET.get("province") or request.POST.get("province", "")
-    return Province.objects.filter(code=code).first()
+    province = roles.own_province(request.user)
+    if province is None:
+        code = request.GET.get("province") or request.POST.get("province", "")
+        province = Province.objects.filter(code=code).first()
+    if province is None or not roles.can_issue_reports(request.user, province):
+        return None
+    return province
 
 
 def _get_report_for_user(request: HttpRequest, code: str) -> tuple[IssuedReport, Scope]:
@@ -55,7 +55,7 @@ def issued_list(request: HttpRequest) -> HttpResponse:
     reports = IssuedReport.objects.visible_to(scope).select_related(
         "province", "district", "issued_by"
     )
-    province = _issuing_province(request, scope)
+    province = _issuing_province(request)
     ctx = {
         "reports": reports,
         "form": IssueForm(province=province) if province else None,
@@ -67,7 +67,7 @@ def issued_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def issued_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    province = _issuing_province(request, scope)
+    province = _issuing_province(request)
     if province is None:
         raise Http404
     form = IssueForm(request.POST, province=province)
@@ -135,6 +135,7 @@ def _today(request: HttpRequest, report: IssuedReport) -> dict | None:
 def issued_detail(request: HttpRequest, code: str) -> HttpResponse:
     report, scope = _get_report_for_user(request, code)
     today = _today(request, report)
+    may_withdraw = roles.can_issue_reports(request.user, report.province)
     ctx = {
         "report": report,
         "frozen": report.figures["figures"],
@@ -143,7 +144,7 @@ def issued_detail(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
         "same": today is not None and today["figures"] == report.figures["figures"],
         "changed": changed_communes(report.figures, today) if today else [],
-        "withdraw_form": WithdrawForm() if _may_issue(scope) and not report.is_withdrawn else None,
+        "withdraw_form": WithdrawForm() if may_withdraw and not report.is_withdrawn else None,
     }
     return render(request, "issued/issued_detail.html", ctx)
 
@@ -165,7 +166,7 @@ def issued_pdf(request: HttpRequest, code: str) -> FileResponse:
 @require_POST
 def issued_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     report, scope = _get_report_for_user(request, code)
-    if not _may_issue(scope):
+    if not roles.can_issue_reports(request.user, report.province):
         raise Http404
     form = WithdrawForm(request.POST)
     if form.is_valid():

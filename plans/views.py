@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Province
 from communes.versions import bump_data_version
@@ -22,19 +23,20 @@ from plans.progress import plan_progress
 
 def _get_province_for_user(request: HttpRequest, code: str) -> Province:
     """The province if the user is its staff (or an admin); 404 otherwise."""
-    scope = scope_for(request.user)
+    scope_for(request.user)  # a user without a role: 403
     province = Province.objects.with_code(code).first()
-    if province is None or not scope.covers_province(province):
+    if province is None or not roles.can_plan(request.user, province):
         raise Http404
     return province
 
 
 def plan_home(request: HttpRequest) -> HttpResponse:
     """/plans/: the plans of the user's own province (the navbar's link)."""
-    scope = scope_for(request.user)
-    if scope.province is None or scope.is_district or scope.is_commune:
+    scope_for(request.user)  # a user without a role: 403
+    province = roles.own_province(request.user)
+    if province is None:
         raise Http404
-    return redirect("plans:plan_list", code=scope.province.code)
+    return redirect("plans:plan_list", code=province.code)
 
 
 def _get_plan_for_user(request: HttpRequest, code: str, pk: int) -> tuple[Plan, Province]:

@@ -165,30 +165,6 @@ class Practice(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    def editable_by(self, scope, user) -> bool:
-        """Province staff edit their province's practices; a district official only their own
-        proposal while it is still a draft."""
-        if scope.is_admin:
-            return True
-        if scope.province is None or scope.province.pk != self.province_id:
-            return False
-        if scope.is_district:
-            return (
-                not self.is_published
-                and self.created_by_id == user.pk
-                and self.district_id == scope.district.pk
-            )
-        return True
-
-    def publishable_by(self, scope) -> bool:
-        if scope.is_admin:
-            return True
-        return (
-            not scope.is_district
-            and scope.province is not None
-            and scope.province.pk == self.province_id
-        )
-
     def place(self) -> str:
         """Where it happened, for lists and the compendium: the communes, else the district."""
         names = [c.name for c in self.communes.all()]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from accounts.roles import Scope, can_propose_practice, can_view_compendium, scope_for
 from communes.models import District, Province
 from criteria.models import Criterion
@@ -36,7 +37,7 @@ def _get_practice_for_user(request: HttpRequest, pk: int) -> tuple[Practice, Sco
 
 def _get_rw_practice_for_user(request: HttpRequest, pk: int) -> tuple[Practice, Scope]:
     practice, scope = _get_practice_for_user(request, pk)
-    if not practice.editable_by(scope, request.user):
+    if not roles.can_edit_practice(request.user, practice):
         raise Http404
     return practice, scope
 
@@ -96,14 +97,14 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_ctx(request: HttpRequest, practice: Practice, scope: Scope, form=None) -> dict:
-    can_edit = practice.editable_by(scope, request.user)
+    can_edit = roles.can_edit_practice(request.user, practice)
     return {
         "practice": practice,
         "communes": practice.communes.select_related("district").order_by("code"),
         "criteria": practice.criteria.select_related("criteria_set").order_by("number"),
         "attachments": practice.attachments.all(),
         "can_edit": can_edit,
-        "can_publish": practice.publishable_by(scope),
+        "can_publish": roles.can_publish_practice(request.user, practice),
         "attachment_form": (form or AttachmentForm()) if can_edit else None,
     }
 
@@ -133,7 +134,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                if practice.publishable_by(scope):
+                if roles.can_publish_practice(request.user, practice):
                     messages.success(request, _("Đã lưu dự thảo. Bấm “Công bố” khi sẵn sàng."))
                 else:
                     messages.success(
@@ -175,7 +176,7 @@ def _status(request: HttpRequest) -> int:
 @require_POST
 def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     practice, scope = _get_practice_for_user(request, pk)
-    if not practice.publishable_by(scope):
+    if not roles.can_publish_practice(request.user, practice):
         raise Http404
     try:
         services.practice_publish(practice=practice, user=request.user)
@@ -189,7 +190,7 @@ def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def practice_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     practice, scope = _get_practice_for_user(request, pk)
-    if not practice.publishable_by(scope):
+    if not roles.can_publish_practice(request.user, practice):
         raise Http404
     try:
         services.practice_unpublish(practice=practice, user=request.user)
@@ -281,7 +282,7 @@ def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, scope = _get_attachment_for_user(request, pk)
     practice = attachment.practice
-    if not practice.editable_by(scope, request.user):
+    if not roles.can_edit_practice(request.user, practice):
         raise Http404
     services.attachment_delete(attachment=attachment)
     messages.success(request, _("Đã xóa tệp."))

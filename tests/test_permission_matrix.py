@@ -1,82 +1,123 @@
 """Every URL of the project, for every persona, against one table of expected answers.
 
-The URL list comes from the resolver: a new URL without a row here fails
-`test_every_url_has_a_row`. Object URLs point at objects of district A of province 98, so the
-district official of district B and the staff of province 97 try objects outside their scope
-(guessing codes and ids must not work: 404); the commune official is commune A1's, so its own
-commune's pages answer and every report of a district or province is outside its scope.
+The URL list comes from the resolver, with the methods each view accepts (read from its
+`require_http_methods` decorator, `http_method_names` for a class-based view; a view without
+either accepts GET and POST): a (name, method) without a row here fails
+`test_every_url_and_method_has_a_row`. Every URL that accepts POST has a POST row: the
+expected answer of each persona, and whether the allowed personas' POST writes. A POST that is
+refused (or a page that only reads) leaves the project's tables as they were
+(`fingerprint`); an allowed write changes them.
+
+Object URLs point at objects of district A of province 98, so the district official of
+district B, the former official of district 983 and the staff of province 97 try objects
+outside their scope (guessing codes and ids must not work: 404); the commune official is
+commune A1's, so its own commune's pages answer and every report of a district or province is
+outside its scope; commune A2's official reaches none of A1's pages.
 Codes: 302 = to the login page (anonymous) or a redirect after a successful POST; 405 = a
 state-changing URL asked with GET.
 
 The objects are built once for the module inside a transaction that is rolled back at the end;
 each test runs in a savepoint within it, so what a test changes is undone before the next.
-Only status codes are asserted here, so the one PDF pipeline (`ntm.lib.pdf.render_pdf`) is
-replaced by a stub: each report, compendium and dossier document still builds its HTML from the
-data (a broken template fails here), but WeasyPrint's seconds of layout are left to the tests
-that read real PDFs back (tests/reports, tests/practices/test_compendium_pdf.py, tests/dossiers).
+Only status codes and the tables' fingerprints are asserted here, so the one PDF pipeline
+(`ntm.lib.pdf.render_pdf`) is replaced by a stub: each report, compendium and dossier document
+still builds its HTML from the data (a broken template fails here), but WeasyPrint's seconds of
+layout are left to the tests that read real PDFs back (tests/reports,
+tests/practices/test_compendium_pdf.py, tests/dossiers).
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from criteria.models import Assessment, Certification
+from accounts.models import Membership
+from communes.models import DISTRICTS_END
+from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
 from criteria.services import assessment_create
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierFile, DossierStep
 from dossiers.services import file_add
 from issued.models import IssuedReport
+from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from plans.models import Plan
-from tests.base import make_assessment, make_certification, make_world
+from practices.models import Attachment, Category, Practice
+from tests.base import (
+    make_assessment,
+    make_certification,
+    make_commune,
+    make_district,
+    make_user,
+    make_world,
+)
 from tests.conftest import FAST_HASHERS
+from tests.criteria.conftest import form_data, indicators
 from tests.practices.conftest import PDF_BYTES, make_practice, png_upload
 
 ANON, A, B, P, OTHER, ADM = "anonymous", "official_a", "official_b", "province", "other", "admin"
-C = "commune_a1"
-PERSONAS = (ANON, A, B, P, OTHER, ADM, C)
+C, C2, N, F = "commune_a1", "commune_a2", "no_role", "former_district"
+# No role: logged in without a membership. C2: commune A2's official (A1's objects are not
+# theirs). F: the official of district 983 of province 98, whose units all ended on 30/06/2025
+# (reads its years, writes nothing; district A's objects are outside its scope).
+PERSONAS = (ANON, A, B, P, OTHER, ADM, C, N, C2, F)
 YEAR = 2027
 TIER_KWARGS = {"code": "98101", "year": YEAR, "tier": "modern"}
+# The POSTs' day: the decisions, steps and issue dates of YEAR are in the past, whatever the
+# machine's clock.
+POST_DAY = datetime.datetime(YEAR, 12, 10, 9, 0, tzinfo=datetime.UTC)
 
 
-def row(anon, a, b, p, o, adm, c):
-    return dict(zip(PERSONAS, (anon, a, b, p, o, adm, c), strict=True))
+def row(anon, a, b, p, o, adm, c, *, n=None, c2=None, f=None):
+    """The answers of the first seven personas; by default a user without a role is refused
+    (403) where anonymous is sent to log in, commune A2's official answers as A1's, and the
+    former district official as district B's (both outside district A)."""
+    n = n if n is not None else (403 if anon == 302 else anon)
+    c2 = c2 if c2 is not None else c
+    f = f if f is not None else b
+    return dict(zip(PERSONAS, (anon, a, b, p, o, adm, c, n, c2, f), strict=True))
 
 
 EVERYONE = row(302, 200, 200, 200, 200, 200, 200)
 PROVINCE_98 = row(302, 404, 404, 200, 404, 200, 404)  # the province's own staff (and admin)
 DISTRICT_A = row(302, 200, 404, 200, 404, 200, 404)  # district A's official, the province, admin
-COMMUNE_A1 = row(302, 200, 404, 200, 404, 200, 200)  # and commune A1's own official
-POST_ONLY = row(302, 405, 405, 405, 405, 405, 405)
-ADMIN_ONLY = row(302, 404, 404, 404, 404, 200, 404)  # the national summary
+COMMUNE_A1 = row(302, 200, 404, 200, 404, 200, 200, c2=404)  # and commune A1's own official
+# The pages that ask accounts.roles.can_view_* answer a user without a role as one without the
+# unit in scope (404); the others ask scope_for first (403).
+REPORT_98 = row(302, 404, 404, 200, 404, 200, 404, n=404)
+REPORT_A = row(302, 200, 404, 200, 404, 200, 404, n=404)
+COMMUNE_PAGE_A1 = row(302, 200, 404, 200, 404, 200, 200, n=404, c2=404)
+POST_ONLY = row(302, 405, 405, 405, 405, 405, 405, n=405)
+ADMIN_ONLY = row(302, 404, 404, 404, 404, 200, 404, n=404)  # the national summary
 
 # name -> (kwargs builder, expected GET answers)
 GET_MATRIX = {
     "login": (lambda o: {}, row(200, 200, 200, 200, 200, 200, 200)),
-    "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405, 405)),
-    "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302, 302)),
+    "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405, 405, n=405)),
+    "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302, 302, n=302)),
     "home": (lambda o: {}, EVERYONE),
     "queue_count": (lambda o: {}, EVERYONE),
-    "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
-    "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
-    "reports:province_report_xlsx": (lambda o: {"code": "98", "year": YEAR}, PROVINCE_98),
-    "reports:district_report": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
-    "reports:district_report_pdf": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
-    "reports:district_report_xlsx": (lambda o: {"code": "981", "year": YEAR}, DISTRICT_A),
+    "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
+    "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
+    "reports:province_report_xlsx": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
+    "reports:district_report": (lambda o: {"code": "981", "year": YEAR}, REPORT_A),
+    "reports:district_report_pdf": (lambda o: {"code": "981", "year": YEAR}, REPORT_A),
+    "reports:district_report_xlsx": (lambda o: {"code": "981", "year": YEAR}, REPORT_A),
     "reports:national_report": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_pdf": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_xlsx": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "criteria:commune_list": (lambda o: {}, EVERYONE),
-    "criteria:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_A1),
-    "criteria:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_A1),
+    "criteria:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_PAGE_A1),
+    "criteria:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_PAGE_A1),
     "criteria:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "criteria:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "criteria:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     "criteria:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     # A higher tier's assessment (commune A1's modern one): the same rules.
-    "criteria:tier_assessment_edit": (lambda o: TIER_KWARGS, COMMUNE_A1),
+    "criteria:tier_assessment_edit": (lambda o: TIER_KWARGS, COMMUNE_PAGE_A1),
     "criteria:tier_assessment_submit": (lambda o: TIER_KWARGS, POST_ONLY),
     "criteria:tier_assessment_approve": (lambda o: TIER_KWARGS, POST_ONLY),
     "criteria:tier_assessment_return": (lambda o: TIER_KWARGS, POST_ONLY),
@@ -88,7 +129,8 @@ GET_MATRIX = {
     ),
     "practices:practice_list": (lambda o: {}, EVERYONE),
     # A commune official has no province in its scope: no practices of its own (404).
-    "practices:practice_create": (lambda o: {}, row(302, 200, 200, 200, 200, 200, 404)),
+    # A former district official reads the province's practices and proposes none.
+    "practices:practice_create": (lambda o: {}, row(302, 200, 200, 200, 200, 200, 404, f=404)),
     "practices:practice_detail": (
         lambda o: {"pk": o["practice"].pk},
         row(302, 200, 200, 200, 404, 200, 404),
@@ -115,7 +157,7 @@ GET_MATRIX = {
     "practices:attachment_delete": (lambda o: {"pk": o["attachment"].pk}, POST_ONLY),
     "practices:compendium_pdf": (
         lambda o: {"province_code": "98", "year": YEAR},
-        row(302, 200, 200, 200, 404, 200, 404),
+        row(302, 200, 200, 200, 404, 200, 404, n=404),
     ),
     # Imports: province staff and admin; district and commune officials may not import (403).
     # A preview token belongs to one session: nobody else can open it (404).
@@ -165,28 +207,323 @@ QUERY_MATRIX = {
     "imports:export_download": row(302, 403, 403, 200, 404, 200, 403),
 }
 
-# State-changing URLs: name -> (assessment state before, POST data, expected answers)
+# --- POST -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    """A POST row: the URL's kwargs and data (built from the module's objects), the answer per
+    persona, whether the allowed personas' POST changes the tables (False: it writes a session
+    or a file only, or nothing), and what to set up first (`prepare(objects)`, undone with the
+    test's savepoint)."""
+
+    kwargs: Callable[[dict], dict]
+    data: Callable[[dict], dict]
+    expected: dict
+    writes: bool = True
+    prepare: Callable[[dict], None] | None = None
+
+
+def _status(state: str, tier: str = "ntm"):
+    def prepare(o):
+        Assessment.objects.filter(commune=o["world"].commune_a1, year=YEAR, tier=tier).update(
+            status=state
+        )
+
+    return prepare
+
+
+def _no_decision(o):
+    """Commune A1's dossier of YEAR in progress: no decision recognises A1 yet."""
+    Certification.objects.filter(commune=o["world"].commune_a1).delete()
+
+
+def _certifiable(o):
+    """Commune A1 meets every criterion of YEAR and has no decision yet."""
+    w = o["world"]
+    Certification.objects.filter(commune=w.commune_a1).delete()
+    Assessment.objects.filter(commune=w.commune_a1, year=YEAR, tier="ntm").delete()
+    make_assessment(w.commune_a1, YEAR, w.cset, met=w.cset.criteria.count())
+
+
+def _assessment_data(tier: str):
+    def data(o):
+        a = Assessment.objects.get(commune=o["world"].commune_a1, year=YEAR, tier=tier)
+        if tier != "ntm":  # the modern pilot's set has no criteria: its note is all there is
+            return {"version": str(a.version), "note": "Ghi chú mới"}
+        values = dict.fromkeys(indicators(o["world"].cset), "1")
+        return form_data(o["world"].cset, a.version, values, note="Ghi chú mới")
+
+    return data
+
+
+def _practice_data(o, **overrides):
+    w = o["world"]
+    return {
+        "province": w.province.pk,
+        "title": "Mô hình nuôi ong lấy mật",
+        "category": Category.objects.order_by("order").last().pk,
+        "district": w.district_a.pk,
+        "communes": [w.commune_a1.pk],
+        "year": 2026,
+        "criteria": [w.cset.criteria.get(number=2).pk],
+        "summary": "Hộ nuôi ong theo tổ hợp tác.",
+        "results": "Thu nhập tăng.",
+        "households": "12",
+        "investment_million_vnd": "",
+        "income_million_vnd": "45,5",
+        "contact": "Tổ hợp tác ong, xã Một",
+        "partners": "",
+    } | overrides
+
+
+def _published(o):
+    Practice.objects.filter(pk=o["practice"].pk).update(status=Practice.Status.PUBLISHED)
+
+
+def _draft(o):
+    Practice.objects.filter(pk=o["practice"].pk).update(status=Practice.Status.DRAFT)
+
+
+def _export(o) -> SimpleUploadedFile:
+    from imports.writer import export_workbook
+
+    content = export_workbook(o["world"].province, YEAR, YEAR)
+    return SimpleUploadedFile("xuat.xlsx", content, content_type=XLSX_CONTENT_TYPE)
+
+
+PLAN = {"year": YEAR, "tier": "ntm", "target_certified": 2, "note": "Kế hoạch thử"}
+DECISION = {
+    "tier": "ntm",
+    "decision_number": "123/QĐ-UBND",
+    "decision_date": "2027-11-15",
+    "authority": "Chủ tịch UBND tỉnh",
+    "dossier_reason": "Hồ sơ giấy lưu tại Sở",
+}
+A1 = {"code": "98101", "year": YEAR}
+TOKEN = {"token": "0" * 32}
+REVIEW = row(302, 403, 404, 302, 404, 302, 403, n=404, c2=404, f=404)
+ALL_404 = row(302, 404, 404, 302, 404, 302, 404, f=404)  # the province's (and admins') write
+
 POST_MATRIX = {
-    "criteria:assessment_submit": ("draft", {}, row(302, 302, 404, 302, 404, 302, 302)),
-    "criteria:assessment_approve": ("submitted", {}, row(302, 403, 404, 302, 404, 302, 403)),
-    "criteria:assessment_return": (
-        "submitted",
-        {"reason": "Thiếu hồ sơ"},
-        row(302, 403, 404, 302, 404, 302, 403),
+    # The session's own: nothing of the project's tables changes.
+    "login": Post(
+        lambda o: {},
+        lambda o: {"username": "nobody", "password": "wrong"},
+        row(200, 200, 200, 200, 200, 200, 200),
+        writes=False,
     ),
-    "criteria:assessment_reopen": (
-        "approved",
-        {"reason": "Sửa số liệu"},
-        row(302, 403, 404, 302, 404, 302, 403),
+    "logout": Post(
+        lambda o: {}, lambda o: {}, row(302, 302, 302, 302, 302, 302, 302, n=302), writes=False
+    ),
+    "set_language": Post(
+        lambda o: {},
+        lambda o: {"language": "en", "next": "/"},
+        row(302, 302, 302, 302, 302, 302, 302, n=302),
+        writes=False,
+    ),
+    # Assessments of commune A1 (its own official enters and sends; the province reviews).
+    "criteria:assessment_edit": Post(
+        lambda o: A1,
+        _assessment_data("ntm"),
+        row(302, 403, 404, 302, 404, 302, 302, n=404, c2=404, f=404),
+        prepare=_status("draft"),
+    ),
+    "criteria:tier_assessment_edit": Post(
+        lambda o: TIER_KWARGS,
+        _assessment_data("modern"),
+        row(302, 403, 404, 302, 404, 302, 302, n=404, c2=404, f=404),
+        prepare=_status("draft", "modern"),
+    ),
+    "criteria:assessment_submit": Post(
+        lambda o: A1,
+        lambda o: {},
+        row(302, 302, 404, 302, 404, 302, 302, n=404, c2=404, f=404),
+        prepare=_status("draft"),
+    ),
+    "criteria:assessment_approve": Post(
+        lambda o: A1, lambda o: {}, REVIEW, prepare=_status("submitted")
+    ),
+    "criteria:assessment_return": Post(
+        lambda o: A1, lambda o: {"reason": "Thiếu hồ sơ"}, REVIEW, prepare=_status("submitted")
+    ),
+    "criteria:assessment_reopen": Post(
+        lambda o: A1, lambda o: {"reason": "Sửa số liệu"}, REVIEW, prepare=_status("approved")
+    ),
+    "criteria:certification_create": Post(
+        lambda o: {"code": "98101"}, lambda o: DECISION, REVIEW, prepare=_certifiable
+    ),
+    "criteria:certification_revoke": Post(
+        lambda o: {"code": "98101", "pk": o["certification"].pk},
+        lambda o: {"revoked_on": "2027-12-01", "reason": "Sai phạm hồ sơ"},
+        REVIEW,
+    ),
+    # Good practices of district A (the province's staff created it).
+    "practices:practice_create": Post(
+        lambda o: {},
+        _practice_data,
+        # A district outside the user's scope is a form error (the page again, 200).
+        row(302, 302, 200, 302, 200, 302, 404, c2=404, f=404),
+    ),
+    "practices:practice_edit": Post(
+        lambda o: {"pk": o["practice"].pk},
+        lambda o: _practice_data(o, title="Mô hình đã sửa"),
+        ALL_404,
+    ),
+    "practices:practice_publish": Post(
+        lambda o: {"pk": o["practice"].pk}, lambda o: {}, ALL_404, prepare=_draft
+    ),
+    "practices:practice_unpublish": Post(
+        lambda o: {"pk": o["practice"].pk}, lambda o: {}, ALL_404, prepare=_published
+    ),
+    "practices:attachment_add": Post(
+        lambda o: {"pk": o["practice"].pk},
+        lambda o: {"file": png_upload(), "caption": "Ảnh"},
+        ALL_404,
+    ),
+    "practices:attachment_delete": Post(
+        lambda o: {"pk": o["attachment"].pk}, lambda o: {}, ALL_404
+    ),
+    # Plans of province 98.
+    "plans:plan_create": Post(
+        lambda o: {"code": "98"}, lambda o: PLAN | {"year": YEAR + 1}, ALL_404
+    ),
+    "plans:plan_edit": Post(
+        lambda o: {"code": "98", "pk": o["plan"].pk},
+        lambda o: PLAN | {"target_certified": 3},
+        ALL_404,
+    ),
+    # A file that is no workbook: refused with a message (400), nothing written.
+    "plans:plan_import": Post(
+        lambda o: {"code": "98"},
+        lambda o: {"file": SimpleUploadedFile("a.xlsx", b"not a workbook")},
+        row(302, 404, 404, 400, 404, 400, 404, f=404),
+        writes=False,
+    ),
+    # Imports: the upload stores a pending file (no table of the project); apply and cancel
+    # need a token of the user's own session (404 for a token that is not).
+    "imports:import_upload": Post(
+        lambda o: {},
+        lambda o: {"file": _export(o)},
+        row(302, 403, 403, 302, 302, 302, 403, c2=403, f=403),
+        writes=False,
+    ),
+    "imports:import_apply": Post(
+        lambda o: TOKEN, lambda o: {}, row(302, 403, 403, 404, 404, 404, 403, c2=403, f=403)
+    ),
+    "imports:import_cancel": Post(
+        lambda o: TOKEN, lambda o: {}, row(302, 403, 403, 404, 404, 404, 403, c2=403, f=403)
+    ),
+    # Issued reports: the province's staff issue their own province's (the other province's
+    # staff issue province 97's: a write of their own).
+    "issued:issued_create": Post(
+        lambda o: {},
+        lambda o: {
+            "province": "98",
+            "kind": "province",
+            "year": YEAR,
+            "issued_on": "2027-12-20",
+        },
+        row(302, 404, 404, 302, 302, 302, 404, c2=404, f=404),
+    ),
+    "issued:issued_withdraw": Post(
+        lambda o: {"code": o["issued"].code}, lambda o: {"reason": "Sai số liệu"}, ALL_404
+    ),
+    # Dossiers of commune A1: its official, district A's and the province's record its steps;
+    # the decision is the province's.
+    "dossiers:dossier_create": Post(
+        lambda o: {},
+        lambda o: {"year": YEAR, "commune": "98101", "tier": "advanced"},
+        row(302, 302, 400, 302, 400, 302, 302, c2=400, f=400),
+    ),
+    "dossiers:step_record": Post(
+        lambda o: {"pk": o["dossier"].pk},
+        lambda o: {"step": "self_assessment", "done_on": "2027-09-01"},
+        row(302, 302, 404, 302, 404, 302, 302, c2=404, f=404),
+        prepare=_no_decision,
+    ),
+    "dossiers:dossier_decide": Post(
+        lambda o: {"pk": o["dossier"].pk},
+        lambda o: {
+            "decision_number": "1/QĐ",
+            "decision_date": "2027-11-20",
+            "authority": "UBND tỉnh",
+            "reason": "Hồ sơ giấy đã đủ",
+        },
+        row(302, 403, 404, 302, 404, 302, 403, c2=404, f=404),
+        prepare=_certifiable,
+    ),
+    "dossiers:evidence_add": Post(
+        lambda o: {"pk": o["dossier"].pk},
+        lambda o: {"file": png_upload(), "criterion": o["world"].cset.criteria.get(number=1).pk},
+        row(302, 302, 404, 302, 404, 302, 302, c2=404, f=404),
+        prepare=_no_decision,
     ),
 }
 # The higher tiers' workflow answers exactly as the standard one.
-POST_MATRIX |= {
-    name.replace("criteria:", "criteria:tier_"): case for name, case in POST_MATRIX.items()
+for _name in ("submit", "approve", "return", "reopen"):
+    _case = POST_MATRIX[f"criteria:assessment_{_name}"]
+    _state = {"submit": "draft", "approve": "submitted", "return": "submitted"}.get(
+        _name, "approved"
+    )
+    POST_MATRIX[f"criteria:tier_assessment_{_name}"] = Post(
+        lambda o: TIER_KWARGS, _case.data, _case.expected, prepare=_status(_state, "modern")
+    )
+
+# Pages that only read and take any method: a POST answers as the GET and writes nothing.
+READ_ONLY_POST = {
+    "home",
+    "reports:province_report",
+    "reports:province_report_pdf",
+    "reports:province_report_xlsx",
+    "reports:district_report",
+    "reports:district_report_pdf",
+    "reports:district_report_xlsx",
+    "reports:national_report",
+    "reports:national_report_pdf",
+    "reports:national_report_xlsx",
+    "criteria:commune_list",
+    "criteria:commune_detail",
+    "practices:practice_list",
+    "practices:practice_detail",
+    "practices:attachment_file",
+    "practices:attachment_thumbnail",
+    "practices:attachment_display",
+    "practices:compendium_pdf",
+    "plans:plan_home",
+    "plans:plan_list",
+    "issued:issued_list",
+    "issued:issued_detail",
+    "issued:issued_pdf",
+    "dossiers:dossier_list",
+    "dossiers:dossier_detail",
+    "dossiers:dossier_document_pdf",
+    "dossiers:file_serve",
 }
 
+ANY = ("GET", "POST")
 
-def url_names() -> set[str]:
+
+def allowed_methods(callback) -> set[str]:
+    """The methods a view answers (of GET and POST): those of its `require_http_methods`
+    (`require_GET`, `require_POST`), read from the decorator's closure; a class-based view's
+    `http_method_names`; otherwise both."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return {m.upper() for m in view_class.http_method_names} & set(ANY)
+    func = callback
+    while func is not None:
+        names = func.__code__.co_freevars
+        cells = dict(zip(names, func.__closure__ or (), strict=True))
+        if "request_method_list" in cells:
+            return set(cells["request_method_list"].cell_contents) & set(ANY)
+        func = getattr(func, "__wrapped__", None)
+    return set(ANY)
+
+
+def url_methods() -> dict[str, set[str]]:
+    """Every named URL pattern (the admin's apart) with the methods its view answers."""
+
     def walk(patterns, namespace=None):
         for p in patterns:
             if isinstance(p, URLResolver):
@@ -194,13 +531,59 @@ def url_names() -> set[str]:
                     continue  # the Django admin checks its own permissions (tests/test_admin.py)
                 yield from walk(p.url_patterns, p.namespace or namespace)
             elif isinstance(p, URLPattern) and p.name:
-                yield f"{namespace}:{p.name}" if namespace else p.name
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                yield name, allowed_methods(p.callback)
 
-    return set(walk(get_resolver().url_patterns))
+    return dict(walk(get_resolver().url_patterns))
 
 
-def test_every_url_has_a_row():
-    assert url_names() == set(GET_MATRIX)
+def test_every_url_and_method_has_a_row():
+    methods = url_methods()
+    # Every URL has a GET row (405 for those that only take POST).
+    assert set(methods) == set(GET_MATRIX)
+    posting = {name for name, allowed in methods.items() if "POST" in allowed}
+    assert posting == set(POST_MATRIX) | READ_ONLY_POST
+    assert not set(POST_MATRIX) & READ_ONLY_POST
+    # The rows say 405 exactly where the view refuses GET.
+    for name, allowed in methods.items():
+        refuses_get = set(GET_MATRIX[name][1].values()) - {302} == {405}
+        assert refuses_get == ("GET" not in allowed), name
+
+
+def test_the_methods_are_read_from_the_views():
+    methods = url_methods()
+    assert methods["dossiers:dossier_decide"] == {"POST"}
+    assert methods["imports:import_preview"] == {"GET"}
+    assert methods["imports:import_upload"] == {"GET", "POST"}
+    assert methods["criteria:assessment_edit"] == {"GET", "POST"}
+    assert methods["logout"] == {"POST"}
+
+
+# The tables a POST may write, limited to the test world's provinces (the demo's rows are many
+# and no URL here touches them): a refused POST must leave every row as it was.
+WRITTEN = {
+    Assessment: "commune__province__code",
+    CriterionResult: "assessment__commune__province__code",
+    IndicatorValue: "assessment__commune__province__code",
+    Certification: "commune__province__code",
+    Practice: "province__code",
+    Attachment: "practice__province__code",
+    Plan: "province__code",
+    IssuedReport: "province__code",
+    Dossier: "commune__province__code",
+    DossierStep: "dossier__commune__province__code",
+    DossierFile: "dossier__commune__province__code",
+}
+
+
+def fingerprint() -> dict:
+    world = ("98", "97")
+    return {
+        model.__name__: list(
+            model.objects.filter(**{f"{path}__in": world}).order_by("pk").values_list()
+        )
+        for model, path in WRITTEN.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +654,14 @@ def _build_objects(world) -> dict:
         user=world.province_staff,
         criterion=world.cset.criteria.get(number=1),
     )
+    ended = make_district(world.province, "983", "Huyện Đã Nhập")
+    make_commune(ended, "98301", "Xã Đã Nhập", valid_to=DISTRICTS_END)
     users = {
+        N: make_user("no-role"),
+        C2: make_user(
+            "commune-a2", role=Membership.Role.COMMUNE_OFFICIAL, commune=world.commune_a2
+        ),
+        F: make_user("former-983", role=Membership.Role.DISTRICT_OFFICIAL, district=ended),
         A: world.official_a,
         B: world.official_b,
         P: world.province_staff,
@@ -322,19 +712,67 @@ POST_CASES = [(name, persona) for name in sorted(POST_MATRIX) for persona in PER
 
 
 @pytest.mark.parametrize(("name", "persona"), POST_CASES)
-def test_post(client, objects, world, name, persona):
-    state, data, expected = POST_MATRIX[name]
-    tier = "modern" if name.startswith("criteria:tier_") else "ntm"
-    kwargs = TIER_KWARGS if tier == "modern" else {"code": "98101", "year": YEAR}
-    assessments = Assessment.objects.filter(commune=world.commune_a1, year=YEAR)
-    assessments.update(status=state)
-    url = reverse(name, kwargs=kwargs)
+def test_post(client, objects, name, persona, time_machine):
+    """The persona's answer; a refused POST leaves the tables as they were, an allowed one
+    (of a row that writes) changes them."""
+    time_machine.move_to(POST_DAY)
+    case = POST_MATRIX[name]
+    if case.prepare is not None:
+        case.prepare(objects)
+    url = reverse(name, kwargs=case.kwargs(objects))
+    data = case.data(objects)
+    before = fingerprint()
     response = as_persona(client, objects, persona).post(url, data)
-    assert response.status_code == expected[persona], (name, persona)
-    after = assessments.get(tier=tier).status
-    other = assessments.exclude(tier=tier).get().status
-    assert other == state  # the other tier's assessment of the year is never touched
-    if expected[persona] in (403, 404) or persona == ANON:
-        assert after == state  # refused: nothing changed
+    assert response.status_code == case.expected[persona], (name, persona)
+    allowed = response.status_code == 302 and persona != ANON
+    if case.writes and allowed:
+        assert fingerprint() != before, (name, persona)
     else:
-        assert after != state
+        assert fingerprint() == before, (name, persona)
+
+
+READ_POST_CASES = [(name, persona) for name in sorted(READ_ONLY_POST) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), READ_POST_CASES)
+def test_a_post_to_a_page_answers_as_its_get_and_writes_nothing(client, objects, name, persona):
+    kwargs, expected = GET_MATRIX[name]
+    url = reverse(name, kwargs=kwargs(objects))
+    before = fingerprint()
+    response = as_persona(client, objects, persona).post(url, {})
+    assert response.status_code == expected[persona], (name, persona)
+    assert fingerprint() == before
+
+
+def test_an_upload_is_applied_by_its_uploader_only(client, objects, tmp_path, time_machine):
+    """The import's apply with a real token: every other persona is refused (a token of
+    another session is not found; a role that may not import is refused) and nothing is
+    written; the uploader's apply writes commune B1's 2027 assessment."""
+    from django.test import Client
+
+    from tests.imports.conftest import write_xlsx
+
+    time_machine.move_to(POST_DAY)
+    Assessment.objects.filter(commune=objects["world"].commune_b1, year=YEAR).delete()
+    path = write_xlsx(
+        tmp_path / "b1.xlsx", [["Mã xã", "Năm", "TC1", "TC2", "TC3"], ["98201", YEAR, "x", "x", ""]]
+    )
+    as_persona(client, objects, P)
+    with path.open("rb") as fh:
+        response = client.post(reverse("imports:import_upload"), {"file": fh})
+    assert response.status_code == 302
+    token = response["Location"].rstrip("/").split("/")[-1]
+    apply_url = reverse("imports:import_apply", kwargs={"token": token})
+    refused = row(302, 403, 403, None, 404, 404, 403, c2=403, f=403)
+    before = fingerprint()
+    for persona in PERSONAS:
+        if persona == P:
+            continue
+        other = as_persona(Client(), objects, persona)
+        assert other.post(apply_url).status_code == refused[persona], persona
+        cancel = reverse("imports:import_cancel", kwargs={"token": token})
+        assert other.post(cancel).status_code == refused[persona], persona
+        assert fingerprint() == before, persona
+    assert client.post(apply_url).status_code == 302
+    assert fingerprint() != before
+    assert Assessment.objects.get(commune=objects["world"].commune_b1, year=YEAR).criteria_met == 2

@@ -127,3 +127,86 @@ def test_a_scopes_communes_are_the_units_it_covers(world):
         expected = {c.pk for c in everything if scope.covers_commune(c)}
         assert set(scope.communes().values_list("pk", flat=True)) == expected, persona
     assert scope_for(world.admin).communes().count() == everything.count()
+
+
+# --- Issue 24: one policy, and the former district official reads only ----------------------
+
+
+def test_a_former_district_official_reads_its_years_and_writes_nothing(reform_world):
+    w = reform_world
+    official = w.former_district_official
+    assert roles.unit_ended(official)
+    assert not roles.can_write(official)
+    history = Assessment(commune=w.old_dong, year=2024, status=Assessment.Status.DRAFT)
+    assert roles.can_view_commune(official, w.old_dong)
+    assert roles.can_view_district(official, w.old_district)
+    assert not roles.can_submit(official, history)
+    assert not roles.can_change_assessments(official, w.old_dong, 2024)
+    assert not roles.can_submit_any(official)
+    assert not roles.can_open_dossier(official, w.old_dong)
+    assert not roles.can_add_dossier_evidence(official, w.old_dong)
+    for recorder in ("commune", "district", "province"):
+        assert not roles.can_record_dossier_step(official, w.old_dong, recorder)
+    assert not roles.can_propose_practice(official)
+    assert not roles.can_import(official)
+    # The province's staff still write its history.
+    assert roles.can_submit(w.province_staff, history)
+
+
+def test_the_unit_ends_with_the_day_not_the_clock(reform_world):
+    """Before 01/07/2025 district 961 had units in force: its official wrote then."""
+    official = reform_world.former_district_official
+    assert not roles.unit_ended(official, datetime.date(2025, 6, 30))
+    assert roles.unit_ended(official, datetime.date(2025, 7, 1))
+
+
+def test_the_districts_of_the_world_before_the_reform_keep_working(world):
+    """The world of districts keeps its units after 30/06/2025, so its officials write."""
+    assert not roles.unit_ended(world.official_a)
+    assert roles.can_write(world.official_a)
+    assert roles.can_write(world.commune_official)
+    assert not roles.unit_ended(world.admin)
+
+
+def test_the_province_plans_and_issues_its_own(world):
+    assert who(world, lambda u: roles.can_plan(u, world.province)) == {"admin", "province_staff"}
+    assert who(world, lambda u: roles.can_issue_reports(u, world.province)) == {
+        "admin",
+        "province_staff",
+    }
+    assert who(world, roles.can_issue_reports) == {
+        "admin",
+        "province_staff",
+        "other_province_staff",
+    }
+    assert roles.own_province(world.province_staff) == world.province
+    assert roles.own_province(world.admin) is None
+    assert roles.own_province(world.official_a) is None
+
+
+def test_dossiers_are_opened_by_those_who_record_their_steps(world):
+    openers = who(world, lambda u: roles.can_open_dossier(u, world.commune_a1))
+    assert openers == {"admin", "province_staff", "official_a", "commune_official"}
+    assert who(world, lambda u: roles.can_certify(u, world.commune_a1)) == {
+        "admin",
+        "province_staff",
+    }
+    steps = who(world, lambda u: roles.can_record_dossier_step(u, world.commune_a1, "province"))
+    assert steps == {"admin", "province_staff"}
+
+
+def test_the_import_asks_row_permissions_only_of_importers(world):
+    assert roles.import_row_permission(None)("criteria.approve_assessment")
+    assert roles.import_row_permission(world.province_staff)("criteria.approve_assessment")
+    assert not roles.import_row_permission(world.official_a)("criteria.submit_assessment")
+
+
+def test_submitting_from_the_admin_is_for_those_who_submit(world):
+    assert who(world, roles.can_submit_any) == {
+        "admin",
+        "province_staff",
+        "other_province_staff",
+        "official_a",
+        "official_b",
+        "commune_official",
+    }

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts import roles
 from accounts.roles import scope_for
 from practices.models import Category, Practice
 from tests.practices.conftest import make_practice
@@ -40,14 +41,14 @@ def test_only_the_author_edits_a_district_proposal_and_only_while_it_is_a_draft(
     draft = make_practice(
         w.province, "Đề xuất", status="draft", district=w.district_a, created_by=w.official_a
     )
-    assert draft.editable_by(scope_for(w.official_a), w.official_a)
-    assert not draft.editable_by(scope_for(w.official_b), w.official_b)
-    assert draft.editable_by(scope_for(w.province_staff), w.province_staff)
-    assert not draft.editable_by(scope_for(w.other_province_staff), w.other_province_staff)
-    assert not draft.publishable_by(scope_for(w.official_a))
-    assert draft.publishable_by(scope_for(w.province_staff))
+    assert roles.can_edit_practice(w.official_a, draft)
+    assert not roles.can_edit_practice(w.official_b, draft)
+    assert roles.can_edit_practice(w.province_staff, draft)
+    assert not roles.can_edit_practice(w.other_province_staff, draft)
+    assert not roles.can_publish_practice(w.official_a, draft)
+    assert roles.can_publish_practice(w.province_staff, draft)
     draft.status = Practice.Status.PUBLISHED
-    assert not draft.editable_by(scope_for(w.official_a), w.official_a)
+    assert not roles.can_edit_practice(w.official_a, draft)
 
 
 def test_place_names_communes_district_and_province(world):
