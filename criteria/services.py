@@ -578,7 +578,10 @@ def certification_create(
     `conditions`: the 18/2022 conditions and their notes (Certification.CONDITIONS field
     names); one recorded as not met refuses the recognition, one left out stays unrecorded.
     `dossier_reason`: why it was certified without a complete dossier; the province's pages
-    record decisions through dossiers.services.certification_record, which asks for it."""
+    record decisions through dossiers.services.certification_record, which asks for it.
+    `user` None is the operator at the shell; a user is asked `roles.can_certify` again."""
+    if user is not None and not roles.can_certify(user, commune):
+        raise PermissionDenied
     validate_programme_date(decision_date)
     if recognised_year is None:
         recognised_year = decision_date.year
@@ -641,7 +644,10 @@ def certification_create(
 def certification_revoke(*, certification: Certification, revoked_on, reason: str, user=None):
     """Revoke once: the row is locked and read again, so of two revocations at the same time
     (or one made from a page opened before the other) one succeeds and the other is refused,
-    and the first one's date and reason stay (issue 24, N10)."""
+    and the first one's date and reason stay (issue 24, N10). A user is asked
+    `roles.can_revoke_certification` again (None: the operator at the shell)."""
+    if user is not None and not roles.can_revoke_certification(user, certification.commune):
+        raise PermissionDenied
     already = ValidationError(_("Quyết định đã bị thu hồi trước đó."), code="already_revoked")
     if certification.revoked_on is not None:
         raise already

@@ -43,3 +43,38 @@ def test_a_former_district_official_cannot_submit_its_history(reform_world):
         services.assessment_submit(assessment=draft, user=w.former_district_official)
     draft.refresh_from_db()
     assert draft.status == Assessment.Status.DRAFT
+
+
+def test_the_certification_services_ask_the_policy_again(world):
+    """Defence in depth: a decision or a revocation by a user the policy refuses raises, even
+    when called past the page (the commune official of A1 on its own commune)."""
+    import datetime
+
+    from django.core.exceptions import PermissionDenied
+
+    from criteria.models import Certification
+    from criteria.services import certification_create, certification_revoke
+    from tests.base import make_assessment, make_certification
+
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)
+    with pytest.raises(PermissionDenied):
+        certification_create(
+            commune=world.commune_a1,
+            tier="ntm",
+            decision_number="1/QĐ",
+            decision_date=datetime.date(2027, 11, 1),
+            authority="UBND tỉnh",
+            user=world.commune_official,
+            dossier_reason="Thử",
+        )
+    assert not Certification.objects.filter(commune=world.commune_a1).exists()
+    certification = make_certification(world.commune_a1, world.cset, datetime.date(2027, 11, 1))
+    with pytest.raises(PermissionDenied):
+        certification_revoke(
+            certification=certification,
+            revoked_on=datetime.date(2027, 12, 1),
+            reason="Thử",
+            user=world.official_a,
+        )
+    certification.refresh_from_db()
+    assert certification.revoked_on is None
