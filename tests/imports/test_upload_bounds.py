@@ -1,21 +1,26 @@
-"""What an upload may cost (issue 24, N2): the shared-strings table, the cells and the
-characters read, the XML of a row and a time budget, each refused with its code and no rows
-kept."""
+"""What an upload may cost (issue 24, N2 and N11): the shared-strings table, the cells and the
+characters read, the XML of a row and a time budget, each refused with its code and nothing
+stored; what a preview stores is capped and counted by the quota in stored bytes, and the quota
+holds when uploads arrive at once."""
 
-import json
 import random
+import threading
 import tracemalloc
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
+from imports import uploads
 from imports import workbook as import_workbook
 from imports.models import PendingImport
 from imports.services import import_assessments
 from ntm.lib import workbook
 from ops.crafted import many_shared_strings_workbook, repeated_string_workbook
-from tests.imports.conftest import HEADER_19, fingerprint
+from tests.base import make_world
+from tests.imports.conftest import HEADER_19, fingerprint, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +42,7 @@ def upload_peak(client, path):
 
 
 def stored_report_codes() -> list[str]:
-    entry = json.loads(PendingImport.objects.get().data)
+    entry = uploads.load(PendingImport.objects.get().user, PendingImport.objects.get().token)
     assert entry["sheet"] is None  # the file as a whole was refused: no rows kept
     return [e["code"] for e in entry["report"]["errors"]]
 
@@ -192,3 +197,83 @@ def test_shared_strings_read_as_openpyxl_reads_them(tmp_path, province_user):
     assert [r.values for r in sheet.rows] == [
         {"commune_code": "06505", "year": 2019, "note": "Ghi chú"}
     ]
+
+
+# --- What is stored, and the quota -----------------------------------------------------------
+
+
+def upload(client, tmp_path, name="book.xlsx"):
+    path = write_xlsx(tmp_path / name, [HEADER_19, ROW])
+    with path.open("rb") as fh:
+        return client.post(UPLOAD, {"file": fh})
+
+
+def test_what_an_upload_stores_is_capped(staff_client, tmp_path, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_STORED_BYTES", 500)
+    response = upload(staff_client, tmp_path)
+    assert response.status_code == 400
+    assert "Kết quả đọc tệp quá lớn để giữ chờ xác nhận" in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_the_quota_counts_the_bytes_stored_not_the_file(staff_client, tmp_path, settings):
+    assert upload(staff_client, tmp_path).status_code == 302
+    stored = PendingImport.objects.get().size
+    file_size = write_xlsx(tmp_path / "size.xlsx", [HEADER_19, ROW]).stat().st_size
+    assert stored < file_size
+    settings.NTM_IMPORT_MAX_PENDING_BYTES = 2 * stored  # room for the JSON, not for the file
+    assert upload(staff_client, tmp_path).status_code == 302
+    assert PendingImport.objects.count() == 2
+
+
+def test_the_quota_holds_when_the_checks_run_before_the_stores(province_user, settings):
+    """The race of ten uploads at once, step by step: each passes the check made before its
+    file is read, then each stores; only the quota's five are kept."""
+    settings.NTM_IMPORT_MAX_PENDING = 5
+    assert all(uploads.quota_error(province_user) == "" for _ in range(10))
+    refused = []
+    for n in range(10):
+        try:
+            uploads.store(province_user, f"token-{n:02d}-abcdefghijkl", {"n": n})
+        except uploads.QuotaError as exc:
+            refused.append(exc.code)
+    assert PendingImport.objects.filter(user=province_user).count() == 5
+    assert refused == ["pending_quota"] * 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="threads with their own connections: PostgreSQL"
+)
+def test_ten_uploads_at_once_leave_at_most_the_quota(tmp_path, settings, monkeypatch):
+    """Ten requests of one user, held together after their quota check and their reading until
+    all ten are there, then storing at once (issue 24, N11: 8 pending against a quota of 5)."""
+    settings.NTM_IMPORT_MAX_PENDING = 5
+    world = make_world()
+    path = write_xlsx(tmp_path / "book.xlsx", [HEADER_19, ROW])
+    together = threading.Barrier(10, timeout=60)
+    real = uploads.store
+
+    def store_together(*args, **kwargs):
+        together.wait()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(uploads, "store", store_together)
+    statuses = []
+
+    def post():
+        try:
+            client = Client()
+            client.force_login(world.province_staff)
+            with path.open("rb") as fh:
+                statuses.append(client.post(UPLOAD, {"file": fh}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302] * 5 + [400] * 5
+    assert PendingImport.objects.filter(user=world.province_staff).count() == 5
