@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from imports import services as import_services
 from imports import uploads
 from imports import workbook as import_workbook
 from imports.models import PendingImport
@@ -277,3 +278,11 @@ def test_ten_uploads_at_once_leave_at_most_the_quota(tmp_path, settings, monkeyp
         thread.join()
     assert sorted(statuses) == [302] * 5 + [400] * 5
     assert PendingImport.objects.filter(user=world.province_staff).count() == 5
+
+
+def test_a_report_keeps_the_first_errors_and_counts_the_rest(xlsx, province_user, monkeypatch):
+    monkeypatch.setattr(import_services, "MAX_ERRORS", 5)
+    rows = [["06505", "Vạn Linh", 2019] + ["zz"] * 19]
+    report = import_assessments(file=xlsx([HEADER_19, *rows]), user=province_user)
+    assert [e.code for e in report.errors] == ["invalid_met"] * 5 + ["more_errors"]
+    assert report.errors[-1].message == "… và 14 lỗi khác."
