@@ -136,3 +136,25 @@ def repeated_string_workbook(path: Path, rows: int = 12_000, length: int = 32_76
                 )
             fh.write(tail.encode())
     return path
+
+
+PLAN_HEADER = ["year", "district code", "target_certified", "target_average"]
+
+
+def plan_rows_workbook(path: Path, rows: int = 100_000, text: str = "") -> Path:
+    """A plan workbook (issue 24, N3) of `rows` rows for 2024, the province as a whole; with
+    `text`, both targets of every row are that one shared string (a wrong value, quoted in
+    every row's errors), else 1 and 1. Such files once ran a worker into its 30 s timeout, or
+    drew an error page of 201 MB (1.7 GB at peak)."""
+    parts, head, tail = _parts(path, PLAN_HEADER)
+    parts["xl/sharedStrings.xml"] = f"{SST_OPEN}<si><t>{text}</t></si></sst>".encode()
+    target = '<c t="s"><v>0</v></c>' if text else "<c><v>1</v></c>"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head.encode())
+            for n in range(2, rows + 2):
+                fh.write(f'<row r="{n}"><c><v>2024</v></c><c/>{target}{target}</row>'.encode())
+            fh.write(tail.encode())
+    return path
