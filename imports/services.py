@@ -38,6 +38,9 @@ from imports.report import CREATE, KEPT, UPDATE, CellError, ImportReport, Workbo
 from imports.workbook import Sheet
 
 Progress = Callable[[int, int], None]
+# Errors a report keeps (and a pending upload stores); past them one more line counts the rest.
+# Every cell of a file can be wrong: a million cells, a million errors of some 250 bytes each.
+MAX_ERRORS = 1000
 
 
 def import_assessments(
@@ -87,6 +90,16 @@ def import_assessments(
     report.outcomes = planned.blank + [plan.outcome() for plan in planned.plans]
     report.outcomes.sort(key=lambda o: o.row)
     report.errors.sort(key=lambda e: e.row)
+    if len(report.errors) > MAX_ERRORS:
+        more = len(report.errors) - MAX_ERRORS
+        report.errors[MAX_ERRORS:] = [
+            CellError(
+                row=report.errors[MAX_ERRORS].row,
+                column="",
+                code="more_errors",
+                message=_("… và %(n)s lỗi khác.") % {"n": more},
+            )
+        ]
     kept = report.counts[KEPT]
     if kept:
         report.notices.append(

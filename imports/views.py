@@ -8,6 +8,7 @@ Reloading the preview reads the stored report; the apply re-validates the stored
 the database as it is then. Nothing parsed travels through the browser.
 """
 
+import contextlib
 import secrets
 
 from django.contrib import messages
@@ -100,7 +101,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _page(request, scope, upload=form, status=400)
     uploads.remove_expired()
     upload = form.cleaned_data["file"]
-    refused = uploads.quota_error(request.user, upload.size)
+    refused = uploads.quota_error(request.user)  # full already: the file is not read
     if refused:
         form.add_error("file", refused)
         return _page(request, scope, upload=form, status=400)
@@ -115,16 +116,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         report = import_assessments(
             sheet=sheet, user=request.user, update_approved=update_approved, dry_run=True
         )
-    uploads.store(
-        request.user,
-        token,
-        {
-            "name": upload.name,
-            "update_approved": update_approved,
-            "sheet": sheet_to_data(sheet) if sheet is not None else None,
-            "report": report_to_data(report),
-        },
-    )
+    try:
+        uploads.store(
+            request.user,
+            token,
+            {
+                "name": upload.name,
+                "update_approved": update_approved,
+                "sheet": sheet_to_data(sheet) if sheet is not None else None,
+                "report": report_to_data(report),
+            },
+        )
+    except uploads.QuotaError as exc:  # counted with what it stores, uploads at once included
+        form.add_error("file", exc.message)
+        return _page(request, scope, upload=form, status=400)
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = upload.name
     request.session[SESSION_KEY] = pending
@@ -173,7 +178,8 @@ def import_apply(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, report.refused or _("Chưa ghi dữ liệu nào: tệp có lỗi."))
         # What the database says now, for the next reload too.
         entry["report"] = report_to_data(report)
-        uploads.store(request.user, token, entry)
+        with contextlib.suppress(uploads.QuotaError):  # too large: the upload's report stays
+            uploads.store(request.user, token, entry)
         return _preview(request, token, entry, report, status=400, form=form)
     _forget(request, token)
     messages.success(request, _("Đã nhập dữ liệu. ") + report.summary())

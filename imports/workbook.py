@@ -39,6 +39,7 @@ from ntm.lib.workbook import (  # noqa: F401
     MAX_INFLATION,
     MERGE_REF,
     OLE_MAGIC,
+    Limits,
     _CellParser,
     check_columns,
     check_file,
@@ -50,6 +51,15 @@ from ntm.lib.workbook import check_columns as _check_columns  # noqa: F401
 from ntm.lib.workbook import check_merged_header as _check_merged_header  # noqa: F401
 from ntm.lib.workbook import open_first_sheet as _open_first_sheet  # noqa: F401
 from ntm.lib.workbook import xml_rows as _xml_rows  # noqa: F401
+
+# What reading an upload may cost besides the caps of the settings (size, rows, columns); past
+# any of them the file is refused (issue 24). A province's several years of the template with
+# every indicator (some 600 communes x 5 years x 80 columns) are 240,000 cells, a few hundred
+# distinct strings and well under a million characters.
+MAX_CELLS = 1_000_000  # cells present: rows x the columns each row really has
+MAX_STRINGS = 200_000  # entries of the shared-strings table
+MAX_CHARS = 5_000_000  # characters of text (the table's, and the cells', each use counted)
+MAX_SECONDS = 15.0  # to read the file (a worker is stopped at 30 s)
 
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {
@@ -251,14 +261,22 @@ def column_key(header: object) -> str | None:
 # --- The file -------------------------------------------------------------------------------
 
 
-def read_upload(path: Path) -> Sheet:
-    """Read a workbook once, within the caps of the settings (raises WorkbookError)."""
-    return read_sheet(
-        Path(path),
+def upload_limits() -> Limits:
+    """The caps of an upload: the settings' (size, rows, columns) and this module's."""
+    return Limits(
         max_bytes=settings.NTM_IMPORT_MAX_BYTES,
         max_rows=settings.NTM_IMPORT_MAX_ROWS,
         max_columns=settings.NTM_IMPORT_MAX_COLUMNS,
+        max_cells=MAX_CELLS,
+        max_strings=MAX_STRINGS,
+        max_chars=MAX_CHARS,
+        seconds=MAX_SECONDS,
     )
+
+
+def read_upload(path: Path) -> Sheet:
+    """Read a workbook once, within `upload_limits()` (raises WorkbookError)."""
+    return read_sheet(Path(path), limits=upload_limits())
 
 
 def read_source(
@@ -292,15 +310,17 @@ def read_source(
         return read_upload(Path(tmp.name))
 
 
-def read_sheet(path: Path, *, max_bytes: int, max_rows: int, max_columns: int) -> Sheet:
+def read_sheet(path: Path, *, limits: Limits) -> Sheet:
     """Check and read the first sheet, row by row (`ntm.lib.workbook.read_first_sheet`). Raises
-    WorkbookError for a problem with the whole file (including more than `max_rows` data rows or
-    data beyond column `max_columns`); cell-level problems (a formula without a value) are
-    collected in `Sheet.errors`."""
+    WorkbookError for a problem with the whole file (including a file past `limits`: more data
+    rows, columns, cells, characters or time than they allow); cell-level problems (a formula
+    without a value) are collected in `Sheet.errors`."""
     return read_first_sheet(
         path,
-        max_bytes=max_bytes,
-        build=functools.partial(build_sheet, max_rows=max_rows, max_columns=max_columns),
+        limits=limits,
+        build=functools.partial(
+            build_sheet, max_rows=limits.max_rows, max_columns=limits.max_columns
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from communes.versions import bump_data_version
 from ntm.lib.numbers import parse_decimal_comma
 from ntm.lib.workbook import (
     EMPTY_RUN_END,
+    Limits,
     RawRow,
     WorkbookError,
     check_columns,
@@ -54,6 +55,17 @@ MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500
 MAX_COLUMNS = 30
 ERRORS_LISTED = 50
+# What reading the file may cost besides (issue 24): every cell of every row, a few thousand
+# distinct strings, a few hundred thousand characters, seconds.
+LIMITS = Limits(
+    max_bytes=MAX_BYTES,
+    max_rows=MAX_ROWS,
+    max_columns=MAX_COLUMNS,
+    max_cells=(MAX_ROWS + 1) * MAX_COLUMNS,
+    max_strings=5_000,
+    max_chars=500_000,
+    seconds=10.0,
+)
 SHOWN_CHARS = 40  # of a cell's text quoted in an error
 
 
@@ -235,7 +247,7 @@ def read_plan_rows(file: IO[bytes] | bytes | Path, *, province: Province) -> lis
     for the file as a whole (too large, not a workbook, over a cap: the reader's codes)."""
     try:
         with _on_disk(file) as path:
-            _columns, rows = read_first_sheet(path, max_bytes=MAX_BYTES, build=_read_sheet)
+            _columns, rows = read_first_sheet(path, limits=LIMITS, build=_read_sheet)
     except WorkbookError as exc:
         raise ValidationError(exc.message, code=exc.code) from exc
     districts = {d.code: d for d in District.objects.filter(province=province)}

@@ -1,5 +1,7 @@
+import dataclasses
 import io
 import re
+import tracemalloc
 import zipfile
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from ops.crafted import plan_rows_workbook
 from plans import services
 from plans.models import Plan
 
@@ -262,3 +265,76 @@ def test_a_declared_dimension_over_empty_rows_is_read_as_its_data(client, world,
         response = client.post(URL, {"file": fh})
     assert response.status_code == 302
     assert Plan.objects.get(province=world.province, year=2024).target_average == Decimal("8.50")
+
+
+# --- The crafted files of issue 24 (N3): refused or answered within bounds -------------------
+
+PEAK_BYTES = 300 * 1024 * 1024
+
+
+def post_peak(client, path):
+    """The plan import's answer to `path`, and the request's peak of traced memory."""
+    tracemalloc.start()
+    try:
+        with path.open("rb") as fh:
+            response = client.post(URL, {"file": fh})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return response, peak
+
+
+@pytest.fixture
+def no_time_budget(monkeypatch):
+    """The caps under test, not the time budget (a loaded machine, tracemalloc's slowness)."""
+    monkeypatch.setattr(services, "LIMITS", dataclasses.replace(services.LIMITS, seconds=3600))
+
+
+def test_a_file_of_many_rows_is_refused_at_the_row_cap(client, world, tmp_path, no_time_budget):
+    path = plan_rows_workbook(tmp_path / "rows.xlsx", rows=100_000)
+    assert path.stat().st_size < services.MAX_BYTES
+    client.force_login(world.province_staff)
+    response, peak = post_peak(client, path)
+    assert response.status_code == 400
+    assert f"tối đa {services.MAX_ROWS} dòng dữ liệu" in response.content.decode()
+    assert peak < PEAK_BYTES
+    assert not Plan.objects.exists()
+
+
+def test_a_long_wrong_value_in_every_cell_is_refused_at_the_character_cap(
+    client, world, tmp_path, no_time_budget
+):
+    path = plan_rows_workbook(tmp_path / "cells.xlsx", rows=services.MAX_ROWS, text="9" * 32_767)
+    client.force_login(world.province_staff)
+    response, peak = post_peak(client, path)
+    assert response.status_code == 400
+    assert "Tệp có quá nhiều chữ" in response.content.decode()
+    assert peak < PEAK_BYTES
+    with pytest.raises(ValidationError) as refusal:
+        services.read_plan_rows(path, province=world.province)
+    assert refusal.value.code == "text_cap"
+
+
+def test_wrong_values_under_the_caps_draw_a_short_page(client, world, tmp_path, no_time_budget):
+    text = "9" * 400 + "x"  # 500 rows x 2 cells x 401 characters: under the character cap
+    path = plan_rows_workbook(tmp_path / "cells.xlsx", rows=services.MAX_ROWS, text=text)
+    client.force_login(world.province_staff)
+    response, peak = post_peak(client, path)
+    assert response.status_code == 400
+    assert f"… và {2 * services.MAX_ROWS - services.ERRORS_LISTED} lỗi khác." in (
+        response.content.decode()
+    )
+    assert len(response.content) < 100_000 and peak < PEAK_BYTES
+
+
+def test_the_time_budget_refuses_a_slow_read(world, monkeypatch):
+    monkeypatch.setattr(services, "LIMITS", dataclasses.replace(services.LIMITS, seconds=0))
+    content = workbook_bytes((2024, None, 13, 11.5))
+    assert refusal_codes(content, world.province) == ["time_budget"]
+
+
+def test_the_reform_province_is_read_within_the_same_caps(reform_world, tmp_path, no_time_budget):
+    path = plan_rows_workbook(tmp_path / "rows.xlsx", rows=services.MAX_ROWS + 1)
+    with pytest.raises(ValidationError) as refusal:
+        services.read_plan_rows(path, province=reform_world.province)
+    assert refusal.value.code == "row_cap"
