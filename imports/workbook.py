@@ -59,7 +59,7 @@ from ntm.lib.workbook import xml_rows as _xml_rows  # noqa: F401
 MAX_CELLS = 1_000_000  # cells present: rows x the columns each row really has
 MAX_STRINGS = 200_000  # entries of the shared-strings table
 MAX_CHARS = 5_000_000  # characters of text (the table's, and the cells', each use counted)
-MAX_SECONDS = 15.0  # to read the file (a worker is stopped at 30 s)
+MAX_SECONDS = 8.0  # to read the file: no file a user sends holds a worker past 10 s
 
 # Named columns: key -> (Vietnamese header, English header, explanation).
 FIELDS = {

@@ -64,7 +64,7 @@ LIMITS = Limits(
     max_cells=(MAX_ROWS + 1) * MAX_COLUMNS,
     max_strings=5_000,
     max_chars=500_000,
-    seconds=10.0,
+    seconds=8.0,
 )
 SHOWN_CHARS = 40  # of a cell's text quoted in an error
 
