@@ -362,8 +362,8 @@ POST_MATRIX = {
     "practices:practice_create": Post(
         lambda o: {},
         _practice_data,
-        # A district outside the user's scope is a form error (the page again, 200).
-        row(302, 302, 200, 302, 200, 302, 404, c2=404, f=404),
+        # A district outside the user's scope is a form error (the page again, 400).
+        row(302, 302, 400, 302, 400, 302, 404, c2=404, f=404),
     ),
     "practices:practice_edit": Post(
         lambda o: {"pk": o["practice"].pk},
