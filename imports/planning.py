@@ -52,6 +52,7 @@ from imports.report import (
     RowWarning,
 )
 from imports.workbook import Row, Sheet
+from ntm.lib.workbook import Budget
 
 # How far along the workflow a status is: Assessment.Status in its order (draft first).
 STATUS_RANK = {status.value: rank for rank, status in enumerate(Assessment.Status)}
@@ -267,13 +268,28 @@ class Context:
     designated: dict[int, set[int]] = field(default_factory=dict)
 
 
-def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permission) -> Planned:
+# Rows planned between two looks at the time budget.
+BUDGET_EVERY = 200
+
+
+def plan_import(
+    sheet: Sheet,
+    *,
+    scope: Scope,
+    update_approved: bool,
+    may: Permission,
+    budget: Budget | None = None,
+) -> Planned:
     """Plan every row of `sheet` for a user with `scope` and permissions `may`. Queries: the
-    communes, the criteria sets and catalogues of the years, and `Existing.load`."""
+    communes, the criteria sets and catalogues of the years, and `Existing.load`. `budget`
+    (the one the file's reading started) is looked at every BUDGET_EVERY rows: past it,
+    WorkbookError `time_budget`, nothing planned."""
     errors = ErrorLog(sheet)
     blank: list[RowOutcome] = []
     parsed: list[tuple[Row, str, int]] = []
-    for row in sheet.rows:
+    for n, row in enumerate(sheet.rows):
+        if budget is not None and n % BUDGET_EVERY == 0:
+            budget.check()
         if row.number in errors.rows:
             continue  # a formula without a value: reported once, not again as a bad year
         if _is_blank(row):
@@ -301,7 +317,9 @@ def plan_import(sheet: Sheet, *, scope: Scope, update_approved: bool, may: Permi
         designated=_designated(located),
     )
     plans = []
-    for row in located:
+    for n, row in enumerate(located):
+        if budget is not None and n % BUDGET_EVERY == 0:
+            budget.check()
         plan = _plan_row(row, ctx)
         if plan is None or row.row.number in errors.rows:
             continue

@@ -36,6 +36,7 @@ from imports import workbook
 from imports.planning import IMPORTED_GROUP_NOTE, Permission, RowPlan, plan_import
 from imports.report import CREATE, KEPT, UPDATE, CellError, ImportReport, WorkbookError
 from imports.workbook import Sheet
+from ntm.lib.workbook import Budget
 
 Progress = Callable[[int, int], None]
 # Errors a report keeps (and a pending upload stores); past them one more line counts the rest.
@@ -66,6 +67,9 @@ def import_assessments(
     updated row (history is recorded).
     """
     started = time.monotonic()
+    # One time budget for reading the file and planning its rows: no upload holds a worker
+    # past 10 s (the reader keeps its own budget too, from its first check).
+    budget = Budget(workbook.MAX_SECONDS)
     report = ImportReport(dry_run=dry_run)
     try:
         scope = _scope(user)
@@ -82,9 +86,18 @@ def import_assessments(
             % {"n": sheet.blank_count, "rows": _shorten(sheet.blank_rows, sheet.blank_count)}
         )
     update_approved = update_approved and can_import_approved(user)
-    planned = plan_import(
-        sheet, scope=scope, update_approved=update_approved, may=_permission_check(user)
-    )
+    try:
+        planned = plan_import(
+            sheet,
+            scope=scope,
+            update_approved=update_approved,
+            may=_permission_check(user),
+            budget=budget,
+        )
+    except WorkbookError as exc:
+        report.errors.append(exc.as_error())
+        report.seconds = time.monotonic() - started
+        return report
     report.errors.extend(planned.errors)
     report.warnings = planned.warnings
     report.outcomes = planned.blank + [plan.outcome() for plan in planned.plans]

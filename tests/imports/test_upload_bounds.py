@@ -121,6 +121,20 @@ def test_the_time_budget_refuses_a_slow_read(xlsx, province_user, monkeypatch):
     assert not report.applied and fingerprint() == before
 
 
+def test_the_budget_also_stops_the_planning_of_the_rows(xlsx, province_user, monkeypatch):
+    """Reading and planning share one budget: a file read in time whose rows would take the
+    rest past it is refused too, nothing planned or written. Here the import's budget is spent
+    before planning starts; the reader keeps its own (unspent) one."""
+    from imports import services as import_services
+    from ntm.lib.workbook import Budget
+
+    monkeypatch.setattr(import_services, "Budget", lambda seconds: Budget(-1.0))
+    before = fingerprint()
+    report = import_assessments(file=xlsx([HEADER_19, ROW]), user=province_user, dry_run=False)
+    assert [e.code for e in report.errors] == ["time_budget"]
+    assert not report.applied and fingerprint() == before
+
+
 def test_the_budget_is_checked_between_rows(monkeypatch):
     """A deadline passed in the middle of the sheet stops the reading at the next row."""
     clock = iter(range(100))
