@@ -24,3 +24,21 @@ def server_day(settings):
     yield travel
     for traveller in reversed(travellers):
         traveller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _requests_end_before_the_database_is_emptied(request):
+    """The live server's request threads share the test's SQLite connection: a request the
+    browser started just before its page closed (a stale tab's reload, a static file) could
+    still be reading when the transactional test empties the database, which SQLite refuses
+    ("database table is locked"). Set up after the database and before the page, this waits,
+    once the page has closed, for the server's requests to end."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    server = request.getfixturevalue("live_server")
+    yield
+    httpd = getattr(server.thread, "httpd", None)
+    for thread in list(getattr(httpd, "_threads", None) or ()):
+        thread.join(timeout=10)
