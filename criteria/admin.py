@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
-from communes.versions import ChangesFiguresAdmin
-from criteria import services
+from communes.versions import ChangesFiguresAdmin, bump_data_version
+from criteria import revisions, services
 from criteria.catalogue import LOADED_SOURCE
 from criteria.forms import ReasonForm
 from criteria.models import (
@@ -159,9 +159,67 @@ class IndicatorInline(admin.TabularInline):
     fields = ("code", "order", "name_vi", "unit", "kind", "comparison", "wording_confirmed")
     show_change_link = True
 
+    def get_queryset(self, request):
+        # The set as it stands: rows a revision ended stay for what was judged under them.
+        return super().get_queryset(request).filter(withdrawn_in__isnull=True)
+
+
+class RevisionsAdminMixin:
+    """Indicators and levels edited by hand go into a revision of their set
+    (criteria.revisions): added rows carry it, a changed level is the old row ended and a new
+    one added, a deleted row is ended; so an assessment judged before shows what it showed."""
+
+    def _revision(self, request, criteria_set):
+        if not hasattr(request, "_ntm_revisions"):
+            request._ntm_revisions = {}
+        if criteria_set.pk not in request._ntm_revisions:
+            request._ntm_revisions[criteria_set.pk] = revisions.revision_for_change(
+                criteria_set, user=request.user
+            )
+        return request._ntm_revisions[criteria_set.pk]
+
+    def _save_level(self, request, obj, change: bool):
+        criteria_set = obj.indicator.criterion.criteria_set
+        if change and obj.source == LOADED_SOURCE:
+            # A threshold edited by hand is no longer the loader's: load_criteria keeps it.
+            obj.source = f"admin:{request.user.username}"
+        revision = self._revision(request, criteria_set)
+        if not change:
+            obj.added_in = revision
+            obj.save()
+            return obj
+        original = Threshold.objects.get(pk=obj.pk)
+        changes = {name: getattr(obj, name) for name in (*revisions.LEVEL_FIELDS, "source")}
+        if all(getattr(original, name) == value for name, value in changes.items()):
+            return original
+        return revisions.threshold_change(original, revision, **changes)
+
+    def _save_revised_formset(self, request, formset):
+        """Save an inline of thresholds or indicators through the revision rules."""
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            criteria_set = (
+                obj.criterion.criteria_set
+                if isinstance(obj, Indicator)
+                else obj.indicator.criterion.criteria_set
+            )
+            revisions.row_withdraw(obj, self._revision(request, criteria_set))
+        for obj in formset.new_objects:
+            if isinstance(obj, Indicator):
+                obj.added_in = self._revision(request, obj.criterion.criteria_set)
+                obj.save()
+            else:
+                self._save_level(request, obj, change=False)
+        for obj, _fields in formset.changed_objects:
+            if isinstance(obj, Indicator):
+                obj.save()  # wording and order: no level changes
+            else:
+                self._save_level(request, obj, change=True)
+        formset.save_m2m()
+
 
 @admin.register(Criterion)
-class CriterionAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+class CriterionAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = ("number", "name_vi", "name_en", "group", "criteria_set", "indicator_count")
     list_filter = ("criteria_set", "group")
     search_fields = ("name_vi", "name_en")
@@ -170,7 +228,17 @@ class CriterionAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     inlines = [IndicatorInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_indicators=Count("indicators"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_indicators=Count("indicators", filter=Q(indicators__withdrawn_in__isnull=True))
+            )
+        )
+
+    def save_formset(self, request, form, formset, change):
+        self._save_revised_formset(request, formset)
+        bump_data_version()
 
     @admin.display(description=_("số chỉ tiêu"), ordering="n_indicators")
     def indicator_count(self, obj):
@@ -193,6 +261,9 @@ class ThresholdInline(admin.TabularInline):
     )
     autocomplete_fields = ("region", "commune_group", "province")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(withdrawn_in__isnull=True)
+
 
 class UnconfirmedFilter(admin.SimpleListFilter):
     title = _("ngưỡng chưa xác nhận")
@@ -208,7 +279,7 @@ class UnconfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+class IndicatorAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "short_name",
@@ -221,6 +292,7 @@ class IndicatorAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     list_filter = ("criterion__criteria_set", "kind", UnconfirmedFilter)
     search_fields = ("code", "name_vi", "name_en")
     autocomplete_fields = ("criterion",)
+    readonly_fields = ("added_in", "withdrawn_in")
     list_select_related = ("criterion__criteria_set",)
     inlines = [ThresholdInline]
 
@@ -243,20 +315,26 @@ class IndicatorAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     def unconfirmed_thresholds(self, obj):
         return obj.n_unconfirmed
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_in = self._revision(request, obj.criterion.criteria_set)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        revisions.row_withdraw(obj, self._revision(request, obj.criterion.criteria_set))
+        bump_data_version()
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("criterion__criteria_set"):
+            self.delete_model(request, obj)
+
     def save_formset(self, request, form, formset, change):
-        # A threshold edited by hand is no longer the loader's: load_criteria will keep it.
-        for f in formset.forms:
-            if (
-                f.has_changed()
-                and hasattr(f.instance, "source")
-                and f.instance.source == LOADED_SOURCE
-            ):
-                f.instance.source = f"admin:{request.user.username}"
-        super().save_formset(request, form, formset, change)
+        self._save_revised_formset(request, formset)
+        bump_data_version()
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+class ThresholdAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin):
     list_display = (
         "indicator",
         "region",
@@ -273,10 +351,19 @@ class ThresholdAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     autocomplete_fields = ("indicator", "region", "commune_group", "province")
     list_select_related = ("indicator", "region", "commune_group", "province")
 
+    readonly_fields = ("added_in", "withdrawn_in")
+
     def save_model(self, request, obj, form, change):
-        if change and form.has_changed() and obj.source == LOADED_SOURCE:
-            obj.source = f"admin:{request.user.username}"
-        super().save_model(request, obj, form, change)
+        self._save_level(request, obj, change)
+        bump_data_version()
+
+    def delete_model(self, request, obj):
+        revisions.row_withdraw(obj, self._revision(request, obj.indicator.criterion.criteria_set))
+        bump_data_version()
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("indicator__criterion__criteria_set"):
+            self.delete_model(request, obj)
 
 
 class CriterionResultInline(admin.TabularInline):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, CommuneDesignation, CommuneGroupAssignment, year_end
 from criteria.evaluation import ThresholdKey
-from criteria.models import CriteriaSet
+from criteria.models import Assessment, CriteriaSet, CriteriaSetAmendment
 
 
 def criteria_set_for_year(
@@ -32,6 +32,18 @@ def criteria_set_for_year(
             code="no_criteria_set",
         )
     return criteria_set
+
+
+def revision_for(
+    criteria_set: CriteriaSet, year: int, assessment: Assessment | None = None
+) -> CriteriaSetAmendment | None:
+    """The revision of `criteria_set` an assessment of `year` is shown and judged under: a
+    submitted or approved one keeps its own (loading indicators or levels later changes nothing
+    it shows); a draft, a reopened one or a new one follows the revision in force that year
+    (CriteriaSetAmendment.objects.in_force). One query at most."""
+    if assessment is not None and assessment.status != Assessment.Status.DRAFT:
+        return assessment.revision
+    return CriteriaSetAmendment.objects.in_force(criteria_set, year)
 
 
 def designation_for_thresholds(

@@ -11,7 +11,24 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
+from criteria.models import CriteriaSet, CriteriaSetAmendment, Criterion, Indicator, Threshold
+
+# `Catalogue.load(revision=LATEST)`: the set as it stands now, every revision applied.
+LATEST = "latest"
+
+
+def in_revision(revision: "CriteriaSetAmendment | None | str", prefix: str = "") -> Q:
+    """Indicators or thresholds (`prefix` for a related lookup) that belong to the set as at
+    `revision`: None is the set as first loaded, LATEST the set as it stands now. Revisions
+    follow one another by id (CriteriaSetAmendment)."""
+    added, withdrawn = f"{prefix}added_in", f"{prefix}withdrawn_in"
+    if revision == LATEST:
+        return Q(**{f"{withdrawn}__isnull": True})
+    if revision is None:
+        return Q(**{f"{added}__isnull": True})
+    return (Q(**{f"{added}__isnull": True}) | Q(**{f"{added}__lte": revision.pk})) & (
+        Q(**{f"{withdrawn}__isnull": True}) | Q(**{f"{withdrawn}__gt": revision.pk})
+    )
 
 
 @dataclass(frozen=True)
@@ -41,22 +58,35 @@ class Catalogue:
     indicators: dict[int, list[Indicator]]  # by criterion id
     thresholds: dict[int, list[Threshold]]  # by indicator id
     for_key: ThresholdKey | None = None  # the thresholds are those of this key only
+    # The revision the catalogue stands at (None: as first loaded; LATEST: now).
+    revision: CriteriaSetAmendment | None | str = LATEST
     _chosen: dict[tuple[int, ThresholdKey], Threshold | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     @classmethod
-    def load(cls, criteria_set: CriteriaSet, *, for_key: ThresholdKey | None = None):
+    def load(
+        cls,
+        criteria_set: CriteriaSet,
+        *,
+        for_key: ThresholdKey | None = None,
+        revision: CriteriaSetAmendment | None | str = LATEST,
+    ):
+        """The set as at `revision` (an assessment's own, `assessment_revision`), or as it
+        stands now."""
         criteria = list(criteria_set.criteria.select_related("group").order_by("number"))
         indicators: dict[int, list[Indicator]] = {c.pk: [] for c in criteria}
-        for ind in Indicator.objects.filter(criterion__criteria_set=criteria_set).order_by("order"):
+        for ind in Indicator.objects.filter(
+            in_revision(revision), criterion__criteria_set=criteria_set
+        ).order_by("order"):
             indicators[ind.criterion_id].append(ind)
         return cls(
             criteria_set,
             criteria,
             indicators,
-            _load_thresholds(criteria_set, for_key),
+            _load_thresholds(criteria_set, for_key, revision),
             for_key=for_key,
+            revision=revision,
         )
 
     def all_indicators(self) -> list[Indicator]:
@@ -65,7 +95,7 @@ class Catalogue:
     def threshold_for(self, indicator: Indicator, key: ThresholdKey) -> Threshold | None:
         """`select_threshold` over the indicator's thresholds, chosen once per key."""
         if self.for_key is not None and key != self.for_key:
-            self.thresholds = _load_thresholds(self.criteria_set, None)
+            self.thresholds = _load_thresholds(self.criteria_set, None, self.revision)
             self.for_key = None
         memo_key = (indicator.pk, key)
         if memo_key not in self._chosen:
@@ -76,11 +106,13 @@ class Catalogue:
 
 
 def _load_thresholds(
-    criteria_set: CriteriaSet, key: ThresholdKey | None
+    criteria_set: CriteriaSet, key: ThresholdKey | None, revision=LATEST
 ) -> dict[int, list[Threshold]]:
-    """The set's thresholds by indicator; with `key`, only the rows `select_threshold` can
-    choose for it (the same unit tests; it still checks them all)."""
-    rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set)
+    """The set's thresholds by indicator as at `revision`; with `key`, only the rows
+    `select_threshold` can choose for it (the same unit tests; it still checks them all)."""
+    rows = Threshold.objects.filter(
+        in_revision(revision), indicator__criterion__criteria_set=criteria_set
+    )
     if key is not None:
         rows = rows.filter(
             Q(province__isnull=True) | Q(province_id=key.province_id),

@@ -231,12 +231,32 @@ class CriteriaSet(models.Model):
         )
 
 
+class CriteriaSetAmendmentQuerySet(models.QuerySet):
+    def in_force(self, criteria_set: "CriteriaSet", year: int) -> "CriteriaSetAmendment | None":
+        """The set's latest revision in force for an assessment of `year` (effective on or
+        before 31/12 of the year, or undated), or None: the set as first loaded. One query."""
+        return (
+            self.filter(criteria_set=criteria_set)
+            .filter(
+                Q(effective_from__isnull=True) | Q(effective_from__lte=datetime.date(year, 12, 31))
+            )
+            .order_by("-pk")
+            .first()
+        )
+
+
 class CriteriaSetAmendment(models.Model):
-    """A legal act that amended a set after it was issued: Quyết định 211/QĐ-TTg of 01/03/2024
-    amended criteria and indicators of the 2021-2025 commune and advanced sets (ntm-reference
-    §18.1). Recording the act changes nothing in the set: what it changed is entered (and
-    `content_confirmed`) only once its text is known; until then reports name the act and say
-    its content is unconfirmed."""
+    """A dated revision of a set: a legal act that amended it after it was issued (Quyết định
+    211/QĐ-TTg of 01/03/2024 amended criteria and indicators of the 2021-2025 commune and
+    advanced sets, ntm-reference §18.1), or a load of indicators and levels from the catalogue
+    workbook or the admin. Revisions follow one another in the order they were recorded (their
+    id).
+
+    A revision never rewrites: the indicators and levels it adds carry it (`added_in`), those
+    it ends carry it as `withdrawn_in`, and an assessment keeps the revision it was judged
+    under (`Assessment.revision`; None is the set as first loaded). Recording an act alone
+    changes nothing in the set: what it changed is entered (and `content_confirmed`) only once
+    its text is known; until then reports name the act and say its content is unconfirmed."""
 
     criteria_set = models.ForeignKey(
         "CriteriaSet",
@@ -260,9 +280,12 @@ class CriteriaSetAmendment(models.Model):
     )
     summary = models.TextField(_("nội dung sửa đổi"), blank=True)
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True, null=True)
+
+    objects = CriteriaSetAmendmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["criteria_set", "effective_from", "citation"]
+        ordering = ["criteria_set", "pk"]
         verbose_name = _("văn bản sửa đổi bộ tiêu chí")
         verbose_name_plural = _("văn bản sửa đổi bộ tiêu chí")
         constraints = [
@@ -397,6 +420,25 @@ class Indicator(models.Model):
     # Indicator 17.1 is a pair (hygienic water, of which clean water): a second value and threshold.
     secondary_label = models.CharField(_("giá trị thứ hai"), max_length=100, blank=True)
     wording_confirmed = models.BooleanField(_("nội dung đã xác nhận"), default=False)
+    # Revisions (CriteriaSetAmendment): the one that added the row (None: as first loaded) and
+    # the one that ended it. Rows are never edited into other levels: a revision ends the old
+    # row and adds a new one, so what an assessment was judged under stays readable.
+    added_in = models.ForeignKey(
+        "CriteriaSetAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thêm theo"),
+    )
+    withdrawn_in = models.ForeignKey(
+        "CriteriaSetAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bỏ theo"),
+    )
 
     class Meta:
         ordering = ["criterion__criteria_set", "criterion__number", "order"]
@@ -450,6 +492,25 @@ class Threshold(models.Model):
         _("tình trạng"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
     )
     source = models.CharField(_("nguồn"), max_length=200, blank=True)
+    # Revisions (CriteriaSetAmendment): the one that added the row (None: as first loaded) and
+    # the one that ended it. Rows are never edited into other levels: a revision ends the old
+    # row and adds a new one, so what an assessment was judged under stays readable.
+    added_in = models.ForeignKey(
+        "CriteriaSetAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thêm theo"),
+    )
+    withdrawn_in = models.ForeignKey(
+        "CriteriaSetAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bỏ theo"),
+    )
 
     class Meta:
         ordering = ["indicator", "region__order", "year_from"]
@@ -549,6 +610,17 @@ class Assessment(models.Model):
     )
     # Kept equal to the number of met CriterionResults by criteria.services (the only writer).
     criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
+    # The revision of the set it was judged under (None: the set as first loaded), set by
+    # criteria.services on every save: a submitted or approved assessment keeps it, so loading
+    # indicators or levels later changes nothing it shows.
+    revision = models.ForeignKey(
+        CriteriaSetAmendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("theo lần sửa đổi"),
+    )
     # Optimistic lock: every save through criteria.services increments it.
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     note = models.TextField(_("ghi chú"), blank=True)

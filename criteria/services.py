@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from communes.models import Commune
 from communes.versions import bump_data_version
-from criteria.applicable import criteria_set_for_year, designated_communes, threshold_key
+from criteria.applicable import (
+    criteria_set_for_year,
+    designated_communes,
+    revision_for,
+    threshold_key,
+)
 from criteria.evaluation import (
+    LATEST,
     Catalogue,
     Evaluation,
     IndicatorEntry,
@@ -28,6 +34,7 @@ from criteria.models import (
     Assessment,
     Certification,
     CriteriaSet,
+    CriteriaSetAmendment,
     CriterionResult,
     IndicatorValue,
     Tier,
@@ -84,11 +91,13 @@ def assessment_create(
             % {"name": commune.name, "year": year},
             code="commune_not_in_year",
         )
+    criteria_set = criteria_set_for_year(year, TIER_LEVEL[tier], code=criteria_set_code)
     assessment = Assessment.objects.create(
         commune=commune,
         year=year,
         tier=tier,
-        criteria_set=criteria_set_for_year(year, TIER_LEVEL[tier], code=criteria_set_code),
+        criteria_set=criteria_set,
+        revision=revision_for(criteria_set, year),
         status=status,
         created_by=user,
     )
@@ -137,7 +146,9 @@ def assessment_save(
             _("Đánh giá đã được phê duyệt và bị khóa; cán bộ tỉnh cần mở lại trước khi sửa."),
             code="locked",
         )
-    catalogue = catalogue or Catalogue.load(locked.criteria_set)
+    catalogue = catalogue or Catalogue.load(
+        locked.criteria_set, revision=revision_for(locked.criteria_set, locked.year)
+    )
     evaluation = evaluate_assessment(
         catalogue,
         threshold_key(locked.commune, locked.year, catalogue.criteria_set),
@@ -181,6 +192,8 @@ def assessment_save(
             row.save()
 
     locked.criteria_met = evaluation.total
+    # Judged now, under the revision the values were evaluated against.
+    locked.revision = _judged_under(catalogue, locked.year)
     locked.version += 1
     if data.note is not None:
         locked.note = data.note
@@ -189,6 +202,14 @@ def assessment_save(
     _changed(locked, approved_figures=locked.status == Assessment.Status.APPROVED)
     assessment.refresh_from_db()
     return evaluation
+
+
+def _judged_under(catalogue: Catalogue, year: int) -> CriteriaSetAmendment | None:
+    """The revision an assessment evaluated with `catalogue` is judged under: the catalogue's
+    own, or for one loaded as the set stands now, the revision in force that year."""
+    if catalogue.revision == LATEST:
+        return revision_for(catalogue.criteria_set, year)
+    return catalogue.revision
 
 
 def assessments_bulk_create(
@@ -209,6 +230,7 @@ def assessments_bulk_create(
         year: designated_communes([c for c, y, *_rest in rows if y == year], year, criteria_set)
         for year in {y for _c, y, *_rest in rows}
     }
+    revisions = {year: _judged_under(catalogue, year) for year in designated}
     for commune, year, status, data in rows:
         evaluation = evaluate_assessment(
             catalogue,
@@ -224,6 +246,7 @@ def assessments_bulk_create(
                 commune=commune,
                 year=year,
                 criteria_set=catalogue.criteria_set,
+                revision=revisions[year],
                 status=status,
                 criteria_met=evaluation.total,
                 note=data.note or "",

@@ -452,7 +452,7 @@ def assessment_edit(
             raise
         return _assessment_missing(request, code, year, None, tier)
     assessment = (
-        Assessment.objects.select_related("criteria_set", "submitted_by", "approved_by")
+        Assessment.objects.select_related("criteria_set", "revision", "submitted_by", "approved_by")
         .filter(commune=commune, year=year, tier=tier)
         .first()
     )
@@ -507,7 +507,9 @@ def assessment_edit(
     # query, only under a set with that rule); the page says so.
     designation = applicable.designation_for_thresholds(commune, year, criteria_set)
     key = applicable.threshold_key(commune, year, criteria_set, designated=designation is not None)
-    catalogue = Catalogue.load(criteria_set, for_key=key)  # this commune's thresholds only
+    # This commune's thresholds only, as at the revision the assessment stands on.
+    revision = applicable.revision_for(criteria_set, year, assessment)
+    catalogue = Catalogue.load(criteria_set, for_key=key, revision=revision)
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     # The assignment rather than the group: its note says what it rests on ("minh họa").
     assignment = (
@@ -602,6 +604,7 @@ def assessment_edit(
         "met_total": evaluation.total if met_total is None else met_total,
         "n_criteria": len(catalogue.criteria),
         "criteria_set": criteria_set,
+        "revision": revision,
         "set_choices": set_choices if len(set_choices) > 1 else [],
         "previous": previous,
         "prefilled": bool(carried) and request.method == "GET",

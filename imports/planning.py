@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Scope
 from communes.models import Commune, CommuneGroup, CommuneGroupAssignment
-from criteria.applicable import criteria_set_for_year, designated_communes, threshold_key
+from criteria.applicable import (
+    criteria_set_for_year,
+    designated_communes,
+    revision_for,
+    threshold_key,
+)
 from criteria.evaluation import Catalogue, Evaluation, IndicatorEntry, evaluate_assessment
 from criteria.models import (
     Assessment,
@@ -371,16 +376,21 @@ def _blank_outcome(row: Row) -> RowOutcome:
 
 
 def _catalogues(years: set[int]) -> dict[int, Catalogue | None]:
-    """The catalogue of the set covering each year (None for none), loaded once per set."""
+    """The catalogue of the set covering each year (None for none) at the revision in force
+    that year, loaded once per set and revision."""
     catalogues: dict[int, Catalogue | None] = {}
+    loaded: dict[tuple, Catalogue] = {}
     for year in sorted(years):
         try:
             criteria_set = criteria_set_for_year(year)
         except ValidationError:
             catalogues[year] = None
             continue
-        by_pk = {c.criteria_set.pk: c for c in catalogues.values() if c is not None}
-        catalogues[year] = by_pk.get(criteria_set.pk) or Catalogue.load(criteria_set)
+        revision = revision_for(criteria_set, year)
+        key = (criteria_set.pk, revision.pk if revision else None)
+        if key not in loaded:
+            loaded[key] = Catalogue.load(criteria_set, revision=revision)
+        catalogues[year] = loaded[key]
     return catalogues
 
 

@@ -1,0 +1,122 @@
+"""Writing a criteria set's content without rewriting history: every path that adds or changes
+indicators and levels (the catalogue workbook, the admin) comes through here.
+
+A set's content is read as at a revision (`criteria.evaluation.in_revision`); an assessment
+that was submitted or approved keeps the revision it was judged under
+(`criteria.applicable.revision_for`). So a change that would alter what such an assessment
+shows goes into a new revision: an added row carries it as `added_in`, an ended row as
+`withdrawn_in`, and a changed level is the old row ended and a new one added."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from communes.versions import bump_data_version
+from criteria.models import Assessment, CriteriaSet, CriteriaSetAmendment, Indicator, Threshold
+
+# Fields of a threshold whose change is a new level (a new row), not a correction of wording.
+LEVEL_FIELDS = (
+    "region_id",
+    "commune_group_id",
+    "province_id",
+    "year_from",
+    "year_to",
+    "value",
+    "value_secondary",
+    "status",
+)
+
+
+def latest_revision(criteria_set: CriteriaSet) -> CriteriaSetAmendment | None:
+    """The set's newest revision, or None while it has none (one query)."""
+    return criteria_set.amendments.order_by("-pk").first()
+
+
+def judged_under(criteria_set: CriteriaSet, revision: CriteriaSetAmendment | None) -> bool:
+    """Whether a submitted or approved assessment stands on `revision` (None: the set as first
+    loaded): then its content may no longer change in place."""
+    return (
+        Assessment.objects.filter(criteria_set=criteria_set, revision=revision)
+        .exclude(status=Assessment.Status.DRAFT)
+        .exists()
+    )
+
+
+def revision_create(
+    criteria_set: CriteriaSet,
+    *,
+    citation: str,
+    effective_from: datetime.date | None = None,
+    summary: str = "",
+    source: str = "",
+) -> CriteriaSetAmendment:
+    """A new revision of the set, after every earlier one."""
+    revision = CriteriaSetAmendment.objects.create(
+        criteria_set=criteria_set,
+        citation=citation[:200],
+        effective_from=effective_from,
+        summary=summary,
+        source=source[:300],
+        content_confirmed=True,
+    )
+    bump_data_version()
+    return revision
+
+
+def revision_for_change(criteria_set: CriteriaSet, *, user=None) -> CriteriaSetAmendment | None:
+    """Where an edit of the set's indicators or levels goes: its newest revision while no
+    submitted or approved assessment stands on it, otherwise a new revision named after the
+    day and the user who made it."""
+    latest = latest_revision(criteria_set)
+    if not judged_under(criteria_set, latest):
+        return latest
+    day = timezone.localdate()
+    citation = _("Sửa trong trang quản trị ngày %(day)s") % {
+        "day": date_format(day, "d/m/Y"),
+    }
+    if user is not None:
+        citation = f"{citation} ({user.get_username()})"
+    n = CriteriaSetAmendment.objects.filter(criteria_set=criteria_set, citation=citation).count()
+    if n:
+        citation = f"{citation} – {n + 1}"
+    return revision_create(criteria_set, citation=citation)
+
+
+def _same_revision(row: Indicator | Threshold, revision: CriteriaSetAmendment | None) -> bool:
+    return row.added_in_id == (revision.pk if revision else None)
+
+
+@transaction.atomic
+def threshold_change(
+    threshold: Threshold, revision: CriteriaSetAmendment | None, **changes
+) -> Threshold:
+    """Give `threshold` new levels (LEVEL_FIELDS and `source`) in `revision`: in place when the
+    row belongs to that revision, otherwise the old row is ended in it and a new row added.
+    Returns the row that holds the new levels."""
+    if _same_revision(threshold, revision):
+        for name, value in changes.items():
+            setattr(threshold, name, value)
+        threshold.full_clean()
+        threshold.save()
+        return threshold
+    Threshold.objects.filter(pk=threshold.pk).update(withdrawn_in=revision)
+    fields = {name: getattr(threshold, name) for name in (*LEVEL_FIELDS, "indicator_id", "source")}
+    fields.update(changes)
+    new = Threshold(**fields, added_in=revision)
+    new.full_clean()
+    new.save()
+    return new
+
+
+def row_withdraw(row: Indicator | Threshold, revision: CriteriaSetAmendment | None) -> None:
+    """End an indicator or a level in `revision`: deleted when it belongs to that revision and
+    no value was recorded against it, otherwise kept for what was judged under it."""
+    if _same_revision(row, revision) and not (
+        isinstance(row, Indicator) and row.indicatorvalue_set.exists()
+    ):
+        row.delete()
+        return
+    type(row).objects.filter(pk=row.pk).update(withdrawn_in=revision)
