@@ -1,9 +1,11 @@
 """Loading criteria sets from the project's YAML catalogues (criteria/data/*.yaml).
 
 Idempotent: sets, groups, criteria and indicators are keyed by their codes and updated in
-place; thresholds are replaced only while they are still as loaded (an admin's edit, marked by a
+place; thresholds change only while they are still as loaded (an admin's edit, marked by a
 changed `source`, is kept). Nothing is deleted: groups, criteria and indicators an admin added
-(e.g. to the 2026-2030 sets, loaded without indicators) stay.
+(e.g. to the 2026-2030 sets, loaded without indicators) stay. A new indicator or a changed
+level goes through `criteria.revisions`: once an assessment was judged under the set as it
+stood, it lands in a new revision, so a load never rewrites what was judged.
 
 `periods.yaml` then sets each set's last day in force and its poverty standards.
 """
@@ -15,9 +17,11 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext
 
 from communes.models import CommuneGroup, Region
 from communes.versions import bump_data_version
+from criteria import revisions
 from criteria.models import (
     CriteriaSet,
     CriteriaSetAmendment,
@@ -161,6 +165,7 @@ def load_catalogue(path: Path) -> CatalogueReport:
         )
         report.add("amendment", int(created))
 
+    changes = _Changes(criteria_set)
     groups = {}
     for order, g in enumerate(data.get("groups") or [], start=1):
         groups[g["code"]], _ = CriterionGroup.objects.update_or_create(
@@ -185,7 +190,7 @@ def load_catalogue(path: Path) -> CatalogueReport:
         )
         report.add("criterion")
         for order, i in enumerate(c["sub_indicators"], start=1):
-            indicator, _ = Indicator.objects.update_or_create(
+            indicator, created = Indicator.objects.update_or_create(
                 criterion=criterion,
                 code=i["code"],
                 defaults={
@@ -202,21 +207,51 @@ def load_catalogue(path: Path) -> CatalogueReport:
                 },
             )
             report.add("indicator")
+            if created:
+                revision = changes.revision()
+                if revision is not None:
+                    Indicator.objects.filter(pk=indicator.pk).update(added_in=revision)
             if indicator.is_numeric:
-                report.add("threshold", _load_thresholds(indicator, i, keys, criteria_set))
+                report.add("threshold", _load_thresholds(indicator, i, keys, criteria_set, changes))
     bump_data_version()  # thresholds and sets decide every figure
     return report
 
 
-def _load_thresholds(indicator: Indicator, spec: dict, keys: dict, criteria_set) -> int:
+class _Changes:
+    """The revision a load's changes to one set go into, asked for once and only when
+    something changes (criteria.revisions.revision_for_change)."""
+
+    def __init__(self, criteria_set: CriteriaSet):
+        self.criteria_set = criteria_set
+        self._asked = False
+        self._revision = None
+
+    def revision(self):
+        if not self._asked:
+            self._revision = revisions.revision_for_change(
+                self.criteria_set, by=gettext("Nạp lại danh mục (load_criteria) ngày %(day)s")
+            )
+            self._asked = True
+        return self._revision
+
+
+def _level_key(t: Threshold) -> tuple:
+    return (t.region_id, t.commune_group_id, t.year_from, t.year_to)
+
+
+def _load_thresholds(
+    indicator: Indicator, spec: dict, keys: dict, criteria_set, changes: _Changes
+) -> int:
     """`keys` maps the codes of `thresholds` to regions or commune groups, after the set's
-    threshold basis."""
-    indicator.thresholds.filter(source=LOADED_SOURCE).delete()
+    threshold basis. Rows as loaded that the file no longer states, or states otherwise, are
+    ended or changed through the set's revision; unchanged ones are left alone."""
+    current = indicator.thresholds.filter(withdrawn_in__isnull=True)
+    loaded = {_level_key(t): t for t in current.filter(source=LOADED_SOURCE)}
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
     edited = set(
-        indicator.thresholds.filter(province__isnull=True).values_list(
-            "commune_group_id" if by_group else "region_id", "year_from", "year_to"
-        )
+        current.filter(province__isnull=True)
+        .exclude(source=LOADED_SOURCE)
+        .values_list("commune_group_id" if by_group else "region_id", "year_from", "year_to")
     )
     rows = []
 
@@ -258,7 +293,25 @@ def _load_thresholds(indicator: Indicator, spec: dict, keys: dict, criteria_set)
         add(None, target, spec.get("national_target_status"))
         for code, value in (spec.get("thresholds") or {}).items():
             add(keys[code], value, spec.get("thresholds_status"))
-    Threshold.objects.bulk_create(rows)
+    for row in rows:
+        old = loaded.pop(_level_key(row), None)
+        if old is None:
+            row.added_in = changes.revision()
+            row.save()
+        elif (old.value, old.value_secondary, old.status) != (
+            row.value,
+            row.value_secondary,
+            row.status,
+        ):
+            revisions.threshold_change(
+                old,
+                changes.revision(),
+                value=row.value,
+                value_secondary=row.value_secondary,
+                status=row.status,
+            )
+    for old in loaded.values():
+        revisions.row_withdraw(old, changes.revision())
     return len(rows)
 
 

@@ -66,17 +66,17 @@ def revision_create(
     return revision
 
 
-def revision_for_change(criteria_set: CriteriaSet, *, user=None) -> CriteriaSetAmendment | None:
+def revision_for_change(
+    criteria_set: CriteriaSet, *, user=None, by: str = ""
+) -> CriteriaSetAmendment | None:
     """Where an edit of the set's indicators or levels goes: its newest revision while no
-    submitted or approved assessment stands on it, otherwise a new revision named after the
-    day and the user who made it."""
+    submitted or approved assessment stands on it, otherwise a new revision named after who
+    made it (`by`, the admin by default), the day and the user."""
     latest = latest_revision(criteria_set)
     if not judged_under(criteria_set, latest):
         return latest
-    day = timezone.localdate()
-    citation = _("Sửa trong trang quản trị ngày %(day)s") % {
-        "day": date_format(day, "d/m/Y"),
-    }
+    day = date_format(timezone.localdate(), "d/m/Y")
+    citation = (by or _("Sửa trong trang quản trị ngày %(day)s")) % {"day": day}
     if user is not None:
         citation = f"{citation} ({user.get_username()})"
     n = CriteriaSetAmendment.objects.filter(criteria_set=criteria_set, citation=citation).count()

@@ -201,3 +201,24 @@ def test_a_revision_in_force_later_does_not_apply_to_an_earlier_year(reform_worl
     assert a.revision == early
     assert revision_for(w.cset, 2027, a) == early
     assert Assessment.objects.get(pk=a.pk).revision == early
+
+
+def report_figures_shown(client, user, province, year) -> dict[str, str]:
+    client.force_login(user)
+    url = reverse("reports:province_report", args=[province.code, year])
+    body = client.get(url).content.decode()
+    figures = dict(re.findall(r'data-figure="([^"]+)">\s*([^<]*)<', body))
+    assert figures, body[:2000]
+    return figures
+
+
+def test_the_province_report_counts_the_same_after_indicators_are_loaded(client, reform_world):
+    """After the reform: the 2026 report's figures (approved 10/10 and 6/10) are the same once
+    two indicators have been loaded into criterion 1; the report then names the revision."""
+    w = reform_world
+    make_assessment(w.dong_tay, 2026, w.cset, met=10)
+    make_assessment(w.bac_son, 2026, w.cset, met=6)
+    before = report_figures_shown(client, w.province_staff, w.province, 2026)
+    add_two_indicators(w.cset, by_group=True)
+    after = report_figures_shown(client, w.province_staff, w.province, 2026)
+    assert after == before
