@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from communes.versions import bump_data_version
 from criteria.models import Assessment, CriteriaSet, CriteriaSetAmendment, Indicator, Threshold
 
 # Fields of a threshold whose change is a new level (a new row), not a correction of wording.
@@ -53,8 +52,9 @@ def revision_create(
     summary: str = "",
     source: str = "",
 ) -> CriteriaSetAmendment:
-    """A new revision of the set, after every earlier one."""
-    revision = CriteriaSetAmendment.objects.create(
+    """A new revision of the set, after every earlier one. The caller that then writes the
+    set's content counts the change of figures (communes.versions.bump_data_version)."""
+    return CriteriaSetAmendment.objects.create(
         criteria_set=criteria_set,
         citation=citation[:200],
         effective_from=effective_from,
@@ -62,8 +62,6 @@ def revision_create(
         source=source[:300],
         content_confirmed=True,
     )
-    bump_data_version()
-    return revision
 
 
 def revision_for_change(
