@@ -15,7 +15,7 @@ from criteria import revisions
 from criteria.applicable import revision_for
 from criteria.evaluation import Catalogue, IndicatorEntry
 from criteria.forms import indicator_field
-from criteria.models import Assessment, CriteriaSetAmendment, Indicator, Threshold
+from criteria.models import Assessment, CriteriaSet, CriteriaSetAmendment, Indicator, Threshold
 from criteria.services import AssessmentInput, assessment_reopen, assessment_save
 from tests.base import admin_form_data, make_assessment, make_commune_group
 
@@ -222,3 +222,38 @@ def test_the_province_report_counts_the_same_after_indicators_are_loaded(client,
     add_two_indicators(w.cset, by_group=True)
     after = report_figures_shown(client, w.province_staff, w.province, 2026)
     assert after == before
+
+
+def test_loading_the_catalogue_again_never_rewrites_a_judged_level(tmp_path):
+    """The demo's 2017-2019 assessments are approved under the 2016-2020 set as first loaded.
+    Loading the same file writes nothing; a file whose level of 2.1 for TDMNPB reads 90 ends
+    the old row in a new revision, and the approved assessments still read 100."""
+    from criteria.catalogue import CATALOGUE_FILES, load_catalogue
+
+    path = next(p for p in CATALOGUE_FILES if p.name == "criteria-2016-2020.yaml")
+    cset = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    approved = Assessment.objects.filter(criteria_set=cset, status="approved").first()
+    assert approved is not None and approved.revision is None
+    rows = set(Threshold.objects.values_list("pk", "value", "added_in", "withdrawn_in"))
+
+    load_catalogue(path)
+    assert set(Threshold.objects.values_list("pk", "value", "added_in", "withdrawn_in")) == rows
+    assert not cset.amendments.exists()
+
+    text = path.read_text(encoding="utf-8").replace(
+        "thresholds: {TDMNPB: 100, DBSH: 100, BTB: 100, DHNTB: 100, TN: 100, DNB: 100, DBSCL: 100}",
+        "thresholds: {TDMNPB: 90, DBSH: 100, BTB: 100, DHNTB: 100, TN: 100, DNB: 100, DBSCL: 100}",
+        1,
+    )
+    changed = tmp_path / path.name
+    changed.write_text(text, encoding="utf-8")
+    load_catalogue(changed)
+
+    revision = cset.amendments.get()
+    assert "load_criteria" in revision.citation
+    road = Indicator.objects.get(criterion__criteria_set=cset, code="2.1")
+    old = road.thresholds.get(region__code="TDMNPB", withdrawn_in=revision)
+    new = road.thresholds.get(region__code="TDMNPB", withdrawn_in__isnull=True)
+    assert (old.value, new.value, new.added_in) == (100, 90, revision)
+    as_judged = Catalogue.load(cset, revision=approved.revision)
+    assert {t.value for t in as_judged.thresholds[road.pk] if t.region_id} == {100}
