@@ -227,10 +227,14 @@ class _Changes:
         self._revision = None
 
     def revision(self):
+        """None (the set as first loaded) while no assessment of the set was submitted or
+        approved: the first load, and every load before anyone judged under it."""
         if not self._asked:
-            self._revision = revisions.revision_for_change(
-                self.criteria_set, by=gettext("Nạp lại danh mục (load_criteria) ngày %(day)s")
-            )
+            if revisions.judged_under_any(self.criteria_set):
+                self._revision = revisions.revision_for_change(
+                    self.criteria_set,
+                    by=gettext("Nạp lại danh mục (load_criteria) ngày %(day)s"),
+                )
             self._asked = True
         return self._revision
 

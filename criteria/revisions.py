@@ -44,6 +44,15 @@ def judged_under(criteria_set: CriteriaSet, revision: CriteriaSetAmendment | Non
     )
 
 
+def judged_under_any(criteria_set: CriteriaSet) -> bool:
+    """Whether any assessment of the set was submitted or approved, whatever its revision."""
+    return (
+        Assessment.objects.filter(criteria_set=criteria_set)
+        .exclude(status=Assessment.Status.DRAFT)
+        .exists()
+    )
+
+
 def revision_create(
     criteria_set: CriteriaSet,
     *,
