@@ -111,6 +111,13 @@ class CommuneRescore:
     criteria: list[CriterionRescore] = field(default_factory=list)
 
     @property
+    def status_label(self) -> str:
+        """The assessment's status, whatever it is, or that there is none."""
+        if self.assessment is None:
+            return _("Chưa có đánh giá")
+        return self.assessment.get_status_display()
+
+    @property
     def now_met(self) -> int:
         return self.assessment.criteria_met if self.assessment else 0
 

@@ -3,14 +3,10 @@
 Expected results are worked out by hand below from the stored values and the chosen set's
 levels (plain literals), not by the evaluation code under test. Years are explicit."""
 
-from decimal import Decimal
-
 import pytest
 
-from criteria.evaluation import IndicatorEntry
 from criteria.models import (
     Assessment,
-    CriteriaSet,
     Criterion,
     CriterionResult,
     Indicator,
@@ -18,51 +14,12 @@ from criteria.models import (
     Threshold,
 )
 from criteria.rescoring import CARRIED, MET, MISSING, NOT_MET, UNCOMPUTABLE, rescore_province
-from criteria.services import AssessmentInput, assessment_create, assessment_save
-from tests.base import make_commune, make_commune_group, make_criteria_set, make_region
+from tests.base import make_commune
+from tests.criteria.conftest import group_target, record_values, stricter_set
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2027
-
-
-def record(commune, year, entries: dict[str, object], *, status=Assessment.Status.APPROVED):
-    """An assessment of `commune` in `year` under the set of the year, with `entries` by
-    indicator code (True/False for yes/no indicators, a number for the others; None: not
-    entered), saved through the service as the form saves it."""
-    assessment = assessment_create(commune=commune, year=year)
-    by_code = {
-        i.code: i for i in Indicator.objects.filter(criterion__criteria_set=assessment.criteria_set)
-    }
-    data = {}
-    for code, given in entries.items():
-        ind = by_code[code]
-        if ind.is_numeric:
-            data[ind.pk] = IndicatorEntry(value=None if given is None else Decimal(given))
-        else:
-            data[ind.pk] = IndicatorEntry(met=given)
-    assessment_save(assessment=assessment, data=AssessmentInput(entries=data))
-    Assessment.objects.filter(pk=assessment.pk).update(status=status)
-    assessment.refresh_from_db()
-    return assessment
-
-
-def stricter_set() -> CriteriaSet:
-    """The 2031-2035 set of the pre-reform test: criterion 1 asks 1.2 >= 80 in the TDMNPB
-    region (90 nationally) instead of 70; criterion 2 unchanged; criterion 3 is judged as a
-    whole (no indicators); criterion 4 is new (4.1, yes/no)."""
-    cset = make_criteria_set(code="test-new", criteria=4, first_year=2031, last_year=2035)
-    Threshold.objects.filter(indicator__criterion__criteria_set=cset, region=None).update(
-        value=Decimal(90)
-    )
-    Threshold.objects.filter(indicator__criterion__criteria_set=cset, region=make_region()).update(
-        value=Decimal(80)
-    )
-    third = cset.criteria.get(number=3)
-    third.indicators.all().delete()
-    third.whole_reason = "Đánh giá cả tiêu chí"
-    third.save()
-    return cset
 
 
 def summary(result) -> dict:
@@ -83,9 +40,9 @@ def summary(result) -> dict:
 def test_it_rescores_the_pre_reform_world_under_a_stricter_set(world):
     # Under world.cset (1.2 >= 70 in TDMNPB): A1 meets 1, 2 (3.1 no); A2 meets 1-3 (75 >= 70);
     # B1 meets 3 only (1.2 not entered, 2.1 no), its assessment only submitted.
-    record(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
-    record(world.commune_a2, YEAR, {"1.1": True, "1.2": "75", "2.1": True, "3.1": True})
-    record(
+    record_values(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
+    record_values(world.commune_a2, YEAR, {"1.1": True, "1.2": "75", "2.1": True, "3.1": True})
+    record_values(
         world.commune_b1,
         YEAR,
         {"1.1": True, "1.2": None, "2.1": False, "3.1": True},
@@ -150,7 +107,7 @@ def test_it_rescores_the_pre_reform_world_under_a_stricter_set(world):
 
 
 def test_a_criterion_judged_as_a_whole_without_a_recorded_result_is_not_computable(world):
-    record(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": True})
+    record_values(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": True})
     target = stricter_set()
     # Criterion 4 judged as a whole too: the 3-criterion set has no criterion 4 to carry.
     fourth = target.criteria.get(number=4)
@@ -170,8 +127,8 @@ def test_a_criterion_judged_as_a_whole_without_a_recorded_result_is_not_computab
 
 
 def test_the_same_set_gives_back_the_recorded_results(world):
-    record(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
-    record(world.commune_a2, YEAR, {"1.1": True, "1.2": "65", "2.1": True, "3.1": True})
+    record_values(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
+    record_values(world.commune_a2, YEAR, {"1.1": True, "1.2": "65", "2.1": True, "3.1": True})
 
     result = rescore_province(world.province, YEAR, world.cset)
 
@@ -184,7 +141,7 @@ def test_the_same_set_gives_back_the_recorded_results(world):
 def test_a_manual_decision_is_not_carried_to_a_set_with_a_level(world):
     """1.2 decided by hand (no known level then): under a set that has a level, the value is
     needed; the old decision is not a value."""
-    assessment = record(world.commune_a1, YEAR, {"1.1": True, "2.1": True, "3.1": True})
+    assessment = record_values(world.commune_a1, YEAR, {"1.1": True, "2.1": True, "3.1": True})
     ind = Indicator.objects.get(criterion__criteria_set=world.cset, code="1.2")
     IndicatorValue.objects.filter(assessment=assessment, indicator=ind).update(
         met=True, manual=True, manual_reason="Theo biên bản"
@@ -198,30 +155,12 @@ def test_a_manual_decision_is_not_carried_to_a_set_with_a_level(world):
     assert (row.criteria[0].status, row.criteria[0].missing) == (MISSING, ("1.2",))
 
 
-def group_target() -> CriteriaSet:
-    """A 2031-2035 set judged by commune group with 1.2 >= 85 in N2 (80 before) and 60 in N3
-    (70 before), three criteria."""
-    cset = make_criteria_set(code="test-new-group", criteria=3, first_year=2031, last_year=2035)
-    cset.threshold_basis = CriteriaSet.ThresholdBasis.COMMUNE_GROUP
-    cset.save(update_fields=["threshold_basis"])
-    ind = Indicator.objects.get(criterion__criteria_set=cset, code="1.2")
-    ind.thresholds.all().delete()
-    for group, value in (("N2", 85), ("N3", 60)):
-        Threshold.objects.create(
-            indicator=ind,
-            commune_group=make_commune_group(group),
-            value=Decimal(value),
-            status="confirmed",
-        )
-    return cset
-
-
 def test_it_rescores_the_reformed_province_by_commune_group(reform_world):
     w = reform_world
     # Under the group set (N2 >= 80, N3 >= 70): Đông Tây (N2) 82 meets 1; Bắc Sơn (N3) 65 not.
     yes = {f"{n}.1": True for n in range(1, 11)}
-    record(w.dong_tay, YEAR, yes | {"1.2": "82"})
-    record(w.bac_son, YEAR, yes | {"1.2": "65"}, status=Assessment.Status.DRAFT)
+    record_values(w.dong_tay, YEAR, yes | {"1.2": "82"})
+    record_values(w.bac_son, YEAR, yes | {"1.2": "65"}, status=Assessment.Status.DRAFT)
 
     result = rescore_province(w.province, YEAR, group_target())
 
@@ -257,7 +196,7 @@ def test_it_rescores_the_reformed_province_by_commune_group(reform_world):
 def test_a_commune_without_a_group_has_no_level_to_be_judged_by(reform_world):
     w = reform_world
     yes = {f"{n}.1": True for n in range(1, 11)}
-    record(w.dong_tay, YEAR, yes | {"1.2": "99"})
+    record_values(w.dong_tay, YEAR, yes | {"1.2": "99"})
     w.dong_tay.group_assignments.all().delete()
 
     row = rescore_province(w.province, YEAR, group_target()).rows[0]
@@ -267,14 +206,14 @@ def test_a_commune_without_a_group_has_no_level_to_be_judged_by(reform_world):
 
 
 def test_it_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
-    record(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
+    record_values(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
     target = stricter_set()
     # units, assessments, results, values, the catalogue (3); no designation rule, no groups.
     with django_assert_num_queries(7):
         small = rescore_province(world.province, YEAR, target)
     for n in range(3, 9):
         commune = make_commune(world.district_a, f"9810{n}", f"Xã {n}")
-        record(commune, YEAR, {"1.1": True, "1.2": str(60 + n), "2.1": True, "3.1": True})
+        record_values(commune, YEAR, {"1.1": True, "1.2": str(60 + n), "2.1": True, "3.1": True})
     with django_assert_num_queries(7):
         large = rescore_province(world.province, YEAR, target)
     assert (len(small.rows), len(large.rows)) == (3, 9)
@@ -285,18 +224,18 @@ def test_it_takes_a_fixed_number_of_queries_by_commune_group(
 ):
     w = reform_world
     yes = {f"{n}.1": True for n in range(1, 11)}
-    record(w.dong_tay, YEAR, yes | {"1.2": "82"})
+    record_values(w.dong_tay, YEAR, yes | {"1.2": "82"})
     target = group_target()
     # ... and the commune groups.
     with django_assert_num_queries(8):
         rescore_province(w.province, YEAR, target)
-    record(w.bac_son, YEAR, yes | {"1.2": "65"})
+    record_values(w.bac_son, YEAR, yes | {"1.2": "65"})
     with django_assert_num_queries(8):
         assert len(rescore_province(w.province, YEAR, target).assessed) == 2
 
 
 def test_it_writes_nothing(world):
-    record(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
+    record_values(world.commune_a1, YEAR, {"1.1": True, "1.2": "88", "2.1": True, "3.1": False})
 
     def fingerprint():
         return [
