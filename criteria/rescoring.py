@@ -30,10 +30,17 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, Province, year_end
 from criteria.applicable import commune_groups, designated_communes, threshold_key
-from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
+from criteria.evaluation import (
+    LATEST,
+    Catalogue,
+    IndicatorEntry,
+    ThresholdKey,
+    evaluate_assessment,
+)
 from criteria.models import (
     Assessment,
     CriteriaSet,
+    CriteriaSetAmendment,
     Criterion,
     CriterionResult,
     Indicator,
@@ -193,7 +200,13 @@ class Rescoring:
     key_year: int  # the year the chosen set's levels and commune groups are taken for
     criteria: list[Criterion]
     rows: list[CommuneRescore]
+    # The revision of the chosen set (None: its original text; LATEST: as it stands now).
+    revision: CriteriaSetAmendment | None | str
     whole: list[int]  # numbers of the chosen set's criteria judged as a whole (no indicators)
+
+    @property
+    def revision_label(self) -> str:
+        return revision_label(self.revision)
 
     @property
     def assessed(self) -> list[CommuneRescore]:
@@ -218,6 +231,20 @@ class Rescoring:
     @property
     def lost(self) -> int:
         return sum(len(r.lost) for r in self.rows)
+
+
+def revision_label(revision: CriteriaSetAmendment | None | str) -> str:
+    """How a revision of a set is named on the page and in the workbook."""
+    if revision == LATEST:
+        return _("hiện hành (gồm mọi lần sửa đổi)")
+    if revision is None:
+        return _("bản ban hành ban đầu, trước mọi lần sửa đổi")
+    if revision.effective_from is not None:
+        return _("theo %(citation)s (hiệu lực từ %(date)s)") % {
+            "citation": revision.citation,
+            "date": revision.effective_from.strftime("%d/%m/%Y"),
+        }
+    return _("theo %(citation)s") % {"citation": revision.citation}
 
 
 def key_year_for(year: int, criteria_set: CriteriaSet) -> int:
@@ -304,9 +331,17 @@ def _entry(catalogue: Catalogue, key: ThresholdKey, ind, stored: StoredValue | N
     return IndicatorEntry(value=stored.value, value_secondary=stored.value_secondary)
 
 
-def rescore_province(province: Province, year: int, criteria_set: CriteriaSet) -> Rescoring:
+def rescore_province(
+    province: Province,
+    year: int,
+    criteria_set: CriteriaSet,
+    *,
+    revision: CriteriaSetAmendment | None | str = LATEST,
+) -> Rescoring:
     """The re-scoring of every programme unit of `province` as at 31/12 of `year` (its standard
-    assessment of the year, whatever its status) under `criteria_set`.
+    assessment of the year, whatever its status) under `criteria_set` as at `revision` (as it
+    stands now by default; None: its original text; a CriteriaSetAmendment of the set: as at
+    that revision).
 
     A fixed number of queries whatever the number of communes: the units, their assessments,
     the recorded results, the stored values, the catalogue (three), and for the chosen set the
@@ -343,7 +378,7 @@ def rescore_province(province: Province, year: int, criteria_set: CriteriaSet) -
             numeric=numeric, value=value, value_secondary=secondary, met=met
         )
 
-    catalogue = Catalogue.load(criteria_set)
+    catalogue = Catalogue.load(criteria_set, revision=revision)
     key_year = key_year_for(year, criteria_set)
     assessed = [c for c in communes if c.pk in assessments]
     designated = designated_communes(assessed, key_year, criteria_set) if assessed else set()
@@ -378,5 +413,6 @@ def rescore_province(province: Province, year: int, criteria_set: CriteriaSet) -
         key_year=key_year,
         criteria=catalogue.criteria,
         rows=rows,
+        revision=revision,
         whole=[c.number for c in catalogue.criteria if not catalogue.indicators[c.pk]],
     )

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from criteria.evaluation import LATEST
 from criteria.models import CriteriaSet
 from criteria.naming import localized_name
+from criteria.rescoring import revision_label
 
 
 class SetChoiceField(forms.ModelChoiceField):
@@ -31,6 +33,12 @@ class RescoringForm(forms.Form):
         },
     )
 
+    # "" (or absent): the set as it stands now; ORIGINAL: its text before any revision; else
+    # the id of one of the chosen set's revisions (CriteriaSetAmendment).
+    revision = forms.CharField(label=_("Theo lần sửa đổi"), required=False, max_length=20)
+
+    ORIGINAL = "original"
+
     def __init__(self, data, *, year: int, **kwargs):
         if not data.get("set"):
             level = CriteriaSet.Level.COMMUNE
@@ -42,6 +50,42 @@ class RescoringForm(forms.Form):
             if default is not None:
                 data["set"] = default.code
         super().__init__(data, **kwargs)
+        self.revisions = []  # the chosen set's, once `set` is valid (clean)
         # Read once (not counted first): drawing the select reads its choices twice, for the
         # options and for whether the first is empty (the `required` attribute).
         self.fields["set"].widget.choices = list(iter(self.fields["set"].choices))
+
+    def clean(self):
+        cleaned = super().clean()
+        criteria_set = cleaned.get("set")
+        raw = cleaned.get("revision", "")
+        self.revisions = []
+        if criteria_set is None:
+            return cleaned
+        self.revisions = list(criteria_set.amendments.order_by("pk"))  # one query
+        if raw == "":
+            cleaned["revision"] = LATEST
+        elif raw == self.ORIGINAL:
+            cleaned["revision"] = None
+        else:
+            chosen = [r for r in self.revisions if str(r.pk) == raw]
+            if not chosen:
+                self.add_error(
+                    "revision",
+                    forms.ValidationError(
+                        _("Bộ tiêu chí đã chọn không có lần sửa đổi này; hãy chọn lại."),
+                        code="unknown_revision",
+                    ),
+                )
+            else:
+                cleaned["revision"] = chosen[0]
+        return cleaned
+
+    def revision_choices(self) -> list[tuple[str, str]]:
+        """The revisions of the chosen set to choose from (value, label); none when it has
+        none (the set has one text)."""
+        if not self.revisions:
+            return []
+        return [("", revision_label(LATEST)), (self.ORIGINAL, revision_label(None))] + [
+            (str(r.pk), revision_label(r)) for r in self.revisions
+        ]

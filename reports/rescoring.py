@@ -3,6 +3,8 @@ which criteria each commune would meet if its stored indicator values were judge
 set, against what its assessment records now. A page and a workbook; both only read
 (criteria.rescoring computes, nothing is written)."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,12 +32,23 @@ def _context(request: HttpRequest, code: str, year: int) -> tuple[dict, bool]:
     the page says it, 400)."""
     province = _get_province_for_user(request, code)
     form = RescoringForm(request.GET, year=year)
-    ctx = {"province": province, "year": year, "form": form, "result": None}
-    if not form.is_valid():
+    valid = form.is_valid()
+    ctx = {
+        "province": province,
+        "year": year,
+        "form": form,
+        "revision_choices": form.revision_choices(),
+        "result": None,
+        "urls": {},
+    }
+    if not valid:
         return ctx, False
-    criteria_set = form.cleaned_data["set"]
-    result = rescore_province(province, year, criteria_set)
-    query = f"?set={criteria_set.code}"
+    criteria_set, revision = form.cleaned_data["set"], form.cleaned_data["revision"]
+    result = rescore_province(province, year, criteria_set, revision=revision)
+    query = {"set": criteria_set.code}
+    if request.GET.get("revision"):
+        query["revision"] = request.GET["revision"]
+    query = "?" + urlencode(query)
     ctx |= {
         "result": result,
         "urls": {

@@ -819,7 +819,7 @@ def _rescoring_summary_sheet(wb: Workbook, result: Rescoring) -> None:
         [
             _("Chấm lại theo bộ tiêu chí %(set)s – tỉnh %(province)s, năm %(year)s")
             % {
-                "set": localized_name(result.criteria_set),
+                "set": f"{localized_name(result.criteria_set)} ({result.revision_label})",
                 "province": result.province.name,
                 "year": result.year,
             }

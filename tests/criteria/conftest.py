@@ -1,12 +1,13 @@
 """Helpers of the view tests of the commune and assessment pages (world fixture: tests/base.py)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from criteria.evaluation import IndicatorEntry
 from criteria.forms import criterion_field, indicator_field
-from criteria.models import Assessment, CriteriaSet, Indicator, Threshold
+from criteria.models import Assessment, CriteriaSet, CriteriaSetAmendment, Indicator, Threshold
 from criteria.services import AssessmentInput, assessment_create, assessment_save
 from tests.base import make_assessment, make_commune_group, make_criteria_set, make_region
 
@@ -111,3 +112,24 @@ def group_target() -> CriteriaSet:
             status="confirmed",
         )
     return cset
+
+
+def lower_revision(cset: CriteriaSet):
+    """A revision of `stricter_set` (in force from 2032) that lowers 1.2 in the TDMNPB region
+    from 80 to 74: the old level is ended by it, the new one added by it."""
+    revision = CriteriaSetAmendment.objects.create(
+        criteria_set=cset,
+        citation="Quyết định thử sửa đổi",
+        effective_from=datetime.date(2032, 1, 1),
+        content_confirmed=True,
+    )
+    old = Threshold.objects.get(indicator__criterion__criteria_set=cset, region=make_region())
+    Threshold.objects.filter(pk=old.pk).update(withdrawn_in=revision)
+    Threshold.objects.create(
+        indicator=old.indicator,
+        region=old.region,
+        value=Decimal(74),
+        status="confirmed",
+        added_in=revision,
+    )
+    return revision

@@ -5,6 +5,7 @@ levels (plain literals), not by the evaluation code under test. Years are explic
 
 import pytest
 
+from criteria.evaluation import LATEST
 from criteria.models import (
     Assessment,
     Criterion,
@@ -15,7 +16,7 @@ from criteria.models import (
 )
 from criteria.rescoring import CARRIED, MET, MISSING, NOT_MET, UNCOMPUTABLE, rescore_province
 from tests.base import make_commune
-from tests.criteria.conftest import group_target, record_values, stricter_set
+from tests.criteria.conftest import group_target, lower_revision, record_values, stricter_set
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,22 @@ def test_it_rescores_the_pre_reform_world_under_a_stricter_set(world):
     # Nobody would keep every criterion: 4.1 is missing everywhere.
     assert result.would_meet_all == 0
     assert result.meets_all_now == 1  # A2 (3 of 3)
+
+
+def test_it_rescores_under_a_revision_of_the_set(world):
+    # A2's 75 fails the original 80 and meets the revised 74.
+    record_values(world.commune_a2, YEAR, {"1.1": True, "1.2": "75", "2.1": True, "3.1": True})
+    target = stricter_set()
+    revision = lower_revision(target)
+
+    def first(revision):
+        row = rescore_province(world.province, YEAR, target, revision=revision).rows[1]
+        assert row.commune.code == "98102"
+        return row.criteria[0].status, row.lost
+
+    assert first(None) == (NOT_MET, [1])  # the original text
+    assert first(revision) == (MET, [])
+    assert first(LATEST) == (MET, [])  # as it stands now: the revision applied
 
 
 def test_a_criterion_judged_as_a_whole_without_a_recorded_result_is_not_computable(world):

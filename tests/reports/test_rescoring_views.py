@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from criteria.models import Assessment, CriterionResult, IndicatorValue
 from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from tests.base import make_commune
-from tests.criteria.conftest import group_target, record_values, stricter_set
+from tests.criteria.conftest import group_target, lower_revision, record_values, stricter_set
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,43 @@ def test_an_unknown_set_is_a_clear_error(client, valued):
     assert response["Content-Type"].startswith("text/html")
 
 
+def test_a_revision_of_the_set_can_be_chosen(client, valued):
+    revision = lower_revision(valued.target)
+    client.force_login(valued.province_staff)
+    # As it stands now (the revision applied): A2's 75 meets the revised 74.
+    content = client.get(url(set="test-new")).content.decode()
+    assert figure(row_html(content, "98102"), "lost") == ""
+    assert "hiện hành (gồm mọi lần sửa đổi)" in content
+    assert f'<option value="{revision.pk}">' in content
+    # The original text: 75 < 80, criterion 1 lost.
+    content = client.get(url(set="test-new", revision="original")).content.decode()
+    assert figure(row_html(content, "98102"), "lost") == "1"
+    assert "bản ban hành ban đầu, trước mọi lần sửa đổi" in content
+    content = client.get(url(set="test-new", revision=revision.pk)).content.decode()
+    assert figure(row_html(content, "98102"), "lost") == ""
+    assert "theo Quyết định thử sửa đổi (hiệu lực từ 01/01/2032)" in content
+    assert f'<option value="{revision.pk}" selected>' in content
+    response = client.get(url(set="test-new", revision="original", xlsx=True))
+    rows = {
+        r[0]: r
+        for r in load_workbook(io.BytesIO(response.content))["Theo xã"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert rows["98102"][13] == "1"
+
+
+def test_an_unknown_revision_is_a_clear_error(client, valued):
+    other = lower_revision(valued.target)
+    client.force_login(valued.province_staff)
+    message = "Bộ tiêu chí đã chọn không có lần sửa đổi này; hãy chọn lại."
+    for raw in ("999999", "abc", str(other.pk)):
+        set_code = "test-set" if raw == str(other.pk) else "test-new"  # another set's revision
+        response = client.get(url(set=set_code, revision=raw))
+        assert response.status_code == 400, raw
+        assert message in response.content.decode()
+
+
 def test_a_year_out_of_range_is_not_found(client, valued):
     client.force_login(valued.province_staff)
     assert client.get("/reports/rescoring/98/0999/").status_code == 404
@@ -179,8 +216,8 @@ def test_nothing_is_written(client, valued):
 def test_the_page_takes_a_fixed_number_of_queries(client, valued, django_assert_num_queries):
     client.force_login(valued.province_staff)
     client.get(url(set="test-new"))  # the session and the user, cached from here on
-    # session, user, membership and its province, the province, the chosen set, the set
-    # choices (drawn), and the seven of criteria.rescoring.rescore_province.
+    # session, user, membership and its province, the province, the chosen set, its
+    # revisions, the set choices (drawn), and the seven of criteria.rescoring.rescore_province.
     with django_assert_num_queries(QUERIES):
         assert client.get(url(set="test-new")).status_code == 200
     for n in range(3, 9):
@@ -191,7 +228,7 @@ def test_the_page_takes_a_fixed_number_of_queries(client, valued, django_assert_
     assert len(response.context["result"].assessed) == 9
 
 
-QUERIES = 14
+QUERIES = 15
 
 
 def test_the_reformed_province_by_commune_group(client, reform_world):
