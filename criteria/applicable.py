@@ -3,7 +3,7 @@ the key that picks its thresholds (`threshold_key`: region, province, commune gr
 318 designation). Reads only; the writers in `criteria.services`, the forms, the import, the
 reports and the seeders all ask here."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -80,12 +80,28 @@ def designated_communes(
     )
 
 
+def commune_groups(communes: Iterable[Commune], year: int) -> dict[int, int]:
+    """The group id of each of `communes` in `year` by commune id (those without a group are
+    left out), in one query: `threshold_key`'s group lookup for bulk paths."""
+    groups: dict[int, int] = {}
+    rows = (
+        CommuneGroupAssignment.objects.in_year(year)
+        .filter(commune__in=[c.pk for c in communes])
+        .order_by("commune_id", "-year_from")
+        .values_list("commune_id", "group_id")
+    )
+    for commune_id, group_id in rows:
+        groups.setdefault(commune_id, group_id)  # the latest assignment first
+    return groups
+
+
 def threshold_key(
     commune: Commune,
     year: int,
     criteria_set: CriteriaSet,
     *,
     designated: bool | None = None,
+    groups: Mapping[int, int] | None = None,
 ) -> ThresholdKey:
     """The threshold key of a commune in a year under `criteria_set`.
     `commune.district.province` (or, for a unit without a district, `commune.province`)
@@ -94,7 +110,8 @@ def threshold_key(
     The region is the province's, or the set's designated region for a designated commune
     (`designation_for_thresholds`; `designated` gives the answer when the caller has it, as
     bulk paths do through `designated_communes`). The commune's group is looked up (one query)
-    only for a set keyed by group. So a region-based set without the rule costs no query."""
+    only for a set keyed by group, unless `groups` (`commune_groups`) gives it. So a
+    region-based set without the rule costs no query."""
     # Same province either way; whichever the caller's select_related() loaded, no query.
     if commune.district_id and not Commune._meta.get_field("province").is_cached(commune):
         province = commune.district.province
@@ -108,13 +125,16 @@ def threshold_key(
             region_id = criteria_set.designated_region_id
     group = None
     if criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION:
-        group = (
-            CommuneGroupAssignment.objects.in_year(year)
-            .filter(commune=commune)
-            .order_by("-year_from")
-            .values_list("group_id", flat=True)
-            .first()
-        )
+        if groups is not None:
+            group = groups.get(commune.pk)
+        else:
+            group = (
+                CommuneGroupAssignment.objects.in_year(year)
+                .filter(commune=commune)
+                .order_by("-year_from")
+                .values_list("group_id", flat=True)
+                .first()
+            )
     return ThresholdKey(
         year=year, province_id=province.pk, region_id=region_id, commune_group_id=group
     )

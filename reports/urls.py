@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import rescoring, views
 
 app_name = "reports"
 
@@ -49,5 +49,19 @@ urlpatterns += [
         views.report_xlsx,
         {"kind": "national", "code": ""},
         name="national_report_xlsx",
+    ),
+]
+
+# The re-scoring preview of a province (its staff, admins): /reports/rescoring/20/2025/?set=...
+urlpatterns += [
+    path(
+        "reports/rescoring/<str:code>/<year:year>/",
+        rescoring.rescoring_html,
+        name="rescoring",
+    ),
+    path(
+        "reports/rescoring/<str:code>/<year:year>.xlsx",
+        rescoring.rescoring_xlsx,
+        name="rescoring_xlsx",
     ),
 ]

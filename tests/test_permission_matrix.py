@@ -106,6 +106,9 @@ GET_MATRIX = {
     "reports:district_report": (lambda o: {"code": "981", "year": YEAR}, REPORT_A),
     "reports:district_report_pdf": (lambda o: {"code": "981", "year": YEAR}, REPORT_A),
     "reports:district_report_xlsx": (lambda o: {"code": "981", "year": YEAR}, REPORT_A),
+    # The re-scoring preview (GET only): the province report's readers.
+    "reports:rescoring": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
+    "reports:rescoring_xlsx": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
     "reports:national_report": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_pdf": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_xlsx": (lambda o: {"year": YEAR}, ADMIN_ONLY),
