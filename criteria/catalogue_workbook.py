@@ -312,8 +312,11 @@ class Upload:
     errors: list[CellError] = field(default_factory=list)
 
     def to_data(self) -> dict:
+        """For the session: the rows as lists in the headers' order (the headers once)."""
         data = asdict(self)
         data["effective_from"] = self.effective_from.isoformat() if self.effective_from else None
+        names = [header for _column, header in self.headers]
+        data["rows"] = [[number, [cells.get(h, "") for h in names]] for number, cells in self.rows]
         return data
 
     @classmethod
@@ -325,7 +328,10 @@ class Upload:
             citation=data["citation"],
             effective_from=datetime.date.fromisoformat(day) if day else None,
             headers=[tuple(h) for h in data["headers"]],
-            rows=[(number, values) for number, values in data["rows"]],
+            rows=[
+                (number, dict(zip([h for _c, h in data["headers"]], values, strict=True)))
+                for number, values in data["rows"]
+            ],
             errors=[CellError.from_data(e) for e in data["errors"]],
         )
 
