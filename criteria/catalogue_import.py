@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from communes.versions import bump_data_version
 from criteria import catalogue_workbook as fmt
 from criteria import revisions
+from criteria.catalogue import LOADED_SOURCE
 from criteria.evaluation import Catalogue
 from criteria.models import CriteriaSet, CriteriaSetAmendment, Criterion, Indicator, Threshold
 from ntm.lib.workbook import CellError
@@ -495,7 +496,8 @@ def _apply_indicator(ip: IndicatorPlan, revision: CriteriaSetAmendment) -> None:
         if ip.action == CHANGED:
             revisions.indicator_update_wording(indicator, name_vi=ip.name_vi, unit=ip.unit)
     for row in ip.rows:
-        source = row.source or revision.citation[:200]
+        # A row marked as the loader's own would be replaced by the next `load_criteria`.
+        source = row.source if row.source not in ("", LOADED_SOURCE) else revision.citation[:200]
         for level in row.levels:
             fields = {
                 "value": level.value,

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from communes.models import CommuneGroup, Region
+from criteria.catalogue import LOADED_SOURCE
 from criteria.evaluation import Catalogue
 from criteria.models import CriteriaSet, Indicator, Threshold
 from ntm.lib.numbers import parse_decimal_comma, plain_number
@@ -259,7 +260,8 @@ def catalogue_xlsx(criteria_set: CriteriaSet) -> bytes:
     for criterion in catalogue.criteria:
         for ind in catalogue.indicators[criterion.pk]:
             for (year_from, year_to), by_key in _level_rows(catalogue, ind):
-                sources = {t.source for t in by_key.values() if t.source}
+                # The loader's marker (LOADED_SOURCE) is no line of a legal text.
+                sources = {t.source for t in by_key.values() if t.source} - {LOADED_SOURCE}
                 levels = [level_text(ind, by_key.get(pk)) for _code, pk in keys]
                 national = level_text(ind, by_key.get(None))
                 if not ind.is_numeric and not national:
@@ -273,7 +275,7 @@ def catalogue_xlsx(criteria_set: CriteriaSet) -> bytes:
                     years_text(year_from, year_to),
                     *levels,
                     national,
-                    "; ".join(sorted(sources)) if len(sources) == 1 else "",
+                    sources.pop() if len(sources) == 1 else "",
                 ]
                 ws.append([safe_cell(ws, v) for v in row])
     out = io.BytesIO()

@@ -21,6 +21,7 @@ from criteria.catalogue_workbook import (
     INDICATOR_SHEET,
     SET_SHEET,
     catalogue_xlsx,
+    parse_kind,
     parse_level,
     read_catalogue,
 )
@@ -106,6 +107,21 @@ def test_it_reads_levels_as_people_write_them(text, value, second, op):
 def test_it_refuses_levels_that_do_not_parse(text):
     with pytest.raises(ValueError):
         parse_level(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Đạt / không đạt", "boolean"),
+        ("Đạt/không đạt", "boolean"),
+        ("Tỷ lệ (%)", "percent"),
+        ("Số lượng", "number"),
+        ("xếp loại", "level"),
+        ("number", "number"),
+    ],
+)
+def test_it_reads_kinds_by_label_or_code(text, kind):
+    assert parse_kind(text) == kind
 
 
 # --- Round trip -------------------------------------------------------------------------------
