@@ -374,6 +374,28 @@ def can_issue_reports(user, province=None) -> bool:
     return scope.covers_province(province)
 
 
+# --- The criteria catalogue -------------------------------------------------------------------
+
+
+# The model permissions a catalogue upload uses: it changes a set's indicators and levels.
+CATALOGUE_PERMISSIONS = (
+    "criteria.change_criteriaset",
+    "criteria.add_indicator",
+    "criteria.change_indicator",
+    "criteria.add_threshold",
+    "criteria.change_threshold",
+)
+
+
+def can_manage_catalogue(user) -> bool:
+    """Download a criteria set as the catalogue workbook and load one back (indicators and
+    levels of every commune in the country): admins, and staff of the admin site granted the
+    catalogue's model permissions. No role group has them."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (user.is_staff and user.has_perms(CATALOGUE_PERMISSIONS))
+
+
 # --- Imports --------------------------------------------------------------------------------
 
 

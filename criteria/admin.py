@@ -4,13 +4,14 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
 from communes.versions import ChangesFiguresAdmin, bump_data_version
-from criteria import revisions, services
+from criteria import revisions, services, views
 from criteria.catalogue import LOADED_SOURCE
 from criteria.forms import ReasonForm
 from criteria.models import (
@@ -144,6 +145,30 @@ class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     @admin.display(description=_("số chỉ tiêu"), ordering="n_indicators")
     def indicator_count(self, obj):
         return obj.n_indicators
+
+    def get_urls(self):
+        # The catalogue workbook's pages ask accounts.roles.can_manage_catalogue themselves
+        # (403 for anyone else), so they are not wrapped in the admin's own staff check.
+        return [
+            path(
+                "<int:pk>/catalogue.xlsx",
+                views.catalogue_export,
+                name="criteria_criteriaset_catalogue_export",
+            ),
+            path(
+                "<int:pk>/catalogue/",
+                views.catalogue_import,
+                name="criteria_criteriaset_catalogue_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_manage_catalogue": roles.can_manage_catalogue(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(CriterionGroup)

@@ -580,3 +580,12 @@ class RevocationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Cần ghi lý do thu hồi.")},
     )
+
+
+class CatalogueUploadForm(forms.Form):
+    """The catalogue workbook of a criteria set (criteria.catalogue_workbook), for its preview."""
+
+    file = forms.FileField(
+        label=_("Tệp bộ tiêu chí (.xlsx)"),
+        help_text=_("Tệp tải về từ nút “Tải bộ tiêu chí (xlsx)”, đã điền chỉ tiêu và mức."),
+    )

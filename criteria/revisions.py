@@ -127,3 +127,78 @@ def row_withdraw(row: Indicator | Threshold, revision: CriteriaSetAmendment | No
         row.delete()
         return
     type(row).objects.filter(pk=row.pk).update(withdrawn_in=revision)
+
+
+def revision_for_upload(
+    criteria_set: CriteriaSet,
+    *,
+    citation: str = "",
+    effective_from: datetime.date | None = None,
+    user=None,
+) -> CriteriaSetAmendment:
+    """Where a catalogue upload's changes go: the newest revision when it is the one the upload
+    names (or the upload names none) and nothing submitted or approved stands on it; otherwise
+    a new revision, named by the upload's citation or after the day and the user. Unlike an
+    edit in the admin, an upload always lands in a revision (never in the set as first
+    loaded), so what it added is named. `revision_citation_taken` is checked first."""
+    latest = latest_revision(criteria_set)
+    reusable = latest is not None and not judged_under(criteria_set, latest)
+    if reusable and (not citation or latest.citation == citation):
+        if effective_from and latest.effective_from != effective_from:
+            CriteriaSetAmendment.objects.filter(pk=latest.pk).update(effective_from=effective_from)
+            latest.effective_from = effective_from
+        return latest
+    if not citation:
+        citation = _("Nhập từ tệp bộ tiêu chí ngày %(day)s") % {
+            "day": date_format(timezone.localdate(), "d/m/Y"),
+        }
+        if user is not None:
+            citation = f"{citation} ({user.get_username()})"
+        n = CriteriaSetAmendment.objects.filter(
+            criteria_set=criteria_set, citation__startswith=citation
+        ).count()
+        if n:
+            citation = f"{citation} – {n + 1}"
+    return revision_create(criteria_set, citation=citation, effective_from=effective_from)
+
+
+def revision_citation_taken(criteria_set: CriteriaSet, citation: str) -> bool:
+    """Whether an upload naming `citation` cannot record it: an earlier revision has that
+    citation (citations are unique within a set) and `revision_for_upload` would not reuse it."""
+    if not citation:
+        return False
+    latest = latest_revision(criteria_set)
+    if latest is not None and latest.citation == citation:
+        return judged_under(criteria_set, latest)
+    return criteria_set.amendments.filter(citation=citation).exists()
+
+
+def indicator_add(*, criterion, revision: CriteriaSetAmendment | None, **fields) -> Indicator:
+    """A new indicator of `criterion`, added in `revision`."""
+    indicator = Indicator(criterion=criterion, added_in=revision, **fields)
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+def indicator_update_wording(indicator: Indicator, **wording) -> Indicator:
+    """Correct an indicator's wording (its text, unit) in place: words change no judgement,
+    so no revision is needed; its kind and comparison are not wording."""
+    allowed = {"name_vi", "name_en", "unit"}
+    if set(wording) - allowed:
+        raise ValueError(f"not wording: {sorted(set(wording) - allowed)}")
+    for name, value in wording.items():
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    indicator.save(update_fields=list(wording))
+    return indicator
+
+
+def threshold_add(
+    *, indicator: Indicator, revision: CriteriaSetAmendment | None, **fields
+) -> Threshold:
+    """A new level of `indicator`, added in `revision`."""
+    threshold = Threshold(indicator=indicator, added_in=revision, **fields)
+    threshold.full_clean()
+    threshold.save()
+    return threshold

@@ -779,3 +779,52 @@ def test_an_upload_is_applied_by_its_uploader_only(client, objects, tmp_path, ti
     assert client.post(apply_url).status_code == 302
     assert fingerprint() != before
     assert Assessment.objects.get(commune=objects["world"].commune_b1, year=YEAR).criteria_met == 2
+
+
+# The admin's pages are left to the admin's own check (tests/test_admin.py), except those that
+# answer their own access rule instead of the admin's staff check: the catalogue workbook's
+# (accounts.roles.can_manage_catalogue; 403 for every other logged-in user).
+CATALOGUE_ONLY = row(302, 403, 403, 403, 403, 200, 403)
+ADMIN_OWN_CHECK = {
+    "admin:criteria_criteriaset_catalogue_export": (
+        lambda o: {"pk": o["world"].cset.pk},
+        CATALOGUE_ONLY,
+    ),
+    "admin:criteria_criteriaset_catalogue_import": (
+        lambda o: {"pk": o["world"].cset.pk},
+        CATALOGUE_ONLY,
+    ),
+}
+
+
+def test_the_admin_pages_with_their_own_check_are_listed():
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name and namespace == "admin":
+                yield f"admin:{p.name}"
+
+    catalogue = {name for name in walk(get_resolver().url_patterns) if "catalogue" in name}
+    assert catalogue == set(ADMIN_OWN_CHECK)
+
+
+@pytest.mark.parametrize(
+    ("name", "persona"), [(n, p) for n in sorted(ADMIN_OWN_CHECK) for p in PERSONAS]
+)
+def test_admin_pages_with_their_own_check(client, objects, name, persona):
+    from criteria.models import Indicator, Threshold
+
+    kwargs, expected = ADMIN_OWN_CHECK[name]
+    url = reverse(name, kwargs=kwargs(objects))
+    client = as_persona(client, objects, persona)
+    response = client.get(url)
+    assert response.status_code == expected[persona], (name, persona)
+    if persona == ANON:
+        assert response["Location"].startswith(reverse("login"))
+    # An apply asked by anyone else writes nothing (there is nothing to apply for the admin).
+    before = (list(Indicator.objects.values_list()), list(Threshold.objects.values_list()))
+    answer = client.post(url, {"apply": "1"}).status_code
+    if expected[persona] != 200:
+        assert answer in (expected[persona], 405), (name, persona)
+    assert (list(Indicator.objects.values_list()), list(Threshold.objects.values_list())) == before

@@ -1,5 +1,6 @@
 """Reading an uploaded workbook within bounds: the one hardened reader of the app, used by the
-assessment import (`imports.workbook`) and the plan import (`plans.services`).
+assessment import (`imports.workbook`), the plan import (`plans.services`) and the catalogue
+workbook (`criteria.catalogue_workbook`, two sheets found by name).
 
 Checks on the file itself before openpyxl sees it (size, zip structure, zip bomb, encryption),
 then the first sheet streamed row by row through openpyxl's own parser: the sheet's declared
@@ -164,37 +165,81 @@ def read_first_sheet[T](path: Path, *, limits: Limits, build: Callable[[Iterator
     it returns. The reader refuses a file past `limits` (time, shared strings, rows present,
     cells, characters); `build` applies the caps on data rows and columns (`check_columns`,
     `check_row`) and may stop early. Any problem with the file as a whole raises WorkbookError."""
+    return _read_sheets(path, limits=limits, builds={None: build})[None]
+
+
+def read_named_sheets(
+    path: Path,
+    *,
+    limits: Limits,
+    builds: dict[str, Callable[[Iterator[RawRow]], object]],
+    every_formula: bool = False,
+) -> dict[str, object]:
+    """`read_first_sheet` for several sheets of one file, found by their names (each handed to
+    its `build`), within one time budget. A missing sheet refuses the file ("missing_sheet").
+    With `every_formula` a row's formula columns are all its cells holding a formula, with or
+    without a cached value: for a file whose cells must be typed values."""
+    return _read_sheets(path, limits=limits, builds=builds, every_formula=every_formula)
+
+
+def _read_sheets(path: Path, *, limits: Limits, builds: dict, every_formula: bool = False) -> dict:
+    """Sheets by name (None: the first sheet), each streamed to its build."""
     budget = Budget(limits.seconds)
     check_file(path, limits.max_bytes)
     try:
-        reader, member = open_first_sheet(path, limits=limits, budget=budget)
+        reader, members = open_sheets(path, limits=limits, budget=budget)
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
+    results = {}
     try:
-        with reader.archive.open(member) as source:
-            parser = _CellParser(
-                GuardedXml(source, budget),
-                reader.shared_strings,
-                data_only=True,
-                epoch=reader.wb.epoch,
-                date_formats=reader.wb._date_formats,
-                timedelta_formats=reader.wb._timedelta_formats,
-            )
-            result = build(xml_rows(parser, limits=limits, budget=budget))
-        check_merged_header(path, member, budget)
+        for name, build in builds.items():
+            member = members.get(name)
+            if member is None:
+                if name is None:
+                    raise WorkbookError(
+                        "empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề.")
+                    )
+                raise WorkbookError(
+                    "missing_sheet", _("Tệp không có trang tính “%(name)s”.") % {"name": name}
+                )
+            with reader.archive.open(member) as source:
+                parser = _CellParser(
+                    GuardedXml(source, budget),
+                    reader.shared_strings,
+                    data_only=True,
+                    epoch=reader.wb.epoch,
+                    date_formats=reader.wb._date_formats,
+                    timedelta_formats=reader.wb._timedelta_formats,
+                )
+                results[name] = build(
+                    xml_rows(parser, limits=limits, budget=budget, every_formula=every_formula)
+                )
+            check_merged_header(path, member, budget)
     except WorkbookError:
         raise
     except Exception as exc:
         raise WorkbookError("damaged", _("Tệp Excel bị hỏng, không đọc được.")) from exc
     finally:
         reader.archive.close()
-    return result
+    return results
 
 
 def open_first_sheet(path: Path, *, limits: Limits, budget: Budget) -> tuple[ExcelReader, str]:
-    """openpyxl's reader up to (not including) its worksheets, and the first worksheet's part.
+    """openpyxl's reader up to (not including) its worksheets, and the first worksheet's part."""
+    reader, members = open_sheets(path, limits=limits, budget=budget)
+    if None not in members:
+        reader.archive.close()
+        raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+    return reader, members[None]
+
+
+def open_sheets(
+    path: Path, *, limits: Limits, budget: Budget
+) -> tuple[ExcelReader, dict[str | None, str]]:
+    """openpyxl's reader up to (not including) its worksheets, and the worksheets' parts by
+    sheet name (None: the first worksheet). The archive stays open for the caller to close.
     `load_workbook` is not used: in read-only mode it scans every sheet whole for a
     `<dimension>` when the sheet has none, before a single row is read. Nor is openpyxl's
     reading of the shared strings: it builds the whole table first (10 million entries of a
@@ -216,14 +261,18 @@ def open_first_sheet(path: Path, *, limits: Limits, budget: Budget) -> tuple[Exc
         apply_stylesheet(archive, reader.wb)  # which number formats are dates
         budget.check()
         del archive.open  # the worksheet is streamed, within its own bounds
-        for _sheet, rel in reader.parser.find_sheets():
+        members: dict[str | None, str] = {}
+        for sheet, rel in reader.parser.find_sheets():
             if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
-                return reader, rel.target
+                members.setdefault(None, rel.target)
+                members.setdefault(sheet.name, rel.target)
     except BaseException:
         archive.close()
         raise
-    archive.close()
-    raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+    if not members:
+        archive.close()
+        raise WorkbookError("empty_sheet", _("Trang tính đầu tiên trống: cần một dòng tiêu đề."))
+    return reader, members
 
 
 def _bound_parts(archive: zipfile.ZipFile) -> None:
@@ -380,9 +429,12 @@ class _CellParser(WorkSheetParser):
         return cell
 
 
-def xml_rows(parser: _CellParser, *, limits: Limits, budget: Budget) -> Iterator[RawRow]:
+def xml_rows(
+    parser: _CellParser, *, limits: Limits, budget: Budget, every_formula: bool = False
+) -> Iterator[RawRow]:
     """The rows as the parser yields them, counted: rows present (empty ones too, a sheet whose
-    rows do not end), cells present, characters of text. The first row past a cap refuses."""
+    rows do not end), cells present, characters of text. The first row past a cap refuses.
+    A row's formula columns are those without a cached value, or with `every_formula` all."""
     cells_read = chars = 0
     max_rows = limits.max_rows + EMPTY_RUN_END + 1
     for rows, (number, cells) in enumerate(parser.parse(), start=1):
@@ -407,7 +459,7 @@ def xml_rows(parser: _CellParser, *, limits: Limits, budget: Budget) -> Iterator
                 values[cell["column"]] = value
                 if isinstance(value, str):
                     chars += len(value)
-            elif cell["formula"]:
+            if cell["formula"] and (every_formula or value is None):
                 formulas.add(cell["column"])
         if chars > limits.max_chars:
             raise text_cap(limits.max_chars)
