@@ -37,7 +37,7 @@ def test_a_declared_dimension_over_empty_rows_is_read_as_its_data(tmp_path, prov
     assert report.notices == [] and fingerprint() == before
 
 
-def test_a_file_past_the_row_cap_is_refused(tmp_path, province_user, settings):
+def test_a_file_past_the_row_cap_is_refused(tmp_path, province_user, settings, no_time_budget):
     settings.NTM_IMPORT_MAX_ROWS = 20_000
     path = many_rows_workbook(tmp_path / "rows.xlsx", rows=20_001)
     errors = refused(path, province_user)

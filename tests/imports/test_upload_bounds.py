@@ -54,13 +54,9 @@ def staff_client(client, province_user):
     return client
 
 
-@pytest.fixture
-def no_time_budget(monkeypatch):
-    """The caps under test, not the time budget (a loaded machine, tracemalloc's slowness)."""
-    monkeypatch.setattr(import_workbook, "MAX_SECONDS", 3600.0)
-
-
-def test_ten_million_shared_strings_are_refused_before_the_table_is_built(staff_client, tmp_path):
+def test_ten_million_shared_strings_are_refused_before_the_table_is_built(
+    staff_client, tmp_path, no_time_budget
+):
     path = many_shared_strings_workbook(tmp_path / "strings.xlsx", strings=10_000_000)
     assert path.stat().st_size < 3_000_000
     before = fingerprint()
