@@ -37,15 +37,6 @@ ROUND_2024_END = datetime.date(2024, 11, 30)
 BASIS_2024 = "Nghị quyết 1246/NQ-UBTVQH15 (24/10/2024)"
 BASIS_2025_LANGSON = "Nghị quyết 1672/NQ-UBTVQH15 (16/06/2025)"
 BASIS_2025 = "Sắp xếp ĐVHC cấp xã năm 2025 (hiệu lực 01/07/2025)"
-BASIS_2025_PROVINCES = "Nghị quyết 202/2025/QH15 (12/06/2025)"
-
-# Division types of vietnam-provinces, as Commune.Kind.
-PACKAGE_KINDS = {
-    "xã": Commune.Kind.COMMUNE,
-    "phường": Commune.Kind.WARD,
-    "thị trấn": Commune.Kind.TOWNSHIP,
-    "đặc khu": Commune.Kind.SPECIAL_ZONE,
-}
 
 LANGSON = {"code": "20", "name": "Lạng Sơn", "region": "TDMNPB"}
 

@@ -54,7 +54,7 @@ def report_issue(
     user,
     number: int | None = None,
 ) -> IssuedReport:
-    """Freeze the report of `ctx` (reports.views.report_context as at `figures_day`, rendered
+    """Freeze the report of `ctx` (reports.context.report_context as at `figures_day`, rendered
     in Vietnamese): its figures and their day as JSON with their SHA-256, its PDF in the
     default storage with that hash and the look-up code printed on every page. `number`
     defaults to the next one of the province and year; a number already used raises

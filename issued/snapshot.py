@@ -8,7 +8,7 @@ import json
 
 
 def snapshot(ctx: dict) -> dict:
-    """The figures a report shows (reports.views.report_context), as plain JSON."""
+    """The figures a report shows (reports.context.report_context), as plain JSON."""
     f = ctx["figures"]
 
     def headline(h) -> dict:

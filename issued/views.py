@@ -20,7 +20,8 @@ from issued import services
 from issued.forms import IssueForm, WithdrawForm
 from issued.models import IssuedReport
 from issued.snapshot import changed_communes, snapshot
-from reports.views import report_area, report_context, report_day
+from reports.areas import area_for, report_day
+from reports.context import provisional_from, report_context
 
 
 def _issuing_province(request: HttpRequest) -> Province | None:
@@ -78,11 +79,13 @@ def issued_create(request: HttpRequest) -> HttpResponse:
         try:
             # An official document: figures and PDF in Vietnamese whatever the page's language.
             with translation.override("vi"):
-                area = report_area(request, d["kind"], code)
+                area = area_for(d["kind"], code, user=request.user)
                 day = services.figures_day(
                     year=d["year"], issued_on=d["issued_on"], report_day=report_day(area, d["year"])
                 )
-                ctx = report_context(request, d["kind"], code, d["year"], as_at=day)
+                # `?provisional=1` as on the report page: report_issue refuses it.
+                provisional = provisional_from(request.GET)
+                ctx = report_context(area, d["year"], provisional=provisional, as_at=day)
                 report = services.report_issue(
                     ctx=ctx,
                     province=province,
@@ -120,11 +123,11 @@ def _today(request: HttpRequest, report: IssuedReport) -> dict | None:
     made any more (e.g. the user's scope no longer covers the area)."""
     try:
         with translation.override("vi"):
+            area = area_for(report.kind, report.area_code, user=request.user)
             ctx = report_context(
-                request,
-                report.kind,
-                report.area_code,
+                area,
                 report.year,
+                provisional=provisional_from(request.GET),
                 as_at=_figures_day(report),
             )
     except Http404:

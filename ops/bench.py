@@ -11,7 +11,6 @@ The table ends with ratios of medians measured in the same run: the province rep
 run from empty caches) against the home page, with the goal of issue 15 (a warm report costs at
 most three home pages).
 
-A case whose URL does not resolve is printed as "not available yet" (a page another branch adds).
 Writes leave the database as they found it: the saved assessment is saved back and approved
 again, and the import runs in a transaction that is rolled back after every run.
 """
@@ -39,7 +38,6 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
-from django.urls import Resolver404, resolve
 
 from communes.models import Commune, District, Province
 from criteria.evaluation import IndicatorEntry
@@ -60,7 +58,6 @@ PROVINCE = "20"  # Lạng Sơn, the demo province: 207 programme communes
 DISTRICT = "187"  # Chi Lăng
 YEAR = 2017
 RESULTS_FILE = Path(settings.BASE_DIR) / "bench" / "results.json"
-NOT_AVAILABLE = "not available yet"
 HOME = "home page, province (Lạng Sơn)"
 
 
@@ -471,14 +468,6 @@ RATIOS = [
 ]
 
 
-def resolves(path: str) -> bool:
-    try:
-        resolve(path.split("?", 1)[0])
-    except Resolver404:
-        return False
-    return True
-
-
 def _page_runner(case: Case) -> Callable[[], object]:
     client = Client()
     client.force_login(get_user_model().objects.get(username=case.username))
@@ -496,8 +485,6 @@ def _page_runner(case: Case) -> Callable[[], object]:
 
 
 def measure(case: Case) -> Result:
-    if case.path and not resolves(case.path):
-        return Result(case.name, status=NOT_AVAILABLE)
     each: Callable[[], AbstractContextManager] = _untimed
     if case.setup is not None:
         run, teardown, *rest = case.setup()

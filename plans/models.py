@@ -27,17 +27,6 @@ def year_criteria(year: int) -> tuple[CriteriaSet, list[int]] | None:
     return criteria_set, sorted(criteria_set.criteria.values_list("number", flat=True))
 
 
-class PlanQuerySet(models.QuerySet):
-    def for_province_report(self, province, year: int):
-        """The province-wide plans of `year` (no district, no commune group)."""
-        return self.filter(
-            province=province, year=year, district__isnull=True, commune_group__isnull=True
-        )
-
-    def for_district_report(self, district, year: int):
-        return self.filter(district=district, year=year, commune_group__isnull=True)
-
-
 class Plan(models.Model):
     """Targets for one year: for the whole province, one former district or one commune group,
     and one certification tier ("+13 communes NTM", "+3 advanced")."""
@@ -98,8 +87,6 @@ class Plan(models.Model):
         verbose_name=_("người nhập"),
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-
-    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["province", "-year", "district__code", "commune_group__code", "tier"]

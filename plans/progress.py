@@ -72,20 +72,6 @@ class PlanProgress:
             return None
         return self.plan.target_average - self.average
 
-    def as_dict(self) -> dict:
-        """The plan lines of a frozen (issued) report."""
-        return {
-            "area": self.plan.area,
-            "tier": self.plan.tier,
-            "target_certified": self.plan.target_certified,
-            "certified": self.certified,
-            "target_average": str(self.plan.target_average)
-            if self.plan.target_average is not None
-            else None,
-            "average": str(self.average),
-            "criteria": [[c.number, c.target, c.actual] for c in self.criteria],
-        }
-
 
 def certified_in_year(plan: Plan) -> list[tuple[str, str]]:
     """(code, name) of the communes of the plan's area newly certified (plan's tier) in its year,

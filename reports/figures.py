@@ -626,10 +626,6 @@ class UnitCounts:
     outside: tuple[tuple[str, int], ...] = ()  # (Commune.Kind value, units), by kind
 
     @property
-    def outside_count(self) -> int:
-        return sum(n for _kind, n in self.outside)
-
-    @property
     def outside_text(self) -> str:
         """ "4 phường", "5 phường, 14 thị trấn"."""
         return ", ".join(UNIT_KIND_COUNTS[kind] % {"n": n} for kind, n in self.outside)

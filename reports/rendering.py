@@ -10,13 +10,15 @@ serve.
 """
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from communes.versions import Stamp, stamp_for
-from ntm.lib import reportfiles
+from ntm.lib import pdf, reportfiles
+from reports import xlsx
 
 # Bump when the layout of the reports changes, so files rendered by the previous release are
 # not served for data that has not changed since.
@@ -70,8 +72,8 @@ class ReportKey:
         return {**({"provisional": "1"} if self.provisional else {}), **dict(self.params)}
 
 
-def report_key(area, year: int, query: QueryDict, *, provisional: bool) -> ReportKey:
-    """The key of the report of `area` (reports.views.Area) as asked by `query`, in the active
+def report_key(area, year: int, query: Mapping[str, str], *, provisional: bool) -> ReportKey:
+    """The key of the report of `area` (reports.areas.Area) as asked by `query`, in the active
     language. One query: the data version of the area's province (of all, for the country)
     as the report of `year` (official or provisional) sees it."""
     return ReportKey(
@@ -90,40 +92,17 @@ def area_province_id(area) -> int | None:
     return area.province_pk
 
 
-# --- Background rendering -------------------------------------------------------------------
-
-
-# Renders a user may have waiting at once (N5: one district official queued 300 in 8.7 s and
-# the province's download waited 6 min). The next download waits, queuing nothing, until one
-# is done; the page's polls queue it then.
-QUEUED_PER_USER = 4
-
-# The queue serves the reports' own files (31/12 or the report's day, approved, as the
-# province keeps them ready) before the variants one person asks for.
-PRIORITY_STANDARD, PRIORITY_VARIANT = 10, 0
-
-
-def enqueue_once(key: ReportKey, extension: str, *, owner: int | None = None) -> None:
-    """Queue the rendering of `key`'s file unless it is queued already (by any app server).
-    `owner` (a user's id) may have QUEUED_PER_USER renders waiting: past that,
-    reportfiles.QueueFull and nothing is queued."""
-    from reports.tasks import render_report_file
-
-    standard = not key.params and not key.provisional
-    reportfiles.enqueue_once(
-        key.file_name(extension),
-        render_report_file.using(priority=PRIORITY_STANDARD if standard else PRIORITY_VARIANT),
-        owner=owner,
-        limit=QUEUED_PER_USER,
-        kind=key.kind,
-        code=key.code,
-        year=key.year,
-        query=key.query,
-        language=key.language,
-        extension=extension,
-    )
-
-
 def status(key: ReportKey, extension: str) -> str:
     """ "ready", "failed" or "pending" (ntm.lib.reportfiles.status)."""
     return reportfiles.status(key.file_name(extension))
+
+
+def render_file(ctx: dict, extension: str) -> bytes:
+    """The report of `ctx` (reports.context.report_context) as a PDF or a workbook: seconds of
+    work, done by the worker (reports.tasks)."""
+    if extension == "pdf":
+        html = render_to_string("reports/report_pdf.html", ctx, request=None)
+        return pdf.render_pdf(html)
+    return xlsx.report_workbook(
+        ctx["figures"], area=ctx["area"], report_date=ctx["data_date"], plans=ctx["plans"]
+    )

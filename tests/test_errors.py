@@ -55,7 +55,7 @@ def test_not_found_page_is_styled_and_leaks_nothing(client, django_user_model, s
 def test_database_outage_answers_503(django_user_model):
     client = Client(raise_request_exception=False)
     client.force_login(django_user_model.objects.get(username="province"))
-    with mock.patch("reports.views.figures.headline", side_effect=OperationalError("down")):
+    with mock.patch("reports.figures.headline", side_effect=OperationalError("down")):
         response = client.get(reverse("home"), {"year": 2017})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -66,7 +66,7 @@ def test_database_outage_answers_503(django_user_model):
 def test_other_errors_answer_a_plain_500(django_user_model):
     client = Client(raise_request_exception=False)
     client.force_login(django_user_model.objects.get(username="province"))
-    with mock.patch("reports.views.figures.headline", side_effect=ValueError("secret detail")):
+    with mock.patch("reports.figures.headline", side_effect=ValueError("secret detail")):
         response = client.get(reverse("home"), {"year": 2017})
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()

@@ -10,6 +10,7 @@ year outside the range breaks `datetime.date` further down (year 0, year 10000).
 
 import datetime
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest
@@ -76,7 +77,14 @@ def date_from_query(
     bad year); 400 when it is a real date outside `year`, the year of the page it qualifies
     (the 2025 report as at a day of 2017 is a request that makes no sense, not a missing page).
     """
-    raw = request.GET.get(name, "")
+    return date_from_params(request.GET, name, year=year)
+
+
+def date_from_params(
+    params: Mapping[str, str], name: str = "as_at", *, year: int | None = None
+) -> datetime.date | None:
+    """`date_from_query` of query parameters held outside a request (a background task's)."""
+    raw = params.get(name, "")
     if raw == "":
         return None
     match = _DATE.fullmatch(raw)

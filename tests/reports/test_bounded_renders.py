@@ -14,8 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ntm.lib import reportfiles
-from reports.rendering import QUEUED_PER_USER
-from reports.tasks import render_report_file
+from reports.tasks import QUEUED_PER_USER, render_report_file
 from tests.base import run_worker
 
 pytestmark = pytest.mark.django_db

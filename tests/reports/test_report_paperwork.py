@@ -8,13 +8,13 @@ import subprocess
 import pytest
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
-from django.test import RequestFactory
 from django.utils import translation
 
 from communes.models import Province, ProvinceReportSettings
 from issued.models import IssuedReport
 from ntm.lib import pdf
-from reports.views import report_context
+from reports.areas import area_for
+from reports.context import report_context
 from tests.issued.conftest import issue, issued_world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,9 @@ BAND_ROW = re.compile(r"^\s*(19|15–18|10–14|5–9|dưới 5)\s+\d+\s+\d+,\d\
 
 
 def province_pdf_html(username: str = "province", code: str = "20", year: int = 2017) -> str:
-    request = RequestFactory().get("/")
-    request.user = get_user_model().objects.get(username=username)
+    user = get_user_model().objects.get(username=username)
     with translation.override("vi"):  # whatever an earlier test left active in the thread
-        ctx = report_context(request, "province", code, year)
+        ctx = report_context(area_for("province", code, user=user), year, provisional=False)
         return render_to_string("reports/report_pdf.html", ctx)
 
 
@@ -79,9 +78,8 @@ def test_without_settings_the_number_is_left_blank_with_the_default_symbol():
 
 
 def test_the_settings_are_read_without_an_extra_query(langson_settings, django_assert_num_queries):
-    request = RequestFactory().get("/")
-    request.user = get_user_model().objects.get(username="province")
-    ctx = report_context(request, "province", "20", 2017)
+    user = get_user_model().objects.get(username="province")
+    ctx = report_context(area_for("province", "20", user=user), 2017, provisional=False)
     with django_assert_num_queries(0):
         assert ctx["area"].paper.recipient_lines() == [
             "- Ban Chỉ đạo Trung ương;",
