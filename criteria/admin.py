@@ -646,6 +646,8 @@ class CertificationAdminForm(forms.ModelForm):
             "commune",
             "kind",
             "basis",
+            "no_assessment_reason",
+            "tier_below_not_recorded",
             "tier",
             "criteria_set",
             "decision_number",
@@ -703,6 +705,26 @@ class CertificationAdminForm(forms.ModelForm):
                 raise forms.ValidationError(
                     {"basis": _("Ghi căn cứ của quyết định công nhận xã sau sáp nhập.")},
                     code="basis_required",
+                )
+        elif data.get("kind") == Certification.Kind.TRANSCRIBED:
+            # Issued outside the app, its assessment not held here: the rule of
+            # services.certification_transcribe (basis and reason stated, a set of the tier,
+            # the tier below in force), the dossier rule left out with the assessment.
+            if self.instance.pk is None and commune and year and cset and date:
+                services.transcription_check(
+                    commune=commune,
+                    tier=data.get("tier") or Certification.Tier.NTM,
+                    criteria_set=cset,
+                    recognised_year=year,
+                    decision_date=date,
+                    basis=data.get("basis", ""),
+                    no_assessment_reason=data.get("no_assessment_reason", ""),
+                    tier_below_not_recorded=bool(data.get("tier_below_not_recorded")),
+                )
+            else:
+                services.transcription_statements_check(
+                    basis=data.get("basis", ""),
+                    no_assessment_reason=data.get("no_assessment_reason", ""),
                 )
         elif self.instance.pk is None and commune and year and cset:
             # The same rule as the certification page: all criteria met in the approved
