@@ -389,7 +389,9 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name_vi}"
+        # With the set's code: three sets have a "1. Quy hoạch", and the admin's pickers list
+        # them all (their querysets load the set along: criteria.admin.CatalogueChoicesMixin).
+        return f"{self.number}. {self.name_vi} ({self.criteria_set.code})"
 
 
 class Indicator(models.Model):
@@ -454,7 +456,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_vi[:60]}"
+        return f"{self.code} {self.name_vi[:60]} ({self.criterion.criteria_set.code})"
 
     @property
     def is_numeric(self) -> bool:
