@@ -15,7 +15,7 @@ from communes.models import (
     Succession,
 )
 from communes.versions import ChangesFiguresAdmin
-from ntm.lib.admin import FoldedSearchMixin
+from ntm.lib.admin import FoldedSearchMixin, LabelledTabularInline
 
 
 @admin.register(Region)
@@ -83,19 +83,19 @@ class DistrictAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
         return obj.n_programme
 
 
-class GroupAssignmentInline(admin.TabularInline):
+class GroupAssignmentInline(LabelledTabularInline):
     model = CommuneGroupAssignment
     extra = 0
     autocomplete_fields = ("group",)
 
 
-class DesignationInline(admin.TabularInline):
+class DesignationInline(LabelledTabularInline):
     model = CommuneDesignation
     fields = ("kind", "poor_district", "valid_from", "valid_to", "source", "note")
     extra = 0
 
 
-class PredecessorInline(admin.TabularInline):
+class PredecessorInline(LabelledTabularInline):
     """Where the commune came from: the succession records naming it as the new unit."""
 
     model = Succession

@@ -28,8 +28,29 @@ from criteria.models import (
     Threshold,
 )
 from dossiers import services as dossier_services
-from ntm.lib.admin import FoldedSearchMixin
+from ntm.lib.admin import FoldedSearchMixin, LabelledTabularInline
 from ntm.lib.years import YEAR_MAX
+
+# What a criterion's and an indicator's name (their __str__, with the set's code) reads.
+WITH_SET = {Criterion: ("criteria_set",), Indicator: ("criterion__criteria_set",)}
+
+
+class CatalogueChoicesMixin:
+    """Criteria and indicators in a select, an autocomplete or a filter_horizontal are named
+    with their set; their querysets load the set in the same query (no query per option)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _with_sets(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _with_sets(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+def _with_sets(field):
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None and queryset.model in WITH_SET:
+        field.queryset = queryset.select_related(*WITH_SET[queryset.model])
+    return field
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -46,12 +67,12 @@ class NoRevertHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class CriterionGroupInline(admin.TabularInline):
+class CriterionGroupInline(LabelledTabularInline):
     model = CriterionGroup
     extra = 0
 
 
-class PovertyStandardInline(admin.TabularInline):
+class PovertyStandardInline(LabelledTabularInline):
     model = PovertyStandard
     extra = 0
 
@@ -178,7 +199,7 @@ class CriterionGroupAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
     search_fields = ("code", "name_vi")
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(LabelledTabularInline):
     model = Indicator
     extra = 0
     fields = ("code", "order", "name_vi", "unit", "kind", "comparison", "wording_confirmed")
@@ -186,7 +207,13 @@ class IndicatorInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # The set as it stands: rows a revision ended stay for what was judged under them.
-        return super().get_queryset(request).filter(withdrawn_in__isnull=True)
+        # With the set: each row is named with it.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(withdrawn_in__isnull=True)
+            .select_related(*WITH_SET[Indicator])
+        )
 
 
 class RevisionsAdminMixin:
@@ -253,9 +280,11 @@ class CriterionAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin)
     inlines = [IndicatorInline]
 
     def get_queryset(self, request):
+        # The set too: the autocomplete names each criterion with it.
         return (
             super()
             .get_queryset(request)
+            .select_related(*WITH_SET[Criterion])
             .annotate(
                 n_indicators=Count("indicators", filter=Q(indicators__withdrawn_in__isnull=True))
             )
@@ -270,7 +299,7 @@ class CriterionAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin)
         return obj.n_indicators
 
 
-class ThresholdInline(admin.TabularInline):
+class ThresholdInline(LabelledTabularInline):
     model = Threshold
     extra = 0
     fields = (
@@ -304,7 +333,9 @@ class UnconfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin):
+class IndicatorAdmin(
+    CatalogueChoicesMixin, RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin
+):
     list_display = (
         "code",
         "short_name",
@@ -325,6 +356,7 @@ class IndicatorAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin)
         return (
             super()
             .get_queryset(request)
+            .select_related(*WITH_SET[Indicator])  # the autocomplete names the set
             .annotate(
                 n_unconfirmed=Count(
                     "thresholds", filter=Q(thresholds__status__in=["unconfirmed", "unknown"])
@@ -359,7 +391,9 @@ class IndicatorAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin)
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin):
+class ThresholdAdmin(
+    CatalogueChoicesMixin, RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin
+):
     list_display = (
         "indicator",
         "region",
@@ -374,7 +408,12 @@ class ThresholdAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin)
     list_filter = ("status", "indicator__criterion__criteria_set", "region")
     search_fields = ("indicator__code", "indicator__name_vi")
     autocomplete_fields = ("indicator", "region", "commune_group", "province")
-    list_select_related = ("indicator", "region", "commune_group", "province")
+    list_select_related = (
+        "indicator__criterion__criteria_set",
+        "region",
+        "commune_group",
+        "province",
+    )
 
     readonly_fields = ("added_in", "withdrawn_in")
 
@@ -391,12 +430,15 @@ class ThresholdAdmin(RevisionsAdminMixin, ChangesFiguresAdmin, admin.ModelAdmin)
             self.delete_model(request, obj)
 
 
-class CriterionResultInline(admin.TabularInline):
+class CriterionResultInline(LabelledTabularInline):
     model = CriterionResult
     extra = 0
     fields = ("criterion", "met", "note")
     readonly_fields = ("criterion", "met")
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion__criteria_set")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -592,13 +634,13 @@ class AssessmentAdmin(FoldedSearchMixin, ChangesFiguresAdmin, NoRevertHistoryAdm
 
 
 @admin.register(CriterionResult)
-class CriterionResultAdmin(NoRevertHistoryAdmin):
+class CriterionResultAdmin(CatalogueChoicesMixin, NoRevertHistoryAdmin):
     """Read-only: results are written by criteria.services with the criteria-met count."""
 
     list_display = ("assessment", "criterion", "met")
     list_filter = ("met", "assessment__year", "criterion__criteria_set")
     search_fields = ("assessment__commune__code", "assessment__commune__name")
-    list_select_related = ("assessment__commune", "criterion")
+    list_select_related = ("assessment__commune", "criterion__criteria_set")
     readonly_fields = ("assessment", "criterion", "met", "note")
 
     def has_add_permission(self, request):
@@ -609,11 +651,11 @@ class CriterionResultAdmin(NoRevertHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(NoRevertHistoryAdmin):
+class IndicatorValueAdmin(CatalogueChoicesMixin, NoRevertHistoryAdmin):
     list_display = ("assessment", "indicator", "value", "value_secondary", "met", "manual")
     list_filter = ("manual", "met", "assessment__year")
     search_fields = ("assessment__commune__code", "assessment__commune__name", "indicator__code")
-    list_select_related = ("assessment__commune", "indicator")
+    list_select_related = ("assessment__commune", "indicator__criterion__criteria_set")
     readonly_fields = (
         "assessment",
         "indicator",
@@ -646,6 +688,8 @@ class CertificationAdminForm(forms.ModelForm):
             "commune",
             "kind",
             "basis",
+            "no_assessment_reason",
+            "tier_below_not_recorded",
             "tier",
             "criteria_set",
             "decision_number",
@@ -703,6 +747,26 @@ class CertificationAdminForm(forms.ModelForm):
                 raise forms.ValidationError(
                     {"basis": _("Ghi căn cứ của quyết định công nhận xã sau sáp nhập.")},
                     code="basis_required",
+                )
+        elif data.get("kind") == Certification.Kind.TRANSCRIBED:
+            # Issued outside the app, its assessment not held here: the rule of
+            # services.certification_transcribe (basis and reason stated, a set of the tier,
+            # the tier below in force), the dossier rule left out with the assessment.
+            if self.instance.pk is None and commune and year and cset and date:
+                services.transcription_check(
+                    commune=commune,
+                    tier=data.get("tier") or Certification.Tier.NTM,
+                    criteria_set=cset,
+                    recognised_year=year,
+                    decision_date=date,
+                    basis=data.get("basis", ""),
+                    no_assessment_reason=data.get("no_assessment_reason", ""),
+                    tier_below_not_recorded=bool(data.get("tier_below_not_recorded")),
+                )
+            else:
+                services.transcription_statements_check(
+                    basis=data.get("basis", ""),
+                    no_assessment_reason=data.get("no_assessment_reason", ""),
                 )
         elif self.instance.pk is None and commune and year and cset:
             # The same rule as the certification page: all criteria met in the approved

@@ -389,7 +389,9 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name_vi}"
+        # With the set's code: three sets have a "1. Quy hoạch", and the admin's pickers list
+        # them all (their querysets load the set along: criteria.admin.CatalogueChoicesMixin).
+        return f"{self.number}. {self.name_vi} ({self.criteria_set.code})"
 
 
 class Indicator(models.Model):
@@ -454,7 +456,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_vi[:60]}"
+        return f"{self.code} {self.name_vi[:60]} ({self.criterion.criteria_set.code})"
 
     @property
     def is_numeric(self) -> bool:
@@ -552,14 +554,15 @@ TIER_LEVEL = {
 }
 
 # The certification a commune must hold, in force on the decision's date, to be recognised at a
-# tier: the standard one for every higher tier. Advanced and model communes are recognised
-# among certified communes (18/2022/QĐ-TTg, ntm-reference §7.2, §17.2; 691/QĐ-TTg, §5.3).
+# tier. Advanced communes are recognised among certified communes (18/2022/QĐ-TTg,
+# ntm-reference §7.2, §17.2); a model commune must meet the advanced standard (319/QĐ-TTg,
+# §5.3), so it needs the advanced certification in force.
 # The modern pilot of 2026-2030 sits above the one national commune set of the period
 # (51/2025/QĐ-TTg Phụ lục I; no national advanced or model set, §16.2, §16.5); its own
 # conditions are UNCONFIRMED (§16.8 point 2), so the standard certification is what is checked.
 TIER_BELOW = {
     Tier.ADVANCED: Tier.NTM,
-    Tier.MODEL: Tier.NTM,
+    Tier.MODEL: Tier.ADVANCED,
     Tier.MODERN: Tier.NTM,
 }
 
@@ -816,6 +819,10 @@ class Certification(models.Model):
         # A decision recognising a commune formed by a merger as meeting the standard (precedent:
         # Hà Tĩnh QĐ 3368/QĐ-UBND, 2023): its basis is the decision, not an assessment.
         MERGED_RECOGNITION = "merged_recognition", _("Công nhận xã hình thành sau sáp nhập")
+        # A decision issued outside the app whose assessment the app does not hold (Lạng Sơn's
+        # 99, 103 and 105/QĐ-UBND of 26/01/2023, ntm-reference §17.2, §18.3): entered with the
+        # legal basis of the set it applied and the reason there is no assessment.
+        TRANSCRIBED = "transcribed", _("Quyết định đã ban hành, nhập lại")
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="certifications", verbose_name=_("xã")
@@ -827,6 +834,19 @@ class Certification(models.Model):
         _("căn cứ công nhận"),
         blank=True,
         help_text=_("Với xã hình thành sau sáp nhập: căn cứ của quyết định công nhận."),
+    )
+    # Why a transcribed decision has no assessment in the app (Kind.TRANSCRIBED).
+    no_assessment_reason = models.TextField(
+        _("lý do không có kết quả đánh giá"),
+        blank=True,
+        help_text=_("Với quyết định nhập lại: vì sao ứng dụng không có kết quả đánh giá."),
+    )
+    # A transcribed decision whose commune's decision of the tier below (models.TIER_BELOW) was
+    # issued outside the app too and is not entered: the rule cannot see it, and the decision
+    # says so instead of an invented number (criteria.services.transcription_check).
+    tier_below_not_recorded = models.BooleanField(
+        _("quyết định công nhận hạng dưới cũng ban hành ngoài ứng dụng, chưa nhập"),
+        default=False,
     )
     tier = models.CharField(_("hạng"), max_length=10, choices=Tier.choices, default=Tier.NTM)
     criteria_set = models.ForeignKey(
@@ -908,6 +928,17 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="merged_recognition") | ~Q(basis=""),
                 name="merged_recognition_has_basis",
+            ),
+            # A transcribed decision states the legal basis of the set it applied and why the
+            # app holds no assessment (criteria.services.transcription_check says it first).
+            models.CheckConstraint(
+                condition=~Q(kind="transcribed") | (~Q(basis="") & ~Q(no_assessment_reason="")),
+                name="transcribed_has_basis_and_reason",
+            ),
+            # Only a transcribed decision may rest on a tier-below decision kept outside the app.
+            models.CheckConstraint(
+                condition=Q(tier_below_not_recorded=False) | Q(kind="transcribed"),
+                name="tier_below_not_recorded_only_transcribed",
             ),
         ]
         indexes = [

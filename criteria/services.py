@@ -470,14 +470,7 @@ def certification_eligibility(
             }
         raise ValidationError(message, code=refusal)
     if refusal == "no_standard_certification":
-        below = TIER_BELOW[tier]
-        raise ValidationError(
-            _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực.")
-            if below == Tier.NTM
-            else _("Xã chưa có quyết định công nhận “%(tier)s” còn hiệu lực.")
-            % {"tier": Tier(below).label},
-            code=refusal,
-        )
+        raise _tier_below_missing(tier)
     if refusal == "empty_criteria_set":
         raise ValidationError(
             _("Bộ tiêu chí của đánh giá chưa có tiêu chí nào: chưa thể xét công nhận."),
@@ -492,6 +485,27 @@ def certification_eligibility(
             % {"year": year, "met": criteria_met, "needed": criteria_needed},
             code=refusal,
         )
+
+
+def holds_tier_below_on(*, commune: Commune, tier: str, day: datetime.date) -> bool:
+    """Whether `commune` holds the certification of the tier below `tier` (models.TIER_BELOW)
+    in force on `day`; False for a tier with none below. One query, none for the standard."""
+    below = TIER_BELOW.get(tier)
+    return (
+        below is not None
+        and Certification.objects.in_force_on(day).filter(commune=commune, tier=below).exists()
+    )
+
+
+def _tier_below_missing(tier: str) -> ValidationError:
+    below = TIER_BELOW[tier]
+    return ValidationError(
+        _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực.")
+        if below == Tier.NTM
+        else _("Xã chưa có quyết định công nhận “%(tier)s” còn hiệu lực.")
+        % {"tier": Tier(below).label},
+        code="no_standard_certification",
+    )
 
 
 def certification_check(
@@ -515,13 +529,8 @@ def certification_check(
         .select_related("criteria_set")
         .first()
     )
-    below = TIER_BELOW.get(tier)
-    holds_tier_below = (
-        below is not None
-        and assessment is not None
-        and Certification.objects.in_force_on(decision_date or datetime.date(year, 12, 31))
-        .filter(commune=commune, tier=below)
-        .exists()
+    holds_tier_below = assessment is not None and holds_tier_below_on(
+        commune=commune, tier=tier, day=decision_date or datetime.date(year, 12, 31)
     )
     if assessment is not None:
         if criteria_set is None:
@@ -603,13 +612,9 @@ def certification_create(
     `dossier_reason`: why it was certified without a complete dossier; the province's pages
     record decisions through dossiers.services.certification_record, which asks for it.
     `user` None is the operator at the shell; a user is asked `roles.can_certify` again."""
-    if user is not None and not roles.can_certify(user, commune):
-        raise PermissionDenied
-    validate_programme_date(decision_date)
-    if recognised_year is None:
-        recognised_year = decision_date.year
-    if message := recognised_year_error(recognised_year, decision_date):
-        raise ValidationError(message, code="recognised_year")
+    recognised_year = _decision_check(
+        commune=commune, user=user, decision_date=decision_date, recognised_year=recognised_year
+    )
     conditions = dict(conditions or {})
     known = {name for pair in Certification.CONDITIONS for name in pair}
     if unknown := set(conditions) - known:
@@ -628,11 +633,6 @@ def certification_create(
     )
     # The rule has just checked the set is met in full.
     conditions.setdefault("criteria_all_met", True)
-    _refuse_double(commune=commune, tier=tier, criteria_set=assessment.criteria_set)
-    if Certification.objects.filter(
-        commune=commune, tier=tier, decision_number=decision_number
-    ).exists():
-        raise ValidationError(_("Quyết định này đã được ghi nhận."), code="duplicate")
     cert = Certification(
         commune=commune,
         tier=tier,
@@ -645,6 +645,39 @@ def certification_create(
         created_by=user,
         **conditions,
     )
+    return _certification_save(cert, user=user)
+
+
+def _decision_check(
+    *, commune: Commune, user, decision_date: datetime.date, recognised_year: int | None
+) -> int:
+    """What every decision is asked before anything else (`certification_create`,
+    `certification_transcribe`): the user may certify in the commune, the date lies in the
+    programme and the recognised year fits it. Returns the recognised year (default: the
+    decision's year)."""
+    if user is not None and not roles.can_certify(user, commune):
+        raise PermissionDenied
+    validate_programme_date(decision_date)
+    if recognised_year is None:
+        recognised_year = decision_date.year
+    if message := recognised_year_error(recognised_year, decision_date):
+        raise ValidationError(message, code="recognised_year")
+    return recognised_year
+
+
+def _refuse_doubles(cert: Certification) -> None:
+    """`_refuse_double`, then the same decision number recorded twice for the tier."""
+    _refuse_double(commune=cert.commune, tier=cert.tier, criteria_set=cert.criteria_set)
+    if Certification.objects.filter(
+        commune=cert.commune, tier=cert.tier, decision_number=cert.decision_number
+    ).exists():
+        raise ValidationError(_("Quyết định này đã được ghi nhận."), code="duplicate")
+
+
+def _certification_save(cert: Certification, *, user) -> Certification:
+    """Write a decision already checked, under `certifications_lock`: no double, no number
+    twice, the model's own rules; then count the change of the province's figures."""
+    _refuse_doubles(cert)
     cert._history_user = user
     cert.full_clean()
     try:
@@ -652,15 +685,121 @@ def certification_create(
             cert.save()
     except IntegrityError:
         # A decision written by someone else between the checks and this write (where the
-        # lock above locks nothing: SQLite): the same words as the sequential refusal.
-        _refuse_double(commune=commune, tier=tier, criteria_set=assessment.criteria_set)
-        if Certification.objects.filter(
-            commune=commune, tier=tier, decision_number=decision_number
-        ).exists():
-            raise ValidationError(_("Quyết định này đã được ghi nhận."), code="duplicate") from None
+        # lock locks nothing: SQLite): the same words as the sequential refusal.
+        _refuse_doubles(cert)
         raise
-    bump_data_version(province_ids=[commune.province_id], since_year=recognised_year)
+    bump_data_version(province_ids=[cert.commune.province_id], since_year=cert.recognised_year)
     return cert
+
+
+def transcription_statements_check(*, basis: str, no_assessment_reason: str) -> None:
+    """What a transcribed decision states in place of an assessment: the legal basis of the set
+    it applied and why the app holds no assessment (the database's
+    transcribed_has_basis_and_reason says the same)."""
+    errors = {}
+    if not basis.strip():
+        errors["basis"] = ValidationError(
+            _("Ghi căn cứ của quyết định (bộ tiêu chí đã áp dụng)."), code="basis_required"
+        )
+    if not no_assessment_reason.strip():
+        errors["no_assessment_reason"] = ValidationError(
+            _("Ghi lý do ứng dụng không có kết quả đánh giá của quyết định này."),
+            code="reason_required",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def transcription_check(
+    *,
+    commune: Commune,
+    tier: str,
+    criteria_set: CriteriaSet,
+    recognised_year: int,
+    decision_date: datetime.date,
+    basis: str,
+    no_assessment_reason: str,
+    tier_below_not_recorded: bool = False,
+) -> None:
+    """The rule for a decision issued outside the app whose assessment the app does not hold
+    (Certification.Kind.TRANSCRIBED), or ValidationError: its basis and the reason it has no
+    assessment are stated; its set is one of the tier's level usable in the recognised year
+    (the 2021-2025 advanced set, even with no criteria loaded); and, for a higher tier, the
+    commune holds the certification of the tier below in force on the decision's date, unless
+    the decision states that one was issued outside the app too and is not entered
+    (`tier_below_not_recorded`: no decision number is invented for it). The admin form and
+    `certification_transcribe` both ask it. One or two queries."""
+    transcription_statements_check(basis=basis, no_assessment_reason=no_assessment_reason)
+    if (
+        not CriteriaSet.objects.for_year(recognised_year, TIER_LEVEL[tier])
+        .filter(pk=criteria_set.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "criteria_set": ValidationError(
+                    _("Bộ tiêu chí %(set)s không áp dụng cho hạng “%(tier)s” năm %(year)s.")
+                    % {"set": criteria_set.code, "tier": Tier(tier).label, "year": recognised_year},
+                    code="criteria_set_not_in_year",
+                )
+            }
+        )
+    if (
+        TIER_BELOW.get(tier) is not None
+        and not tier_below_not_recorded
+        and not holds_tier_below_on(commune=commune, tier=tier, day=decision_date)
+    ):
+        raise _tier_below_missing(tier)
+
+
+@transaction.atomic
+def certification_transcribe(
+    *,
+    commune: Commune,
+    tier: str,
+    criteria_set: CriteriaSet,
+    decision_number: str,
+    decision_date: datetime.date,
+    authority: str,
+    basis: str,
+    no_assessment_reason: str,
+    recognised_year: int | None = None,
+    tier_below_not_recorded: bool = False,
+    user=None,
+) -> Certification:
+    """Record a decision issued outside the app, without an assessment
+    (Certification.Kind.TRANSCRIBED): the checks of every decision (`_decision_check`, one at a
+    time per commune, no double, no number twice) and `transcription_check`. It counts in the
+    reports like any decision in force; the lineage profiles mark it."""
+    recognised_year = _decision_check(
+        commune=commune, user=user, decision_date=decision_date, recognised_year=recognised_year
+    )
+    certifications_lock(commune=commune)
+    transcription_check(
+        commune=commune,
+        tier=tier,
+        criteria_set=criteria_set,
+        recognised_year=recognised_year,
+        decision_date=decision_date,
+        basis=basis,
+        no_assessment_reason=no_assessment_reason,
+        tier_below_not_recorded=tier_below_not_recorded,
+    )
+    cert = Certification(
+        commune=commune,
+        kind=Certification.Kind.TRANSCRIBED,
+        tier=tier,
+        criteria_set=criteria_set,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        recognised_year=recognised_year,
+        authority=authority,
+        basis=basis.strip(),
+        no_assessment_reason=no_assessment_reason.strip(),
+        tier_below_not_recorded=tier_below_not_recorded,
+        created_by=user,
+    )
+    return _certification_save(cert, user=user)
 
 
 @transaction.atomic

@@ -22,7 +22,12 @@ from criteria.applicable import criteria_set_for_year, threshold_key
 from criteria.catalogue import load_catalogues
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion
-from criteria.services import AssessmentInput, assessments_bulk_create, certification_create
+from criteria.services import (
+    AssessmentInput,
+    assessments_bulk_create,
+    certification_create,
+    certification_transcribe,
+)
 from demo.synthetic import difficulty_order, synthetic_entries
 
 PROVINCE_CODE = "20"
@@ -43,6 +48,25 @@ KNOWN_2018 = {
     "06622": ("2165/QĐ-UBND", datetime.date(2018, 10, 31)),  # Bính Xá
     "06280": ("2166/QĐ-UBND", datetime.date(2018, 10, 31)),  # Văn An
 }
+
+# Real decisions issued outside the app (ntm-reference §9.3 [S44], §17.2 [S129], §18.3 [S158]):
+# UBND tỉnh Lạng Sơn, 26/01/2023, recognising three xã as advanced NTM communes of 2022. Entered
+# as transcribed decisions: the app holds no advanced assessment of them (the 2021-2025 advanced
+# set has no criteria loaded). Their standard (NTM) decisions are not known to the project and
+# are not entered: each decision says so (tier_below_not_recorded) rather than rest on the
+# demo's illustrative 2016-2018 certifications or an invented number. By official code: there
+# are two xã Chi Lăng (06034 in Tràng Định, 06523 in Chi Lăng).
+TRANSCRIBED_2022 = {
+    "06034": "99/QĐ-UBND",  # xã Chi Lăng, huyện Tràng Định
+    "06454": "103/QĐ-UBND",  # xã Sơn Hà, huyện Hữu Lũng
+    "06646": "105/QĐ-UBND",  # xã Bắc Lãng, huyện Đình Lập
+}
+TRANSCRIBED_2022_DATE = datetime.date(2023, 1, 26)
+TRANSCRIBED_2022_SET = "xa-ntm-nang-cao-2021-2025"
+TRANSCRIBED_2022_REASON = (
+    "Quyết định do UBND tỉnh ban hành ngoài ứng dụng; hồ sơ đánh giá do tỉnh lưu, không nhập "
+    "vào ứng dụng. Quyết định công nhận xã đạt chuẩn nông thôn mới trước đó cũng chưa nhập."
+)
 
 DEMO_USERS = [
     # username, first name, last name, role, scope code
@@ -274,11 +298,36 @@ def seed_demo() -> SeedReport:
             user=admin,
         )
         report.certifications_created += 1
+    seed_transcribed_2022(report, admin)
     seed_baseline_2026(report, admin)
     from practices.demo import seed_demo_practices  # issue 8: example good practices
 
     seed_demo_practices(user=admin)
     return report
+
+
+def seed_transcribed_2022(report: SeedReport, user) -> None:
+    """The three real advanced decisions of 26/01/2023 (TRANSCRIBED_2022), through the rule of
+    every decision; idempotent: a decision already entered is kept."""
+    criteria_set = CriteriaSet.objects.get(code=TRANSCRIBED_2022_SET)
+    for code, number in TRANSCRIBED_2022.items():
+        commune = Commune.objects.with_code(code, on=TRANSCRIBED_2022_DATE).get()
+        if Certification.objects.filter(commune=commune, decision_number=number).exists():
+            continue
+        certification_transcribe(
+            commune=commune,
+            tier=Certification.Tier.ADVANCED,
+            criteria_set=criteria_set,
+            decision_number=number,
+            decision_date=TRANSCRIBED_2022_DATE,
+            recognised_year=2022,
+            authority="UBND tỉnh Lạng Sơn",
+            basis=criteria_set.legal_basis,
+            no_assessment_reason=TRANSCRIBED_2022_REASON,
+            tier_below_not_recorded=True,
+            user=user,
+        )
+        report.certifications_created += 1
 
 
 def seed_baseline_2026(report: SeedReport, user) -> None:

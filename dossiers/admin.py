@@ -2,15 +2,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Dossier, DossierFile, DossierStep, Procedure, ProcedureStep
+from ntm.lib.admin import LabelledTabularInline
 
 
-class StepInline(admin.TabularInline):
+class StepInline(LabelledTabularInline):
     model = DossierStep
     extra = 0
     readonly_fields = ("recorded_by", "recorded_at")
 
 
-class FileInline(admin.TabularInline):
+class FileInline(LabelledTabularInline):
     model = DossierFile
     extra = 0
     fields = (
@@ -24,6 +25,14 @@ class FileInline(admin.TabularInline):
     )
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        # Criteria and indicators are named with their set.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("criterion__criteria_set", "indicator__criterion__criteria_set")
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         # Uploads go through the dossier page, which checks type and size.
@@ -45,7 +54,7 @@ class DossierAdmin(admin.ModelAdmin):
         return obj.certification.dossier_reason if obj.certification else ""
 
 
-class ProcedureStepInline(admin.TabularInline):
+class ProcedureStepInline(LabelledTabularInline):
     model = ProcedureStep
     extra = 0
 

@@ -116,6 +116,11 @@ class DecisionForm(_Form):
     )
 
 
+def _criterion_label(criterion: Criterion) -> str:
+    # Without the set's code of Criterion.__str__: a dossier's criteria are of one set.
+    return f"{criterion.number}. {criterion.name_vi}"
+
+
 def _indicator_label(indicator: Indicator) -> str:
     return f"{indicator.code} – {Truncator(localized_name(indicator)).chars(80)}"
 
@@ -140,6 +145,7 @@ class EvidenceForm(_Form):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = criteria
         self.fields["indicator"].queryset = indicators
+        self.fields["criterion"].label_from_instance = _criterion_label
         self.fields["indicator"].label_from_instance = _indicator_label
 
     def clean(self):

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ntm.lib.admin import FoldedSearchMixin
+from criteria.admin import CatalogueChoicesMixin
+from ntm.lib.admin import FoldedSearchMixin, LabelledTabularInline
 from practices import services
 from practices.models import Attachment, Category, Practice
 
@@ -47,7 +48,7 @@ class CategoryAdmin(ChangesCompendiumAdmin, admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(LabelledTabularInline):
     model = Attachment
     extra = 0
     fields = ("kind", "original_name", "caption", "content_type", "size", "uploaded_by")
@@ -60,7 +61,9 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(ChangesCompendiumAdmin, FoldedSearchMixin, admin.ModelAdmin):
+class PracticeAdmin(
+    CatalogueChoicesMixin, ChangesCompendiumAdmin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = ("title", "category", "province", "district", "year", "status", "is_example")
     list_filter = ("status", "category", "year", "is_example", "province")
     search_fields = ("search_text",)  # title, summary, results, partners, contact

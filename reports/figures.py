@@ -489,6 +489,9 @@ class TierRow:
     # Communes whose dossier for the year and tier is not yet completed by a decision on the
     # report's day (đang hoàn thiện hồ sơ đề nghị công nhận).
     in_progress: int = 0
+    # Of `count`, communes whose decision of the tier is one issued outside the app and entered
+    # without its assessment (Certification.Kind.TRANSCRIBED).
+    transcribed: int = 0
 
 
 @dataclass
@@ -931,14 +934,19 @@ def report_figures(
     previous = headline(year - 1, provisional, communes=communes)
 
     # Tiers: communes holding a certification of each tier in force on the day (a commune with
-    # two tiers counts in both).
-    tier_counts = dict(
+    # two tiers counts in both), and of them those holding a transcribed decision of it.
+    tier_counts, transcribed = {}, {}
+    for tier, n, k in (
         Certification.objects.in_force_on(as_at)
         .filter(commune__in=scope_qs)
         .values("tier")
-        .annotate(n=Count("commune", distinct=True))
-        .values_list("tier", "n")
-    )
+        .annotate(
+            n=Count("commune", distinct=True),
+            k=Count("commune", distinct=True, filter=Q(kind=Certification.Kind.TRANSCRIBED)),
+        )
+        .values_list("tier", "n", "k")
+    ):
+        tier_counts[tier], transcribed[tier] = n, k
     in_progress = _dossiers_in_progress(year, as_at, scope_qs)
     # A tier is shown when a set of it is in force in the year (no "nâng cao 0" in 2026, when
     # no national advanced set exists: ntm-reference §16.5), or when communes hold it or are
@@ -951,6 +959,7 @@ def report_figures(
             tier_counts.get(t.value, 0),
             _percent(tier_counts.get(t.value, 0), current.communes),
             in_progress.get(t.value, 0),
+            transcribed.get(t.value, 0),
         )
         for t in Certification.Tier
         if TIER_LEVEL[t] in levels or tier_counts.get(t.value) or in_progress.get(t.value)

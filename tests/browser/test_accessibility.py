@@ -63,3 +63,21 @@ def test_main_pages_have_no_serious_accessibility_violation(
         found[path] = _violations(page)
     problems = [f"{path}: {v}" for path, violations in found.items() for v in violations]
     assert problems == [], "\n".join(problems)
+
+
+def test_every_input_of_the_set_admin_page_has_a_label(live_server, page: Page, server_day):
+    """The inlines of a criteria set (groups, poverty standards, amendments): axe's label rules,
+    critical when an input has no name (issue 25)."""
+    server_day(DAY)
+    world = make_world()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "admin-test")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    response = page.goto(f"{live_server.url}/admin/criteria/criteriaset/{world.cset.pk}/change/")
+    assert response.status == 200
+    assert page.locator("[aria-label$='(dòng 1)']").count() > 0
+    results = Axe().run(
+        page, options={"runOnly": {"type": "rule", "values": ["label", "select-name"]}}
+    )
+    assert [v["help"] for v in results.response["violations"]] == []

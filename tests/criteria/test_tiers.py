@@ -82,7 +82,7 @@ def test_an_advanced_certification_is_refused_without_a_met_advanced_assessment(
     with pytest.raises(ValidationError) as short:
         certify_advanced(world.commune_a1)
     assert short.value.code == "criteria_not_all_met"
-    assert not Certification.objects.filter(tier="advanced").exists()
+    assert not world.commune_a1.certifications.filter(tier="advanced").exists()
 
 
 def test_an_advanced_certification_needs_the_standard_certification(world):

@@ -49,7 +49,10 @@ def test_every_assessment_is_consistent_with_its_results_and_values():
 
 
 def test_certified_communes_met_all_criteria_that_year():
-    for cert in Certification.objects.filter(commune__district__province__code="20"):
+    # Not the decisions transcribed without an assessment (99, 103, 105/QĐ-UBND of 2023).
+    for cert in Certification.objects.filter(
+        commune__district__province__code="20", kind=Certification.Kind.ASSESSMENT
+    ):
         assessment = Assessment.objects.get(commune=cert.commune, year=cert.decision_date.year)
         assert assessment.criteria_met == 19
 
@@ -159,3 +162,27 @@ def test_the_2026_form_of_bang_mac_shows_its_illustrative_group(client, django_u
     assert response.context["n_criteria"] == 10
     assert response.context["commune_group"] is not None
     assert "data-group-note" in body and "Minh họa (demo)" in body
+
+
+def test_it_enters_the_three_real_advanced_decisions_of_2023():
+    """99, 103 and 105/QĐ-UBND of 26/01/2023 (ntm-reference §18.3), by official code."""
+    decisions = Certification.objects.filter(kind=Certification.Kind.TRANSCRIBED).order_by(
+        "commune__code"
+    )
+    assert [(c.commune.code, c.commune.name, c.decision_number) for c in decisions] == [
+        ("06034", "Chi Lăng", "99/QĐ-UBND"),
+        ("06454", "Sơn Hà", "103/QĐ-UBND"),
+        ("06646", "Bắc Lãng", "105/QĐ-UBND"),
+    ]
+    for c in decisions:
+        assert (c.tier, c.recognised_year, c.decision_date) == (
+            "advanced",
+            2022,
+            datetime.date(2023, 1, 26),
+        )
+        assert (c.authority, c.criteria_set.code) == (
+            "UBND tỉnh Lạng Sơn",
+            "xa-ntm-nang-cao-2021-2025",
+        )
+        assert c.basis == "Quyết định 318/QĐ-TTg, Phụ lục II"
+        assert c.tier_below_not_recorded and c.no_assessment_reason

@@ -53,11 +53,14 @@ def test_the_report_as_at_30_june_2025_counts_the_old_units(client, django_user_
     response = client.get(REPORT_2025, {"as_at": "2025-06-30"})
     assert response.status_code == 200
     f = response.context["figures"]
-    assert (f.headline.communes, f.headline.certified) == (175, 38)
+    # 38 with an illustrative decision of 2016-2018, and xã Chi Lăng (Tràng Định), advanced by
+    # 99/QĐ-UBND of 26/01/2023, transcribed (its standard decision is not entered). Xã Sơn Hà
+    # (103/QĐ-UBND) ended on 30/11/2024; xã Bắc Lãng (105/QĐ-UBND) is among the 38.
+    assert (f.headline.communes, f.headline.certified) == (175, 39)
     assert f.grouping.kind == "district" and len(f.areas) == 11
     assert not f.ended_certified and not f.new_units
     body = response.content.decode()
-    assert "Đến 30/06/2025:" in body and '"certified">38/175<' in body
+    assert "Đến 30/06/2025:" in body and '"certified">39/175<' in body
     # The downloads carry the day.
     assert 'href="/reports/province/20/2025.pdf?as_at=2025-06-30"' in body
     assert 'href="/reports/province/20/2025.xlsx?as_at=2025-06-30"' in body
@@ -78,11 +81,11 @@ def test_the_report_at_the_end_of_2025_counts_the_new_units(client, django_user_
     # No district table: the units grouped by former district, adding up to the total.
     assert f.grouping.kind == "former_district"
     assert sum(a.headline.communes for a in f.areas) == 61
-    # The 38 certified xã of 30/06/2025 left the denominator and are listed, none dropped.
-    assert len(f.ended_certified) == 38
+    # The 39 certified xã of 30/06/2025 left the denominator and are listed, none dropped.
+    assert len(f.ended_certified) == 39
     assert {c.valid_to for c in f.ended_certified} == {datetime.date(2025, 6, 30)}
     body = response.content.decode()
-    assert "38 xã đạt chuẩn đã sáp nhập" in body
+    assert "39 xã đạt chuẩn đã sáp nhập" in body
     assert "Hoàng Đồng" in body  # certified, absorbed into phường Tam Thanh
     # Every new xã shows where it came from (information, no inherited figures).
     assert len(f.new_units) == 61
@@ -158,12 +161,12 @@ def test_the_workbook_as_at_a_day_says_which_day(client, django_user_model):
     assert "bao-cao-ntm-tinh-20-2025-ngay-2025-06-30.xlsx" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     summary = wb["Tổng hợp"]
-    assert summary["A3"].value.startswith("Đến 30/06/2025: 38/175 xã")
+    assert summary["A3"].value.startswith("Đến 30/06/2025: 39/175 xã")
     # At the year's end: the new units, the certified xã that left on their own sheet.
     wb = load_workbook(io.BytesIO(client.get(url).content))
     assert wb["Tổng hợp"]["A3"].value.startswith("Đến 31/12/2025: 0/61 xã")
     assert "Theo huyện cũ" in wb.sheetnames and "Theo huyện" not in wb.sheetnames
-    assert wb["Xã đã sáp nhập"].max_row == 38 + 1
+    assert wb["Xã đã sáp nhập"].max_row == 39 + 1
 
 
 def test_the_pdf_as_at_a_day_is_cached_apart(client, django_user_model, report_cache, monkeypatch):
@@ -175,7 +178,7 @@ def test_the_pdf_as_at_a_day_is_cached_apart(client, django_user_model, report_c
     url = reverse("reports:province_report_pdf", args=["20", 2025])
     client.get(url, {"as_at": "2025-06-30"})
     client.get(url)
-    assert "38/175" in rendered[0] and "0/61" in rendered[1]
+    assert "39/175" in rendered[0] and "0/61" in rendered[1]
     # One stored file each: the day is part of the key (reports.rendering.REPORT_PARAMS).
     assert len(list(report_cache.rglob("province-20-2025-2025-06-30-approved-vi-*.pdf"))) == 1
     assert len(list(report_cache.rglob("province-20-2025-approved-vi-*.pdf"))) == 1
