@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
 from communes.versions import ChangesFiguresAdmin, bump_data_version
-from criteria import revisions, services, views
+from criteria import catalogue_views, revisions, services
 from criteria.catalogue import LOADED_SOURCE
 from criteria.forms import ReasonForm
 from criteria.models import (
@@ -173,12 +173,12 @@ class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/catalogue.xlsx",
-                views.catalogue_export,
+                catalogue_views.catalogue_export,
                 name="criteria_criteriaset_catalogue_export",
             ),
             path(
                 "<int:pk>/catalogue/",
-                views.catalogue_import,
+                catalogue_views.catalogue_import,
                 name="criteria_criteriaset_catalogue_import",
             ),
             *super().get_urls(),
