@@ -15,18 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from communes.models import Commune
 from criteria import services
-from criteria.forms import (
-    AssessmentForm,
-    ReasonForm,
-    indicator_field,
-)
+from criteria.forms import AssessmentForm, ReasonForm, indicator_field
 from criteria.history import revision
-from criteria.models import (
-    TIER_LEVEL,
-    Assessment,
-    CriteriaSet,
-    Tier,
-)
+from criteria.models import TIER_LEVEL, Assessment, CriteriaSet, Tier
 from pages.assessment_page import assessment_page
 from pages.communes import get_commune_for_user
 

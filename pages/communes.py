@@ -24,10 +24,7 @@ from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, year_end
 from criteria import queue, services
-from criteria.forms import (
-    CertificationForm,
-    RevocationForm,
-)
+from criteria.forms import CertificationForm, RevocationForm
 from criteria.lineage import lineage_profile
 from criteria.models import (
     TIER_BELOW,
