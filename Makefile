@@ -64,11 +64,14 @@ test-postgres: $(STAMP)
 system-packages:
 	@.ci/system-packages
 
+# lint-imports checks the apps' layers (pyproject.toml [tool.importlinter]): no import between
+# apps makes a cycle.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_translations
+	$(VENV)/bin/lint-imports --no-cache
 
 # English interface: extract the gettext strings into locale/en/LC_MESSAGES/django.po, then
 # compile django.mo (both committed), with the options of ops/translations.py (MAKEMESSAGES).

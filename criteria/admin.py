@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
 from communes.versions import ChangesFiguresAdmin, bump_data_version
-from criteria import revisions, services, views
+from criteria import catalogue_views, revisions, services
 from criteria.catalogue import LOADED_SOURCE
 from criteria.forms import ReasonForm
 from criteria.models import (
     Assessment,
-    Certification,
     CriteriaSet,
     CriteriaSetAmendment,
     Criterion,
@@ -27,9 +25,7 @@ from criteria.models import (
     PovertyStandard,
     Threshold,
 )
-from dossiers import services as dossier_services
 from ntm.lib.admin import FoldedSearchMixin, LabelledTabularInline
-from ntm.lib.years import YEAR_MAX
 
 # What a criterion's and an indicator's name (their __str__, with the set's code) reads.
 WITH_SET = {Criterion: ("criteria_set",), Indicator: ("criterion__criteria_set",)}
@@ -173,12 +169,12 @@ class CriteriaSetAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/catalogue.xlsx",
-                views.catalogue_export,
+                catalogue_views.catalogue_export,
                 name="criteria_criteriaset_catalogue_export",
             ),
             path(
                 "<int:pk>/catalogue/",
-                views.catalogue_import,
+                catalogue_views.catalogue_import,
                 name="criteria_criteriaset_catalogue_import",
             ),
             *super().get_urls(),
@@ -671,150 +667,3 @@ class IndicatorValueAdmin(CatalogueChoicesMixin, NoRevertHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class CertificationAdminForm(forms.ModelForm):
-    recognised_year = forms.IntegerField(
-        label=_("năm được công nhận"),
-        required=False,
-        min_value=2000,
-        max_value=YEAR_MAX,
-        help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
-    )
-
-    class Meta:
-        model = Certification
-        fields = (
-            "commune",
-            "kind",
-            "basis",
-            "no_assessment_reason",
-            "tier_below_not_recorded",
-            "tier",
-            "criteria_set",
-            "decision_number",
-            "decision_date",
-            "recognised_year",
-            "authority",
-            "criteria_all_met",
-            "criteria_all_met_note",
-            "satisfaction_met",
-            "satisfaction_note",
-            "no_construction_debt",
-            "construction_debt_note",
-            "security_stable",
-            "security_note",
-            "dossier_reason",
-            "revoked_on",
-            "revocation_reason",
-        )
-        widgets = {"dossier_reason": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {
-            "dossier_reason": _(
-                "Bắt buộc khi xã chưa có hồ sơ xét công nhận của hạng và năm được công nhận, "
-                "hoặc hồ sơ còn thiếu bước, tài liệu."
-            ),
-        }
-
-    # The commune's dossier that a new decision completes (set by clean()).
-    dossier = None
-
-    def clean_decision_date(self):
-        date = self.cleaned_data["decision_date"]
-        services.validate_programme_date(date)
-        return date
-
-    def clean_revoked_on(self):
-        date = self.cleaned_data["revoked_on"]
-        if date is not None:
-            services.validate_programme_date(date)
-        return date
-
-    def clean(self):
-        data = super().clean()
-        commune, date, cset = (
-            data.get("commune"),
-            data.get("decision_date"),
-            data.get("criteria_set"),
-        )
-        if data.get("recognised_year") is None and date:
-            data["recognised_year"] = self.instance.recognised_year = date.year
-        year = data.get("recognised_year")
-        if data.get("kind") == Certification.Kind.MERGED_RECOGNITION:
-            # Recognised by its own decision (QĐ 3368/QĐ-UBND Hà Tĩnh, 2023), not by an
-            # assessment of the new commune: the basis must be stated.
-            if not data.get("basis", "").strip():
-                raise forms.ValidationError(
-                    {"basis": _("Ghi căn cứ của quyết định công nhận xã sau sáp nhập.")},
-                    code="basis_required",
-                )
-        elif data.get("kind") == Certification.Kind.TRANSCRIBED:
-            # Issued outside the app, its assessment not held here: the rule of
-            # services.certification_transcribe (basis and reason stated, a set of the tier,
-            # the tier below in force), the dossier rule left out with the assessment.
-            if self.instance.pk is None and commune and year and cset and date:
-                services.transcription_check(
-                    commune=commune,
-                    tier=data.get("tier") or Certification.Tier.NTM,
-                    criteria_set=cset,
-                    recognised_year=year,
-                    decision_date=date,
-                    basis=data.get("basis", ""),
-                    no_assessment_reason=data.get("no_assessment_reason", ""),
-                    tier_below_not_recorded=bool(data.get("tier_below_not_recorded")),
-                )
-            else:
-                services.transcription_statements_check(
-                    basis=data.get("basis", ""),
-                    no_assessment_reason=data.get("no_assessment_reason", ""),
-                )
-        elif self.instance.pk is None and commune and year and cset:
-            # The same rule as the certification page: all criteria met in the approved
-            # assessment of the recognised year.
-            tier = data.get("tier") or Certification.Tier.NTM
-            services.certification_check(
-                commune=commune, year=year, criteria_set=cset, tier=tier, decision_date=date
-            )
-            # And the same dossier rule as the commune and dossier pages.
-            try:
-                self.dossier, data["dossier_reason"] = dossier_services.certification_dossier_check(
-                    commune=commune, tier=tier, year=year, reason=data.get("dossier_reason", "")
-                )
-            except ValidationError as exc:
-                self.add_error("dossier_reason", exc)
-        return data
-
-
-@admin.register(Certification)
-class CertificationAdmin(ChangesFiguresAdmin, SimpleHistoryAdmin):
-    form = CertificationAdminForm
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Recording the decision completes the commune's dossier, as on the other pages.
-        if not change and form.dossier is not None and not form.dossier.is_complete:
-            dossier_services.dossier_complete(
-                dossier=form.dossier, certification=obj, user=request.user
-            )
-
-    list_display = (
-        "commune",
-        "kind",
-        "tier",
-        "decision_number",
-        "decision_date",
-        "recognised_year",
-        "revoked_on",
-    )
-    list_filter = (
-        "tier",
-        "criteria_set",
-        "commune__province",
-        "commune__district",
-        "commune__district",
-        ("revoked_on", admin.EmptyFieldListFilter),
-    )
-    search_fields = ("commune__code", "commune__name", "decision_number")
-    autocomplete_fields = ("commune", "criteria_set")
-    list_select_related = ("commune",)
-    date_hierarchy = "decision_date"

@@ -7,8 +7,8 @@ levels carry the revision as `added_in`, a changed level ends the old row. An in
 level the upload leaves out, or leaves empty, is kept: nothing is withdrawn by omission. An
 upload identical to the set changes nothing and records no revision.
 
-The page (`criteria.views.catalogue_import`) and the command (`import_catalogue`) both come
-here."""
+The page (`criteria.catalogue_views.catalogue_import`) and the command (`import_catalogue`)
+both come here."""
 
 import datetime
 from dataclasses import dataclass, field

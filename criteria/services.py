@@ -593,6 +593,23 @@ def _refuse_double(*, commune: Commune, tier: str, criteria_set: CriteriaSet) ->
         )
 
 
+def certification_conditions_check(conditions: Mapping[str, object]) -> None:
+    """The 18/2022 conditions of a decision (Certification.CONDITIONS field names): one
+    recorded as not met refuses the recognition, one left out stays unrecorded. Asked by
+    `certification_create` and by the admin's form (for a field error before the save)."""
+    known = {name for pair in Certification.CONDITIONS for name in pair}
+    if unknown := set(conditions) - known:
+        raise ValueError(f"unknown conditions {sorted(unknown)}")
+    if any(conditions.get(flag) is False for flag, _note in Certification.CONDITIONS):
+        raise ValidationError(
+            _(
+                "Chưa đủ điều kiện công nhận theo Quyết định 18/2022/QĐ-TTg "
+                "(điều kiện ghi là chưa đạt)."
+            ),
+            code="condition_not_met",
+        )
+
+
 @transaction.atomic
 def certification_create(
     *,
@@ -609,24 +626,15 @@ def certification_create(
     """`recognised_year` defaults to the decision's year (see models.recognised_year_error).
     `conditions`: the 18/2022 conditions and their notes (Certification.CONDITIONS field
     names); one recorded as not met refuses the recognition, one left out stays unrecorded.
-    `dossier_reason`: why it was certified without a complete dossier; the province's pages
-    record decisions through dossiers.services.certification_record, which asks for it.
+    `dossier_reason`: why it was certified without a complete dossier. The pages, the admin
+    and the import record decisions through dossiers.services.certification_record (the
+    entry point, which asks for it); only the demo's seed calls this directly.
     `user` None is the operator at the shell; a user is asked `roles.can_certify` again."""
     recognised_year = _decision_check(
         commune=commune, user=user, decision_date=decision_date, recognised_year=recognised_year
     )
     conditions = dict(conditions or {})
-    known = {name for pair in Certification.CONDITIONS for name in pair}
-    if unknown := set(conditions) - known:
-        raise ValueError(f"unknown conditions {sorted(unknown)}")
-    if any(conditions.get(flag) is False for flag, _note in Certification.CONDITIONS):
-        raise ValidationError(
-            _(
-                "Chưa đủ điều kiện công nhận theo Quyết định 18/2022/QĐ-TTg "
-                "(điều kiện ghi là chưa đạt)."
-            ),
-            code="condition_not_met",
-        )
+    certification_conditions_check(conditions)
     certifications_lock(commune=commune)
     assessment = certification_check(
         commune=commune, year=recognised_year, tier=tier, decision_date=decision_date

@@ -1,7 +1,8 @@
 """Writes of dossiers: create, record a step, add a file, and the rule for recording a
 certification decision against the dossier (`certification_record`: a complete dossier or an
-explicit reason), which completes the dossier. Certifications themselves are written by
-criteria.services.certification_create, their only writer."""
+explicit reason), which completes the dossier: every caller records a decision through it.
+Certifications themselves are written by criteria.services.certification_create, their only
+writer."""
 
 import datetime
 from collections.abc import Mapping
@@ -279,9 +280,12 @@ def certification_record(
     conditions: Mapping[str, object] | None = None,
     dossier_reason: str = "",
 ) -> Certification:
-    """Record a certification decision made by the province (the commune page, the dossier
-    page): `certification_dossier_check`, then criteria.services.certification_create (the
-    certification rules), then the dossier, if any, is completed."""
+    """Record a certification decision made by the province: the one entry point for a
+    decision on an assessment, called by the commune page, the dossier page (`dossier_decide`),
+    the admin (`CertificationAdmin.save_model`) and the workbook import. Asks
+    `certification_dossier_check`, then criteria.services.certification_create (the
+    certification rules, its only writer; the history records `user`), then completes the
+    dossier, if any."""
     year = recognised_year if recognised_year is not None else decision_date.year
     # The commune's decisions one at a time (criteria.services), and its dossier's steps
     # (`dossier_lock`) wait for this decision, so the dossier read below stays as read.

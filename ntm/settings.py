@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "plans",
     "issued",
     "dossiers",
+    "pages",
 ]
 
 MIDDLEWARE = [

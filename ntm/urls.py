@@ -6,8 +6,8 @@ from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
-from ntm import views
 from ntm.lib.years import YearConverter
+from pages import home
 
 # Before the includes: their patterns use <year:...>.
 register_converter(YearConverter, "year")
@@ -28,13 +28,13 @@ admin.site.site_title = _("Quản trị hệ thống NTM")
 admin.site.index_title = _("Quản trị hệ thống NTM")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("queue/count.json", views.queue_count, name="queue_count"),
+    path("", home.home, name="home"),
+    path("queue/count.json", home.queue_count, name="queue_count"),
     path("", include("reports.urls")),
-    path("communes/", include("criteria.urls")),
+    path("communes/", include("pages.urls")),
     path("practices/", include("practices.urls")),
     path("imports/", include("imports.urls")),
-    path("plans/", include("plans.urls")),
+    path("plans/", include("pages.plan_urls")),
     path("reports/issued/", include("issued.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

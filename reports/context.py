@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from communes.models import year_end
 from communes.versions import Stamp, stamp_for
-from plans.progress import report_plans
 from reports import charts, figures
 from reports.areas import Area, report_day
+from reports.plan_progress import report_plans
 from reports.rendering import area_province_id
 
 

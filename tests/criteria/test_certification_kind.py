@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from communes.models import Commune
-from criteria.admin import CertificationAdminForm
 from criteria.models import Certification
+from dossiers.admin import CertificationAdminForm
 from reports.figures import report_figures
 from tests.base import make_certification
 

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from communes.models import Commune
-from criteria.admin import CertificationAdminForm
 from criteria.models import Certification, CriteriaSet
 from criteria.services import certification_transcribe
+from dossiers.admin import CertificationAdminForm
 from reports.figures import report_figures
 from tests.base import make_certification
 

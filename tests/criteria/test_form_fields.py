@@ -6,7 +6,7 @@ from django import forms
 from django.test.html import parse_html
 
 from criteria.forms import CommaDecimalField
-from criteria.templatetags.form_fields import bs_field
+from pages.templatetags.form_fields import bs_field
 
 
 class Sample(forms.Form):

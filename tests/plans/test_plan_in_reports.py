@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from plans.models import Plan
-from plans.progress import plan_progress
+from reports.plan_progress import plan_progress
 from tests.plans.conftest import expected_progress
 
 pytestmark = pytest.mark.django_db

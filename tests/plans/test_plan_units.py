@@ -13,9 +13,9 @@ from django.urls import reverse
 from communes.models import Province
 from criteria.applicable import criteria_set_for_year
 from plans.models import Plan, year_criteria
-from plans.progress import plan_progress
 from reports.areas import area_for
 from reports.figures import report_figures
+from reports.plan_progress import plan_progress
 from tests.base import make_assessment, make_certification
 
 pytestmark = pytest.mark.django_db

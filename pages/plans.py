@@ -18,7 +18,7 @@ from ntm.lib.years import year_from_query
 from plans import services
 from plans.forms import PlanForm, PlanImportForm
 from plans.models import Plan
-from plans.progress import plan_progress
+from reports.plan_progress import plan_progress
 
 
 def _get_province_for_user(request: HttpRequest, code: str) -> Province:

@@ -1,7 +1,7 @@
 """The site's home page: the user's headline figures, their reports and the work waiting for them.
 
 It belongs to no single app (it reads the reports' figures, the criteria's work queue and the
-plans), so it lives with the project's URLs."""
+plans), so it lives in the page app, above all of them."""
 
 import datetime
 
@@ -19,8 +19,8 @@ from communes.models import Commune, year_end
 from criteria import queue
 from criteria.models import Assessment
 from ntm.lib.years import year_from_query
-from plans.progress import report_plans
 from reports import figures
+from reports.plan_progress import report_plans
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from plans import views
+from pages import plans as views
 
+# The plans' pages keep their namespace and names (`plans:plan_list`): they moved here from the
+# plans app only because the list shows each plan against the reports' figures.
 app_name = "plans"
 
 urlpatterns = [
