@@ -630,12 +630,8 @@ def _row_group(located: LocatedRow, errors: ErrorLog) -> CommuneGroup | None:
             % {"year": year},
         )
         return None
-    current = (
-        CommuneGroupAssignment.objects.filter(commune=commune, year_from__lte=year)
-        .exclude(year_to__lt=year)
-        .select_related("group")
-        .order_by("-year_from")
-        .first()
+    current = CommuneGroupAssignment.objects.select_related("group").for_commune_in_year(
+        commune, year
     )
     if current is not None:
         if current.group.code != code:

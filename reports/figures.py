@@ -405,8 +405,12 @@ class Grouping:
             }
         if self.kind == "commune_group":
             return {
-                self.code: _commune_group(year, "code"),
-                self.name: _commune_group(year, "name_vi"),
+                self.code: CommuneGroupAssignment.objects.group_in_year(
+                    year, commune=OuterRef("pk"), field="group__code"
+                ),
+                self.name: CommuneGroupAssignment.objects.group_in_year(
+                    year, commune=OuterRef("pk"), field="group__name_vi"
+                ),
             }
         return {}
 
@@ -457,16 +461,6 @@ def _former_district(column: str) -> Subquery:
         .annotate(n=Count("pk"))
         .order_by("-n", "predecessor__district__code")
         .values(f"predecessor__district__{column}")[:1]
-    )
-
-
-def _commune_group(year: int, column: str) -> Subquery:
-    """The commune's group in `year` (CommuneGroupAssignment), for the sets keyed by group."""
-    return Subquery(
-        CommuneGroupAssignment.objects.filter(commune=OuterRef("pk"), year_from__lte=year)
-        .exclude(year_to__lt=year)
-        .order_by("-year_from")
-        .values(f"group__{column}")[:1]
     )
 
 
@@ -1357,13 +1351,8 @@ def _met_per_criterion(
     fields = ["criterion__criteria_set_id", "criterion__number"]
     if by_group:
         results = results.annotate(
-            group_code=Subquery(
-                CommuneGroupAssignment.objects.filter(
-                    commune=OuterRef("assessment__commune"), year_from__lte=year
-                )
-                .exclude(year_to__lt=year)
-                .order_by("-year_from")
-                .values("group__code")[:1]
+            group_code=CommuneGroupAssignment.objects.group_in_year(
+                year, commune=OuterRef("assessment__commune"), field="group__code"
             )
         )
         fields.append("group_code")
