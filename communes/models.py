@@ -366,37 +366,26 @@ class Succession(models.Model):
 
 
 class CommuneGroupAssignmentQuerySet(models.QuerySet):
-    """A commune's group in a year, defined here once: of its assignments in force in the year
-    (`in_year`), the one that started last (an earlier one left open yields to it). The
-    thresholds, the assessment form, the imports, the reports and the work queue all ask here:
-    one commune (`for_commune_in_year`), a column of a commune query (`group_in_year`) or many
-    communes at once (`groups_in_year`)."""
+    """A commune's group in a year, defined here once: of its assignments in force in the year,
+    the one that started last. Asked for one commune, as a subquery or for many communes."""
 
     def in_year(self, year: int):
-        """Assignments in force in `year` (year_from to year_to, both inclusive; open end)."""
-        return self.filter(year_from__lte=year).exclude(year_to__lt=year)
-
-    def latest_in_year(self, year: int):
-        """`in_year`, the assignment that gives a commune its group first."""
-        return self.in_year(year).order_by("-year_from")
+        """In force in `year` (year_from to year_to, both inclusive; open end), latest first."""
+        return self.filter(year_from__lte=year).exclude(year_to__lt=year).order_by("-year_from")
 
     def for_commune_in_year(self, commune, year: int) -> "CommuneGroupAssignment | None":
-        """The assignment that gives `commune` (a Commune or its id) its group in `year`, or
-        None (one query; chain `select_related("group")` before it to read the group)."""
-        return self.latest_in_year(year).filter(commune=commune).first()
+        """The assignment giving `commune` (a Commune or id) its group in `year` (one query)."""
+        return self.in_year(year).filter(commune=commune).first()
 
     def group_in_year(self, year: int, *, commune, field: str = "group_id") -> Subquery:
-        """A subquery of `field` (`group_id`, `group__code`, ...) of the group in `year` of
-        `commune`, an outer reference (`OuterRef("pk")` on a commune query,
-        `OuterRef("assessment__commune")` on criterion results)."""
-        return Subquery(self.latest_in_year(year).filter(commune=commune).values(field)[:1])
+        """A subquery: `field` of the group in `year` of `commune` (an OuterRef to a commune)."""
+        return Subquery(self.in_year(year).filter(commune=commune).values(field)[:1])
 
     def groups_in_year(self, communes: Iterable, year: int, field: str = "group_id") -> dict:
-        """Commune id -> `field` of its group in `year`, for `communes` (Commune objects; those
-        without a group are left out), in one query: the bulk form of `for_commune_in_year`."""
+        """Commune id -> `field` of the group in `year`, for `communes` with one (one query)."""
         groups: dict = {}
         rows = (
-            self.latest_in_year(year)
+            self.in_year(year)
             .filter(commune__in=[c.pk for c in communes])
             .order_by("commune_id", "-year_from")
             .values_list("commune_id", field)
