@@ -4,7 +4,6 @@ for one area or per area of a grouping, and the multi-year progress line."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from django.db.models import (
     CharField,
@@ -31,9 +30,7 @@ from criteria.standing import (
     decode_standing_set,
     standing_code,
 )
-
-if TYPE_CHECKING:
-    from reports.figures.grouping import Grouping
+from reports.figures.grouping import Grouping
 
 
 def programme_communes(
@@ -158,7 +155,7 @@ def tally_communes(
     year: int,
     provisional: bool,
     scope_qs: QuerySet[Commune],
-    grouping: "Grouping | None" = None,
+    grouping: Grouping | None = None,
     as_at: datetime.date | None = None,
 ) -> dict:
     """Tallies per area of `grouping` (key: the area's values() row as a tuple) and in total
@@ -217,6 +214,16 @@ class BandRow:
     percent: Decimal
 
 
+@dataclass(frozen=True)
+class AreaRow:
+    """One row of the table "by district" (province report) or "by province" (national)."""
+
+    code: str
+    name: str
+    headline: Headline
+    bands: list[BandRow]
+
+
 def progress_points(
     year: int, as_at: datetime.date, years: list[int]
 ) -> list[tuple[int, datetime.date]]:
@@ -272,3 +279,21 @@ def progress(
         )
         for i, (y, day) in enumerate(points)
     ]
+
+
+def area_rows(
+    year: int, as_at: datetime.date, grouping: Grouping, tallies: dict, bands: list[Band]
+) -> list[AreaRow]:
+    areas = []
+    for key in sorted((k for k in tallies if k is not None), key=Grouping.sort_key):
+        tally = tallies[key]
+        row = dict(zip(grouping.fields, key, strict=True))
+        areas.append(
+            AreaRow(
+                row[grouping.code] or "",
+                grouping.label(row),
+                tally.as_headline(year, as_at),
+                tally.bands(bands),
+            )
+        )
+    return areas

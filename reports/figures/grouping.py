@@ -1,7 +1,6 @@
 """How a report splits its communes into the rows of its table by area: by district, province,
 former district (from 01/07/2025) or commune group (sets keyed by group)."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Subquery
@@ -9,18 +8,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from communes.models import CommuneGroupAssignment, District, Succession
-from criteria.standing import Band
-from reports.figures.counts import BandRow, Headline
-
-
-@dataclass(frozen=True)
-class AreaRow:
-    """One row of the table "by district" (province report) or "by province" (national)."""
-
-    code: str
-    name: str
-    headline: Headline
-    bands: list[BandRow]
 
 
 @dataclass(frozen=True)
@@ -121,21 +108,3 @@ BY_FORMER_DISTRICT = Grouping(
 
 
 BY_COMMUNE_GROUP = Grouping("commune_group", "commune_group_code", "commune_group_name")
-
-
-def area_rows(
-    year: int, as_at: datetime.date, grouping: Grouping, tallies: dict, bands: list[Band]
-) -> list[AreaRow]:
-    areas = []
-    for key in sorted((k for k in tallies if k is not None), key=Grouping.sort_key):
-        tally = tallies[key]
-        row = dict(zip(grouping.fields, key, strict=True))
-        areas.append(
-            AreaRow(
-                row[grouping.code] or "",
-                grouping.label(row),
-                tally.as_headline(year, as_at),
-                tally.bands(bands),
-            )
-        )
-    return areas

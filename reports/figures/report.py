@@ -16,8 +16,10 @@ from criteria.standing import bands_for
 from reports.figures.basis import Judgements, judgement_counts
 from reports.figures.commune_rows import CommuneRow, KeepingRow, rows_per_commune
 from reports.figures.counts import (
+    AreaRow,
     BandRow,
     Headline,
+    area_rows,
     headline,
     percent,
     programme_communes,
@@ -31,9 +33,7 @@ from reports.figures.grouping import (
     BY_DISTRICT,
     BY_FORMER_DISTRICT,
     BY_PROVINCE,
-    AreaRow,
     Grouping,
-    area_rows,
 )
 from reports.figures.per_criterion import (
     CriterionRow,

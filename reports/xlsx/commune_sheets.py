@@ -11,14 +11,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from criteria.naming import localized_name
 from reports.figures import ReportFigures
-from reports.xlsx.sheets import (
-    INT,
-    PERCENT,
-    append_header,
-    append_row,
-    new_sheet,
-    table_sheet,
-)
+from reports.xlsx.sheets import INT, PERCENT, append_header, append_row, new_sheet, table_sheet
 
 
 def not_comparable_text(f: ReportFigures) -> str:
