@@ -1,9 +1,10 @@
 """Administrative units: regions, provinces, districts and communes with dated validity."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -365,9 +366,33 @@ class Succession(models.Model):
 
 
 class CommuneGroupAssignmentQuerySet(models.QuerySet):
+    """A commune's group in a year, defined here once: of its assignments in force in the year,
+    the one that started last. Asked for one commune, as a subquery or for many communes."""
+
     def in_year(self, year: int):
-        """Assignments in force in `year` (year_from to year_to, both inclusive; open end)."""
-        return self.filter(year_from__lte=year).exclude(year_to__lt=year)
+        """In force in `year` (year_from to year_to, both inclusive; open end), latest first."""
+        return self.filter(year_from__lte=year).exclude(year_to__lt=year).order_by("-year_from")
+
+    def for_commune_in_year(self, commune, year: int) -> "CommuneGroupAssignment | None":
+        """The assignment giving `commune` (a Commune or id) its group in `year` (one query)."""
+        return self.in_year(year).filter(commune=commune).first()
+
+    def group_in_year(self, year: int, *, commune, field: str = "group_id") -> Subquery:
+        """A subquery: `field` of the group in `year` of `commune` (an OuterRef to a commune)."""
+        return Subquery(self.in_year(year).filter(commune=commune).values(field)[:1])
+
+    def groups_in_year(self, communes: Iterable, year: int, field: str = "group_id") -> dict:
+        """Commune id -> `field` of the group in `year`, for `communes` with one (one query)."""
+        groups: dict = {}
+        rows = (
+            self.in_year(year)
+            .filter(commune__in=[c.pk for c in communes])
+            .order_by("commune_id", "-year_from")
+            .values_list("commune_id", field)
+        )
+        for commune_id, value in rows:
+            groups.setdefault(commune_id, value)  # the latest assignment first
+        return groups
 
 
 class CommuneGroupAssignment(models.Model):

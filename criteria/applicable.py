@@ -80,21 +80,6 @@ def designated_communes(
     )
 
 
-def commune_groups(communes: Iterable[Commune], year: int) -> dict[int, int]:
-    """The group id of each of `communes` in `year` by commune id (those without a group are
-    left out), in one query: `threshold_key`'s group lookup for bulk paths."""
-    groups: dict[int, int] = {}
-    rows = (
-        CommuneGroupAssignment.objects.in_year(year)
-        .filter(commune__in=[c.pk for c in communes])
-        .order_by("commune_id", "-year_from")
-        .values_list("commune_id", "group_id")
-    )
-    for commune_id, group_id in rows:
-        groups.setdefault(commune_id, group_id)  # the latest assignment first
-    return groups
-
-
 def threshold_key(
     commune: Commune,
     year: int,
@@ -110,7 +95,8 @@ def threshold_key(
     The region is the province's, or the set's designated region for a designated commune
     (`designation_for_thresholds`; `designated` gives the answer when the caller has it, as
     bulk paths do through `designated_communes`). The commune's group is looked up (one query)
-    only for a set keyed by group, unless `groups` (`commune_groups`) gives it. So a
+    only for a set keyed by group, unless `groups`
+    (`CommuneGroupAssignment.objects.groups_in_year`) gives it. So a
     region-based set without the rule costs no query."""
     # Same province either way; whichever the caller's select_related() loaded, no query.
     if commune.district_id and not Commune._meta.get_field("province").is_cached(commune):
@@ -128,13 +114,8 @@ def threshold_key(
         if groups is not None:
             group = groups.get(commune.pk)
         else:
-            group = (
-                CommuneGroupAssignment.objects.in_year(year)
-                .filter(commune=commune)
-                .order_by("-year_from")
-                .values_list("group_id", flat=True)
-                .first()
-            )
+            assignment = CommuneGroupAssignment.objects.for_commune_in_year(commune, year)
+            group = assignment.group_id if assignment else None
     return ThresholdKey(
         year=year, province_id=province.pk, region_id=region_id, commune_group_id=group
     )

@@ -217,12 +217,7 @@ def completeness(*, year: int, communes: QuerySet[Commune]) -> tuple[str, list[C
     )
     by_group = year_end(year) >= TWO_TIER_START
     if by_group:
-        group = Subquery(
-            CommuneGroupAssignment.objects.in_year(year)
-            .filter(commune=OuterRef("pk"))
-            .order_by("-year_from")
-            .values("group_id")[:1]
-        )
+        group = CommuneGroupAssignment.objects.group_in_year(year, commune=OuterRef("pk"))
         key = "group_key"
         units = communes.annotate(group_key=group)
     else:

@@ -28,8 +28,8 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, Province, year_end
-from criteria.applicable import commune_groups, designated_communes, threshold_key
+from communes.models import Commune, CommuneGroupAssignment, Province, year_end
+from criteria.applicable import designated_communes, threshold_key
 from criteria.evaluation import (
     LATEST,
     Catalogue,
@@ -383,7 +383,7 @@ def rescore_province(
     assessed = [c for c in communes if c.pk in assessments]
     designated = designated_communes(assessed, key_year, criteria_set) if assessed else set()
     groups = (
-        commune_groups(assessed, key_year)
+        CommuneGroupAssignment.objects.groups_in_year(assessed, key_year)
         if assessed and criteria_set.threshold_basis != CriteriaSet.ThresholdBasis.REGION
         else {}
     )

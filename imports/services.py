@@ -33,7 +33,8 @@ from criteria.services import (
 )
 from dossiers.services import certification_record
 from imports import workbook
-from imports.planning import IMPORTED_GROUP_NOTE, Permission, RowPlan, plan_import
+from imports.planning import plan_import
+from imports.planning.rows import IMPORTED_GROUP_NOTE, Permission, RowPlan
 from imports.report import CREATE, KEPT, UPDATE, CellError, ImportReport, WorkbookError
 from imports.workbook import Sheet
 from ntm.lib.workbook import Budget

@@ -299,12 +299,7 @@ def template_rows(year: int, province: Province, district: District | None) -> l
         .select_related("district")
         .order_by("district__code", "code")
     )
-    groups = dict(
-        CommuneGroupAssignment.objects.filter(commune__in=communes, year_from__lte=year)
-        .exclude(year_to__lt=year)
-        .order_by("year_from")  # the latest assignment wins in the dict
-        .values_list("commune_id", "group__code")
-    )
+    groups = CommuneGroupAssignment.objects.groups_in_year(communes, year, "group__code")
     return [SheetRow(commune=c, year=year, met={}, group=groups.get(c.pk, "")) for c in communes]
 
 

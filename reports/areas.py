@@ -14,7 +14,7 @@ from django.utils import translation
 
 from accounts import roles
 from communes.models import Commune, District, Province, ProvinceReportSettings, year_end
-from reports import figures
+from reports.figures.grouping import BY_DISTRICT, BY_PROVINCE, Grouping
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class Area:
         return self.kind == "national"
 
     @property
-    def grouping(self) -> figures.Grouping | None:
+    def grouping(self) -> Grouping | None:
         """The rows of the report's table: provinces (national), districts (province)."""
-        return {"national": figures.BY_PROVINCE, "province": figures.BY_DISTRICT}.get(self.kind)
+        return {"national": BY_PROVINCE, "province": BY_DISTRICT}.get(self.kind)
 
     def url_args(self, year: int) -> list:
         return [year] if self.is_national else [self.code, year]

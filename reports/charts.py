@@ -14,7 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from communes.models import TWO_TIER_START
-from reports.figures import BandRow, CriterionRow, Headline
+from reports.figures.counts import BandRow, Headline
+from reports.figures.per_criterion import CriterionRow
 
 FONT = "DejaVu Sans, sans-serif"
 GREEN = "#198754"

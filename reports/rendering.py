@@ -18,7 +18,7 @@ from django.utils import translation
 
 from communes.versions import Stamp, stamp_for
 from ntm.lib import pdf, reportfiles
-from reports import xlsx
+from reports.xlsx.report import report_workbook
 
 # Bump when the layout of the reports changes, so files rendered by the previous release are
 # not served for data that has not changed since.
@@ -103,6 +103,6 @@ def render_file(ctx: dict, extension: str) -> bytes:
     if extension == "pdf":
         html = render_to_string("reports/report_pdf.html", ctx, request=None)
         return pdf.render_pdf(html)
-    return xlsx.report_workbook(
+    return report_workbook(
         ctx["figures"], area=ctx["area"], report_date=ctx["data_date"], plans=ctx["plans"]
     )

@@ -14,8 +14,8 @@ from accounts import roles
 from communes.models import Province
 from criteria.rescoring import Rescoring, rescore_province
 from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
-from reports import xlsx
 from reports.forms import RescoringForm
+from reports.xlsx.rescoring import rescoring_workbook
 
 
 def _get_province_for_user(request: HttpRequest, code: str) -> Province:
@@ -73,7 +73,7 @@ def rescoring_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if not valid:
         return render(request, "reports/rescoring.html", ctx, status=400)
     result: Rescoring = ctx["result"]
-    response = HttpResponse(xlsx.rescoring_workbook(result), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(rescoring_workbook(result), content_type=XLSX_CONTENT_TYPE)
     filename = f"cham-lai-tinh-{result.province.code}-{year}-{result.criteria_set.code}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

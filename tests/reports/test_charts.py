@@ -5,7 +5,8 @@ import pytest
 
 from criteria.standing import Band
 from reports.charts import bands_chart, criteria_chart, progress_chart
-from reports.figures import BandRow, CriterionRow, Headline
+from reports.figures.counts import BandRow, Headline
+from reports.figures.per_criterion import CriterionRow
 
 SVG = "{http://www.w3.org/2000/svg}"
 TRACK = "#f1f3f5"  # the grey 100 % track behind each horizontal bar

@@ -82,11 +82,12 @@ def test_the_figures_list_them_and_the_count_matches_an_independent_one(late_wor
 
 
 def test_one_query_without_the_rows(late_world, django_assert_num_queries):
-    from reports.figures import _late_recognitions, programme_communes
+    from reports.figures import programme_communes
+    from reports.figures.tiers import late_recognitions
 
     scope = programme_communes(Commune.objects.filter(province=late_world.province), 2026)
     with django_assert_num_queries(1):
-        late = _late_recognitions(2026, scope, with_rows=False)
+        late = late_recognitions(2026, scope, with_rows=False)
     assert (late.communes, late.last_decision_year, late.rows) == (2, 2028, [])
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communes.models import Commune, Province
-from reports.figures import UnitCounts, report_figures
+from reports.figures import report_figures
+from reports.figures.units import UnitCounts
 from tests.reports.conftest import login
 
 pytestmark = pytest.mark.django_db
