@@ -293,7 +293,7 @@ class Commune(models.Model):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("criteria:commune_detail", args=[self.code])
+        return reverse("pages:commune_detail", args=[self.code])
 
     def get_dated_url(self) -> str:
         """The page of this unit rather than of a later one with the same code."""

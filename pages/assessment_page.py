@@ -140,8 +140,8 @@ def assessment_urls(code: str, year: int, tier: str) -> dict[str, str]:
     """The page and workflow addresses of the assessment of `code` in `year` at `tier`."""
     names = ("edit", "submit", "approve", "return", "reopen")
     if tier == Tier.NTM:
-        return {n: reverse(f"criteria:assessment_{n}", args=[code, year]) for n in names}
-    return {n: reverse(f"criteria:tier_assessment_{n}", args=[code, year, tier]) for n in names}
+        return {n: reverse(f"pages:assessment_{n}", args=[code, year]) for n in names}
+    return {n: reverse(f"pages:tier_assessment_{n}", args=[code, year, tier]) for n in names}
 
 
 def assessment_page(

@@ -151,7 +151,7 @@ def _assessment_missing(
         # The standard assessment of the year, the way on from a higher tier's missing page.
         "standard_url": ""
         if tier == Tier.NTM
-        else reverse("criteria:assessment_edit", args=[commune.code, year]),
+        else reverse("pages:assessment_edit", args=[commune.code, year]),
     }
     return render(request, "pages/assessment_missing.html", ctx)
 

@@ -283,7 +283,7 @@ def _tier_offers(user, commune: Commune, latest_year: int | None, tier_rows) -> 
         {
             "year": y,
             "title": CriteriaSet.Level(TIER_LEVEL[tier]).label,
-            "url": reverse("criteria:tier_assessment_edit", args=[commune.code, y, tier]),
+            "url": reverse("pages:tier_assessment_edit", args=[commune.code, y, tier]),
         }
         for tier, y in years.items()
         if found[f"set_{tier}"] and found[f"below_{tier}"]

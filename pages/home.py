@@ -69,7 +69,7 @@ def _ended_context(district) -> dict:
     day."""
     last_day = district.valid_to
     last_year = (last_day + datetime.timedelta(days=1)).year - 1  # 30/06/2025: 2024
-    lists = reverse("criteria:commune_list")
+    lists = reverse("pages:commune_list")
     args = [district.code, last_year]
     return {
         "district": district,
@@ -110,7 +110,7 @@ def _commune_home(request: HttpRequest, scope, working: int) -> HttpResponse:
         "year": year,
         "own": own,
         "own_exists": commune.exists_in(year),
-        "start_url": reverse("criteria:assessment_edit", args=[commune.code, year]),
+        "start_url": reverse("pages:assessment_edit", args=[commune.code, year]),
         "can_start": roles.can_create_assessment(request.user, commune, year),
         "decision": decision,
         "queue": _work_queue(request.user, scope, working),

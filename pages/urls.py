@@ -22,11 +22,8 @@ class TierConverter:
 
 register_converter(TierConverter, "tier")
 
-# Pages about communes and their assessments, under /communes/. The namespace is still
-# "criteria", the app they came from: `Assessment.get_absolute_url` (criteria/models.py, being
-# split on another branch) reverses "criteria:assessment_edit". Renaming it to "pages" is one
-# sed over the templates, code and tests once that split has landed.
-app_name = "criteria"
+# Pages about communes and their assessments, under /communes/ (namespace "pages").
+app_name = "pages"
 
 urlpatterns = [
     path("", communes.commune_list, name="commune_list"),

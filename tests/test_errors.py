@@ -193,7 +193,7 @@ def test_the_export_reported_as_a_500_now_answers(django_user_model):
 
 def test_well_formed_years_still_resolve(client, django_user_model):
     client.force_login(django_user_model.objects.get(username="province"))
-    assert reverse("criteria:assessment_edit", args=["06466", 2017]) == "/communes/06466/2017/"
+    assert reverse("pages:assessment_edit", args=["06466", 2017]) == "/communes/06466/2017/"
     assert client.get("/communes/", {"year": "2017"}).context["year"] == 2017
     assessed = Assessment.objects.filter(year=2017).select_related("commune").first().commune
     assert client.get(f"/communes/{assessed.code}/2017/").status_code == 200

@@ -17,9 +17,9 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 GROUPED_YEAR = re.compile(r"(?<![\d.,])20[.,]\d{2}\d(?![\d.,])|(?<![\d.,])2[.,]0[12]\d(?!\d)")
 MAIN_PAGES = [
     reverse("home") + "?year=2017",
-    reverse("criteria:commune_list") + "?year=2017",
-    reverse("criteria:commune_detail", args=["06622"]),
-    reverse("criteria:assessment_edit", args=["06622", 2017]),
+    reverse("pages:commune_list") + "?year=2017",
+    reverse("pages:commune_detail", args=["06622"]),
+    reverse("pages:assessment_edit", args=["06622", 2017]),
     reverse("reports:province_report", args=["20", 2017]),
     reverse("reports:district_report", args=["187", 2017]),
     reverse("practices:practice_list"),

@@ -31,7 +31,7 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 REPORT = reverse("reports:province_report", args=["20", 2017])
 REPORT_PDF = reverse("reports:province_report_pdf", args=["20", 2017])
 REPORT_XLSX = reverse("reports:province_report_xlsx", args=["20", 2017])
-FORM = reverse("criteria:assessment_edit", args=["06622", 2017])  # Bính Xá, approved
+FORM = reverse("pages:assessment_edit", args=["06622", 2017])  # Bính Xá, approved
 PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
@@ -77,7 +77,7 @@ def test_home_page_in_english(english):
 
 
 def test_commune_list_in_english(english):
-    html = text_of(english.get(reverse("criteria:commune_list"), {"year": 2017}))
+    html = text_of(english.get(reverse("pages:commune_list"), {"year": 2017}))
     assert_english(
         html,
         [
@@ -178,9 +178,7 @@ def test_the_footer_button_switches_to_english_and_back(province_client):
 
 def test_english_message_after_a_save(english):
     """Flash messages from views come out in the chosen language."""
-    response = english.post(
-        reverse("criteria:assessment_submit", args=["06622", 2017]), follow=True
-    )
+    response = english.post(reverse("pages:assessment_submit", args=["06622", 2017]), follow=True)
     html = text_of(response)
     # Bính Xá 2017 is approved: submitting is refused with the translated service error.
     assert "Only a draft assessment can be submitted for review." in html

@@ -112,21 +112,21 @@ GET_MATRIX = {
     "reports:national_report": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_pdf": (lambda o: {"year": YEAR}, ADMIN_ONLY),
     "reports:national_report_xlsx": (lambda o: {"year": YEAR}, ADMIN_ONLY),
-    "criteria:commune_list": (lambda o: {}, EVERYONE),
-    "criteria:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_PAGE_A1),
-    "criteria:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_PAGE_A1),
-    "criteria:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "criteria:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "criteria:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
-    "criteria:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "pages:commune_list": (lambda o: {}, EVERYONE),
+    "pages:commune_detail": (lambda o: {"code": "98101"}, COMMUNE_PAGE_A1),
+    "pages:assessment_edit": (lambda o: {"code": "98101", "year": YEAR}, COMMUNE_PAGE_A1),
+    "pages:assessment_submit": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "pages:assessment_approve": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "pages:assessment_return": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
+    "pages:assessment_reopen": (lambda o: {"code": "98101", "year": YEAR}, POST_ONLY),
     # A higher tier's assessment (commune A1's modern one): the same rules.
-    "criteria:tier_assessment_edit": (lambda o: TIER_KWARGS, COMMUNE_PAGE_A1),
-    "criteria:tier_assessment_submit": (lambda o: TIER_KWARGS, POST_ONLY),
-    "criteria:tier_assessment_approve": (lambda o: TIER_KWARGS, POST_ONLY),
-    "criteria:tier_assessment_return": (lambda o: TIER_KWARGS, POST_ONLY),
-    "criteria:tier_assessment_reopen": (lambda o: TIER_KWARGS, POST_ONLY),
-    "criteria:certification_create": (lambda o: {"code": "98101"}, POST_ONLY),
-    "criteria:certification_revoke": (
+    "pages:tier_assessment_edit": (lambda o: TIER_KWARGS, COMMUNE_PAGE_A1),
+    "pages:tier_assessment_submit": (lambda o: TIER_KWARGS, POST_ONLY),
+    "pages:tier_assessment_approve": (lambda o: TIER_KWARGS, POST_ONLY),
+    "pages:tier_assessment_return": (lambda o: TIER_KWARGS, POST_ONLY),
+    "pages:tier_assessment_reopen": (lambda o: TIER_KWARGS, POST_ONLY),
+    "pages:certification_create": (lambda o: {"code": "98101"}, POST_ONLY),
+    "pages:certification_revoke": (
         lambda o: {"code": "98101", "pk": o["certification"].pk},
         POST_ONLY,
     ),
@@ -326,37 +326,37 @@ POST_MATRIX = {
         writes=False,
     ),
     # Assessments of commune A1 (its own official enters and sends; the province reviews).
-    "criteria:assessment_edit": Post(
+    "pages:assessment_edit": Post(
         lambda o: A1,
         _assessment_data("ntm"),
         row(302, 403, 404, 302, 404, 302, 302, n=404, c2=404, f=404),
         prepare=_status("draft"),
     ),
-    "criteria:tier_assessment_edit": Post(
+    "pages:tier_assessment_edit": Post(
         lambda o: TIER_KWARGS,
         _assessment_data("modern"),
         row(302, 403, 404, 302, 404, 302, 302, n=404, c2=404, f=404),
         prepare=_status("draft", "modern"),
     ),
-    "criteria:assessment_submit": Post(
+    "pages:assessment_submit": Post(
         lambda o: A1,
         lambda o: {},
         row(302, 302, 404, 302, 404, 302, 302, n=404, c2=404, f=404),
         prepare=_status("draft"),
     ),
-    "criteria:assessment_approve": Post(
+    "pages:assessment_approve": Post(
         lambda o: A1, lambda o: {}, REVIEW, prepare=_status("submitted")
     ),
-    "criteria:assessment_return": Post(
+    "pages:assessment_return": Post(
         lambda o: A1, lambda o: {"reason": "Thiếu hồ sơ"}, REVIEW, prepare=_status("submitted")
     ),
-    "criteria:assessment_reopen": Post(
+    "pages:assessment_reopen": Post(
         lambda o: A1, lambda o: {"reason": "Sửa số liệu"}, REVIEW, prepare=_status("approved")
     ),
-    "criteria:certification_create": Post(
+    "pages:certification_create": Post(
         lambda o: {"code": "98101"}, lambda o: DECISION, REVIEW, prepare=_certifiable
     ),
-    "criteria:certification_revoke": Post(
+    "pages:certification_revoke": Post(
         lambda o: {"code": "98101", "pk": o["certification"].pk},
         lambda o: {"revoked_on": "2027-12-01", "reason": "Sai phạm hồ sơ"},
         REVIEW,
@@ -465,11 +465,11 @@ POST_MATRIX = {
 }
 # The higher tiers' workflow answers exactly as the standard one.
 for _name in ("submit", "approve", "return", "reopen"):
-    _case = POST_MATRIX[f"criteria:assessment_{_name}"]
+    _case = POST_MATRIX[f"pages:assessment_{_name}"]
     _state = {"submit": "draft", "approve": "submitted", "return": "submitted"}.get(
         _name, "approved"
     )
-    POST_MATRIX[f"criteria:tier_assessment_{_name}"] = Post(
+    POST_MATRIX[f"pages:tier_assessment_{_name}"] = Post(
         lambda o: TIER_KWARGS, _case.data, _case.expected, prepare=_status(_state, "modern")
     )
 
@@ -485,8 +485,8 @@ READ_ONLY_POST = {
     "reports:national_report",
     "reports:national_report_pdf",
     "reports:national_report_xlsx",
-    "criteria:commune_list",
-    "criteria:commune_detail",
+    "pages:commune_list",
+    "pages:commune_detail",
     "practices:practice_list",
     "practices:practice_detail",
     "practices:attachment_file",
@@ -558,7 +558,7 @@ def test_the_methods_are_read_from_the_views():
     assert methods["dossiers:dossier_decide"] == {"POST"}
     assert methods["imports:import_preview"] == {"GET"}
     assert methods["imports:import_upload"] == {"GET", "POST"}
-    assert methods["criteria:assessment_edit"] == {"GET", "POST"}
+    assert methods["pages:assessment_edit"] == {"GET", "POST"}
     assert methods["logout"] == {"POST"}
 
 

@@ -124,7 +124,7 @@ def test_a_user_without_role_is_refused(client, django_user_model):
 
 def test_the_navbar_carries_the_hidden_badge_and_the_home_page_its_count(client, waiting):
     client.force_login(waiting.province_staff)
-    body = client.get(reverse("criteria:commune_list")).content.decode()
+    body = client.get(reverse("pages:commune_list")).content.decode()
     assert f'data-queue-badge data-url="{URL}" hidden' in body
     body = client.get(reverse("home")).content.decode()
     assert '<span class="badge text-bg-danger" data-queue-total>2</span>' in body

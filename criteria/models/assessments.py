@@ -173,10 +173,8 @@ class Assessment(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.tier == Tier.NTM:
-            return reverse("criteria:assessment_edit", args=[self.commune.code, self.year])
-        return reverse(
-            "criteria:tier_assessment_edit", args=[self.commune.code, self.year, self.tier]
-        )
+            return reverse("pages:assessment_edit", args=[self.commune.code, self.year])
+        return reverse("pages:tier_assessment_edit", args=[self.commune.code, self.year, self.tier])
 
 
 class CriterionResult(models.Model):

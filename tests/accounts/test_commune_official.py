@@ -13,11 +13,11 @@ YEAR = 2027
 
 
 def edit_url(commune, year=YEAR):
-    return reverse("criteria:assessment_edit", args=[commune.code, year])
+    return reverse("pages:assessment_edit", args=[commune.code, year])
 
 
 def submit_url(commune, year=YEAR):
-    return reverse("criteria:assessment_submit", args=[commune.code, year])
+    return reverse("pages:assessment_submit", args=[commune.code, year])
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_it_cannot_review(client, world, draft, action):
     state = {"approve": "submitted", "return": "submitted", "reopen": "approved"}[action]
     Assessment.objects.filter(pk=draft.pk).update(status=state)
     login(client, world.commune_official)
-    url = reverse(f"criteria:assessment_{action}", args=[world.commune_a1.code, YEAR])
+    url = reverse(f"pages:assessment_{action}", args=[world.commune_a1.code, YEAR])
     assert client.post(url, {"reason": "x"}).status_code == 403
     assert Assessment.objects.get(pk=draft.pk).status == state
 
@@ -115,7 +115,7 @@ def test_it_gets_404_for_any_other_commune(client, world, other):
 
 def test_its_commune_list_shows_only_its_commune(client, world, draft):
     login(client, world.commune_official)
-    response = client.get(reverse("criteria:commune_list"), {"year": YEAR})
+    response = client.get(reverse("pages:commune_list"), {"year": YEAR})
     assert response.status_code == 200
     assert [c.code for c in response.context["page"]] == [world.commune_a1.code]
 

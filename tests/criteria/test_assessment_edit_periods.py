@@ -29,7 +29,7 @@ def province_client(client, django_user_model):
 
 
 def url(year: int, query: str = "") -> str:
-    return reverse("criteria:assessment_edit", args=[CODE, year]) + query
+    return reverse("pages:assessment_edit", args=[CODE, year]) + query
 
 
 def whole_criteria_data(cset: CriteriaSet, met: dict[int, tuple[str, str]]) -> dict:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(commune, year=2027):
-    return reverse("criteria:assessment_edit", args=[commune.code, year])
+    return reverse("pages:assessment_edit", args=[commune.code, year])
 
 
 def test_anonymous_is_sent_to_login(client, world, draft):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(commune, year=2027):
-    return reverse("criteria:assessment_edit", args=[commune.code, year])
+    return reverse("pages:assessment_edit", args=[commune.code, year])
 
 
 def save_bar(body: str) -> str:
@@ -42,7 +42,7 @@ def test_the_save_bar_holds_save_and_submit_for_province_staff(client, world, dr
     assert 'id="save"' in bar
     assert 'id="submit-assessment" form="submit-form"' in bar
     assert (
-        f'action="{reverse("criteria:assessment_submit", args=["98101", 2027])}" id="submit-form"'
+        f'action="{reverse("pages:assessment_submit", args=["98101", 2027])}" id="submit-form"'
         in body
     )
 
@@ -69,7 +69,7 @@ def test_a_returned_assessment_tells_the_district_official_what_to_do(client, wo
     form = body[body.index('id="assessment-form"') :]
     form = form[: form.index("</form>")]
     assert "<select" not in form and 'type="text"' not in form
-    response = client.post(reverse("criteria:assessment_submit", args=["98101", 2027]))
+    response = client.post(reverse("pages:assessment_submit", args=["98101", 2027]))
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Assessment.Status.SUBMITTED

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(commune, year=2027):
-    return reverse("criteria:assessment_edit", args=[commune.code, year])
+    return reverse("pages:assessment_edit", args=[commune.code, year])
 
 
 def history(client, commune, year=2027, **params):

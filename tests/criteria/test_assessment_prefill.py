@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(commune, year):
-    return reverse("criteria:assessment_edit", args=[commune.code, year])
+    return reverse("pages:assessment_edit", args=[commune.code, year])
 
 
 def approved_with_values(world, year, **values):

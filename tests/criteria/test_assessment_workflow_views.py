@@ -74,7 +74,7 @@ WITH_REASON = [a for a in ACTIONS if a.data]
 
 
 def url(action: Action, commune, year=2027) -> str:
-    return reverse(f"criteria:assessment_{action.name}", args=[commune.code, year])
+    return reverse(f"pages:assessment_{action.name}", args=[commune.code, year])
 
 
 def in_state(request, state: str) -> Assessment:

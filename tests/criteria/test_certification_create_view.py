@@ -7,7 +7,7 @@ from tests.criteria.conftest import login
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("criteria:certification_create", args=["98101"])
+URL = reverse("pages:certification_create", args=["98101"])
 DECISION = {
     "tier": "ntm",
     "decision_number": "123/QĐ-UBND",

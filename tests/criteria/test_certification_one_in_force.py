@@ -56,7 +56,7 @@ def test_the_commune_page_refuses_it_with_the_message(client, world, day):
     certify(world.commune_a1, "101/QĐ-UBND")
     login(client, world.province_staff)
     response = client.post(
-        reverse("criteria:certification_create", args=["98101"]),
+        reverse("pages:certification_create", args=["98101"]),
         {
             "tier": "ntm",
             "decision_number": "102/QĐ-UBND",

@@ -99,7 +99,7 @@ def test_the_certification_form_takes_the_recognised_year(client, django_user_mo
     client.force_login(django_user_model.objects.get(username="province"))
     response = client.post(
         # Code and year name the unit: some 2018 codes were reissued to units of 01/07/2025.
-        reverse("criteria:certification_create", args=[assessment.commune.code]) + "?year=2018",
+        reverse("pages:certification_create", args=[assessment.commune.code]) + "?year=2018",
         {
             "tier": "ntm",
             "decision_number": "99/QĐ-UBND-THU",

@@ -15,7 +15,7 @@ def cert(world):
 
 
 def url(cert):
-    return reverse("criteria:certification_revoke", args=[cert.commune.code, cert.pk])
+    return reverse("pages:certification_revoke", args=[cert.commune.code, cert.pk])
 
 
 def test_it_rejects_get(client, world, cert):
@@ -63,7 +63,7 @@ def test_other_scopes_get_404(client, world, cert, persona):
 
 def test_a_certification_of_another_commune_is_404(client, world, cert):
     login(client, world.province_staff)
-    wrong = reverse("criteria:certification_revoke", args=["98102", cert.pk])
+    wrong = reverse("pages:certification_revoke", args=["98102", cert.pk])
     assert client.post(wrong, {"revoked_on": "2027-09-01", "reason": "x"}).status_code == 404
 
 

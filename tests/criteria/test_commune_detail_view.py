@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(code="98101"):
-    return reverse("criteria:commune_detail", args=[code])
+    return reverse("pages:commune_detail", args=[code])
 
 
 def test_anonymous_is_sent_to_login(client, world):
@@ -58,13 +58,13 @@ def test_province_staff_get_the_certification_form_and_a_new_year_link(client, w
     make_certification(world.commune_a1, world.cset, datetime.date(2027, 9, 1))
     login(client, world.province_staff)
     body = client.get(url()).content.decode()
-    assert reverse("criteria:certification_create", args=["98101"]) in body
+    assert reverse("pages:certification_create", args=["98101"]) in body
     assert "98101/QĐ-UBND" in body
-    assert reverse("criteria:assessment_edit", args=["98101", 2028]) in body
+    assert reverse("pages:assessment_edit", args=["98101", 2028]) in body
     login(client, world.official_a)
     body = client.get(url()).content.decode()
-    assert reverse("criteria:certification_create", args=["98101"]) not in body
-    assert reverse("criteria:assessment_edit", args=["98101", 2028]) not in body
+    assert reverse("pages:certification_create", args=["98101"]) not in body
+    assert reverse("pages:assessment_edit", args=["98101", 2028]) not in body
 
 
 def test_year_picks_the_unit_of_a_reissued_code(client, world):

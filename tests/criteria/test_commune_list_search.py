@@ -11,7 +11,7 @@ from tests.base import make_user
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("criteria:commune_list")
+LIST = reverse("pages:commune_list")
 
 
 @pytest.fixture

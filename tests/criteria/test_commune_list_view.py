@@ -7,7 +7,7 @@ from tests.criteria.conftest import login
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("criteria:commune_list")
+LIST = reverse("pages:commune_list")
 
 
 def codes(response) -> list[str]:
@@ -52,7 +52,7 @@ def test_rows_show_criteria_met_status_and_certification(client, world):
     assert rows["98201"].status is None
     body = response.content.decode()
     assert "3/3" in body and "Dự thảo" in body and "Đạt chuẩn" in body
-    assert reverse("criteria:assessment_edit", args=["98101", 2027]) in body
+    assert reverse("pages:assessment_edit", args=["98101", 2027]) in body
 
 
 @pytest.mark.parametrize(
@@ -85,10 +85,10 @@ def test_filters(client, world, params, expected):
 def test_district_official_gets_no_link_to_create_an_assessment(client, world):
     login(client, world.official_a)
     body = client.get(LIST, {"year": 2027}).content.decode()
-    assert reverse("criteria:assessment_edit", args=["98101", 2027]) not in body
+    assert reverse("pages:assessment_edit", args=["98101", 2027]) not in body
     login(client, world.province_staff)
     body = client.get(LIST, {"year": 2027}).content.decode()
-    assert reverse("criteria:assessment_edit", args=["98101", 2027]) in body
+    assert reverse("pages:assessment_edit", args=["98101", 2027]) in body
 
 
 def test_it_keeps_a_fixed_number_of_queries_for_the_whole_province(

@@ -149,6 +149,6 @@ def test_the_form_says_which_levels_apply(client, delta_commune):
     designate(delta_commune, valid_from=datetime.date(2022, 5, 1))
     admin = make_user("admin-318", superuser=True)
     client.force_login(admin)
-    body = client.get(reverse("criteria:assessment_edit", args=["96101", YEAR])).content.decode()
+    body = client.get(reverse("pages:assessment_edit", args=["96101", YEAR])).content.decode()
     assert 'id="designation"' in body and "Quyết định thử 1/QĐ-TTg" in body
     assert "Trung du" in body and "≥ 85%" in body

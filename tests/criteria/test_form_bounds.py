@@ -46,7 +46,7 @@ CERTIFICATION_CASES = [
 def test_a_certification_out_of_bounds_is_400_and_nothing_stored(client, world, fields, message):
     make_assessment(world.commune_a1, 2027, world.cset, met=3)
     login(client, world.province_staff)
-    url = reverse("criteria:certification_create", args=[world.commune_a1.code])
+    url = reverse("pages:certification_create", args=[world.commune_a1.code])
     response = client.post(url, decision(**fields))
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -59,7 +59,7 @@ def test_after_the_reform_a_certification_out_of_bounds_is_400(
 ):
     make_assessment(reform_world.dong_tay, 2027, reform_world.cset, met=10)
     login(client, reform_world.province_staff)
-    url = reverse("criteria:certification_create", args=[reform_world.dong_tay.code])
+    url = reverse("pages:certification_create", args=[reform_world.dong_tay.code])
     response = client.post(url, decision(**fields))
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -70,7 +70,7 @@ def test_after_the_reform_a_certification_out_of_bounds_is_400(
 def test_a_revocation_out_of_bounds_is_400_and_the_decision_stays(client, world, sent):
     cert = make_certification(world.commune_a1, world.cset, datetime.date(2027, 1, 15))
     login(client, world.province_staff)
-    url = reverse("criteria:certification_revoke", args=[world.commune_a1.code, cert.pk])
+    url = reverse("pages:certification_revoke", args=[world.commune_a1.code, cert.pk])
     response = client.post(url, {"revoked_on": sent, "reason": "Nhập nhầm"})
     assert response.status_code == 400
     body = response.content.decode()
@@ -82,7 +82,7 @@ def test_a_revocation_out_of_bounds_is_400_and_the_decision_stays(client, world,
 def test_an_assessment_sent_with_an_overflowing_version_or_value_is_400(client, world):
     draft = make_assessment(world.commune_a1, 2027, world.cset, status=Assessment.Status.DRAFT)
     login(client, world.province_staff)
-    url = reverse("criteria:assessment_edit", args=[world.commune_a1.code, 2027])
+    url = reverse("pages:assessment_edit", args=[world.commune_a1.code, 2027])
     percent = indicators(world.cset)["1.2"]
     response = client.post(url, form_data(world.cset, draft.version) | {"version": TOO_BIG})
     assert response.status_code == 400

@@ -57,7 +57,7 @@ def add_two_indicators(cset, *, by_group: bool, citation="QĐ thử 1/2026"):
 
 def page(client, user, commune, year):
     client.force_login(user)
-    return client.get(reverse("criteria:assessment_edit", args=[commune.code, year]))
+    return client.get(reverse("pages:assessment_edit", args=[commune.code, year]))
 
 
 def shown(client, user, commune, year) -> str:
@@ -84,7 +84,7 @@ def test_after_the_reform_an_approved_assessment_shows_what_it_showed(client, re
         assert a.revision is None and a.criteria_met in (5, 3)
     # The commune list says the same.
     client.force_login(w.province_staff)
-    listing = client.get(reverse("criteria:commune_list"), {"year": 2026}).content.decode()
+    listing = client.get(reverse("pages:commune_list"), {"year": 2026}).content.decode()
     assert "5/10" in listing or ">5<" in listing
 
     # A new 2026 assessment (ward aside, a unit of group N2 without one yet) shows the two

@@ -32,12 +32,12 @@ def advanced_set(world):
 
 
 def test_the_standard_paths_are_unchanged_and_each_tier_has_its_own():
-    assert reverse("criteria:assessment_edit", args=["98101", 2027]) == "/communes/98101/2027/"
-    assert reverse("criteria:assessment_submit", args=["98101", 2027]) == (
+    assert reverse("pages:assessment_edit", args=["98101", 2027]) == "/communes/98101/2027/"
+    assert reverse("pages:assessment_submit", args=["98101", 2027]) == (
         "/communes/98101/2027/submit/"
     )
     paths = {
-        tier: reverse("criteria:tier_assessment_edit", args=["98101", 2027, tier])
+        tier: reverse("pages:tier_assessment_edit", args=["98101", 2027, tier])
         for tier in ("advanced", "model", "modern")
     }
     assert paths == {

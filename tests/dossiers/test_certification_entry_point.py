@@ -47,7 +47,7 @@ def assert_recorded_by(user, *, reason: str) -> Certification:
 def test_the_commune_page_records_through_the_entry_point(client, eligible, entry_point):
     make_dossier(eligible, steps=2)
     client.force_login(eligible.province_staff)
-    url = reverse("criteria:certification_create", args=[eligible.commune_a1.code])
+    url = reverse("pages:certification_create", args=[eligible.commune_a1.code])
     assert client.post(url, DECISION).status_code == 400
     assert not Certification.objects.filter(commune__code="98101").exists()
     assert client.post(url, DECISION | {"dossier_reason": REASON}).status_code == 302

@@ -18,7 +18,7 @@ from tests.practices.conftest import PDF_BYTES
 pytestmark = pytest.mark.django_db
 
 YEAR = 2027
-URL = reverse("criteria:certification_create", args=["98101"])
+URL = reverse("pages:certification_create", args=["98101"])
 DECISION = {
     "tier": "ntm",
     "decision_number": "123/QĐ-UBND",

@@ -112,8 +112,8 @@ def test_the_commune_page_and_the_assessment_form_are_given_the_practices(client
     client.force_login(world.province_staff)
     code = world.commune_a1.code
     for url in (
-        reverse("criteria:commune_detail", args=[code]),
-        reverse("criteria:assessment_edit", args=[code, 2026]),
+        reverse("pages:commune_detail", args=[code]),
+        reverse("pages:assessment_edit", args=[code, 2026]),
     ):
         response = client.get(url)
         assert [p.title for p in response.context["learn_from"]] == ["Học tiêu chí ba"]

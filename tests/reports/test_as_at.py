@@ -200,15 +200,15 @@ def test_a_district_report_of_2025_stops_on_the_districts_last_day(client, djang
 
 def test_the_commune_list_shows_the_units_of_the_day(client, django_user_model):
     login(client, django_user_model, "province")
-    response = client.get(reverse("criteria:commune_list"), {"year": "2026"})
+    response = client.get(reverse("pages:commune_list"), {"year": "2026"})
     assert response.context["page"].paginator.count == 61
     assert response.context["outside_programme"] == 4
     assert "4 phường, thị trấn không thuộc chương trình" in response.content.decode()
-    response = client.get(reverse("criteria:commune_list"), {"as_at": "2025-06-30"})
+    response = client.get(reverse("pages:commune_list"), {"as_at": "2025-06-30"})
     assert response.context["year"] == 2025
     assert response.context["page"].paginator.count == 175
     assert 'href="/reports/province/20/2025/?as_at=2025-06-30"' in response.content.decode()
-    bad = client.get(reverse("criteria:commune_list"), {"year": "2026", "as_at": "2025-06-30"})
+    bad = client.get(reverse("pages:commune_list"), {"year": "2026", "as_at": "2025-06-30"})
     assert bad.status_code == 400
 
 
