@@ -31,6 +31,7 @@ from criteria.models import (
 )
 from criteria.services import PROGRAMME_FIRST_DATE, AssessmentInput, validate_programme_date
 from ntm.lib.numbers import parse_decimal_comma, plain_number
+from ntm.lib.widgets import FastWidgetRenderer
 from ntm.lib.years import YEAR_MAX
 
 NUMBER_ERRORS = {
@@ -202,7 +203,12 @@ class GroupRow:
 class AssessmentForm(forms.Form):
     """One field per thing a person states: a value (and the pair's second value) for numeric
     indicators, met / not met for boolean and level ones, met / not met with a reason for numeric
-    indicators without a known threshold, a note per criterion and one for the assessment."""
+    indicators without a known threshold, a note per criterion and one for the assessment.
+
+    Its ~270 widgets are written in Python (ntm.lib.widgets), character for character as
+    Django's templates draw them (tests/test_widgets.py): half of the page's rendering time."""
+
+    default_renderer = FastWidgetRenderer()
 
     # Bounded to the column (PositiveIntegerField: 2**31 - 1 on PostgreSQL), so a forged
     # version is a form error, never an overflow in the query comparing it.

@@ -193,9 +193,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "ntm.urls"
 WSGI_APPLICATION = "ntm.wsgi.application"
 
-# Plain widgets written in Python, character for character as their templates (ntm/lib/widgets.py).
-FORM_RENDERER = "ntm.lib.widgets.FastWidgetRenderer"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -90,7 +90,8 @@ def compared(monkeypatch):
 @pytest.mark.django_db
 def test_the_widgets_of_the_main_forms_and_admin_pages(client, compared):
     """The demo's pages with forms, as the admin (who may open them all), and the assessment
-    form refused with errors."""
+    form refused with errors: only the assessment form draws its widgets in Python (the other
+    pages use Django's templates, nothing to compare)."""
     admin = get_user_model().objects.get(username="admin")
     commune = Commune.objects.filter(province__code="20").in_programme().order_by("code").first()
     anonymous = client.get("/accounts/login/")
@@ -114,4 +115,5 @@ def test_the_widgets_of_the_main_forms_and_admin_pages(client, compared):
     assert refused.status_code in (200, 400)
     kinds = set(compared)
     assert {fast.SELECT, fast.TEXTAREA, fast.WIDGETS + "text.html"} <= kinds, kinds
-    assert len(compared) > 300
+    # The 2019 form's widgets, drawn twice (shown, then refused with errors).
+    assert len(compared) > 150 and len(compared) % 2 == 0

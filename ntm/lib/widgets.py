@@ -7,7 +7,8 @@ same characters as those templates (tests/test_widgets.py compares the two over 
 the project and over odd values: None, 0, booleans, safe strings, markup, option groups) and
 hands any other template (a custom widget's, crispy's) to Django's template renderer.
 
-It is the project's FORM_RENDERER (settings), so the admin and every form use it.
+Only the assessment form uses it (`AssessmentForm.default_renderer`): every other form, the
+admin's included, is drawn by Django's own templates, as the framework does.
 """
 
 from django.forms.renderers import DjangoTemplates
