@@ -406,12 +406,6 @@ def can_import(user) -> bool:
     return scope.is_admin or scope.is_province_staff
 
 
-def can_import_approved(user) -> bool:
-    """Whether an import may overwrite approved assessments (when the user ticks the box):
-    everyone who may import, today. `user` None is the operator at the shell."""
-    return user is None or can_import(user)
-
-
 def import_row_permission(user):
     """The check an import asks of each row's change ("criteria.add_assessment", ...): the role's
     model permission, as the web form asks it (the scope is checked once for the whole import

@@ -238,7 +238,6 @@ class CertificationAdmin(ChangesFiguresAdmin, SimpleHistoryAdmin):
         "criteria_set",
         "commune__province",
         "commune__district",
-        "commune__district",
         ("revoked_on", admin.EmptyFieldListFilter),
     )
     search_fields = ("commune__code", "commune__name", "decision_number")

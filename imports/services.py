@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from accounts.roles import Scope, can_import, can_import_approved, scope_for
+from accounts.roles import Scope, can_import, scope_for
 from communes.models import CommuneGroupAssignment
 from criteria.models import Assessment
 from criteria.services import (
@@ -86,7 +86,6 @@ def import_assessments(
             _("Đã bỏ qua %(n)s dòng trống ở giữa bảng: %(rows)s.")
             % {"n": sheet.blank_count, "rows": _shorten(sheet.blank_rows, sheet.blank_count)}
         )
-    update_approved = update_approved and can_import_approved(user)
     try:
         planned = plan_import(
             sheet,

@@ -80,8 +80,6 @@ def test_who_reviews_and_certifies(world, draft):
 
 def test_who_imports(world):
     assert who(world, roles.can_import) == {"admin", "province_staff", "other_province_staff"}
-    assert roles.can_import_approved(None)  # the operator at the shell
-    assert not roles.can_import_approved(world.commune_official)
 
 
 def test_who_opens_the_reports(world):
