@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from criteria.certifications import PROGRAMME_FIRST_DATE, validate_programme_date
 from criteria.evaluation import (
     Catalogue,
     Evaluation,
@@ -29,7 +30,7 @@ from criteria.models import (
     IndicatorValue,
     Threshold,
 )
-from criteria.services import PROGRAMME_FIRST_DATE, AssessmentInput, validate_programme_date
+from criteria.services import AssessmentInput
 from ntm.lib.numbers import parse_decimal_comma, plain_number
 from ntm.lib.years import YEAR_MAX
 
@@ -516,7 +517,7 @@ class ReasonForm(forms.Form):
 
 
 class CertificationForm(forms.ModelForm):
-    # Blank: the decision's own year (criteria.services.certification_create).
+    # Blank: the decision's own year (criteria.certifications.certification_create).
     recognised_year = forms.IntegerField(
         label=_("Năm được công nhận"),
         required=False,

@@ -7,9 +7,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from criteria.certifications import PROGRAMME_FIRST_DATE, validate_programme_date
 from criteria.models import Certification, Criterion, Indicator
 from criteria.naming import localized_name
-from criteria.services import PROGRAMME_FIRST_DATE, validate_programme_date
 from dossiers.models import Step
 from ntm.lib.years import YEAR_MAX, parse_year
 

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, year_end
-from criteria import queue, services
+from criteria import certifications, queue
+from criteria.certifications import PROGRAMME_FIRST_DATE
 from criteria.forms import CertificationForm, RevocationForm
 from criteria.lineage import lineage_profile
 from criteria.models import (
@@ -35,7 +36,6 @@ from criteria.models import (
     CriteriaSet,
     Tier,
 )
-from criteria.services import PROGRAMME_FIRST_DATE
 from criteria.standing import Band, bands_for, with_standing
 from dossiers import services as dossier_services
 from ntm.lib.text import starts_a_word_q
@@ -383,7 +383,7 @@ def certification_revoke(request: HttpRequest, code: str, pk: int) -> HttpRespon
     form = RevocationForm(request.POST, auto_id=f"id_revoke{pk}_%s")
     if form.is_valid():
         try:
-            services.certification_revoke(
+            certifications.certification_revoke(
                 certification=certification,
                 revoked_on=form.cleaned_data["revoked_on"],
                 reason=form.cleaned_data["reason"],

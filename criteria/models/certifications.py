@@ -88,7 +88,7 @@ class Certification(models.Model):
     )
     # A transcribed decision whose commune's decision of the tier below (models.TIER_BELOW) was
     # issued outside the app too and is not entered: the rule cannot see it, and the decision
-    # says so instead of an invented number (criteria.services.transcription_check).
+    # says so instead of an invented number (criteria.certifications.transcription_check).
     tier_below_not_recorded = models.BooleanField(
         _("quyết định công nhận hạng dưới cũng ban hành ngoài ứng dụng, chưa nhập"),
         default=False,
@@ -152,7 +152,7 @@ class Certification(models.Model):
             # recognition of a tier under a set. Not (commune, tier) alone: a commune
             # recognised under 2016-2020 is recognised again under 2021-2025 (xét công nhận
             # lại, ntm-reference §7.5, §15.9), and the earlier decision stays, unrevoked, as
-            # history. criteria.services.certification_create says it in words first.
+            # history. criteria.certifications.certification_create says it in words first.
             models.UniqueConstraint(
                 fields=["commune", "tier", "criteria_set"],
                 condition=Q(revoked_on__isnull=True),
@@ -175,7 +175,7 @@ class Certification(models.Model):
                 name="merged_recognition_has_basis",
             ),
             # A transcribed decision states the legal basis of the set it applied and why the
-            # app holds no assessment (criteria.services.transcription_check says it first).
+            # app holds no assessment (criteria.certifications.transcription_check says it first).
             models.CheckConstraint(
                 condition=~Q(kind="transcribed") | (~Q(basis="") & ~Q(no_assessment_reason="")),
                 name="transcribed_has_basis_and_reason",

@@ -70,7 +70,7 @@ def test_after_the_reform_the_commune_and_the_former_district_open_where_they_wo
 
 
 def test_the_year_field_is_bounded_by_the_programme_and_the_apps_years(client, world):
-    from criteria.services import PROGRAMME_FIRST_DATE
+    from criteria.certifications import PROGRAMME_FIRST_DATE
     from ntm.lib.years import YEAR_MAX
 
     client.force_login(world.province_staff)
