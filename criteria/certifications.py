@@ -24,6 +24,7 @@ from criteria.models import (
     Tier,
     recognised_year_error,
 )
+from ntm.lib.years import PROGRAMME_FIRST_YEAR
 
 
 def _dmy(date: datetime.date) -> str:
@@ -31,8 +32,8 @@ def _dmy(date: datetime.date) -> str:
     return f"{date.day:02}/{date.month:02}/{date.year:04}"
 
 
-# The programme began in 2010 (800/QĐ-TTg, 04/06/2010); no decision about it can be older.
-PROGRAMME_FIRST_DATE = datetime.date(2010, 1, 1)
+# No decision about the programme can be older than its first year (ntm.lib.years).
+PROGRAMME_FIRST_DATE = datetime.date(PROGRAMME_FIRST_YEAR, 1, 1)
 
 
 def validate_programme_date(value: datetime.date) -> None:

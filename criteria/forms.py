@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from criteria.certifications import PROGRAMME_FIRST_DATE, validate_programme_date
+from criteria.certifications import validate_programme_date
 from criteria.evaluation import (
     Catalogue,
     Evaluation,
@@ -32,7 +32,7 @@ from criteria.models import (
 )
 from criteria.services import AssessmentInput
 from ntm.lib.numbers import parse_decimal_comma, plain_number
-from ntm.lib.years import YEAR_MAX
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX
 
 NUMBER_ERRORS = {
     "invalid": _("Cần nhập một số, ví dụ 85,5."),
@@ -521,7 +521,7 @@ class CertificationForm(forms.ModelForm):
     recognised_year = forms.IntegerField(
         label=_("Năm được công nhận"),
         required=False,
-        min_value=PROGRAMME_FIRST_DATE.year,
+        min_value=PROGRAMME_FIRST_YEAR,
         max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )

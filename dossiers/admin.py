@@ -10,7 +10,7 @@ from criteria.models import Certification
 from dossiers import services
 from dossiers.models import Dossier, DossierFile, DossierStep, Procedure, ProcedureStep
 from ntm.lib.admin import LabelledTabularInline
-from ntm.lib.years import YEAR_MAX
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX
 
 
 class StepInline(LabelledTabularInline):
@@ -84,7 +84,7 @@ class CertificationAdminForm(forms.ModelForm):
     recognised_year = forms.IntegerField(
         label=_("năm được công nhận"),
         required=False,
-        min_value=2000,
+        min_value=PROGRAMME_FIRST_YEAR,
         max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )

@@ -24,7 +24,6 @@ from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, year_end
 from criteria import certifications, queue
-from criteria.certifications import PROGRAMME_FIRST_DATE
 from criteria.forms import CertificationForm, RevocationForm
 from criteria.lineage import lineage_profile
 from criteria.models import (
@@ -39,7 +38,7 @@ from criteria.models import (
 from criteria.standing import Band, bands_for, with_standing
 from dossiers import services as dossier_services
 from ntm.lib.text import starts_a_word_q
-from ntm.lib.years import YEAR_MAX, date_from_query, year_from_query
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX, date_from_query, year_from_query
 from practices.learning import practices_for_commune
 
 PAGE_SIZE = 50
@@ -185,7 +184,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "report_areas": _report_areas(scope, districts, district),
         "n_criteria": n_criteria,
         # The year field's bounds: the programme's first year to the last the app knows.
-        "years": (PROGRAMME_FIRST_DATE.year, YEAR_MAX),
+        "years": (PROGRAMME_FIRST_YEAR, YEAR_MAX),
         "page": page,
         "districts": districts,
         "district": district,
@@ -341,7 +340,7 @@ def _certify_initial(request: HttpRequest) -> dict:
     """`?certify=<year>` (the work queue's "record the decision" link) opens the form with
     the year to recognise filled in; `?certify=1` only opens it."""
     value = request.GET.get("certify", "")
-    if len(value) == 4 and value.isdigit() and 2000 <= int(value) <= YEAR_MAX:
+    if len(value) == 4 and value.isdigit() and PROGRAMME_FIRST_YEAR <= int(value) <= YEAR_MAX:
         return {"recognised_year": int(value)}
     return {}
 

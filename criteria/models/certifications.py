@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from communes.models import Commune
 from criteria.models.assessments import Tier
 from criteria.models.catalogue import CriteriaSet
+from ntm.lib.years import PROGRAMME_FIRST_YEAR
 
 # Decisions for year N are often signed early in N+1 (Lạng Sơn's 99, 103 and 105/QĐ-UBND of
 # 26/01/2023 recognise communes "năm 2022", ntm-reference §17.2). A wider gap is refused as a
@@ -24,7 +25,13 @@ def recognised_year_error(recognised_year: int, decision_date: datetime.date) ->
     """Why a decision dated `decision_date` cannot recognise `recognised_year`, or None.
 
     Plain values, so the form, the admin and the Excel import apply the same rule: the year
-    recognised is the decision's own year or up to RECOGNITION_LAG_YEARS before it."""
+    recognised is the decision's own year or up to RECOGNITION_LAG_YEARS before it, and not
+    before the programme's first year (ntm.lib.years.PROGRAMME_FIRST_YEAR)."""
+    if recognised_year < PROGRAMME_FIRST_YEAR:
+        return gettext("Năm %(year)s trước năm đầu của chương trình nông thôn mới (%(first)s).") % {
+            "year": recognised_year,
+            "first": PROGRAMME_FIRST_YEAR,
+        }
     if recognised_year > decision_date.year:
         return gettext(
             "Quyết định ngày %(date)s không thể công nhận năm %(year)s (sau năm của quyết định)."

@@ -22,10 +22,24 @@ pytestmark = pytest.mark.django_db
         (2019, datetime.date(2019, 1, 20), True),
         (2020, datetime.date(2019, 12, 31), False),  # a year after the decision
         (2016, datetime.date(2019, 1, 20), False),  # more than one year before
+        (2010, datetime.date(2011, 1, 20), True),
+        (2009, datetime.date(2010, 1, 20), False),  # before the programme's first year
     ],
 )
 def test_the_recognised_year_rule_takes_plain_values(recognised, decided, ok):
     assert (recognised_year_error(recognised, decided) is None) is ok
+
+
+def test_a_recognised_year_before_the_programme_names_its_first_year():
+    message = recognised_year_error(2009, datetime.date(2010, 1, 20))
+    assert message is not None and "2010" in message
+
+
+@pytest.mark.parametrize(("value", "initial"), [("2010", 2010), ("2009", None), ("2005", None)])
+def test_the_certify_link_opens_the_form_only_for_a_programme_year(rf, value, initial):
+    from pages.communes import _certify_initial
+
+    assert _certify_initial(rf.get("/", {"certify": value})).get("recognised_year") == initial
 
 
 def _met_all_in_2018() -> Assessment:
