@@ -44,10 +44,11 @@ from practices.learning import practices_for_commune
 PAGE_SIZE = 50
 
 
-def _band_choices(n_criteria: int | None) -> dict[str, Band]:
-    """The criteria-met bands of the reports (criteria.standing.bands_for) as the list's filter:
-    "all" for the top band, "15-18" for the others; none without a set in force."""
-    bands = bands_for(n_criteria) if n_criteria else []
+def _band_choices(n_criteria: int | None, near_standard_missing: int | None) -> dict[str, Band]:
+    """The criteria-met bands of the reports (criteria.standing.bands_for, with the set's
+    near-standard band) as the list's filter: "all" for the top band, "15-18" for the others;
+    none without a set in force."""
+    bands = bands_for(n_criteria, near_standard_missing) if n_criteria else []
     return {"all" if b.is_top else f"{b.low}-{b.high}": b for b in bands}
 
 
@@ -57,15 +58,16 @@ def _year(request: HttpRequest, default: int) -> int:
     return default if year is None else year
 
 
-def _criteria_count(year: int) -> int | None:
-    """Criteria in the set in force in `year` (one query), None when there is no set."""
+def _criteria_count(year: int) -> tuple[int | None, int | None]:
+    """Criteria in the set in force in `year` and its `near_standard_missing` (one query),
+    (None, None) when there is no set."""
     found = (
         CriteriaSet.objects.for_year(year)
         .annotate(n=Count("criteria"))
-        .values_list("n", flat=True)
+        .values_list("n", "near_standard_missing")
         .first()
     )
-    return found
+    return found or (None, None)
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -133,7 +135,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     as_at = date_from_query(request, "as_at", year=year_from_query(request))
     year = as_at.year if as_at else _year(request, _list_default_year(scope, latest))
     as_at = as_at or year_end(year)
-    n_criteria = _criteria_count(year)
+    n_criteria, near_standard_missing = _criteria_count(year)
     units = scope.communes().valid_on(as_at)
     communes = units.in_programme()
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
@@ -155,7 +157,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     elif status in Assessment.Status.values:
         rows = rows.filter(status=status)
     band = request.GET.get("band", "")
-    bands = _band_choices(n_criteria)
+    bands = _band_choices(n_criteria, near_standard_missing)
     if band in bands:
         chosen = bands[band]
         rows = rows.filter(met__gte=chosen.low)
