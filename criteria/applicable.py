@@ -1,7 +1,7 @@
 """What applies to a commune in a year: the criteria set in force (`criteria_set_for_year`) and
 the key that picks its thresholds (`threshold_key`: region, province, commune group, and the
-318 designation). Reads only; the writers in `criteria.services`, the forms, the import, the
-reports and the seeders all ask here."""
+318 designation). Reads only; the writers in `criteria.services` and
+`criteria.certifications`, the forms, the import, the reports and the seeders all ask here."""
 
 from collections.abc import Iterable, Mapping
 

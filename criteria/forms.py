@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from criteria.certifications import validate_programme_date
 from criteria.evaluation import (
     Catalogue,
     Evaluation,
@@ -29,10 +30,10 @@ from criteria.models import (
     IndicatorValue,
     Threshold,
 )
-from criteria.services import PROGRAMME_FIRST_DATE, AssessmentInput, validate_programme_date
+from criteria.services import AssessmentInput
 from ntm.lib.numbers import parse_decimal_comma, plain_number
 from ntm.lib.widgets import FastWidgetRenderer
-from ntm.lib.years import YEAR_MAX
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX
 
 NUMBER_ERRORS = {
     "invalid": _("Cần nhập một số, ví dụ 85,5."),
@@ -522,11 +523,11 @@ class ReasonForm(forms.Form):
 
 
 class CertificationForm(forms.ModelForm):
-    # Blank: the decision's own year (criteria.services.certification_create).
+    # Blank: the decision's own year (criteria.certifications.certification_create).
     recognised_year = forms.IntegerField(
         label=_("Năm được công nhận"),
         required=False,
-        min_value=PROGRAMME_FIRST_DATE.year,
+        min_value=PROGRAMME_FIRST_YEAR,
         max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )

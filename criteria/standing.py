@@ -174,14 +174,39 @@ class Band:
         return f"{self.low}–{self.high}"
 
 
-def bands_for(criteria_count: int) -> list[Band]:
-    """19 · 15-18 · 10-14 · 5-9 · under 5 for the 19 criteria of 2016-2025; the top band is
-    "all criteria of the set" and the lower ones are cut below it, so a smaller set still gets
-    a sensible split (3 criteria: 3 · under 3)."""
+# The fixed cuts below the top band (and below the near-standard band, when the set has one).
+FIXED_CUTS = ((15, 18), (10, 14), (5, 9), (0, 4))
+
+
+def near_standard_range(
+    criteria_count: int, near_standard_missing: int | None
+) -> tuple[int, int] | None:
+    """The criteria met (low, high) of a commune "near the standard": missing 1 to the set's
+    `near_standard_missing` criteria (CriteriaSet.near_standard_missing), with at least one
+    met; None when the set does not say (UNCONFIRMED) or the range is empty. The report's list
+    of communes near the standard and the band just below the top both read it."""
+    if near_standard_missing is None:
+        return None
+    low, high = max(1, criteria_count - near_standard_missing), criteria_count - 1
+    return (low, high) if low <= high else None
+
+
+def bands_for(criteria_count: int, near_standard_missing: int | None = None) -> list[Band]:
+    """The top band is "all criteria of the set"; just below it the set's near-standard band
+    (`near_standard_range`), when the set defines one; then the fixed cuts (FIXED_CUTS) below
+    that, so a smaller set still gets a sensible split (3 criteria: 3 · under 3). The 19
+    criteria of 2016-2025, near the standard at 4 missing: 19 · 15-18 · 10-14 · 5-9 · under 5;
+    10 criteria at 2 missing: 10 · 8-9 · 5-7 · under 5. Callers pass the set's
+    `near_standard_missing`, so the band and the report's near-standard list agree."""
     top = criteria_count
     bands = [Band(top, top, is_top=True)]
-    for low, high in ((15, 18), (10, 14), (5, 9), (0, 4)):
-        high = min(high, top - 1)
+    below = top - 1  # the most criteria met that the next band may hold
+    near = near_standard_range(top, near_standard_missing)
+    if near is not None:
+        bands.append(Band(*near))
+        below = near[0] - 1
+    for low, high in FIXED_CUTS:
+        high = min(high, below)
         if low <= high:
             bands.append(Band(low, high))
     return bands

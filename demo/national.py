@@ -7,7 +7,7 @@ districts A00.., communes A0000..), so they can never collide with the numeric G
 `load_admin_units` loads. Indicator values are made by `demo.synthetic` and evaluated by
 `criteria.evaluation`, so criteria met always follow from the values; a commune is certified in
 the first year its approved assessment meets every criterion of the set in force that year (the
-rule of `criteria.services.certification_check`), and stays at all criteria met afterwards.
+rule of `criteria.certifications.certification_check`), and stays at all criteria met afterwards.
 
 Speed: one transaction per province; units, assessments and certifications with `bulk_create`,
 indicator values and criterion results (95% of the rows) as plain tuples with PostgreSQL's COPY
@@ -35,6 +35,7 @@ from communes.models import (
 )
 from criteria.applicable import criteria_set_for_year
 from criteria.catalogue import load_catalogues
+from criteria.certifications import certification_refusal
 from criteria.evaluation import Catalogue, ThresholdKey, evaluate_assessment
 from criteria.models import (
     Assessment,
@@ -43,7 +44,6 @@ from criteria.models import (
     CriterionResult,
     IndicatorValue,
 )
-from criteria.services import certification_refusal
 from demo.synthetic import difficulty_order, synthetic_entries
 from ntm.lib.text import fold
 

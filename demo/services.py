@@ -20,14 +20,10 @@ from communes.models import Commune, CommuneGroup, CommuneGroupAssignment, Distr
 from communes.services import load_langson
 from criteria.applicable import criteria_set_for_year, threshold_key
 from criteria.catalogue import load_catalogues
+from criteria.certifications import certification_create, certification_transcribe
 from criteria.evaluation import Catalogue, ThresholdKey
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion
-from criteria.services import (
-    AssessmentInput,
-    assessments_bulk_create,
-    certification_create,
-    certification_transcribe,
-)
+from criteria.services import AssessmentInput, assessments_bulk_create
 from demo.synthetic import difficulty_order, synthetic_entries
 
 PROVINCE_CODE = "20"

@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.versions import ChangesFiguresAdmin, bump_data_version
-from criteria import services as criteria_services
+from criteria import certifications
 from criteria.models import Certification
 from dossiers import services
 from dossiers.models import Dossier, DossierFile, DossierStep, Procedure, ProcedureStep
 from ntm.lib.admin import LabelledTabularInline
-from ntm.lib.years import YEAR_MAX
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX
 
 
 class StepInline(LabelledTabularInline):
@@ -84,7 +84,7 @@ class CertificationAdminForm(forms.ModelForm):
     recognised_year = forms.IntegerField(
         label=_("năm được công nhận"),
         required=False,
-        min_value=2000,
+        min_value=PROGRAMME_FIRST_YEAR,
         max_value=YEAR_MAX,
         help_text=_("Để trống nếu quyết định công nhận cho chính năm ký quyết định."),
     )
@@ -125,13 +125,13 @@ class CertificationAdminForm(forms.ModelForm):
 
     def clean_decision_date(self):
         date = self.cleaned_data["decision_date"]
-        criteria_services.validate_programme_date(date)
+        certifications.validate_programme_date(date)
         return date
 
     def clean_revoked_on(self):
         date = self.cleaned_data["revoked_on"]
         if date is not None:
-            criteria_services.validate_programme_date(date)
+            certifications.validate_programme_date(date)
         return date
 
     def clean(self):
@@ -154,10 +154,10 @@ class CertificationAdminForm(forms.ModelForm):
                 )
         elif data.get("kind") == Certification.Kind.TRANSCRIBED:
             # Issued outside the app, its assessment not held here: the rule of
-            # criteria.services.certification_transcribe (basis and reason stated, a set of
+            # criteria.certifications.certification_transcribe (basis and reason stated, a set of
             # the tier, the tier below in force), the dossier rule left out with the assessment.
             if self.instance.pk is None and commune and year and cset and date:
-                criteria_services.transcription_check(
+                certifications.transcription_check(
                     commune=commune,
                     tier=data.get("tier") or Certification.Tier.NTM,
                     criteria_set=cset,
@@ -168,7 +168,7 @@ class CertificationAdminForm(forms.ModelForm):
                     tier_below_not_recorded=bool(data.get("tier_below_not_recorded")),
                 )
             else:
-                criteria_services.transcription_statements_check(
+                certifications.transcription_statements_check(
                     basis=data.get("basis", ""),
                     no_assessment_reason=data.get("no_assessment_reason", ""),
                 )
@@ -177,10 +177,10 @@ class CertificationAdminForm(forms.ModelForm):
             # assessment of the recognised year.
             tier = data.get("tier") or Certification.Tier.NTM
             # The 18/2022 conditions as the entry point asks them (none recorded as not met).
-            criteria_services.certification_conditions_check(
+            certifications.certification_conditions_check(
                 {name: data.get(name) for pair in Certification.CONDITIONS for name in pair}
             )
-            criteria_services.certification_check(
+            certifications.certification_check(
                 commune=commune, year=year, criteria_set=cset, tier=tier, decision_date=date
             )
             # And the same dossier rule as the commune and dossier pages.

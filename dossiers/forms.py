@@ -7,11 +7,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from criteria.certifications import validate_programme_date
 from criteria.models import Certification, Criterion, Indicator
 from criteria.naming import localized_name
-from criteria.services import PROGRAMME_FIRST_DATE, validate_programme_date
 from dossiers.models import Step
-from ntm.lib.years import YEAR_MAX, parse_year
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX, parse_year
 
 # Bounds of what a user may send: a council has tens of members; notes are a few paragraphs.
 VOTES_MAX = 1000
@@ -35,7 +35,7 @@ class DossierCreateForm(_Form):
 
     year = forms.IntegerField(
         label=_("Năm xét công nhận"),
-        min_value=PROGRAMME_FIRST_DATE.year,
+        min_value=PROGRAMME_FIRST_YEAR,
         max_value=YEAR_MAX,
         widget=forms.HiddenInput,
     )

@@ -1,8 +1,8 @@
 """Writes of dossiers: create, record a step, add a file, and the rule for recording a
 certification decision against the dossier (`certification_record`: a complete dossier or an
 explicit reason), which completes the dossier: every caller records a decision through it.
-Certifications themselves are written by criteria.services.certification_create, their only
-writer."""
+Certifications themselves are written by criteria.certifications.certification_create, their
+only writer."""
 
 import datetime
 from collections.abc import Mapping
@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from criteria.certifications import certification_check, certification_create, certifications_lock
 from criteria.models import Certification, Criterion, Indicator
-from criteria.services import certification_check, certification_create, certifications_lock
 from dossiers.models import (
     Dossier,
     DossierFile,
@@ -283,11 +283,11 @@ def certification_record(
     """Record a certification decision made by the province: the one entry point for a
     decision on an assessment, called by the commune page, the dossier page (`dossier_decide`),
     the admin (`CertificationAdmin.save_model`) and the workbook import. Asks
-    `certification_dossier_check`, then criteria.services.certification_create (the
+    `certification_dossier_check`, then criteria.certifications.certification_create (the
     certification rules, its only writer; the history records `user`), then completes the
     dossier, if any."""
     year = recognised_year if recognised_year is not None else decision_date.year
-    # The commune's decisions one at a time (criteria.services), and its dossier's steps
+    # The commune's decisions one at a time (criteria.certifications), and its dossier's steps
     # (`dossier_lock`) wait for this decision, so the dossier read below stays as read.
     certifications_lock(commune=commune)
     for dossier in Dossier.objects.filter(commune=commune, tier=tier, year=year):

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.roles import Scope, can_import, scope_for
 from communes.models import CommuneGroupAssignment
+from criteria.certifications import certification_revoke
 from criteria.models import Assessment
 from criteria.services import (
     assessment_approve,
     assessment_save,
     assessment_submit,
     assessments_bulk_create,
-    certification_revoke,
 )
 from dossiers.services import certification_record
 from imports import workbook

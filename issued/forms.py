@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import District
-from criteria.services import validate_programme_date
+from criteria.certifications import validate_programme_date
 from issued.models import IssuedReport
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
 

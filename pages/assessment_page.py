@@ -219,14 +219,10 @@ def assessment_page(
     revision = applicable.revision_for(criteria_set, year, assessment)
     catalogue = Catalogue.load(criteria_set, for_key=key, revision=revision)
     by_group = criteria_set.threshold_basis == CriteriaSet.ThresholdBasis.COMMUNE_GROUP
-    # The assignment rather than the group: its note says what it rests on ("minh họa").
+    # The assignment rather than the group: its note says what it rests on ("minh họa"). The
+    # one that gave the key its group (`applicable.threshold_key`): the same definition.
     assignment = (
-        CommuneGroupAssignment.objects.filter(commune=commune, group_id=key.commune_group_id)
-        .filter(year_from__lte=year)
-        .exclude(year_to__lt=year)
-        .select_related("group")
-        .order_by("-year_from")
-        .first()
+        CommuneGroupAssignment.objects.select_related("group").for_commune_in_year(commune, year)
         if by_group and key.commune_group_id
         else None
     )

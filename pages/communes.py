@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import scope_for
 from communes.models import Commune, District, year_end
-from criteria import queue, services
+from criteria import certifications, queue
 from criteria.forms import CertificationForm, RevocationForm
 from criteria.lineage import lineage_profile
 from criteria.models import (
@@ -35,20 +35,20 @@ from criteria.models import (
     CriteriaSet,
     Tier,
 )
-from criteria.services import PROGRAMME_FIRST_DATE
 from criteria.standing import Band, bands_for, with_standing
 from dossiers import services as dossier_services
 from ntm.lib.text import starts_a_word_q
-from ntm.lib.years import YEAR_MAX, date_from_query, year_from_query
+from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX, date_from_query, year_from_query
 from practices.learning import practices_for_commune
 
 PAGE_SIZE = 50
 
 
-def _band_choices(n_criteria: int | None) -> dict[str, Band]:
-    """The criteria-met bands of the reports (criteria.standing.bands_for) as the list's filter:
-    "all" for the top band, "15-18" for the others; none without a set in force."""
-    bands = bands_for(n_criteria) if n_criteria else []
+def _band_choices(n_criteria: int | None, near_standard_missing: int | None) -> dict[str, Band]:
+    """The criteria-met bands of the reports (criteria.standing.bands_for, with the set's
+    near-standard band) as the list's filter: "all" for the top band, "15-18" for the others;
+    none without a set in force."""
+    bands = bands_for(n_criteria, near_standard_missing) if n_criteria else []
     return {"all" if b.is_top else f"{b.low}-{b.high}": b for b in bands}
 
 
@@ -58,15 +58,16 @@ def _year(request: HttpRequest, default: int) -> int:
     return default if year is None else year
 
 
-def _criteria_count(year: int) -> int | None:
-    """Criteria in the set in force in `year` (one query), None when there is no set."""
+def _criteria_count(year: int) -> tuple[int | None, int | None]:
+    """Criteria in the set in force in `year` and its `near_standard_missing` (one query),
+    (None, None) when there is no set."""
     found = (
         CriteriaSet.objects.for_year(year)
         .annotate(n=Count("criteria"))
-        .values_list("n", flat=True)
+        .values_list("n", "near_standard_missing")
         .first()
     )
-    return found
+    return found or (None, None)
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     as_at = date_from_query(request, "as_at", year=year_from_query(request))
     year = as_at.year if as_at else _year(request, _list_default_year(scope, latest))
     as_at = as_at or year_end(year)
-    n_criteria = _criteria_count(year)
+    n_criteria, near_standard_missing = _criteria_count(year)
     units = scope.communes().valid_on(as_at)
     communes = units.in_programme()
     districts = District.objects.filter(pk__in=communes.values("district_id")).order_by("code")
@@ -156,7 +157,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     elif status in Assessment.Status.values:
         rows = rows.filter(status=status)
     band = request.GET.get("band", "")
-    bands = _band_choices(n_criteria)
+    bands = _band_choices(n_criteria, near_standard_missing)
     if band in bands:
         chosen = bands[band]
         rows = rows.filter(met__gte=chosen.low)
@@ -185,7 +186,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         "report_areas": _report_areas(scope, districts, district),
         "n_criteria": n_criteria,
         # The year field's bounds: the programme's first year to the last the app knows.
-        "years": (PROGRAMME_FIRST_DATE.year, YEAR_MAX),
+        "years": (PROGRAMME_FIRST_YEAR, YEAR_MAX),
         "page": page,
         "districts": districts,
         "district": district,
@@ -341,7 +342,7 @@ def _certify_initial(request: HttpRequest) -> dict:
     """`?certify=<year>` (the work queue's "record the decision" link) opens the form with
     the year to recognise filled in; `?certify=1` only opens it."""
     value = request.GET.get("certify", "")
-    if len(value) == 4 and value.isdigit() and 2000 <= int(value) <= YEAR_MAX:
+    if len(value) == 4 and value.isdigit() and PROGRAMME_FIRST_YEAR <= int(value) <= YEAR_MAX:
         return {"recognised_year": int(value)}
     return {}
 
@@ -383,7 +384,7 @@ def certification_revoke(request: HttpRequest, code: str, pk: int) -> HttpRespon
     form = RevocationForm(request.POST, auto_id=f"id_revoke{pk}_%s")
     if form.is_valid():
         try:
-            services.certification_revoke(
+            certifications.certification_revoke(
                 certification=certification,
                 revoked_on=form.cleaned_data["revoked_on"],
                 reason=form.cleaned_data["reason"],

@@ -6,12 +6,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, CommuneGroup, District, Province, year_end
+from communes.models import (
+    Commune,
+    CommuneGroup,
+    CommuneGroupAssignment,
+    District,
+    Province,
+    year_end,
+)
 from criteria.applicable import criteria_set_for_year
 from criteria.models import CriteriaSet, Tier
 from ntm.lib.years import YEAR_MAX, YEAR_MIN
@@ -236,14 +243,11 @@ class Plan(models.Model):
             on=self.day, province=self.province, district=self.district
         )
         if self.commune_group_id:
-            # One filter() call, so both conditions apply to the same assignment row.
-            in_group = Commune.objects.filter(
-                Q(group_assignments__group=self.commune_group)
-                & Q(group_assignments__year_from__lte=self.year)
-                & (
-                    Q(group_assignments__year_to__isnull=True)
-                    | Q(group_assignments__year_to__gte=self.year)
+            # The commune's group in the year as everywhere else (latest start wins), so a
+            # commune whose assignments overlap counts in one group's plan only.
+            communes = communes.alias(
+                group_in_year=CommuneGroupAssignment.objects.group_in_year(
+                    self.year, commune=OuterRef("pk")
                 )
-            ).values("pk")
-            communes = communes.filter(pk__in=in_group)
+            ).filter(group_in_year=self.commune_group_id)
         return communes

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from criteria.admin import CatalogueChoicesMixin
+from criteria.admin.catalogue import CatalogueChoicesMixin
 from ntm.lib.admin import FoldedSearchMixin, LabelledTabularInline
 from practices import services
 from practices.models import Attachment, Category, Practice

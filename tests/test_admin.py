@@ -74,6 +74,29 @@ def test_certification_in_admin_is_refused_below_all_criteria(admin_client):
     )
 
 
+def test_a_recognised_year_before_the_programme_is_refused_in_admin(admin_client):
+    from criteria.models import Certification, CriteriaSet
+
+    before = Certification.objects.count()
+    commune = Certification.objects.order_by("pk").first().commune_id
+    response = admin_client.post(
+        reverse("admin:criteria_certification_add"),
+        {
+            "commune": commune,
+            "tier": "ntm",
+            "criteria_set": CriteriaSet.objects.get(code="xa-ntm-2016-2020").pk,
+            "decision_number": "998/QĐ-UBND",
+            "decision_date": "2017-12-01",
+            "recognised_year": "2005",
+            "authority": "Chủ tịch UBND tỉnh",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["recognised_year"]
+    assert any("2010" in e for e in errors)
+    assert Certification.objects.count() == before
+
+
 def test_certification_dates_outside_the_programme_are_refused_in_admin(admin_client):
     from criteria.models import Certification
 

@@ -387,7 +387,8 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         # With the set's code: three sets have a "1. Quy hoạch", and the admin's pickers list
-        # them all (their querysets load the set along: criteria.admin.CatalogueChoicesMixin).
+        # them all (their querysets load the set along:
+        # criteria.admin.catalogue.CatalogueChoicesMixin).
         return f"{self.number}. {self.name_vi} ({self.criteria_set.code})"
 
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from communes.models import Commune
 from criteria.models.assessments import Tier
 from criteria.models.catalogue import CriteriaSet
+from ntm.lib.years import PROGRAMME_FIRST_YEAR
 
 # Decisions for year N are often signed early in N+1 (Lạng Sơn's 99, 103 and 105/QĐ-UBND of
 # 26/01/2023 recognise communes "năm 2022", ntm-reference §17.2). A wider gap is refused as a
@@ -24,7 +25,13 @@ def recognised_year_error(recognised_year: int, decision_date: datetime.date) ->
     """Why a decision dated `decision_date` cannot recognise `recognised_year`, or None.
 
     Plain values, so the form, the admin and the Excel import apply the same rule: the year
-    recognised is the decision's own year or up to RECOGNITION_LAG_YEARS before it."""
+    recognised is the decision's own year or up to RECOGNITION_LAG_YEARS before it, and not
+    before the programme's first year (ntm.lib.years.PROGRAMME_FIRST_YEAR)."""
+    if recognised_year < PROGRAMME_FIRST_YEAR:
+        return gettext("Năm %(year)s trước năm đầu của chương trình nông thôn mới (%(first)s).") % {
+            "year": recognised_year,
+            "first": PROGRAMME_FIRST_YEAR,
+        }
     if recognised_year > decision_date.year:
         return gettext(
             "Quyết định ngày %(date)s không thể công nhận năm %(year)s (sau năm của quyết định)."
@@ -88,7 +95,7 @@ class Certification(models.Model):
     )
     # A transcribed decision whose commune's decision of the tier below (models.TIER_BELOW) was
     # issued outside the app too and is not entered: the rule cannot see it, and the decision
-    # says so instead of an invented number (criteria.services.transcription_check).
+    # says so instead of an invented number (criteria.certifications.transcription_check).
     tier_below_not_recorded = models.BooleanField(
         _("quyết định công nhận hạng dưới cũng ban hành ngoài ứng dụng, chưa nhập"),
         default=False,
@@ -152,7 +159,7 @@ class Certification(models.Model):
             # recognition of a tier under a set. Not (commune, tier) alone: a commune
             # recognised under 2016-2020 is recognised again under 2021-2025 (xét công nhận
             # lại, ntm-reference §7.5, §15.9), and the earlier decision stays, unrevoked, as
-            # history. criteria.services.certification_create says it in words first.
+            # history. criteria.certifications.certification_create says it in words first.
             models.UniqueConstraint(
                 fields=["commune", "tier", "criteria_set"],
                 condition=Q(revoked_on__isnull=True),
@@ -175,7 +182,7 @@ class Certification(models.Model):
                 name="merged_recognition_has_basis",
             ),
             # A transcribed decision states the legal basis of the set it applied and why the
-            # app holds no assessment (criteria.services.transcription_check says it first).
+            # app holds no assessment (criteria.certifications.transcription_check says it first).
             models.CheckConstraint(
                 condition=~Q(kind="transcribed") | (~Q(basis="") & ~Q(no_assessment_reason="")),
                 name="transcribed_has_basis_and_reason",

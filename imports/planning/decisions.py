@@ -6,12 +6,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from criteria.models import Certification, recognised_year_error
-from criteria.services import (
+from criteria.certifications import (
     certification_check,
     certification_eligibility,
     validate_programme_date,
 )
+from criteria.models import Certification, recognised_year_error
 from dossiers.services import certification_dossier_check
 from imports import workbook
 from imports.planning.rows import (
@@ -235,7 +235,7 @@ def _may_revoke(plan: RowPlan, ctx: Context) -> bool:
 def _plan_new_decision(plan: RowPlan, given: GivenDecision, ctx: Context) -> None:
     """A decision not recorded yet: the permissions, the certification rule and the dossier
     rule of the certification page (accounts.roles.can_certify,
-    criteria.services.certification_eligibility, dossiers.services.certification_record)."""
+    criteria.certifications.certification_eligibility, dossiers.services.certification_record)."""
     errors = ctx.errors
     if not (ctx.may("criteria.add_certification") and ctx.may("criteria.approve_assessment")):
         errors.add(

@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest
 
-# The plausible range of a programme year (also the practices' CHECK constraint).
+# The first year of the programme: the national target programme on new rural development
+# began with Quyết định 800/QĐ-TTg of 04/06/2010. No decision, recognised year or programme
+# figure is older; every "programme year" bound is this one.
+PROGRAMME_FIRST_YEAR = 2010
+
+# A plausibility bound for storage and URLs, not a programme bound: a year in a path or a query
+# string (older is a year the app does not have, 404) and the practices' CHECK constraint
+# (practice_year_plausible), which is why it stays wider than the programme.
 YEAR_MIN, YEAR_MAX = 1990, 2100
 
 _YEAR = re.compile(r"[0-9]{4}")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from communes.models import TWO_TIER_START, Commune, year_end
 from criteria.applicable import criteria_set_for_year
 from criteria.models import CriteriaSet
-from criteria.standing import bands_for
+from criteria.standing import bands_for, near_standard_range
 from reports.figures.basis import Judgements, judgement_counts
 from reports.figures.commune_rows import CommuneRow, KeepingRow, rows_per_commune
 from reports.figures.counts import (
@@ -176,14 +176,17 @@ class ReportFigures:
     @property
     def near_standard(self) -> list[CommuneRow]:
         """Assessed communes missing 1 to the set's `near_standard_missing` criteria, the most
-        advanced first; none when the set does not define it."""
-        if self.near_standard_missing is None:
+        advanced first (`near_standard_range`, the band just below the top: the same
+        communes, less those certified or never assessed); none when the set does not define
+        it."""
+        near = near_standard_range(self.criteria_count, self.near_standard_missing)
+        if near is None:
             return []
-        low = max(1, self.criteria_count - self.near_standard_missing)
+        low, high = near
         rows = [
             c
             for c in self.communes
-            if c.met_year is not None and low <= c.met < self.criteria_count and not c.certified
+            if c.met_year is not None and low <= c.met <= high and not c.certified
         ]
         return sorted(rows, key=lambda c: (-c.met, c.code))
 
@@ -294,7 +297,7 @@ def report_figures(
     current = tallies[None].as_headline(year, as_at)
     sets_used = set_usages(criteria_set, tallies[None].by_set)
     criteria = sets_used[0].criteria
-    bands = bands_for(len(criteria))
+    bands = bands_for(len(criteria), criteria_set.near_standard_missing)
     band_rows = tallies[None].bands(bands)
     previous = headline(year - 1, provisional, communes=communes)
 

@@ -1,10 +1,10 @@
-"""The certification rule on plain values (criteria.services.certification_eligibility): the one
-definition behind `certification_check` (form, admin, service) and the Excel import."""
+"""The certification rule on plain values (criteria.certifications.certification_eligibility):
+the one definition behind `certification_check` (form, admin, service) and the Excel import."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from criteria.services import certification_eligibility, certification_refusal
+from criteria.certifications import certification_eligibility, certification_refusal
 
 
 @pytest.mark.parametrize(

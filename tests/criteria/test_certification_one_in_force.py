@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
-from criteria import services
+from criteria import certifications
 from criteria.models import Certification
 from tests.base import make_assessment, make_certification, make_criteria_set
 from tests.criteria.conftest import login
@@ -25,7 +25,7 @@ DECIDED = datetime.date(2027, 10, 15)
 
 
 def certify(commune, number, *, date=DECIDED, year=None, user=None):
-    return services.certification_create(
+    return certifications.certification_create(
         commune=commune,
         tier="ntm",
         decision_number=number,
@@ -74,7 +74,7 @@ def test_after_a_revocation_the_commune_may_be_recognised_again(world, day):
     make_assessment(world.commune_a1, 2026, world.cset, met=3)
     make_assessment(world.commune_a1, 2027, world.cset, met=3)
     first = certify(world.commune_a1, "101/QĐ-UBND", date=datetime.date(2026, 10, 1))
-    services.certification_revoke(
+    certifications.certification_revoke(
         certification=first, revoked_on=datetime.date(2027, 3, 1), reason="Rớt chuẩn"
     )
     again = certify(world.commune_a1, "102/QĐ-UBND")
@@ -139,11 +139,11 @@ def test_a_revocation_from_a_stale_page_is_refused_and_keeps_the_first(world, da
     make_assessment(world.commune_a1, 2027, world.cset, met=3)
     cert = certify(world.commune_a1, "101/QĐ-UBND")
     first, second = (Certification.objects.get(pk=cert.pk) for _ in range(2))
-    services.certification_revoke(
+    certifications.certification_revoke(
         certification=first, revoked_on=datetime.date(2027, 11, 1), reason="Lý do thứ nhất"
     )
     with pytest.raises(ValidationError) as exc:
-        services.certification_revoke(
+        certifications.certification_revoke(
             certification=second, revoked_on=datetime.date(2027, 11, 2), reason="Lý do thứ hai"
         )
     assert exc.value.code == "already_revoked"
@@ -205,7 +205,7 @@ def test_two_revocations_at_once_give_one_success_and_one_refusal(world, day):
 
     def revoke(reason):
         stale = Certification.objects.get(pk=cert.pk)
-        return lambda: services.certification_revoke(
+        return lambda: certifications.certification_revoke(
             certification=stale, revoked_on=datetime.date(2027, 11, 1), reason=reason
         )
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communes.models import Commune
-from criteria import services
+from criteria import certifications, services
 from criteria.models import Assessment, Certification, recognised_year_error
 from reports.figures import headline
 
@@ -22,10 +22,24 @@ pytestmark = pytest.mark.django_db
         (2019, datetime.date(2019, 1, 20), True),
         (2020, datetime.date(2019, 12, 31), False),  # a year after the decision
         (2016, datetime.date(2019, 1, 20), False),  # more than one year before
+        (2010, datetime.date(2011, 1, 20), True),
+        (2009, datetime.date(2010, 1, 20), False),  # before the programme's first year
     ],
 )
 def test_the_recognised_year_rule_takes_plain_values(recognised, decided, ok):
     assert (recognised_year_error(recognised, decided) is None) is ok
+
+
+def test_a_recognised_year_before_the_programme_names_its_first_year():
+    message = recognised_year_error(2009, datetime.date(2010, 1, 20))
+    assert message is not None and "2010" in message
+
+
+@pytest.mark.parametrize(("value", "initial"), [("2010", 2010), ("2009", None), ("2005", None)])
+def test_the_certify_link_opens_the_form_only_for_a_programme_year(rf, value, initial):
+    from pages.communes import _certify_initial
+
+    assert _certify_initial(rf.get("/", {"certify": value})).get("recognised_year") == initial
 
 
 def _met_all_in_2018() -> Assessment:
@@ -47,7 +61,7 @@ def _recognisable_in_2018() -> Assessment:
     for held in Certification.objects.filter(
         commune=assessment.commune, tier=Certification.Tier.NTM, revoked_on=None
     ):
-        services.certification_revoke(
+        certifications.certification_revoke(
             certification=held, revoked_on=datetime.date(2018, 6, 30), reason="Thử: rớt chuẩn"
         )
     return assessment
@@ -55,7 +69,7 @@ def _recognisable_in_2018() -> Assessment:
 
 def test_a_decision_of_20_january_2019_recognising_2018_is_accepted():
     assessment = _recognisable_in_2018()
-    cert = services.certification_create(
+    cert = certifications.certification_create(
         commune=assessment.commune,
         tier=Certification.Tier.NTM,
         decision_number="99/QĐ-UBND-THU",
@@ -70,7 +84,7 @@ def test_a_decision_of_20_january_2019_recognising_2018_is_accepted():
 def test_without_a_recognised_year_the_decision_year_is_checked():
     assessment = _met_all_in_2018()  # the demo has no 2019 assessments
     with pytest.raises(ValidationError) as exc:
-        services.certification_create(
+        certifications.certification_create(
             commune=assessment.commune,
             tier=Certification.Tier.NTM,
             decision_number="99/QĐ-UBND-THU",
@@ -83,7 +97,7 @@ def test_without_a_recognised_year_the_decision_year_is_checked():
 def test_a_recognised_year_after_the_decision_is_refused():
     assessment = _met_all_in_2018()
     with pytest.raises(ValidationError) as exc:
-        services.certification_create(
+        certifications.certification_create(
             commune=assessment.commune,
             tier=Certification.Tier.NTM,
             decision_number="99/QĐ-UBND-THU",
@@ -149,7 +163,7 @@ def test_a_2015_certification_under_2011_2015_is_recorded_and_counted():
         data=services.AssessmentInput(entries={}, criterion_flags=flags),
     )
     Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.APPROVED)
-    cert = services.certification_create(
+    cert = certifications.certification_create(
         commune=commune,
         tier=Certification.Tier.NTM,
         decision_number="1/QĐ-UBND-2015",

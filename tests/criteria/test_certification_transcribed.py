@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from communes.models import Commune
+from criteria.certifications import certification_transcribe
 from criteria.models import Certification, CriteriaSet
-from criteria.services import certification_transcribe
 from dossiers.admin import CertificationAdminForm
 from reports.figures import report_figures
 from tests.base import make_certification
@@ -186,7 +186,7 @@ def model_assessment(commune, model_set):
 def test_a_model_certification_without_an_advanced_one_in_force_is_refused(
     request, advanced_set, world_name
 ):
-    from criteria.services import certification_create
+    from criteria.certifications import certification_create
 
     w = request.getfixturevalue(world_name)
     commune = w.commune_a1 if world_name == "world" else w.dong_tay

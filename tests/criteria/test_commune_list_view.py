@@ -138,3 +138,15 @@ def test_the_list_links_the_reports_of_the_users_scope(client, django_user_model
     body = client.get("/communes/", {"year": 2017}).content.decode()
     assert 'href="/reports/district/187/2017/"' in body
     assert "/reports/province/" not in body
+
+
+def test_the_list_offers_the_sets_near_standard_band(client, reform_world):
+    w = reform_world
+    w.cset.near_standard_missing = 2
+    w.cset.save(update_fields=["near_standard_missing"])
+    make_assessment(w.dong_tay, 2026, w.cset, met=9)
+    make_assessment(w.bac_son, 2026, w.cset, met=7)
+    client.force_login(w.province_staff)
+    response = client.get(LIST, {"year": 2026})
+    assert [key for key, _label in response.context["bands"]] == ["all", "8-9", "5-7", "0-4"]
+    assert codes(client.get(LIST, {"year": 2026, "band": "8-9"})) == [w.dong_tay.code]

@@ -70,9 +70,8 @@ def test_after_the_reform_the_commune_and_the_former_district_open_where_they_wo
 
 
 def test_the_year_field_is_bounded_by_the_programme_and_the_apps_years(client, world):
-    from criteria.services import PROGRAMME_FIRST_DATE
-    from ntm.lib.years import YEAR_MAX
+    from ntm.lib.years import PROGRAMME_FIRST_YEAR, YEAR_MAX
 
     client.force_login(world.province_staff)
     body = client.get("/communes/", {"year": 2027}).content.decode()
-    assert f'min="{PROGRAMME_FIRST_DATE.year}" max="{YEAR_MAX}"' in body
+    assert f'min="{PROGRAMME_FIRST_YEAR}" max="{YEAR_MAX}"' in body

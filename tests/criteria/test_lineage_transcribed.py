@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communes.models import Commune, Succession
+from criteria.certifications import certification_transcribe
 from criteria.lineage import lineage_profile, lineage_profiles
 from criteria.models import Certification, CriteriaSet
-from criteria.services import certification_transcribe
 from tests.base import make_certification, make_commune
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from communes.models import Commune
-from criteria import services
+from criteria import certifications, services
 from criteria.evaluation import Catalogue, IndicatorEntry
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
 from criteria.services import AssessmentInput
@@ -138,7 +138,7 @@ def test_workflow_transitions(world):
 def test_certification_is_refused_below_all_criteria(world):
     make_assessment(world.commune_a1, 2027, world.cset, met=2)
     with pytest.raises(ValidationError) as exc:
-        services.certification_create(
+        certifications.certification_create(
             commune=world.commune_a1,
             tier=Certification.Tier.NTM,
             decision_number="10/QĐ-UBND",
@@ -152,7 +152,7 @@ def test_certification_is_refused_below_all_criteria(world):
 def test_certification_needs_an_approved_assessment(world):
     make_assessment(world.commune_a1, 2027, world.cset, met=3, status=Assessment.Status.SUBMITTED)
     with pytest.raises(ValidationError, match="phê duyệt"):
-        services.certification_create(
+        certifications.certification_create(
             commune=world.commune_a1,
             tier=Certification.Tier.NTM,
             decision_number="10/QĐ-UBND",
@@ -163,7 +163,7 @@ def test_certification_needs_an_approved_assessment(world):
 
 def test_certification_and_revocation(world):
     make_assessment(world.commune_a1, 2027, world.cset, met=3)
-    cert = services.certification_create(
+    cert = certifications.certification_create(
         commune=world.commune_a1,
         tier=Certification.Tier.NTM,
         decision_number="10/QĐ-UBND",
@@ -172,10 +172,10 @@ def test_certification_and_revocation(world):
         user=world.province_staff,
     )
     with pytest.raises(ValidationError):
-        services.certification_revoke(
+        certifications.certification_revoke(
             certification=cert, revoked_on=datetime.date(2027, 1, 1), reason="x"
         )
-    services.certification_revoke(
+    certifications.certification_revoke(
         certification=cert, revoked_on=datetime.date(2027, 12, 15), reason="Không duy trì tiêu chí"
     )
     assert (
@@ -201,16 +201,16 @@ def test_programme_dates_run_from_2010_to_the_end_of_next_year(time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 7, 10, tzinfo=datetime.UTC))
     last = datetime.date(2027, 12, 31)
     for accepted in (datetime.date(2010, 1, 1), datetime.date(2018, 6, 30), last):
-        services.validate_programme_date(accepted)
+        certifications.validate_programme_date(accepted)
     for refused in (datetime.date(2009, 12, 31), last + datetime.timedelta(days=1)):
         with pytest.raises(ValidationError) as error:
-            services.validate_programme_date(refused)
+            certifications.validate_programme_date(refused)
         assert error.value.code == "date_outside_programme"
 
 
 def test_a_decision_before_the_programme_is_refused(world):
     with pytest.raises(ValidationError) as refused:
-        services.certification_create(
+        certifications.certification_create(
             commune=world.commune_a1,
             tier=Certification.Tier.NTM,
             decision_number="1/QĐ-UBND",
@@ -225,7 +225,7 @@ def test_a_decision_before_the_programme_is_refused(world):
 def test_a_revocation_dated_9999_is_refused(world):
     cert = make_certification(world.commune_a1, world.cset, datetime.date(2027, 6, 1))
     with pytest.raises(ValidationError) as refused:
-        services.certification_revoke(
+        certifications.certification_revoke(
             certification=cert, revoked_on=datetime.date(9999, 12, 31), reason="Nhập nhầm"
         )
     assert refused.value.code == "date_outside_programme"

@@ -52,8 +52,8 @@ def test_the_certification_services_ask_the_policy_again(world):
 
     from django.core.exceptions import PermissionDenied
 
+    from criteria.certifications import certification_create, certification_revoke
     from criteria.models import Certification
-    from criteria.services import certification_create, certification_revoke
     from tests.base import make_assessment, make_certification
 
     make_assessment(world.commune_a1, 2027, world.cset, met=3)

@@ -44,3 +44,22 @@ def test_the_bands_of_19_criteria_are_the_reports():
 def test_a_smaller_set_is_cut_below_its_top():
     assert bands_for(3) == [Band(3, 3, is_top=True), Band(0, 2)]
     assert bands_for(12) == [Band(12, 12, is_top=True), Band(10, 11), Band(5, 9), Band(0, 4)]
+
+
+def test_the_19_criteria_sets_near_the_standard_at_4_missing_keep_their_bands():
+    # 2016-2020 and 2021-2025 (criteria/data/*.yaml): near the standard at 4 missing, 15-18.
+    assert bands_for(19, 4) == bands_for(19) == bands_for(19, None)
+
+
+@pytest.mark.parametrize(
+    ("count", "missing", "expected"),
+    [
+        (10, 2, [(10, 10), (8, 9), (5, 7), (0, 4)]),
+        (10, 4, [(10, 10), (6, 9), (5, 5), (0, 4)]),
+        (19, 2, [(19, 19), (17, 18), (15, 16), (10, 14), (5, 9), (0, 4)]),
+        (3, 4, [(3, 3), (1, 2), (0, 0)]),  # near the standard needs one criterion met
+        (10, 0, [(10, 10), (5, 9), (0, 4)]),  # nobody is near: the fixed cuts
+    ],
+)
+def test_the_band_below_the_top_is_the_sets_near_standard(count, missing, expected):
+    assert [(b.low, b.high) for b in bands_for(count, missing)] == expected

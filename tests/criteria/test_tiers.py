@@ -8,13 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from criteria.certifications import certification_create
 from criteria.models import Assessment, Certification, CriteriaSet, Criterion, CriterionGroup
-from criteria.services import (
-    AssessmentInput,
-    assessment_create,
-    assessment_save,
-    certification_create,
-)
+from criteria.services import AssessmentInput, assessment_create, assessment_save
 from tests.base import make_assessment, make_certification
 
 pytestmark = pytest.mark.django_db

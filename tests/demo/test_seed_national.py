@@ -11,9 +11,9 @@ from django.test import TestCase
 
 from communes.models import Commune, District, Province
 from criteria.applicable import criteria_set_for_year
+from criteria.certifications import certification_check
 from criteria.evaluation import Catalogue, IndicatorEntry, ThresholdKey, evaluate_assessment
 from criteria.models import Assessment, Certification, CriterionResult, IndicatorValue
-from criteria.services import certification_check
 from demo.national import (
     PROVINCE_CODES,
     NationalSeedError,

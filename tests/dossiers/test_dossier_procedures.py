@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from criteria.services import certification_create
+from criteria.certifications import certification_create
 from dossiers import services
 from dossiers.models import Dossier, DossierStep, Procedure, Step
 from tests.base import make_assessment, make_certification, make_criteria_set

@@ -233,7 +233,7 @@ def test_certification_of_a_commune_missing_criteria_is_an_error(xlsx, province_
     header = HEADER_19 + ["Trạng thái", "Số QĐ công nhận", "Ngày công nhận"]
     row = ["06505", "", 2019] + ["x"] * 18 + ["", "Đã phê duyệt", "99/QĐ-UBND", "15/11/2019"]
     report = run(xlsx([header, row]), province_user)
-    # The certification page's rule and wording (criteria.services.certification_eligibility).
+    # The certification page's rule and wording (criteria.certifications.certification_eligibility).
     assert [(e.code, e.column) for e in report.errors] == [
         ("criteria_not_all_met", "Số QĐ công nhận")
     ]

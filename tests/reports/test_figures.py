@@ -9,6 +9,7 @@ from communes.models import Commune, Province
 from criteria.models import Assessment, Certification, CriterionResult
 from criteria.standing import Band, bands_for
 from reports.figures import headline, report_figures
+from tests.base import make_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,24 @@ def test_near_standard_lists_uncertified_communes_missing_few_criteria(report_wo
     assert [(c.code, c.met, c.missing) for c in figures.near_standard] == [
         (w.commune_b1.code, 1, [2, 3])
     ]
+
+
+def test_the_near_standard_list_is_the_band_below_the_top(reform_world):
+    """A 10-criterion set near the standard at 2 missing: bands 10 · 8-9 · 5-7 · under 5, and
+    the report's near-standard list holds the communes of the 8-9 band (none certified)."""
+    w = reform_world
+    w.cset.near_standard_missing = 2
+    w.cset.save(update_fields=["near_standard_missing"])
+    make_assessment(w.dong_tay, 2026, w.cset, met=9)
+    make_assessment(w.bac_son, 2026, w.cset, met=7)
+    figures = report_figures(2026, communes=Commune.objects.filter(province=w.province))
+    assert [(r.band.low, r.band.high, r.count) for r in figures.bands] == [
+        (10, 10, 0),
+        (8, 9, 1),
+        (5, 7, 1),
+        (0, 4, 0),
+    ]
+    assert [c.code for c in figures.near_standard] == [w.dong_tay.code]
 
 
 def test_progress_covers_each_year_up_to_the_report_year(report_world):

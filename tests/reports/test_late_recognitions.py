@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communes.models import Commune
+from criteria.certifications import certification_create
 from criteria.models import Certification
-from criteria.services import certification_create
 from reports.figures import report_figures
 from tests.base import make_assessment, make_certification
 

@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from communes.models import Province
 from communes.versions import stamp_for
+from criteria.certifications import certification_revoke
 from criteria.models import Assessment, Threshold
 from criteria.services import (
     AssessmentInput,
     assessment_approve,
     assessment_reopen,
     assessment_save,
-    certification_revoke,
 )
 from imports.services import import_assessments
 from reports import figures
