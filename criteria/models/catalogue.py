@@ -54,13 +54,26 @@ class CriteriaSetQuerySet(models.QuerySet):
             is_default=Case(When(in_period, then=Value(True)), default=Value(False))
         ).order_by("-is_default", "-first_year", "code")
 
-    def with_amendments(self, day: datetime.date):
+    def with_amendments(self, day: datetime.date, year: int | None = None):
         """Each set with the acts that amended it by `day` (`amended_by`, "; "-joined, "" for
         none) and how many of them have no confirmed content (`amendments_unconfirmed`): in
-        the same query, for the reports' line that cites the set."""
+        the same query, for the reports' line that cites the set. With `year`, only the
+        revisions that a submitted or approved assessment of that year was judged under, and
+        the acts whose content is not entered: a report names what its figures rest on, and a
+        revision loaded since changes nothing it says."""
         in_force = Q(amendments__effective_from__isnull=True) | Q(
             amendments__effective_from__lte=day
         )
+        if year is not None:
+            from criteria.models.assessments import Assessment
+
+            judged = Assessment.objects.filter(
+                year=year,
+                status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
+                revision__isnull=False,
+            ).values("revision_id")
+            # An act recorded without its content stays named: the set may differ from it.
+            in_force &= Q(amendments__pk__in=judged) | Q(amendments__content_confirmed=False)
         return self.annotate(
             amended_by=Coalesce(
                 StringAgg("amendments__citation", Value("; "), filter=in_force),

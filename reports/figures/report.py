@@ -284,7 +284,9 @@ def report_figures(
     # Every set usable in the year, of every tier (one query): the standard set of the year
     # is the first of its level, as criteria_set_for_year picks it; a tier with none is left
     # out of the table of tiers.
-    year_sets = list(CriteriaSet.objects.for_year(year, level=None).with_amendments(as_at))
+    year_sets = list(
+        CriteriaSet.objects.for_year(year, level=None).with_amendments(as_at, year=year)
+    )
     criteria_set = next((s for s in year_sets if s.level == CriteriaSet.Level.COMMUNE), None)
     if criteria_set is None:
         criteria_set_for_year(year)  # raises the ValidationError that says so

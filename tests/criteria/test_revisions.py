@@ -257,3 +257,54 @@ def test_loading_the_catalogue_again_never_rewrites_a_judged_level(tmp_path):
     assert (old.value, new.value, new.added_in) == (100, 90, revision)
     as_judged = Catalogue.load(cset, revision=approved.revision)
     assert {t.value for t in as_judged.thresholds[road.pk] if t.region_id} == {100}
+
+
+def test_the_province_report_page_pdf_and_workbook_read_the_same_after_loading(
+    client, reform_world, settings, tmp_path
+):
+    """After the reform: the 2026 report as a page, a PDF read back and a workbook read back
+    are the same once two indicators are loaded into criterion 1 (the revision is named only
+    where an assessment counted rests on it)."""
+    import io
+    import shutil
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from tests.base import run_worker
+
+    w = reform_world
+    make_assessment(w.dong_tay, 2026, w.cset, met=10)
+    make_assessment(w.bac_son, 2026, w.cset, met=6)
+    client.force_login(w.province_staff)
+
+    def read() -> tuple[str, str, list]:
+        page = client.get(reverse("reports:province_report", args=[w.province.code, 2026]))
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.content.decode())
+        body = body[body.index("<main") :]
+        files = {}
+        for ext in ("pdf", "xlsx"):
+            url = reverse(f"reports:province_report_{ext}", args=[w.province.code, 2026])
+            if client.get(url).status_code != 200:
+                run_worker()
+            response = client.get(url)
+            assert response.status_code == 200
+            files[ext] = response.content
+        path = tmp_path / "r.pdf"
+        path.write_bytes(files["pdf"])
+        text = subprocess.run(  # noqa: S603
+            [shutil.which("pdftotext"), "-layout", str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        wb = load_workbook(io.BytesIO(files["xlsx"]))
+        cells = [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb]
+        return body, text, cells
+
+    before = read()
+    add_two_indicators(w.cset, by_group=True)
+    after = read()
+    assert after[0] == before[0]
+    assert after[1] == before[1]
+    assert after[2] == before[2]
