@@ -65,13 +65,11 @@ class CriteriaSetQuerySet(models.QuerySet):
             amendments__effective_from__lte=day
         )
         if year is not None:
-            from criteria.models.assessments import Assessment
-
-            judged = Assessment.objects.filter(
-                year=year,
-                status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
-                revision__isnull=False,
-            ).values("revision_id")
+            # Through the reverse relation of Assessment.revision ("submitted", "approved":
+            # Assessment.Status, whose module imports this one).
+            judged = CriteriaSetAmendment.objects.filter(
+                assessments__year=year, assessments__status__in=["submitted", "approved"]
+            ).values("pk")
             # An act recorded without its content stays named: the set may differ from it.
             in_force &= Q(amendments__pk__in=judged) | Q(amendments__content_confirmed=False)
         return self.annotate(
