@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -40,5 +41,17 @@ def _requests_end_before_the_database_is_emptied(request):
     server = request.getfixturevalue("live_server")
     yield
     httpd = getattr(server.thread, "httpd", None)
-    for thread in list(getattr(httpd, "_threads", None) or ()):
-        thread.join(timeout=10)
+    # A connection the browser opened just before its page closed may still wait in the
+    # listening socket's backlog and be accepted after a first join (then its request reads
+    # while PostgreSQL's TRUNCATE waits: a deadlock): join until no new request has come for a
+    # moment, 10 s at most.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = [t for t in list(getattr(httpd, "_threads", None) or ()) if t.is_alive()]
+        for thread in alive:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        time.sleep(0.3)
+        if not alive and not any(
+            t.is_alive() for t in list(getattr(httpd, "_threads", None) or ())
+        ):
+            break
