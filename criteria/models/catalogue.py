@@ -403,7 +403,34 @@ class Criterion(models.Model):
         return f"{self.number}. {self.name_vi} ({self.criteria_set.code})"
 
 
-class Indicator(models.Model):
+class Revised(models.Model):
+    """A row of a set's content that revisions add and end (CriteriaSetAmendment): the one that
+    added it (None: as first loaded) and the one that ended it. Rows are never edited into other
+    levels: a revision ends the old row and adds a new one, so what an assessment was judged
+    under stays readable (criteria.revisions)."""
+
+    added_in = models.ForeignKey(
+        "CriteriaSetAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thêm theo"),
+    )
+    withdrawn_in = models.ForeignKey(
+        "CriteriaSetAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bỏ theo"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Indicator(Revised):
     class Kind(models.TextChoices):
         BOOLEAN = "boolean", _("Đạt / không đạt")
         PERCENT = "percent", _("Tỷ lệ (%)")
@@ -431,25 +458,6 @@ class Indicator(models.Model):
     # Indicator 17.1 is a pair (hygienic water, of which clean water): a second value and threshold.
     secondary_label = models.CharField(_("giá trị thứ hai"), max_length=100, blank=True)
     wording_confirmed = models.BooleanField(_("nội dung đã xác nhận"), default=False)
-    # Revisions (CriteriaSetAmendment): the one that added the row (None: as first loaded) and
-    # the one that ended it. Rows are never edited into other levels: a revision ends the old
-    # row and adds a new one, so what an assessment was judged under stays readable.
-    added_in = models.ForeignKey(
-        "CriteriaSetAmendment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("thêm theo"),
-    )
-    withdrawn_in = models.ForeignKey(
-        "CriteriaSetAmendment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("bỏ theo"),
-    )
 
     class Meta:
         ordering = ["criterion__criteria_set", "criterion__number", "order"]
@@ -472,7 +480,7 @@ class Indicator(models.Model):
         return self.kind in (self.Kind.PERCENT, self.Kind.NUMBER)
 
 
-class Threshold(models.Model):
+class Threshold(Revised):
     """The level an indicator must reach, for one region or commune group (or nationwide when
     both are empty), optionally for a range of years and for one province's own set."""
 
@@ -503,25 +511,6 @@ class Threshold(models.Model):
         _("tình trạng"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
     )
     source = models.CharField(_("nguồn"), max_length=200, blank=True)
-    # Revisions (CriteriaSetAmendment): the one that added the row (None: as first loaded) and
-    # the one that ended it. Rows are never edited into other levels: a revision ends the old
-    # row and adds a new one, so what an assessment was judged under stays readable.
-    added_in = models.ForeignKey(
-        "CriteriaSetAmendment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("thêm theo"),
-    )
-    withdrawn_in = models.ForeignKey(
-        "CriteriaSetAmendment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("bỏ theo"),
-    )
 
     class Meta:
         ordering = ["indicator", "region__order", "year_from"]
