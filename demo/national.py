@@ -26,8 +26,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from communes.models import (
+    TWO_TIER_START,
     Commune,
     CommuneGroupAssignment,
+    DataVersion,
     District,
     Province,
     Region,
@@ -44,6 +46,7 @@ from criteria.models import (
     CriterionResult,
     IndicatorValue,
 )
+from demo.national_reform import ReformReport, seed_reform
 from demo.synthetic import difficulty_order, synthetic_entries
 from ntm.lib.text import fold
 
@@ -89,6 +92,7 @@ class NationalReport:
     deleted: bool = False
     skipped: bool = False
     seconds: float = 0.0
+    reform: "ReformReport | None" = None  # the units of 01/07/2025 and 2026, when asked
     # Figures as planned, for checks: (province code, year) -> (communes, certified in force
     # on 31/12, sum of criteria met).
     figures: dict[tuple[str, int], tuple[int, int, int]] = field(default_factory=dict)
@@ -214,8 +218,8 @@ def delete_synthetic() -> None:
     history row for each (django-simple-history's post_delete); the synthetic rows never had
     history, since they were bulk-inserted."""
     provinces = synthetic_provinces()
-    districts = District.objects.filter(province__in=provinces)
-    communes = Commune.objects.filter(district__in=districts)
+    # By province, not district: the units of 01/07/2025 (demo.national_reform) have none.
+    communes = Commune.objects.filter(province__in=provinces)
     assessments = Assessment.objects.filter(commune__in=communes)
     steps = [
         (IndicatorValue, "assessment", assessments),
@@ -225,8 +229,11 @@ def delete_synthetic() -> None:
         (CommuneGroupAssignment, "commune", communes),
         (Succession, "predecessor", communes),
         (Succession, "successor", communes),
-        (Commune, "district", districts),
+        (Commune, "province", provinces),
         (District, "province", provinces),
+        (DataVersion, "province", provinces),  # bumped by the 2026 assessments' writes
+        (Province.formed_from.through, "from_province", provinces),
+        (Province.formed_from.through, "to_province", provinces),
         (Province, "id", provinces),
     ]
     quote = connection.ops.quote_name
@@ -435,13 +442,17 @@ def seed_national(
     years: tuple[int, int] = DEFAULT_YEARS,
     seed: int = SEED,
     replace: bool = False,
+    reform: bool = False,
     user=None,
     progress: Callable[[int, int, NationalReport], None] | None = None,
 ) -> NationalReport:
     """Create the synthetic country, or skip when it is already complete.
 
     Refuses (NationalSeedError) a partial country left by an interrupted run unless `replace`,
-    which deletes the synthetic country first. One transaction per province; memory stays
+    which deletes the synthetic country first. With `reform`, the country then passes to the
+    units of 01/07/2025 and gets its 2026 assessments (`demo.national_reform`); a country
+    seeded without it is reformed by a later call with it. One transaction per province; memory
+    stays
     bounded by a few provinces' rows. On PostgreSQL outside a transaction, a second thread
     writes province n while the first computes province n+1 (psycopg releases the GIL while
     it waits for the server), which on 2 cores nearly halves the time."""
@@ -457,7 +468,10 @@ def seed_national(
     existing = synthetic_provinces().count()
     if existing and not replace:
         if existing == PROVINCE_COUNT:
-            report.skipped = True
+            if reform and not _reformed():
+                report.reform = _reform(seed, user)
+            else:
+                report.skipped = True
             return report
         raise NationalSeedError(
             f"Quốc gia mẫu chưa đầy đủ ({existing}/{PROVINCE_COUNT} tỉnh, có thể do lần chạy "
@@ -485,6 +499,8 @@ def seed_national(
     else:  # inside a caller's transaction (tests): its connection must do every write
         for batch in batches:
             write(batch)
+    if reform:
+        report.reform = _reform(seed, user)
     if connection.vendor == "postgresql":
         # Fresh planner statistics: a benchmark run right after the seed must not be planned
         # on the row counts of an empty database (autovacuum would catch up only later).
@@ -495,6 +511,16 @@ def seed_national(
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     report.seconds = time.monotonic() - started
     return report
+
+
+def _reformed() -> bool:
+    return Commune.objects.filter(
+        province__code__in=PROVINCE_CODES, valid_from__gte=TWO_TIER_START
+    ).exists()
+
+
+def _reform(seed: int, user) -> ReformReport:
+    return seed_reform(provinces=list(synthetic_provinces().order_by("code")), seed=seed, user=user)
 
 
 def write_in_thread(batches: Iterable[ProvinceBatch], write: Callable) -> None:

@@ -63,7 +63,9 @@ def synthetic_entries(
     indicator of a met criterion is met; an unmet criterion has at least one unmet indicator."""
     entries = {}
     for criterion in catalogue.criteria:
-        indicators = catalogue.indicators[criterion.pk]
+        indicators = catalogue.indicators.get(criterion.pk)
+        if not indicators:  # judged as a whole (no indicators entered yet): no entries
+            continue
         want = criterion.number in met_numbers
         failing = set() if want else {rng.choice(indicators).pk}
         for ind in indicators:

@@ -35,7 +35,8 @@ class Command(BaseCommand):
     help = (
         "Tạo một quốc gia MẪU (dữ liệu tổng hợp, không phải số liệu thật): 63 tỉnh "
         "“Tỉnh Mẫu 01..63” mã chữ (A0..G2), khoảng 700 huyện, N xã với đánh giá đã phê duyệt "
-        "và quyết định công nhận, để thử tải và chạy make bench. Bỏ qua nếu đã có."
+        "và quyết định công nhận, rồi các đơn vị từ 01/07/2025 với đánh giá năm 2026, để thử "
+        "tải và chạy make bench. Bỏ qua nếu đã có."
     )
 
     def add_arguments(self, parser):
@@ -54,6 +55,14 @@ class Command(BaseCommand):
             "--seed", type=int, default=SEED, help=f"Hạt giống ngẫu nhiên (mặc định {SEED})."
         )
         parser.add_argument(
+            "--no-reform",
+            action="store_true",
+            help=(
+                "Không chuyển sang đơn vị hành chính từ 01/07/2025 (34 tỉnh, khoảng 3.321 xã "
+                "không còn huyện) và không tạo đánh giá năm 2026."
+            ),
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Xóa quốc gia mẫu đã có (chỉ dữ liệu mẫu, mã chữ) rồi tạo lại.",
@@ -68,10 +77,18 @@ class Command(BaseCommand):
                 years=years,
                 seed=options["seed"],
                 replace=options["replace"],
+                reform=not options["no_reform"],
                 progress=self._bar if show_bar else None,
             )
         except NationalSeedError as exc:
             raise CommandError(str(exc)) from exc
+        if report.reform:
+            r = report.reform
+            self.stdout.write(
+                f"Từ 01/07/2025: {r.units} đơn vị cấp xã ({r.successions} đơn vị cũ kế thừa), "
+                f"{r.provinces_ended} tỉnh kết thúc; năm 2026: {r.groups} xã có nhóm, "
+                f"{r.assessments} đánh giá, {r.certifications} quyết định công nhận."
+            )
         if report.skipped:
             self.stdout.write("Quốc gia mẫu đã có: bỏ qua (dùng --replace để tạo lại).")
             return
