@@ -96,6 +96,10 @@ def test_baseline_sql_gives_the_same_headline_as_the_reports():
     )
     h18 = headline(2018, communes=Commune.objects.filter(district__province__code="20"))
     assert headline_sql("20", 2018) == (h18.communes, h18.certified, h18.criteria_total)
+    # The year of the deadline, on the units of 01/07/2025 (no district).
+    h26 = headline(2026, communes=Commune.objects.filter(province__code="20"))
+    assert h26.communes == 61
+    assert headline_sql("20", 2026) == (h26.communes, h26.certified, h26.criteria_total)
 
 
 @pytest.mark.django_db
@@ -115,13 +119,15 @@ def test_it_measures_a_page_and_counts_its_queries():
     assert [label for label, _value, _goal in ratios] == [
         "province report HTML / baseline",
         "home page (province) / baseline",
+        "assessment form 2026 / home page",
+        "save one 2026 assessment / home page",
         "province report HTML, warm / home page",
         "province report PDF, warm / home page",
         "province report xlsx, warm / home page",
         "province report HTML, cold / home page",
     ]
     assert all(value is None for _label, value, _goal in ratios)  # only the home page ran
-    assert [goal for _label, _value, goal in ratios] == [None, None, 3, 3, 3, None]
+    assert [goal for _label, _value, goal in ratios] == [None, 20, 1, 1, 3, 3, 3, 2]
 
 
 @pytest.mark.django_db
@@ -223,16 +229,68 @@ def test_each_wraps_every_run_untimed_and_queries_are_counted():
     assert result.queries == 1
 
 
-@pytest.mark.django_db
-def test_the_save_case_reopens_an_approved_assessment_and_approves_it_again():
+def _unit_assessment_2026():
     from criteria.models import Assessment
-    from ops.bench import save_assessment_setup
 
-    (result,) = run_bench([Case("save", setup=save_assessment_setup, runs=2, warmups=0)])[0]
-    assert result.status == "ok", result.status
-    first = (
-        Assessment.objects.filter(commune__district__province__code="20", year=2018)
+    return (
+        Assessment.objects.filter(
+            commune__province__code="20", commune__district__isnull=True, year=2026
+        )
+        .exclude(status=Assessment.Status.DRAFT)
         .order_by("commune__code")
         .first()
     )
+
+
+@pytest.mark.django_db
+def test_the_save_case_reopens_an_approved_2026_assessment_and_approves_it_again():
+    from criteria.models import Assessment, CriterionResult
+    from ops.bench import save_assessment_setup
+
+    first = _unit_assessment_2026()
+    marks = sorted(CriterionResult.objects.filter(assessment=first).values_list("criterion", "met"))
+    saves = []
+    run, teardown = save_assessment_setup()
+    try:
+        for _ in range(2):
+            saved = run()
+            saves.append(saved.total)
+    finally:
+        teardown()
+    first.refresh_from_db()
     assert first.status == Assessment.Status.APPROVED
+    assert abs(saves[0] - saves[1]) == 1  # the first save flipped one criterion, the second back
+    after = sorted(CriterionResult.objects.filter(assessment=first).values_list("criterion", "met"))
+    assert after == marks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("setup", ["assessment_form_setup", "plan_setup", "dossier_setup"])
+def test_the_2026_page_cases_answer_and_leave_the_database_as_it_was(setup):
+    from criteria.models import Assessment
+    from dossiers.models import Dossier
+    from ops import bench
+    from plans.models import Plan
+
+    def state():
+        return (
+            Plan.objects.count(),
+            Dossier.objects.count(),
+            sorted(Assessment.objects.filter(year=2026).values_list("pk", "status")),
+        )
+
+    before = state()
+    (result,) = run_bench([Case(setup, setup=getattr(bench, setup), runs=2, warmups=0)])[0]
+    assert result.status == "ok", result.status
+    assert result.queries > 0
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_the_issued_report_case_shows_the_report_and_deletes_it(renders):
+    from issued.models import IssuedReport
+    from ops.bench import issued_setup
+
+    (result,) = run_bench([Case("issued", setup=issued_setup, runs=2, warmups=0)])[0]
+    assert result.status == "ok", result.status
+    assert not IssuedReport.objects.exists()
