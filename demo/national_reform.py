@@ -58,6 +58,7 @@ STATUS_WEIGHTS = {
     None: 6,
 }
 RECOGNISED_ON = datetime.date(2026, 12, 15)
+CRITERION_NOTE = "Tổng hợp: đánh giá cả tiêu chí (chưa có chỉ tiêu trong danh mục)."
 
 
 @dataclass
@@ -253,4 +254,5 @@ def _input(
         )
         entry_rng = random.Random(f"{seed}-{unit.code}-{YEAR}")
         entries = synthetic_entries(catalogue, key, met, entry_rng)
-    return AssessmentInput(entries=entries, criterion_flags=flags, note=NOTE)
+    notes = dict.fromkeys(flags, CRITERION_NOTE)  # a whole-criterion mark needs its reason
+    return AssessmentInput(entries=entries, criterion_flags=flags, criterion_notes=notes, note=NOTE)

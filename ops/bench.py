@@ -352,13 +352,14 @@ def save_assessment_setup():
         else original[v.indicator_id]
         for v in rows
     }
+    notes = {r.criterion_id: r.note for r in assessment.results.all() if r.criterion_id in flags}
     flipped = dict(flags)
     if flipped:
         first = min(flipped)
         flipped[first] = not flipped[first]
     payloads = [
-        AssessmentInput(entries=changed, criterion_flags=flipped),
-        AssessmentInput(entries=original, criterion_flags=flags),
+        AssessmentInput(entries=changed, criterion_flags=flipped, criterion_notes=notes),
+        AssessmentInput(entries=original, criterion_flags=flags, criterion_notes=notes),
     ]
     runs = iter(range(10**6))
 
