@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from communes.models import Commune
+from criteria.forms import criterion_field as criterion_field_name
 from criteria.forms import indicator_field as indicator_field_name
 from criteria.models import Assessment, CriterionResult, IndicatorValue
 
@@ -33,32 +34,46 @@ class Plan:
     users: int
     seconds: float
     communes: list[str]  # one per virtual user, for saves
-    indicator_pk: int  # the indicator each save changes
+    # What each save changes: an indicator's value ("indicator", the sets with indicators) or
+    # a criterion's note ("criterion": the 2026-2030 set, judged criterion by criterion until
+    # its indicators are entered), and that indicator's or criterion's id.
+    target_pk: int
     pages: dict[str, list[str]]  # request name -> paths, taken in turn
-    year: int = 2019
+    target: str = "indicator"
+    year: int = 2026
     username: str = "province"
     password: str = "demo12345"  # noqa: S105 - the documented demo password
     login_budget: float = 180
     tour: bool = False  # each user asks for every page once before the weighted mix
-    # Its value's field in the assessment form (the Locust process has no Django to ask).
-    indicator_field: str = field(init=False)
+    # The form field each save changes (the Locust process has no Django to ask).
+    field_name: str = field(init=False)
 
     def __post_init__(self):
-        self.indicator_field = indicator_field_name(self.indicator_pk, "value")
+        if self.target == "indicator":
+            self.field_name = indicator_field_name(self.target_pk, "value")
+        elif self.target == "criterion":
+            self.field_name = criterion_field_name(self.target_pk, "note")
+        else:
+            raise ValueError(f"unknown target {self.target!r}")
         for host in self.hosts:
             if urlsplit(host).hostname not in LOOPBACK:
                 raise ValueError("the load test only targets this machine (loopback)")
 
 
-def demo_pages(province: str = "20", district: str = "187", year: int = 2017) -> dict:
-    """The pages of the demo province (Lạng Sơn, Chi Lăng) that the users read."""
-    reports = (f"/reports/province/{province}/{year}", f"/reports/district/{district}/{year}")
+def demo_pages(province: str = "20", year: int = 2026, district: str | None = None) -> dict:
+    """The pages of the demo province (Lạng Sơn) that the users read at a year's end: its
+    report of `year`, and a former district's when `district` is given (history: until 2025)."""
+    reports = [f"/reports/province/{province}/{year}"]
+    if district:
+        reports.append(f"/reports/district/{district}/{min(year, 2025)}")
     return {
         "home": [f"/?year={year}"],
         "commune list": [f"/communes/?year={year}"],
         "report HTML": [f"{r}/" for r in reports],
         "report PDF": [f"{r}.pdf" for r in reports],
         "report xlsx": [f"{reports[0]}.xlsx"],
+        "plans": [f"/plans/{province}/"],
+        "dossiers": ["/dossiers/"],
     }
 
 
@@ -72,7 +87,9 @@ def fresh_communes(province: str, year: int, users: int) -> list[str]:
         .order_by("code")
         .values_list("code", flat=True)[:users]
     )
-    Assessment.objects.filter(commune__code__in=communes, year=year).delete()
+    Assessment.objects.filter(
+        commune__code__in=communes, commune__province__code=province, year=year
+    ).delete()
     return communes
 
 
@@ -216,27 +233,30 @@ class Check:
 def verify(plan: Plan, records: list[SaveRecord], started_at) -> Check:
     """The database after the run: every acknowledged save stored with its history, nothing
     from a failed one. A save cut off by the end of the run may or may not be stored."""
-    indicator_pk = plan.indicator_pk
+    if plan.target == "indicator":
+        model, key, column, read = IndicatorValue, "indicator_id", "value", Decimal
+    else:
+        model, key, column, read = CriterionResult, "criterion_id", "note", str
     lost = traces = 0
     for record in records:
         rows = {
             "assessment__commune__code": record.commune,
             "assessment__year": plan.year,
-            "indicator_id": indicator_pk,
+            key: plan.target_pk,
         }
-        stored = IndicatorValue.objects.filter(**rows).first()
+        stored = model.objects.filter(**rows).values_list(column, flat=True).first()
         history = set(
-            IndicatorValue.history.filter(**rows, history_date__gte=started_at).values_list(
-                "value", flat=True
+            model.history.filter(**rows, history_date__gte=started_at).values_list(
+                column, flat=True
             )
         )
         if record.ok:
-            last = Decimal(record.ok[-1])
-            expected = {last, *(Decimal(v) for v in record.unknown)}
-            missing = stored is None or stored.value not in expected
-            if missing or not {stored.value, last} <= history:
+            last = read(record.ok[-1])
+            expected = {last, *(read(v) for v in record.unknown)}
+            missing = stored is None or stored not in expected
+            if missing or not {stored, last} <= history:
                 lost += 1
-        traces += sum(1 for v in record.failed if Decimal(v) in history)
+        traces += sum(1 for v in record.failed if read(v) in history)
     half = 0
     for a in Assessment.objects.filter(
         commune__code__in=[r.commune for r in records], year=plan.year

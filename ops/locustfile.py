@@ -2,7 +2,7 @@
 
 Started by `manage.py loadtest` as a subprocess (Locust monkey-patches the standard library
 with gevent, which must not happen inside a Django process), with the plan in the environment:
-LOADTEST_PLAN (JSON: hosts, users, seconds, communes, indicator_field, year, username,
+LOADTEST_PLAN (JSON: hosts, users, seconds, communes, field_name, year, username,
 password, pages, tour) and LOADTEST_OUTPUT (a file for the outcome). Standard library and
 Locust only.
 
@@ -146,7 +146,7 @@ class ProvinceOfficer(FastHttpUser):
         # test suite's short run; `make loadtest` keeps the weighted mix from the start).
         for first in (self.home, self.commune_list, self.commune_page, self.report_html):
             first()
-        for first in (self.report_pdf, self.report_xlsx, self.save):
+        for first in (self.report_pdf, self.report_xlsx, self.plans, self.dossiers, self.save):
             first()
 
     def csrf_token(self) -> str:
@@ -208,23 +208,32 @@ class ProvinceOfficer(FastHttpUser):
     def report_xlsx(self):
         self.get("report xlsx")
 
+    @task(3)
+    def plans(self):
+        self.get("plans")
+
+    @task(3)
+    def dossiers(self):
+        self.get("dossiers")
+
     @task(30)
     def save(self):
-        """Open the commune's assessment form, change one indicator and post the form back as
-        a browser would (every field, the version and the CSRF token from the cookie)."""
+        """Open the commune's assessment form, change one field (an indicator's value, or a
+        criterion's note where the set judges criteria as a whole) and post the form back as a
+        browser would (every field, the version and the CSRF token from the cookie)."""
         path = f"/communes/{self.commune}/{PLAN['year']}/"
         with self.client.get(path, name="assessment form", catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return
             data = form_fields(response.text)
-            if PLAN["indicator_field"] not in data:
-                response.failure(f"no field {PLAN['indicator_field']} in the form")
+            if PLAN["field_name"] not in data:
+                response.failure(f"no field {PLAN['field_name']} in the form")
                 return
         # Unique per user: 50.00, 50.01, ... so each stored value names the save that wrote it.
         value = f"{50 + self.saves / 100:.2f}"
         self.saves += 1
-        data[PLAN["indicator_field"]] = value
+        data[PLAN["field_name"]] = value
         token = self.csrf_token()
         data["csrfmiddlewaretoken"] = token
         record = _saves[self.commune]

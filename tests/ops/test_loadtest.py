@@ -46,13 +46,13 @@ def test_server(transactional_db):
 
 def world_plan(world, host: str, tmp_path) -> loadtest.Plan:
     indicator = Indicator.objects.get(criterion__criteria_set=world.cset, code="1.2")
-    pages = loadtest.demo_pages(province="98", district="981", year=2027)
+    pages = loadtest.demo_pages(province="98", year=2027, district="981")
     return loadtest.Plan(
         hosts=[host],
         users=2,
         seconds=4,
         communes=[world.commune_a1.code, world.commune_a2.code],
-        indicator_pk=indicator.pk,
+        target_pk=indicator.pk,
         pages=pages,
         year=2027,
         username=world.province_staff.username,
@@ -80,6 +80,8 @@ def test_the_locust_scenario_runs_and_no_save_is_lost(world, test_server, settin
         "report xlsx",
         "assessment form",
         "save assessment",
+        "plans",
+        "dossiers",
         "Aggregated",  # the logins happen before the clock starts: they are not counted
     }
     assert outcome.total["name"] == "Aggregated"
@@ -129,6 +131,49 @@ def test_the_plan_only_targets_this_machine():
             users=1,
             seconds=1,
             communes=["1"],
-            indicator_pk=1,
+            target_pk=1,
             pages={},
         )
+
+
+def test_the_2026_deadline_scenario_saves_whole_criterion_notes_on_the_units_of_2025(
+    reform_world, test_server, settings, tmp_path
+):
+    """After the reform: units without a district, a set judged criterion by criterion; each
+    save changes criterion 1's note, and the check finds every acknowledged one."""
+    from criteria.models import CriterionResult
+
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
+    world = reform_world
+    criterion = world.cset.criteria.get(number=1)
+    plan = loadtest.Plan(
+        hosts=[test_server],
+        users=2,
+        seconds=4,
+        communes=[world.dong_tay.code, world.bac_son.code],
+        target="criterion",
+        target_pk=criterion.pk,
+        pages=loadtest.demo_pages(province="96", year=2026),
+        year=2026,
+        username=world.province_staff.username,
+        password=PASSWORD,
+        login_budget=60,
+        tour=True,
+    )
+    assert plan.field_name == f"c{criterion.pk}_note"
+    started_at = timezone.now()
+
+    outcome = loadtest.run(plan, tmp_path / "locust")
+
+    assert outcome.logged_in == 2, outcome.log[-2000:]
+    assert outcome.total["failures"] == 0, outcome.errors
+    check = loadtest.verify(plan, outcome.records, started_at)
+    assert check.ok > 0 and check.passed, check
+    notes = dict(
+        CriterionResult.objects.filter(assessment__year=2026, criterion=criterion).values_list(
+            "assessment__commune__code", "note"
+        )
+    )
+    for record in outcome.records:
+        if record.ok:
+            assert notes[record.commune] in {record.ok[-1], *record.unknown}

@@ -25,6 +25,8 @@ from criteria.applicable import criteria_set_for_year
 from criteria.models import Indicator
 from ops import loadtest
 
+NUMERIC = (Indicator.Kind.NUMBER, Indicator.Kind.PERCENT)
+
 WORKDIR = Path(settings.BASE_DIR) / "var" / "loadtest"
 
 
@@ -113,17 +115,22 @@ class Command(BaseCommand):
             raise CommandError(f"only {outcome.logged_in} of {plan.users} users could log in")
 
     def prepare(self, options) -> loadtest.Plan:
-        year = 2019
-        indicator = Indicator.objects.get(
-            criterion__criteria_set=criteria_set_for_year(year), code="4.2"
-        )
+        """The deadline of December 2026: Lạng Sơn's units of 01/07/2025 save their 2026
+        assessment (the first criterion's note, or the first indicator's value once the set's
+        indicators are entered) while the province reads its home, lists, 2026 report, plans and
+        dossiers."""
+        year = 2026
+        criteria_set = criteria_set_for_year(year)
+        criterion = criteria_set.criteria.order_by("number").first()
+        indicator = Indicator.objects.filter(criterion=criterion, kind__in=NUMERIC).first()
         return loadtest.Plan(
             hosts=[f"http://127.0.0.1:{port}" for port in free_ports(options["instances"])],
             users=options["users"],
             seconds=options["seconds"],
             communes=loadtest.fresh_communes("20", year, options["users"]),
-            indicator_pk=indicator.pk,
-            pages=loadtest.demo_pages(),
+            target="indicator" if indicator else "criterion",
+            target_pk=indicator.pk if indicator else criterion.pk,
+            pages=loadtest.demo_pages(year=year),
             year=year,
         )
 
