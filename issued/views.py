@@ -6,6 +6,7 @@ withdraw. Out of scope is 404."""
 import datetime
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +17,15 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import Scope, scope_for
 from communes.models import Province
+from communes.versions import stamp_for
 from issued import services
 from issued.forms import IssueForm, WithdrawForm
 from issued.models import IssuedReport
 from issued.snapshot import changed_communes, snapshot
 from reports.areas import area_for, report_day
 from reports.context import provisional_from, report_context
+
+TODAY_TIMEOUT = 24 * 3600  # a day: a stale stamp's entry is never read again
 
 
 def _issuing_province(request: HttpRequest) -> Province | None:
@@ -122,17 +126,22 @@ def _today(request: HttpRequest, report: IssuedReport) -> dict | None:
     compared with today's data as at 20/11/2026, not at 31/12: N9), or None when it cannot be
     made any more (e.g. the user's scope no longer covers the area)."""
     try:
-        with translation.override("vi"):
-            area = area_for(report.kind, report.area_code, user=request.user)
-            ctx = report_context(
-                area,
-                report.year,
-                provisional=provisional_from(request.GET),
-                as_at=_figures_day(report),
-            )
+        area = area_for(report.kind, report.area_code, user=request.user)
     except Http404:
         return None
-    return snapshot(ctx)
+    provisional = provisional_from(request.GET)
+    # Kept until the data the report of its year sees changes (the data version its report
+    # pages follow): a report's whole context costs tens of queries, its stamp one.
+    stamp = stamp_for(area.province_pk, report.year, provisional=provisional)
+    key = f"issued:today:{report.code}:{int(provisional)}:{stamp.token}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    with translation.override("vi"):
+        ctx = report_context(area, report.year, provisional=provisional, as_at=_figures_day(report))
+    today = snapshot(ctx)
+    cache.set(key, today, TODAY_TIMEOUT)
+    return today
 
 
 def issued_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -172,3 +172,22 @@ def test_the_admin_cannot_delete_or_change_issued_reports(client, issued_world, 
     url = reverse("admin:issued_issuedreport_delete", args=[report.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert IssuedReport.objects.filter(pk=report.pk).exists()
+
+
+def test_the_comparison_is_kept_until_the_data_changes(
+    client, issued_world, renders, django_assert_max_num_queries
+):
+    """Today's figures beside the frozen ones cost a whole report: computed once for the data
+    as it stands (its version), not on every view."""
+    w = issued_world
+    client.force_login(w.province_staff)
+    issue(client)
+    report = IssuedReport.objects.get()
+    first = client.get(report.get_absolute_url()).content.decode()
+    assert "data-same" in first
+    with django_assert_max_num_queries(12):
+        again = client.get(report.get_absolute_url()).content.decode()
+    assert "data-same" in again
+    _lower_a2(w)  # a new data version: compared again
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "data-differs" in page and "Xã Hai (98102)" in page

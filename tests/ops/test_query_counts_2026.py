@@ -37,7 +37,7 @@ PINS = {
     "province report": 26,
     "plan": 10,
     "dossier": 16,
-    "issued report": 26,  # the frozen figures beside today's on the report's day
+    "issued report": 27,  # first view: today's figures on the report's day, then kept
 }
 NATIONAL_REPORT_PIN = 16
 
