@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "workers",  # after django_tasks_db: its admin replaces the task rows' one
     "communes",
     "criteria",
     "reports",
@@ -312,6 +313,16 @@ CACHES = {
 # of django-tasks-db: `manage.py db_worker` runs the queue (`make run` starts one with the
 # server). No extra service: the queue is a table of the app's database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `manage.py run_worker` (db_worker with a heartbeat, workers/heartbeat.py): a worker writes
+# its heartbeat every NTM_WORKER_HEARTBEAT_SECONDS and is taken for dead (its task queued again,
+# /readyz unhealthy, downloads stop waiting) after NTM_WORKER_STALE_SECONDS without one. A task
+# running longer than NTM_TASK_TIME_BUDGET_SECONDS is interrupted and queued once more.
+NTM_WORKER_HEARTBEAT_SECONDS = float(env("NTM_WORKER_HEARTBEAT_SECONDS", "10"))
+NTM_WORKER_STALE_SECONDS = float(env("NTM_WORKER_STALE_SECONDS", "60"))
+NTM_TASK_TIME_BUDGET_SECONDS = float(env("NTM_TASK_TIME_BUDGET_SECONDS", "600"))
+# A download's waiting page gives up after this many seconds (at once when no worker is
+# alive) and offers the report's page instead.
+NTM_DOWNLOAD_WAIT_SECONDS = int(env("NTM_DOWNLOAD_WAIT_SECONDS", "120"))
 # After a change of data, re-render the affected province's reports of the working years in
 # the background, so the next download is immediate.
 NTM_REPORT_PREWARM = env_bool("NTM_REPORT_PREWARM", True)
@@ -342,6 +353,8 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+# The probes answer over plain HTTP too: a monitor may ask the app server directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
