@@ -246,7 +246,10 @@ def remove_old(
     backend's; none with another). Returns the files' names and the number of rows."""
     now = now or timezone.now()
     storage = report_storage()
-    _directories, files = storage.listdir("")
+    try:
+        _directories, files = storage.listdir("")
+    except FileNotFoundError:  # no file stored yet: the directory is made by the first one
+        files = []
     old = [
         name
         for name in sorted(files)
