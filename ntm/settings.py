@@ -172,6 +172,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer (redirects and refusals too) carries the request id and is logged.
+    "ntm.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ntm.lib.errors.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -371,9 +373,52 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Logs: one line per request on `ntm.request` (ntm/lib/requestlog.py: request id, user id,
+# method, path, status, duration), with every other logger's lines in the same format:
+# NTM_LOG_FORMAT=json (one JSON object a line; the default with DEBUG off) for a log collector,
+# `console` (readable key=value lines; the default in development). The 4xx and 5xx warnings of
+# django.request are left out (the request's line has the status); its errors stay, with their
+# traceback inside the line.
+LOG_FORMAT = env("NTM_LOG_FORMAT", "console" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured(f"NTM_LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
+
+from ntm.lib import requestlog  # noqa: E402
+
+requestlog.configure()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"structured": requestlog.formatter(LOG_FORMAT)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ntm.request": {"level": "INFO" if env_bool("NTM_REQUEST_LOG", True) else "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Errors to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set; off by
+# default. No personal data is sent: sentry-sdk 3 replaced `send_default_pii` with
+# `data_collection`, whose defaults collect the user, headers, bodies and local variables, so
+# each is turned off here (what send_default_pii=False meant, and stricter). The request id is
+# attached as a tag (ntm/lib/requestlog.py) so an event finds its log line.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_DATA_COLLECTION = {
+    "user_info": False,  # no user id, e-mail or IP address
+    "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "off"}},  # X-Forwarded-For holds the address
+    "http_bodies": [],  # what users typed
+    "url_query_params": {"mode": "off"},
+    "database_query_data": False,
+    "stack_frame_variables": False,  # local variables hold what users sent
+}
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        data_collection=SENTRY_DATA_COLLECTION,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
