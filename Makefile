@@ -25,12 +25,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# One command: the background worker (report rendering, django-tasks-db) starts with the
-# server and stops with it. `migrate` also creates the database cache's table.
+# One command: the background worker (report rendering, django-tasks-db; `run_worker` is
+# db_worker with a heartbeat, workers/heartbeat.py) starts with the server and stops with it.
+# It does not reload on code changes: restart `make run` after editing a task.
+# `migrate` also creates the database cache's table.
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py run_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "workers",  # after django_tasks_db: its admin replaces the task rows' one
     "communes",
     "criteria",
     "reports",
@@ -171,6 +172,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer (redirects and refusals too) carries the request id and is logged.
+    "ntm.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ntm.lib.errors.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -312,6 +315,16 @@ CACHES = {
 # of django-tasks-db: `manage.py db_worker` runs the queue (`make run` starts one with the
 # server). No extra service: the queue is a table of the app's database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `manage.py run_worker` (db_worker with a heartbeat, workers/heartbeat.py): a worker writes
+# its heartbeat every NTM_WORKER_HEARTBEAT_SECONDS and is taken for dead (its task queued again,
+# /readyz unhealthy, downloads stop waiting) after NTM_WORKER_STALE_SECONDS without one. A task
+# running longer than NTM_TASK_TIME_BUDGET_SECONDS is interrupted and queued once more.
+NTM_WORKER_HEARTBEAT_SECONDS = float(env("NTM_WORKER_HEARTBEAT_SECONDS", "10"))
+NTM_WORKER_STALE_SECONDS = float(env("NTM_WORKER_STALE_SECONDS", "60"))
+NTM_TASK_TIME_BUDGET_SECONDS = float(env("NTM_TASK_TIME_BUDGET_SECONDS", "600"))
+# A download's waiting page gives up after this many seconds (at once when no worker is
+# alive) and offers the report's page instead.
+NTM_DOWNLOAD_WAIT_SECONDS = int(env("NTM_DOWNLOAD_WAIT_SECONDS", "120"))
 # After a change of data, re-render the affected province's reports of the working years in
 # the background, so the next download is immediate.
 NTM_REPORT_PREWARM = env_bool("NTM_REPORT_PREWARM", True)
@@ -342,6 +355,8 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+# The probes answer over plain HTTP too: a monitor may ask the app server directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -358,9 +373,52 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Logs: one line per request on `ntm.request` (ntm/lib/requestlog.py: request id, user id,
+# method, path, status, duration), with every other logger's lines in the same format:
+# NTM_LOG_FORMAT=json (one JSON object a line; the default with DEBUG off) for a log collector,
+# `console` (readable key=value lines; the default in development). The 4xx and 5xx warnings of
+# django.request are left out (the request's line has the status); its errors stay, with their
+# traceback inside the line.
+LOG_FORMAT = env("NTM_LOG_FORMAT", "console" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured(f"NTM_LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
+
+from ntm.lib import requestlog  # noqa: E402
+
+requestlog.configure()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"structured": requestlog.formatter(LOG_FORMAT)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ntm.request": {"level": "INFO" if env_bool("NTM_REQUEST_LOG", True) else "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Errors to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set; off by
+# default. No personal data is sent: sentry-sdk 3 replaced `send_default_pii` with
+# `data_collection`, whose defaults collect the user, headers, bodies and local variables, so
+# each is turned off here (what send_default_pii=False meant, and stricter). The request id is
+# attached as a tag (ntm/lib/requestlog.py) so an event finds its log line.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_DATA_COLLECTION = {
+    "user_info": False,  # no user id, e-mail or IP address
+    "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "off"}},  # X-Forwarded-For holds the address
+    "http_bodies": [],  # what users typed
+    "url_query_params": {"mode": "off"},
+    "database_query_data": False,
+    "stack_frame_variables": False,  # local variables hold what users sent
+}
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        data_collection=SENTRY_DATA_COLLECTION,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
 from ntm.lib.years import YearConverter
+from ops import views as ops_views
 from pages import home
 
 # Before the includes: their patterns use <year:...>.
@@ -42,6 +43,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page links; answer with the static file.
+    # Probes of the load balancer and the monitor (docs/deployment.md, "Health checks").
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("favicon.ico", login_not_required(FaviconRedirect.as_view())),
 ]
 

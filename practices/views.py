@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -315,6 +316,10 @@ def compendium_pdf(request: HttpRequest, province_code: str, year: int) -> HttpR
         filename=f"mo-hinh-cach-lam-hay-{province.code}-{year}.pdf",
         content_type="application/pdf",
         template="practices/compendium_preparing.html",
-        ctx={"province": province, "year": year},
+        ctx={
+            "province": province,
+            "year": year,
+            "page_url": reverse("practices:practice_list") + f"?year={year}",
+        },
         inline=True,
     )

@@ -164,7 +164,13 @@ def _report_file(request: HttpRequest, kind: str, code: str, year: int, extensio
         filename=filename,
         content_type=_CONTENT_TYPES[extension],
         template="reports/report_preparing.html",
-        ctx={"area": area, "year": year},
+        ctx={
+            "area": area,
+            "year": year,
+            # Offered when the file cannot be prepared now: the same report as a page.
+            "page_url": reverse(f"reports:{area.kind}_report", args=area.url_args(year))
+            + query_string(provisional=provisional, as_at=as_at if as_at_asked else None),
+        },
     )
 
 

@@ -175,6 +175,26 @@ def queued(settings):
 
     settings.TASKS = DATABASE_TASKS
     DBTaskResult.objects.all().delete()
+    _worker_alive()
+
+
+def _worker_alive() -> None:
+    """A worker's heartbeat, fresh for a day of the test's clock: downloads wait for it
+    (without one the waiting pages give up at once: tests/workers)."""
+    from django.utils import timezone
+
+    from workers.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id="test-worker",
+        defaults={"last_seen": now + datetime.timedelta(days=1)},
+        create_defaults={
+            "pid": 1,
+            "started_at": now,
+            "last_seen": now + datetime.timedelta(days=1),
+        },
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

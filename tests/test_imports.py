@@ -25,6 +25,7 @@ APPS = (
     "pages",
     "demo",
     "ops",
+    "workers",
 )
 LEFT_OUT = {"ops.locustfile"}
 

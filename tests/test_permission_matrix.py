@@ -99,6 +99,10 @@ GET_MATRIX = {
     "logout": (lambda o: {}, row(302, 405, 405, 405, 405, 405, 405, n=405)),
     "set_language": (lambda o: {}, row(302, 302, 302, 302, 302, 302, 302, n=302)),
     "home": (lambda o: {}, EVERYONE),
+    # The probes answer everyone alike, without login; no worker runs here, so /readyz says
+    # "not ready" (503) to everyone (tests/ops/test_health.py covers its answers).
+    "healthz": (lambda o: {}, row(200, 200, 200, 200, 200, 200, 200, n=200)),
+    "readyz": (lambda o: {}, row(503, 503, 503, 503, 503, 503, 503, n=503)),
     "queue_count": (lambda o: {}, EVERYONE),
     "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
     "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),

@@ -24,24 +24,30 @@ def is_database_busy(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
-def _unavailable(template: str, retry_after: int) -> HttpResponse:
-    response = HttpResponse(loader.get_template(template).render(), status=503)
+def _context(request: HttpRequest | None) -> dict:
+    """The request id (ntm.lib.requestlog) for the page, so a user can quote it. No request
+    context processors: the page must render while the database is away."""
+    return {"request_id": getattr(request, "request_id", "")}
+
+
+def _unavailable(template: str, retry_after: int, request: HttpRequest | None) -> HttpResponse:
+    response = HttpResponse(loader.get_template(template).render(_context(request)), status=503)
     response["Retry-After"] = str(retry_after)
     return response
 
 
-def _page(template: str, status: int) -> HttpResponse:
-    return HttpResponse(loader.get_template(template).render(), status=status)
+def _page(template: str, status: int, request: HttpRequest | None) -> HttpResponse:
+    return HttpResponse(loader.get_template(template).render(_context(request)), status=status)
 
 
-def _answer_for(exc: BaseException | None) -> HttpResponse | None:
+def _answer_for(exc: BaseException | None, request: HttpRequest) -> HttpResponse | None:
     """400 for a value the database refused, 409 for a lost race, 503 while busy; None else."""
     if is_database_busy(exc):
-        return _unavailable("503_busy.html", RETRY_AFTER_BUSY)
+        return _unavailable("503_busy.html", RETRY_AFTER_BUSY, request)
     if isinstance(exc, DataError):
-        return _page("400.html", 400)
+        return _page("400.html", 400, request)
     if isinstance(exc, IntegrityError):
-        return _page("409.html", 409)
+        return _page("409.html", 409, request)
     return None
 
 
@@ -49,12 +55,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a clean 503 page while the database is unreachable (the app recovers by
     itself: connections are health-checked and re-opened on the next request)."""
     exc = sys.exc_info()[1]
-    answer = _answer_for(exc)
+    answer = _answer_for(exc, request)
     if answer is not None:
         return answer
     if isinstance(exc, DatabaseError | InterfaceError):
-        return _unavailable("503.html", RETRY_AFTER_OUTAGE)
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+        return _unavailable("503.html", RETRY_AFTER_OUTAGE, request)
+    return _page("500.html", 500, request)
 
 
 def _has_nul(values) -> bool:
@@ -75,8 +81,8 @@ class DatabaseBusyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return _page("400.html", 400)
+            return _page("400.html", 400, request)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        return _answer_for(exception)
+        return _answer_for(exception, request)

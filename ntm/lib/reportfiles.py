@@ -33,6 +33,8 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from workers.recovery import worker_is_fresh
+
 # How long a queued render is trusted before a download queues it again (a worker that died).
 TASK_LOCK_SECONDS = 10 * 60
 FAILED = "failed"
@@ -147,7 +149,8 @@ def enqueue_once(name: str, task: Task, *, owner=None, limit: int | None = None,
 
 def status(name: str) -> str:
     """ "ready" (the file is stored), "failed" (the last render failed; the next download
-    queues a new one) or "pending"."""
+    queues a new one), "unavailable" (no worker is alive, or the render has waited longer than
+    NTM_DOWNLOAD_WAIT_SECONDS: the page stops waiting; the task stays queued) or "pending"."""
     if report_storage().exists(name):
         return "ready"
     lock = _lock_key(name)
@@ -164,7 +167,17 @@ def status(name: str) -> str:
     if result.status == TaskResultStatus.FAILED:
         cache.delete(lock)
         return "failed"
-    return "pending"
+    return "unavailable" if _given_up(result) else "pending"
+
+
+def _given_up(result) -> bool:
+    """Whether a download waiting for `result` should stop waiting: no worker has sent a
+    heartbeat lately (nothing will render it), or it was queued too long ago (the workers are
+    far behind). One or two queries."""
+    waited = timezone.now() - result.enqueued_at
+    if waited > datetime.timedelta(seconds=settings.NTM_DOWNLOAD_WAIT_SECONDS):
+        return True
+    return not worker_is_fresh()
 
 
 def deliver(
@@ -181,7 +194,9 @@ def deliver(
     """The stored file `name` when it is there (at once); else `queue()` its rendering (with
     `enqueue_once`; it may raise Http404 when there is nothing to render) and answer 202 with
     `template`, a page that waits for it (see templates/file_preparing.html). `?status=1`
-    answers the page's polls in JSON. Access is checked by the caller."""
+    answers the page's polls in JSON. When the file cannot be had now (`status` "unavailable")
+    the page says so (503) and links `ctx["page_url"]`, the document's page, if given. Access
+    is checked by the caller."""
     content = read(name)
     busy = False
     if content is None:
@@ -196,13 +211,16 @@ def deliver(
     if content is None:
         query = request.GET.copy()
         query.pop("status", None)
+        state = status(name)
         ctx = ctx | {
             "filename": filename,
             "download_url": request.path + (f"?{query.urlencode()}" if query else ""),
-            "failed": status(name) == "failed",
+            "failed": state == "failed",
+            "unavailable": state == "unavailable",
             "busy": busy,
         }
-        response = render(request, template, ctx, status=429 if busy else 202)
+        code = 503 if state == "unavailable" else 429 if busy else 202
+        response = render(request, template, ctx, status=code)
         response["Cache-Control"] = "no-store"
         if busy:
             response["Retry-After"] = "5"
@@ -228,7 +246,10 @@ def remove_old(
     backend's; none with another). Returns the files' names and the number of rows."""
     now = now or timezone.now()
     storage = report_storage()
-    _directories, files = storage.listdir("")
+    try:
+        _directories, files = storage.listdir("")
+    except FileNotFoundError:  # no file stored yet: the directory is made by the first one
+        files = []
     old = [
         name
         for name in sorted(files)

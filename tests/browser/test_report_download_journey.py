@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ntm.lib import pdf
 from tests.base import PASSWORD, make_assessment, make_certification, make_world
+from workers.models import WorkerHeartbeat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +35,9 @@ def test_the_first_download_waits_for_the_worker_and_the_second_is_immediate(
     report = live_server.url + reverse("reports:province_report", args=["98", 2026])
     page.goto(report)
 
+    # A worker is alive (its heartbeat is fresh), so the page waits for it.
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="journey", pid=1, started_at=now, last_seen=now)
     page.click("text=Tải PDF")
     assert page.locator("h1:has-text('Đang tạo báo cáo…')").is_visible()
     assert renders == []
@@ -53,3 +58,27 @@ def test_the_first_download_waits_for_the_worker_and_the_second_is_immediate(
     assert Path(second.value.path()).read_bytes() == b"%PDF-1.4 fake"
     assert DBTaskResult.objects.count() == 1  # nothing queued the second time
     assert len(renders) == 1
+
+
+def test_the_waiting_page_gives_up_when_the_worker_dies(page, live_server, settings):
+    """The worker stops sending heartbeats while the page waits: the poller says the file
+    cannot be prepared now and links the report's page."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NTM_WORKER_STALE_SECONDS = 60
+    DBTaskResult.objects.all().delete()
+    world = make_world()
+    now = timezone.now()
+    beat = WorkerHeartbeat.objects.create(worker_id="dying", pid=1, started_at=now, last_seen=now)
+
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", world.province_staff.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(live_server.url + reverse("reports:province_report_pdf", args=["98", 2026]))
+    assert page.locator("h1:has-text('Đang tạo báo cáo…')").is_visible()
+
+    beat.last_seen = now - datetime.timedelta(minutes=5)
+    beat.save()
+    page.locator("h1:has-text('Chưa thể chuẩn bị tệp lúc này')").wait_for(timeout=10_000)
+    link = page.locator("[data-unavailable] a")
+    assert link.get_attribute("href") == reverse("reports:province_report", args=["98", 2026])

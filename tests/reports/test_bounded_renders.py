@@ -148,3 +148,11 @@ def test_files_rendered_in_the_request_are_never_cleaned_up_there(report_world, 
 
     monkeypatch.setattr(reportfiles, "remove_old", lambda: pytest.fail("cleaned up"))
     tasks.cleanup_daily()
+
+
+def test_the_cleanup_before_any_file_is_stored_removes_nothing(settings, tmp_path):
+    """On a new installation the worker's first render runs the daily cleanup before the
+    storage's directory exists (found by tests/workers/test_worker_killed.py)."""
+    settings.REPORT_CACHE_DIR = tmp_path / "not-yet"
+    assert reportfiles.remove_old() == ([], 0)
+    assert not (tmp_path / "not-yet").exists()
