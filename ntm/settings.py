@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "issued",
     "dossiers",
     "pages",
+    "maps",
 ]
 
 MIDDLEWARE = [
