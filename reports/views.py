@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from communes.models import DISTRICTS_END, year_end
+from accounts import roles
+from communes.models import DISTRICTS_END, Province, year_end
 from criteria.applicable import criteria_set_for_year
 from ntm.lib import reportfiles
 from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
@@ -94,6 +95,9 @@ def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpRe
         "missed_criteria": (
             practices_for_missed_criteria(area.province_pk, year) if area.is_province else []
         ),
+        # Outside the cached body, which every reader shares: the link to upload the map.
+        "can_manage_map": area.is_province
+        and roles.can_manage_boundaries(request.user, Province(pk=area.province_pk)),
     }
     return render(request, "reports/report.html", ctx)
 
@@ -114,7 +118,7 @@ def _no_set_page(request: HttpRequest, kind: str, exc: NoCriteriaSet) -> HttpRes
 
 
 # What the report body draws; the page caches the body's HTML instead.
-_DRAWN = ("area", "figures", "charts", "plans")
+_DRAWN = ("area", "figures", "charts", "plans", "map")
 
 
 def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:
