@@ -183,11 +183,13 @@ def draw(shapes: list[UnitShape], figures: ReportFigures) -> Drawing:
         )
         rows.append(MapRow(name, commune.code, labels[key], met.get(commune.code)))
         drawn.add(commune.code)
-    if boundary.is_illustrative:
-        note = escape(_("Minh họa — không phải ranh giới thật"))
-        body.append(
-            f'<text x="8" y="{boundary.height - 10}" font-family="{FONT}" '
-            f'font-size="{round(14 / scale)}" fill="#842029" font-weight="bold">{note}</text>'
+    note = ""
+    if boundary.is_illustrative:  # top left, outside the strokes of the shapes
+        size = round(14 / scale)
+        note = (
+            f'<text x="4" y="{size + 4}" font-family="{FONT}" font-size="{size}" '
+            f'fill="#842029" font-weight="bold">'
+            f"{escape(_('Minh họa — không phải ranh giới thật'))}</text>"
         )
     svg = mark_safe(  # noqa: S308 - names and labels go through escape(), paths are ours
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart report-map-svg" '
@@ -195,7 +197,7 @@ def draw(shapes: list[UnitShape], figures: ReportFigures) -> Drawing:
         f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
         f"<defs>{defs}</defs>"
         f'<g stroke="{STROKE}" stroke-width="{0.8 / scale:.2f}" stroke-linejoin="round">'
-        f"{''.join(body)}</g></svg>"
+        f"{''.join(body)}</g>{note}</svg>"
     )
     counts = dict.fromkeys(STATUSES, 0)
     for key in statuses.values():
