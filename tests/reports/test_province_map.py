@@ -153,3 +153,21 @@ def test_the_illustrative_map_says_so(client, report_world):
     client.force_login(report_world.province_staff)
     body = client.get(URL).content.decode()
     assert "Minh họa — không phải ranh giới thật" in body
+
+
+def test_the_province_home_page_shows_the_reports_map(client, mapped):
+    client.force_login(mapped.province_staff)
+    body = client.get("/", {"year": 2027}).content.decode()
+    assert "data-home-map" in body
+    assert statuses(body) == statuses(client.get(URL).content.decode())
+    assert legend(body)["certified"] == 1
+    # A district official's home has no province map.
+    client.force_login(mapped.official_a)
+    assert "data-home-map" not in client.get("/", {"year": 2027}).content.decode()
+
+
+def test_the_home_page_of_a_province_after_the_reform_shows_its_map(client, reform_world):
+    upload(reform_world.province, ["96101", "96104", "96110"], day=datetime.date(2025, 7, 1))
+    client.force_login(reform_world.province_staff)
+    body = client.get("/", {"year": 2026}).content.decode()
+    assert set(statuses(body)) == {"96101", "96104", "96110"}
