@@ -69,7 +69,9 @@ def _perpendicular(p: Point, a: Point, b: Point) -> float:
     return abs(dy * p[0] - dx * p[1] + b[0] * a[1] - b[1] * a[0]) / math.hypot(dx, dy)
 
 
-def douglas_peucker(points: Sequence[Point], tolerance: float) -> list[Point]:
+def douglas_peucker(
+    points: Sequence[Point], tolerance: float, deadline: float | None = None
+) -> list[Point]:
     """The points of `points` kept by Douglas–Peucker at `tolerance` (iterative: a ring of
     100,000 points does not reach Python's recursion limit). The first and last points stay."""
     n = len(points)
@@ -79,6 +81,8 @@ def douglas_peucker(points: Sequence[Point], tolerance: float) -> list[Point]:
     keep[0] = keep[-1] = True
     stack = [(0, n - 1)]
     while stack:
+        if deadline is not None and time.monotonic() > deadline:
+            raise GeometryTimeout
         first, last = stack.pop()
         worst, index = 0.0, -1
         a, b = points[first], points[last]
@@ -93,7 +97,7 @@ def douglas_peucker(points: Sequence[Point], tolerance: float) -> list[Point]:
     return [p for p, k in zip(points, keep, strict=True) if k]
 
 
-def simplify_ring(ring: Ring, tolerance: float) -> Ring:
+def simplify_ring(ring: Ring, tolerance: float, deadline: float | None = None) -> Ring:
     """A closed ring simplified: split at its farthest point from the start, so the two halves
     are open lines (Douglas–Peucker on a closed line keeps nothing but its ends)."""
     if ring and ring[0] == ring[-1]:
@@ -104,8 +108,8 @@ def simplify_ring(ring: Ring, tolerance: float) -> Ring:
     far = max(
         range(len(ring)), key=lambda i: (ring[i][0] - start[0]) ** 2 + (ring[i][1] - start[1]) ** 2
     )
-    first = douglas_peucker(ring[: far + 1], tolerance)
-    second = douglas_peucker([*ring[far:], start], tolerance)
+    first = douglas_peucker(ring[: far + 1], tolerance, deadline)
+    second = douglas_peucker([*ring[far:], start], tolerance, deadline)
     return first[:-1] + second[:-1]
 
 
@@ -156,7 +160,7 @@ def simplify_units(
         for key, rings in projected.items():
             if deadline is not None and time.monotonic() > deadline:
                 raise GeometryTimeout
-            simple = [simplify_ring(r, tolerance) for r in rings]
+            simple = [simplify_ring(r, tolerance, deadline) for r in rings]
             simple = [r for r in simple if len(r) >= 3]
             if simple:
                 largest = max(simple, key=ring_area)

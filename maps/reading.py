@@ -9,6 +9,7 @@ import json
 import math
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import shapefile
@@ -24,7 +25,7 @@ MAX_EXPANDED_BYTES = 100 * 1024 * 1024  # the zip's members, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, above 1 MB: a zip bomb
 MAX_FEATURES = 5000
 MAX_VERTICES = 3_000_000
-SECONDS = 30  # reading and simplifying
+SECONDS = 20  # reading and simplifying, under gunicorn's 30 s worker timeout
 
 # The properties holding a unit's code and name, tried in order when the form names none: the
 # names GIS offices use (ma_xa, MaXa, MA_XA...), compared without case and underscores.
@@ -224,22 +225,33 @@ def read_zipped_shapefile(data: bytes, deadline: float) -> list[Feature]:
                 % {"files": ", ".join(f".{m}" for m in missing)},
                 code="shp_incomplete",
             )
-        budget = [MAX_EXPANDED_BYTES]
-        prj = sibling("prj")
-        if prj is not None:
-            _check_prj(_read_member(archive, prj, budget).decode("latin-1"))
-        cpg = sibling("cpg")
-        encoding = "utf-8"
-        if cpg is not None:
-            declared = _read_member(archive, cpg, budget).decode("latin-1").strip().lower()
-            encoding = {"65001": "utf-8", "utf8": "utf-8", "1258": "cp1258"}.get(declared, declared)
-            try:
-                "".encode(encoding)
-            except LookupError:
-                encoding = "utf-8"
-        shp, shx, dbf = (
-            _read_member(archive, i, budget) for i in (shps[0], sibling("shx"), sibling("dbf"))
-        )
+        try:
+            return _read_shapefile_members(archive, shps[0], sibling, deadline)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+            # A damaged member, an unsupported compression, an encrypted member.
+            raise BoundaryFileError(
+                _("Không giải nén được tệp .zip: %(error)s") % {"error": str(exc)[:200]},
+                code="bad_zip",
+            ) from exc
+
+
+def _read_shapefile_members(archive, shp_info, sibling, deadline: float) -> list[Feature]:
+    budget = [MAX_EXPANDED_BYTES]
+    prj = sibling("prj")
+    if prj is not None:
+        _check_prj(_read_member(archive, prj, budget).decode("latin-1"))
+    cpg = sibling("cpg")
+    encoding = "utf-8"
+    if cpg is not None:
+        declared = _read_member(archive, cpg, budget).decode("latin-1").strip().lower()
+        encoding = {"65001": "utf-8", "utf8": "utf-8", "1258": "cp1258"}.get(declared, declared)
+        try:
+            "".encode(encoding)
+        except LookupError:
+            encoding = "utf-8"
+    shp, shx, dbf = (
+        _read_member(archive, i, budget) for i in (shp_info, sibling("shx"), sibling("dbf"))
+    )
     return _shapes(shp, shx, dbf, encoding, deadline)
 
 
