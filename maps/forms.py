@@ -27,8 +27,10 @@ class BoundaryUploadForm(forms.Form):
         label=_("Thuộc tính chứa mã xã"),
         max_length=100,
         required=False,
-        help_text=_("Để trống: tự tìm một trong %(names)s.")
-        % {"names": ", ".join(reading.CODE_PROPERTIES[:4])},
+        help_text=_(
+            "Để trống: tự tìm (ma_xa, MaXa, MA_XA, ma_dvhc, code...). Mã xã 5 chữ số của "
+            "Tổng cục Thống kê; mã ghi dạng số (6475) được thêm số 0 đầu (06475)."
+        ),
     )
     name_property = forms.CharField(
         label=_("Thuộc tính chứa tên xã"),
