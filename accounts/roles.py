@@ -374,6 +374,16 @@ def can_issue_reports(user, province=None) -> bool:
     return scope.covers_province(province)
 
 
+# --- Maps -----------------------------------------------------------------------------------
+
+
+def can_manage_boundaries(user, province) -> bool:
+    """Upload a boundary file of `province` (its map) and read the reports of earlier uploads:
+    the province's staff and admins, while their unit is in force. Everyone who reads the
+    province report sees the map."""
+    return _writing_scope(user).covers_province(province)
+
+
 # --- The criteria catalogue -------------------------------------------------------------------
 
 

@@ -299,6 +299,9 @@ def seed_demo() -> SeedReport:
     from practices.demo import seed_demo_practices  # issue 8: example good practices
 
     seed_demo_practices(user=admin)
+    from demo.boundaries import seed_demo_boundaries  # issue 29: the province report's map
+
+    seed_demo_boundaries(PROVINCE_CODE)
     return report
 
 

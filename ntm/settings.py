@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "issued",
     "dossiers",
     "pages",
+    "maps",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns = [
     path("plans/", include("pages.plan_urls")),
     path("reports/issued/", include("issued.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("maps/", include("maps.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

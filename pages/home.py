@@ -20,6 +20,9 @@ from criteria import queue
 from criteria.models import Assessment
 from ntm.lib.years import year_from_query
 from reports import figures
+from reports.areas import area_for, report_day
+from reports.context import NoCriteriaSet
+from reports.page_cache import cached_page_context
 from reports.plan_progress import report_plans
 
 
@@ -50,8 +53,32 @@ def home(request: HttpRequest) -> HttpResponse:
         "ended": _ended_context(ended) if ended else None,
         "working_year": working,
         "plans": _home_plans(scope),
+        "home_map": _home_map(request, scope, year) if year else "",
     }
     return render(request, "home.html", ctx)
+
+
+def _home_map(request: HttpRequest, scope, year: int) -> str:
+    """The province's map for its staff: the one drawn in the province report of `year`
+    (official figures, the report's own day), from the report's cache (the province and the
+    data version: two queries) or computed and cached as the report page does. "" without a
+    boundary file or a criteria set in force."""
+    if not scope.is_province_staff:
+        return ""
+    area = area_for("province", scope.province.code, user=request.user)
+    as_at = report_day(area, year)
+    try:
+        ctx = cached_page_context(
+            area,
+            year,
+            {},
+            provisional=False,
+            as_at=as_at,
+            as_at_asked=as_at != year_end(year),
+        )
+    except NoCriteriaSet:
+        return ""
+    return ctx.get("map_html", "")
 
 
 def _ended_district(scope, year: int):

@@ -16,6 +16,7 @@ from communes.models import year_end
 from communes.versions import Stamp, stamp_for
 from reports import charts, figures
 from reports.areas import Area, report_day
+from reports.maps import ProvinceMap
 from reports.plan_progress import report_plans
 from reports.rendering import area_province_id
 
@@ -106,6 +107,8 @@ def report_context(
             "bands": charts.bands_chart(data.bands),
             "criteria": charts.criteria_chart(data.per_criterion),
         },
+        # The province's map, drawn when a template reads it (one query; none in the workbook).
+        "map": ProvinceMap(area.province_pk, data) if area.is_province else None,
         "urls": {
             "html": reverse(f"reports:{kind}_report", args=area.url_args(year)),
             "pdf": reverse(f"reports:{kind}_report_pdf", args=area.url_args(year)) + here,

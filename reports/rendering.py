@@ -22,7 +22,7 @@ from reports.xlsx.report import report_workbook
 
 # Bump when the layout of the reports changes, so files rendered by the previous release are
 # not served for data that has not changed since.
-FORMAT = "2"  # 2: the PDF states the day of its figures when it is not 31/12
+FORMAT = "3"  # 2: the PDF states the day of its figures when it is not 31/12; 3: the map
 
 # The query parameters that change what a report shows, besides `provisional` (in the variant).
 # A new one must be listed here, or its variants would share one cached file.

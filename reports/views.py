@@ -1,14 +1,13 @@
 import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from communes.models import DISTRICTS_END, year_end
+from accounts import roles
+from communes.models import DISTRICTS_END, Province, year_end
 from criteria.applicable import criteria_set_for_year
 from ntm.lib import reportfiles
 from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
@@ -16,7 +15,8 @@ from ntm.lib.years import date_from_query
 from practices.learning import practices_for_missed_criteria
 from reports import rendering, tasks
 from reports.areas import Area, area_for, report_day
-from reports.context import NoCriteriaSet, provisional_from, query_string, report_context
+from reports.context import NoCriteriaSet, provisional_from, query_string
+from reports.page_cache import cached_page_context
 
 # --- Reports --------------------------------------------------------------------------------
 
@@ -67,25 +67,18 @@ def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpRe
     # 404/400 on a malformed day, before it names a key.
     as_at, as_at_asked = _parse_as_at(request, area, year)
     provisional = provisional_from(request.GET)
-    key = rendering.report_key(area, year, request.GET, provisional=provisional)
-    cache_key = key.cache_key("html")
-    ctx = cache.get(cache_key)
-    if ctx is None:
-        try:
-            ctx = report_context(
-                area,
-                year,
-                provisional=provisional,
-                as_at=as_at,
-                as_at_asked=as_at_asked,
-                stamp=key.stamp,
-            )
-        except NoCriteriaSet as exc:
-            return _no_set_page(request, kind, exc)
-        body = render_to_string("reports/_report_body.html", ctx, request=request)
-        # The cheap parts of the context with the rendered body (no figures: they are drawn).
-        ctx = {k: v for k, v in ctx.items() if k not in _DRAWN} | {"body": body}
-        cache.set(cache_key, ctx)
+    try:
+        ctx = cached_page_context(
+            area,
+            year,
+            request.GET,
+            provisional=provisional,
+            as_at=as_at,
+            as_at_asked=as_at_asked,
+            request=request,
+        )
+    except NoCriteriaSet as exc:
+        return _no_set_page(request, kind, exc)
     ctx = ctx | {
         "area": area,
         "report_date": timezone.localdate(),
@@ -94,6 +87,9 @@ def report_html(request: HttpRequest, kind: str, code: str, year: int) -> HttpRe
         "missed_criteria": (
             practices_for_missed_criteria(area.province_pk, year) if area.is_province else []
         ),
+        # Outside the cached body, which every reader shares: the link to upload the map.
+        "can_manage_map": area.is_province
+        and roles.can_manage_boundaries(request.user, Province(pk=area.province_pk)),
     }
     return render(request, "reports/report.html", ctx)
 
@@ -111,10 +107,6 @@ def _no_set_page(request: HttpRequest, kind: str, exc: NoCriteriaSet) -> HttpRes
         },
     }
     return render(request, "reports/report_no_set.html", ctx)
-
-
-# What the report body draws; the page caches the body's HTML instead.
-_DRAWN = ("area", "figures", "charts", "plans")
 
 
 def report_pdf(request: HttpRequest, kind: str, code: str, year: int) -> HttpResponse:

@@ -16,6 +16,7 @@ APPS = (
     "accounts",
     "communes",
     "criteria",
+    "maps",
     "practices",
     "dossiers",
     "plans",

@@ -43,6 +43,7 @@ from criteria.services import assessment_create
 from dossiers.models import Dossier, DossierFile, DossierStep
 from dossiers.services import file_add
 from issued.models import IssuedReport
+from maps.services import boundary_upload
 from ntm.lib.spreadsheet import XLSX_CONTENT_TYPE
 from plans.models import Plan
 from practices.models import Attachment, Category, Practice
@@ -56,6 +57,7 @@ from tests.base import (
 )
 from tests.conftest import FAST_HASHERS
 from tests.criteria.conftest import form_data, indicators
+from tests.maps.files import geojson
 from tests.practices.conftest import PDF_BYTES, make_practice, png_upload
 
 ANON, A, B, P, OTHER, ADM = "anonymous", "official_a", "official_b", "province", "other", "admin"
@@ -91,6 +93,8 @@ REPORT_98 = row(302, 404, 404, 200, 404, 200, 404, n=404)
 REPORT_A = row(302, 200, 404, 200, 404, 200, 404, n=404)
 COMMUNE_PAGE_A1 = row(302, 200, 404, 200, 404, 200, 200, n=404, c2=404)
 POST_ONLY = row(302, 405, 405, 405, 405, 405, 405, n=405)
+# The boundary files ask accounts.roles.can_manage_boundaries: 404 for everyone else.
+MAPS_98 = row(302, 404, 404, 200, 404, 200, 404, n=404)
 ADMIN_ONLY = row(302, 404, 404, 404, 404, 200, 404, n=404)  # the national summary
 
 # name -> (kwargs builder, expected GET answers)
@@ -202,6 +206,9 @@ GET_MATRIX = {
         COMMUNE_A1,
     ),
     "dossiers:file_serve": (lambda o: {"pk": o["dossier_file"].pk}, COMMUNE_A1),
+    # Boundary files of province 98 (issue 29): its staff and admins upload and read them.
+    "maps:boundary_list": (lambda o: {"code": "98"}, MAPS_98),
+    "maps:boundary_detail": (lambda o: {"code": "98", "pk": o["boundary"].pk}, MAPS_98),
 }
 
 # Downloads scoped by a query string: province 98's template and export.
@@ -460,6 +467,17 @@ POST_MATRIX = {
         row(302, 403, 404, 302, 404, 302, 403, c2=404, f=404),
         prepare=_certifiable,
     ),
+    # A boundary file that is not GeoJSON: refused with its reason (400), nothing written.
+    "maps:boundary_list": Post(
+        lambda o: {"code": "98"},
+        lambda o: {
+            "file": SimpleUploadedFile("xa.geojson", b"{not json"),
+            "describes_on": "2027-01-01",
+            "source": "Sở NN&MT",
+        },
+        row(302, 404, 404, 400, 404, 400, 404, n=404, f=404),
+        writes=False,
+    ),
     "dossiers:evidence_add": Post(
         lambda o: {"pk": o["dossier"].pk},
         lambda o: {"file": png_upload(), "criterion": o["world"].cset.criteria.get(number=1).pk},
@@ -506,6 +524,7 @@ READ_ONLY_POST = {
     "dossiers:dossier_detail",
     "dossiers:dossier_document_pdf",
     "dossiers:file_serve",
+    "maps:boundary_detail",
 }
 
 ANY = ("GET", "POST")
@@ -661,6 +680,13 @@ def _build_objects(world) -> dict:
         user=world.province_staff,
         criterion=world.cset.criteria.get(number=1),
     )
+    boundary = boundary_upload(
+        province=world.province,
+        name="xa.geojson",
+        data=geojson(["98101"]),
+        describes_on=datetime.date(YEAR, 1, 1),
+        source="Sở NN&MT",
+    )
     ended = make_district(world.province, "983", "Huyện Đã Nhập")
     make_commune(ended, "98301", "Xã Đã Nhập", valid_to=DISTRICTS_END)
     users = {
@@ -685,6 +711,7 @@ def _build_objects(world) -> dict:
         "issued": issued,
         "dossier": dossier,
         "dossier_file": dossier_file,
+        "boundary": boundary,
         "users": users,
     }
 

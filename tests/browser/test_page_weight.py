@@ -24,6 +24,8 @@ PAGES = [
     "/communes/06622/2017/",
     "/communes/06622/2018/",
     "/reports/province/20/2017/",
+    # With the map of the 65 units of 01/07/2025 (issue 29; the demo's illustrative file).
+    "/reports/province/20/2026/",
     "/practices/",
     "/practices/new/",
     "/imports/",

@@ -186,3 +186,22 @@ def test_it_enters_the_three_real_advanced_decisions_of_2023():
         )
         assert c.basis == "Quyết định 318/QĐ-TTg, Phụ lục II"
         assert c.tier_below_not_recorded and c.no_assessment_reason
+
+
+def test_it_draws_an_illustrative_map_of_the_units_of_2025(client):
+    """Issue 29: an invented boundary file of Lạng Sơn's 65 units of 01/07/2025, labelled as
+    such, so `make run` shows the province report's map."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from maps.models import BoundaryFile
+
+    boundary = BoundaryFile.objects.get(province__code="20", is_illustrative=True)
+    assert boundary.describes_on == datetime.date(2025, 7, 1)
+    assert boundary.shapes.count() == 65 and boundary.report["unmatched"] == []
+    client.force_login(get_user_model().objects.get(username="admin"))
+    body = client.get(reverse("reports:province_report", args=["20", 2026])).content.decode()
+    assert body.count("data-unit=") == 65
+    assert "Minh họa — không phải ranh giới thật" in body
+    svg = body[body.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart report-map-svg"') :]
+    assert len(svg[: svg.index("</svg>")].encode()) < 100_000
