@@ -113,7 +113,7 @@ def test_it_measures_a_page_and_counts_its_queries():
     home, broken = results
     assert home.status == "ok" and home.runs == 3 and len(home.samples_ms) == 3
     assert home.median_ms > 0 and home.p95_ms >= home.median_ms
-    assert 1 <= home.queries <= 15  # headline, years, work queue (5), session and user
+    assert 1 <= home.queries <= 17  # headline, years, work queue (5), session, user, map (2)
     assert home.peak_mb > 0
     assert broken.status.startswith("error")
     assert [label for label, _value, _goal in ratios] == [
