@@ -2,9 +2,11 @@
 for one area or per area of a grouping, and the multi-year progress line."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -19,7 +21,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from communes.models import DISTRICTS_END, Commune, valid_on_q, year_end
+from communes.models import DISTRICTS_END, Commune, DataVersion, valid_on_q, year_end
+from communes.versions import Stamp
 from criteria.models import Assessment, Certification, CriteriaSet
 from criteria.standing import (
     Band,
@@ -240,11 +243,62 @@ def progress_points(
 def progress(
     provisional: bool, points: list[tuple[int, datetime.date]], communes: QuerySet[Commune]
 ) -> list[Headline]:
+    """Headline figures for each (year, day) of `points`. The points of earlier years are kept
+    in the cache under the data version their year sees (`communes.versions`: the changes
+    counted for that year or an earlier one, in the provinces of `communes`): after a save of
+    this year's data, only this year's points are computed again. Two queries: the versions,
+    and the points of the report's year with any earlier one not kept
+    (`progress_points_query`)."""
+    if not points:
+        return []
+    last_year = max(y for y, _day in points)
+    earlier = [p for p in points if p[0] < last_year]
+    keys = _progress_keys(provisional, earlier, communes) if earlier else {}
+    kept = cache.get_many(keys.values())
+    missing = [p for p in points if p[0] == last_year or keys[p] not in kept]
+    computed = dict(
+        zip(missing, progress_points_query(provisional, missing, communes), strict=True)
+    )
+    cache.set_many({keys[p]: h for p, h in computed.items() if p in keys}, PROGRESS_TIMEOUT)
+    return [computed[p] if p in computed else kept[keys[p]] for p in points]
+
+
+PROGRESS_TIMEOUT = 7 * 24 * 3600  # an entry of a past version is never read again
+
+
+def _progress_keys(
+    provisional: bool, points: list[tuple[int, datetime.date]], communes: QuerySet[Commune]
+) -> dict[tuple[int, datetime.date], str]:
+    """The cache key of each point: the scope (the SQL of `communes`), the point, and the data
+    version of its year in the scope's provinces (one query, whatever the number of points)."""
+    sql, params = communes.values("pk").query.sql_with_params()
+    scope = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:24]
+    rows = DataVersion.objects.filter(province__in=communes.values("province_id"))
+    if not provisional:
+        rows = rows.filter(provisional_only=False)
+    years = sorted({y for y, _day in points})
+    row = rows.aggregate(
+        **{f"v{y}": Sum("version", filter=Q(from_year__lte=y)) for y in years},
+        **{f"t{y}": Max("changed_at", filter=Q(from_year__lte=y)) for y in years},
+    )
+    return {
+        (y, day): "progress:{}:{}:{}:{}:{}".format(
+            scope,
+            int(provisional),
+            y,
+            day.isoformat(),
+            Stamp(row[f"v{y}"] or 0, row[f"t{y}"]).token,
+        )
+        for y, day in points
+    }
+
+
+def progress_points_query(
+    provisional: bool, points: list[tuple[int, datetime.date]], communes: QuerySet[Commune]
+) -> list[Headline]:
     """Headline figures for each (year, day) of `points` in ONE query: a subquery per point on
     the programme communes in scope, each point's sums filtered to the communes that existed on
     its day, and the criteria set of each point's year."""
-    if not points:
-        return []
     qs = communes.in_programme()
     annotations, aggregates = {}, {}
     for i, (y, day) in enumerate(points):

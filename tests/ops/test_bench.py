@@ -125,9 +125,10 @@ def test_it_measures_a_page_and_counts_its_queries():
         "province report PDF, warm / home page",
         "province report xlsx, warm / home page",
         "province report HTML, cold / home page",
+        "province report HTML, after a save / home page",
     ]
     assert all(value is None for _label, value, _goal in ratios)  # only the home page ran
-    assert [goal for _label, _value, goal in ratios] == [None, 20, 1, 1, 3, 3, 3, 2]
+    assert [goal for _label, _value, goal in ratios] == [None, 20, 1, 1, 3, 3, 3, None, 2]
 
 
 @pytest.mark.django_db
@@ -294,3 +295,23 @@ def test_the_issued_report_case_shows_the_report_and_deletes_it(renders):
     (result,) = run_bench([Case("issued", setup=issued_setup, runs=2, warmups=0)])[0]
     assert result.status == "ok", result.status
     assert not IssuedReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_after_a_save_case_changes_the_data_before_each_run_and_approves_it_again():
+    from communes.versions import stamp_for
+    from criteria.models import Assessment
+    from ops.bench import after_a_save
+
+    assessment = _unit_assessment_2026()
+    stamps = []
+    case = after_a_save("report", "/reports/province/20/2026/", "province", runs=2)
+    run, teardown, each = case.setup()
+    for _ in range(2):
+        with each():
+            stamps.append(stamp_for(assessment.commune.province_id, 2026, provisional=False))
+            assert run()
+    teardown()
+    assert stamps[0] != stamps[1]  # each run follows an approved change
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.APPROVED

@@ -203,12 +203,12 @@ def test_the_progress_line_breaks_at_the_reform_and_at_a_change_of_set(reform_re
 
 def test_a_group_report_runs_a_fixed_number_of_queries(reform_report, django_assert_num_queries):
     # 17 of report_figures with the communes + the table by commune group.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         figures_of(reform_report.province, 2026)
     unit = make_unit(reform_report.province, "96105", "Xã Nam")
     make_assessment(unit, 2026, reform_report.cset, met=3)
     Dossier.objects.create(commune=unit, tier="ntm", year=2026)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         figures = figures_of(reform_report.province, 2026)
     assert figures.headline.communes == 3
     assert figures.tiers[0].in_progress == 2

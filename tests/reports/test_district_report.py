@@ -71,7 +71,7 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     # year before and the lineage of the units formed since (issue 12), one query each;
     # what the counted results rest on (1); the recognitions of the year decided later and the
     # units in scope by kind (issue 13), one query each.
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(URL)
     assert response.status_code == 200
     # Unchanged data: the access check, the version, the cached body (and, on the province

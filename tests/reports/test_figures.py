@@ -236,14 +236,15 @@ def test_report_runs_a_fixed_number_of_queries(report_world, django_assert_num_q
     # year before (1) + the lineage of the units formed since (1), issue 12, + what the counted
     # results rest on (1, issue 13), + the recognitions of the year decided later (1) and the
     # units in scope by kind, in the programme or not (1), issue 13, + the set of the year
-    # before and the dossiers in progress (2, issue 23).
-    with django_assert_num_queries(17):
+    # before and the dossiers in progress (2, issue 23), + the data versions of the chart's
+    # earlier years, whose points are kept (1, issue 27).
+    with django_assert_num_queries(18):
         report_figures(
             2027, communes=Commune.objects.filter(district__province=report_world.province)
         )
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         report_figures(2017, communes=Commune.objects.filter(district__province__code="20"))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         report_figures(2017, grouping=None, communes=Commune.objects.filter(district__code="187"))
 
 

@@ -148,10 +148,10 @@ class NationalReportTests(TestCase):
         # + what the results rest on; + the recognitions of the year decided later (counted)
         # and the units by kind (issue 13); + the set of the year before and the dossiers in
         # progress (issue 23).
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(17):
             self.assertEqual(self.client.get(URL).status_code, 200)
         # The workbook: its file rendered by the task (the version again, the criteria set).
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
         with self.assertNumQueries(3):  # stored: session, user, the data version
             self.assertEqual(self.client.get(XLSX_URL).status_code, 200)
@@ -188,7 +188,7 @@ class NationalReportTests(TestCase):
             # session, user, the data version, the criteria set; then the render task: the
             # version again and the 10 of the figures (issue 13: the recognitions of the year
             # decided later, the units by kind).
-            with self.assertNumQueries(18):
+            with self.assertNumQueries(19):
                 response = self.client.get(PDF_URL)
             with self.assertNumQueries(3):  # stored: session, user, the data version
                 again = self.client.get(PDF_URL)

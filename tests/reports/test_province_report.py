@@ -128,7 +128,7 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     # counted results rest on (1); the recognitions of the year decided later and the units in
     # scope by kind (issue 13), one query each; the set of the year before and the dossiers in
     # progress (issue 23); the shapes of the province's map (issue 29).
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         response = client.get(URL)
     assert response.status_code == 200
     # Unchanged data: the access check, the version, the cached body (and, on the province
@@ -145,7 +145,7 @@ def test_query_count_with_practices_to_learn_from(
     # The demo's example practices are dated 2018: two more queries fetch them.
     # + plans, data version, ended and new units, judgements, late recognitions, units, the
     # set of the year before and the dossiers in progress; the map's shapes (issue 29).
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()

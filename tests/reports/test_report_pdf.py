@@ -119,7 +119,7 @@ def test_query_count_is_fixed(
     # plans, the ended certified communes and the new units' lineage, what the
     # results rest on; the recognitions of the year decided later and the units by kind
     # (issue 13); the set of the year before and the dossiers in progress (issue 23).
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         client.get(url)
     with django_assert_num_queries(7):  # stored: nothing computed
         client.get(url)

@@ -130,7 +130,7 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     # ended certified communes and the new units' lineage, what the
     # results rest on; the recognitions of the year decided later and the units by kind
     # (issue 13); the set of the year before and the dossiers in progress (issue 23).
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         workbook(client.get(URL))
     with django_assert_num_queries(6):  # stored: nothing computed
         workbook(client.get(URL))
