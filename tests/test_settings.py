@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +139,15 @@ def test_check_deploy_is_clean_with_the_example_files_values_and_a_real_key():
     assert example["DJANGO_BEHIND_PROXY"] == "1"
     result = run_check(**{**example, "DJANGO_SECRET_KEY": get_random_secret_key()})
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_every_variable_the_settings_read_is_in_the_example_file():
+    source = (ROOT / "ntm" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env|env_bool|env_list|os\.environ\.get)\("([A-Z0-9_]+)"', source))
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    listed = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    assert {"NTM_S3_BUCKET", "NTM_S3_ACCESS_KEY_ID", "NTM_S3_ADDRESSING_STYLE"} <= read
+    assert read - listed == set()
 
 
 def import_settings(**env):

@@ -224,3 +224,14 @@ def test_a_signed_url_if_ever_asked_for_lives_a_minute(s3):
     storages["default"].save("practices/x.png", png_upload())
     link = storages["default"].url("practices/x.png")
     assert "X-Amz-Signature=" in link and "X-Amz-Expires=60" in link
+
+
+def test_a_file_gone_from_the_bucket_is_a_404_not_an_error(client, world, s3):
+    from practices.services import attachment_add
+
+    practice = make_practice(world.province, "Chợ phiên")
+    attachment = attachment_add(practice=practice, upload=png_upload())
+    s3.server.client().delete_object(Bucket=s3.name, Key=f"media/{attachment.file.name}")
+    client.force_login(world.province_staff)
+    url = reverse("practices:attachment_file", args=[attachment.pk])
+    assert client.get(url).status_code == 404
