@@ -235,3 +235,45 @@ def test_a_file_gone_from_the_bucket_is_a_404_not_an_error(client, world, s3):
     client.force_login(world.province_staff)
     url = reverse("practices:attachment_file", args=[attachment.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_admin_links_an_issued_pdf_through_the_app_never_the_bucket(
+    client, s3, renders, time_machine, world
+):
+    """The admin's read-only page of an issued report would draw its file field as a link to
+    the field's `.url`, a URL of the bucket: it links the app's scoped download instead."""
+    from issued.models import IssuedReport
+    from tests.issued.conftest import ISSUING_DAY, issue
+
+    time_machine.move_to(ISSUING_DAY)
+    make_assessment(world.commune_a1, 2027, world.cset, met=3)
+    client.force_login(world.province_staff)
+    assert issue(client).status_code == 302
+    report = IssuedReport.objects.get()
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:issued_issuedreport_change", args=[report.pk]))
+    assert page.status_code == 200
+    assert_not_public(s3, page)
+    assert s3.name.encode() not in page.content
+    assert f'href="{reverse("issued:issued_pdf", args=[report.code])}"'.encode() in page.content
+
+
+def test_no_admin_page_draws_a_stored_file_field(rf, admin_user):
+    """A file field in an admin form is drawn with a link to its storage's URL (the bucket's,
+    signed): no admin page or inline shows one; stored files are linked through the app."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import flatten_fieldsets
+    from django.db.models import FileField
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    checked = 0
+    for model_admin in admin.site._registry.values():
+        for each in [model_admin, *model_admin.get_inline_instances(request)]:
+            stored = {f.name for f in each.model._meta.fields if isinstance(f, FileField)}
+            if not stored:
+                continue
+            checked += 1
+            shown = set(flatten_fieldsets(each.get_fieldsets(request)))
+            assert not shown & stored, (type(each).__name__, shown & stored)
+    assert checked >= 3  # practices' attachments, dossier files, issued reports
