@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -75,13 +76,8 @@ def test_a_photo_its_copies_and_its_deletion_go_through_the_bucket(
     practice = make_practice(w.province, "Trại ong", district=district)
     client.force_login(w.province_staff)
     add = reverse("practices:attachment_add", args=[practice.pk])
-    photo = image_bytes("PNG", size=(2000, 1500))
-    upload = png_upload()
-    upload.file.seek(0)
-    upload.file.truncate()
-    upload.file.write(photo)
-    upload.size = len(photo)
-    upload.file.seek(0)
+    photo = image_bytes("PNG", size=(2000, 1500))  # large enough for smaller copies
+    upload = SimpleUploadedFile("trai-ong.png", photo, content_type="image/png")
     response = client.post(add, {"file": upload, "caption": "Ảnh 1"})
     assert response.status_code == 302
     attachment = Attachment.objects.get()
@@ -132,13 +128,7 @@ def test_dossier_evidence_is_served_from_the_bucket_only_in_scope(client, world,
     client.force_login(world.official_a)
     criterion = world.cset.criteria.get(number=1)
     url = reverse("dossiers:evidence_add", args=[dossier.pk])
-    upload = png_upload()
-    upload.name = "bien-ban.pdf"
-    upload.file.seek(0)
-    upload.file.truncate()
-    upload.file.write(PDF_BYTES)
-    upload.size = len(PDF_BYTES)
-    upload.file.seek(0)
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF_BYTES, content_type="application/pdf")
     assert client.post(url, {"criterion": criterion.pk, "file": upload}).status_code == 302
     item = DossierFile.objects.get()
     assert s3.names() == [f"media/{item.file.name}"]
