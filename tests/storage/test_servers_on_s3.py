@@ -16,15 +16,17 @@ import signal
 import subprocess
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 import requests
+from django.apps import apps
 from django.conf import global_settings
 from django.test import override_settings
 from django.urls import reverse
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Procedure
 from practices.models import Category
 from tests.base import PASSWORD, make_assessment, make_world
 from tests.ops.test_two_app_servers import (
@@ -132,7 +134,10 @@ def test_files_written_by_one_server_and_the_worker_are_served_by_the_other_in_s
         for user in (staff, outsider):
             user.set_password(PASSWORD)  # a hasher the servers know (the suite uses MD5)
             user.save(update_fields=["password"])
+    # The transactional tests' flush removed the seeded categories and procedures: bring them.
     category = Category.objects.get_or_create(name="Phát triển kinh tế", order=3)[0]
+    if not Procedure.objects.exists():
+        import_module("dossiers.migrations.0006_seed_procedures").seed(apps, None)
     practice = make_practice(world.province, "Nuôi ong lấy mật", category=category)
     make_assessment(world.commune_a1, YEAR, world.cset, met=3)
     dossier = Dossier.objects.create(commune=world.commune_a1, tier="ntm", year=YEAR)
