@@ -111,5 +111,10 @@ class IssuedReport(models.Model):
         return self.withdrawn_at is not None
 
     @property
+    def pdf_filename(self) -> str:
+        """The name the stored PDF is downloaded under."""
+        return f"bao-cao-{self.series_year}-{self.number}-{self.code}.pdf"
+
+    @property
     def area_code(self) -> str:
         return self.district.code if self.district_id else self.province.code

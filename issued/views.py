@@ -171,7 +171,7 @@ def issued_pdf(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(
         handle,
         content_type="application/pdf",
-        filename=f"bao-cao-{report.series_year}-{report.number}-{report.code}.pdf",
+        filename=report.pdf_filename,
     )
 
 

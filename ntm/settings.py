@@ -92,18 +92,39 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 
-def s3_storages(bucket: str, *, endpoint_url: str = "", region: str = "") -> dict:
+def s3_storages(
+    bucket: str,
+    *,
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    addressing_style: str = "",
+) -> dict:
     """The `default` (uploads) and `reports` (rendered reports) storages in one S3-compatible
-    bucket, under the prefixes media/ and reports/ (django-storages, the `s3` extra). Private
-    objects; the app reads them and serves them itself, behind its access checks. Credentials
-    come from boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment,
-    or the machine's role), never from the settings."""
+    bucket, under the prefixes media/ and reports/ (django-storages, the `s3` extra).
+
+    Private objects: no ACL is sent, so each object is the bucket owner's alone, as S3 makes it
+    (a canned ACL, even "private", is refused by a bucket with ACLs disabled, AWS's default
+    since 2023). The app reads the objects and streams them itself, behind its access checks; it
+    never hands out a bucket URL (a signed one, if some code ever asked `.url`, lives a minute).
+    Credentials: the access key pair given here (NTM_S3_ACCESS_KEY_ID / ..._FILE), else boto3's
+    own chain (AWS_ACCESS_KEY_ID in the environment, the machine's role...)."""
+    if addressing_style not in ("", "path", "virtual", "auto"):
+        raise ImproperlyConfigured("NTM_S3_ADDRESSING_STYLE must be path, virtual or auto")
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured("NTM_S3_ACCESS_KEY_ID and NTM_S3_SECRET_ACCESS_KEY go together")
     options = {
         "bucket_name": bucket,
         "endpoint_url": endpoint_url or None,
         "region_name": region or None,
-        "default_acl": "private",
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "addressing_style": addressing_style or None,
+        "default_acl": None,
         "querystring_auth": True,
+        "querystring_expire": 60,
+        "signature_version": "s3v4",  # v2 is refused by newer AWS regions and by MinIO
         "file_overwrite": False,  # as the file system: a taken name gets a new one
     }
     backend = "storages.backends.s3.S3Storage"
@@ -263,7 +284,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Rendered reports (PDF, xlsx), shared by every app server: a directory all of them mount
-    # by default; an S3-compatible bucket with django-storages (the `s3` extra), see README.
+    # by default; an S3-compatible bucket with django-storages (the `s3` extra), see
+    # docs/deployment.md.
     "reports": {"BACKEND": "ntm.lib.reportfiles.ReportFileStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -280,6 +302,9 @@ if env("NTM_S3_BUCKET"):
         env("NTM_S3_BUCKET"),
         endpoint_url=env("NTM_S3_ENDPOINT_URL"),
         region=env("NTM_S3_REGION"),
+        access_key=env("NTM_S3_ACCESS_KEY_ID"),
+        secret_key=env("NTM_S3_SECRET_ACCESS_KEY"),
+        addressing_style=env("NTM_S3_ADDRESSING_STYLE"),
     )
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"

@@ -44,6 +44,7 @@ SLOW_FIRST = [
     "tests/browser/test_assessment_journeys.py",  # 12 / 17
     "tests/browser/test_import_journey.py",  # 11 / 12
     "tests/ops/test_two_app_servers.py",  # 10 / 10
+    "tests/storage/test_servers_on_s3.py",  # 41 / 31, three processes, three renders
     "tests/ops/test_loadtest.py",  # 10 / 8
     "tests/ops/test_backup_files.py",  # 18 / 22
     "tests/communes/test_load_admin_units.py",  # 20 / 32

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ntm.settings import EXAMPLE_SECRET_KEY, database_from_url, env_bool, s3_storages
+from ntm.settings import EXAMPLE_SECRET_KEY, database_from_url, env, env_bool, s3_storages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,8 +74,34 @@ def test_an_s3_bucket_holds_uploads_and_reports_apart_and_private():
         assert options["bucket_name"] == "ntm-files"
         assert options["endpoint_url"] == "https://s3.example.vn"
         assert options["region_name"] is None  # boto3's default, not an empty name
-        assert options["default_acl"] == "private" and options["querystring_auth"] is True
-        assert not any("key" in name for name in options)  # credentials: boto3's own chain
+        # No ACL sent: objects stay the owner's (a bucket with ACLs disabled refuses any).
+        assert options["default_acl"] is None
+        assert options["querystring_auth"] is True and options["querystring_expire"] == 60
+        # Without a key pair here, boto3's own chain (environment, the machine's role).
+        assert options["access_key"] is None and options["secret_key"] is None
+
+
+def test_the_s3_key_pair_may_come_from_files(tmp_path, monkeypatch):
+    (tmp_path / "id").write_text("AKIAEXAMPLE\n")
+    (tmp_path / "secret").write_text("s3cr3t\n")
+    monkeypatch.setenv("NTM_S3_ACCESS_KEY_ID_FILE", str(tmp_path / "id"))
+    monkeypatch.setenv("NTM_S3_SECRET_ACCESS_KEY_FILE", str(tmp_path / "secret"))
+    storages = s3_storages(
+        "ntm-files",
+        access_key=env("NTM_S3_ACCESS_KEY_ID"),
+        secret_key=env("NTM_S3_SECRET_ACCESS_KEY"),
+        addressing_style="path",
+    )
+    options = storages["default"]["OPTIONS"]
+    assert (options["access_key"], options["secret_key"]) == ("AKIAEXAMPLE", "s3cr3t")
+    assert options["addressing_style"] == "path"
+
+
+def test_half_an_s3_key_pair_or_an_unknown_addressing_style_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="go together"):
+        s3_storages("ntm-files", access_key="AKIAEXAMPLE")
+    with pytest.raises(ImproperlyConfigured, match="ADDRESSING_STYLE"):
+        s3_storages("ntm-files", addressing_style="subdomain")
 
 
 def run_check(**env):
@@ -112,6 +139,15 @@ def test_check_deploy_is_clean_with_the_example_files_values_and_a_real_key():
     assert example["DJANGO_BEHIND_PROXY"] == "1"
     result = run_check(**{**example, "DJANGO_SECRET_KEY": get_random_secret_key()})
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_every_variable_the_settings_read_is_in_the_example_file():
+    source = (ROOT / "ntm" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env|env_bool|env_list|os\.environ\.get)\("([A-Z0-9_]+)"', source))
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    listed = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    assert {"NTM_S3_BUCKET", "NTM_S3_ACCESS_KEY_ID", "NTM_S3_ADDRESSING_STYLE"} <= read
+    assert read - listed == set()
 
 
 def import_settings(**env):

@@ -2,7 +2,8 @@
 and their rendering in the background.
 
 By default a file-system storage under `settings.REPORT_CACHE_DIR` (a directory the app servers
-share); an S3-compatible bucket through django-storages by configuration (README). Files are
+share); an S3-compatible bucket through django-storages by configuration (docs/deployment.md:
+the `reports/` prefix of NTM_S3_BUCKET; tests/storage prove both work on an S3 API). Files are
 named `<variant>-<digest>.<ext>`: the variant names the document (kind, code, year,
 provisional, language), the digest the data it shows, so a new version gets a new name and a
 reader never sees half a file or a stale one; the older files of the variant are removed when a
@@ -78,8 +79,8 @@ def read(name: str) -> bytes | None:
 
 def store(name: str, content: bytes, *, variant: str) -> None:
     """Save `content` as `name` and remove the older files of `variant`. The file system
-    storage writes to a temporary file and renames it, so a concurrent reader never gets
-    half a file."""
+    storage writes to a temporary file and renames it, and an S3 object appears whole once its
+    PUT is done, so a concurrent reader never gets half a file."""
     storage = report_storage()
     if not storage.exists(name):
         saved = storage.save(name, ContentFile(content))
