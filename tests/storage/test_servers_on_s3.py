@@ -48,13 +48,14 @@ RENDER_SECONDS = 240  # three renders one after another on a busy two-core machi
 
 
 class Worker:
-    """`manage.py db_worker`, as `make run` starts it, in a directory of its own."""
+    """`manage.py run_worker` (db_worker with its heartbeat), as `make run` starts it, in a
+    directory of its own."""
 
     def __init__(self, directory: Path, env: dict[str, str]):
         self.tmp = directory / "tmp"
         self.tmp.mkdir(parents=True)
         self.log = directory / "worker.log"
-        command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload"]
+        command = [sys.executable, str(ROOT / "manage.py"), "run_worker", "--no-reload"]
         command += ["--no-startup-delay", "--interval", "0.5"]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our venv's manage.py, fixed arguments
