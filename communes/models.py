@@ -636,6 +636,17 @@ class VillageQuerySet(models.QuerySet):
         """The villages of `communes` (a queryset of units: the user's scope, a report's)."""
         return self.filter(commune__in=communes)
 
+    def with_status_on(self, day: datetime.date):
+        """Annotated `disadvantaged_on_day` (a ĐBKK designation in force on `day`), in the same
+        query."""
+        return self.annotate(
+            disadvantaged_on_day=models.Exists(
+                VillageDesignation.objects.valid_on(day).filter(
+                    village=models.OuterRef("pk"), kind=VillageDesignation.Kind.DISADVANTAGED
+                )
+            )
+        )
+
 
 class Village(models.Model):
     """A village (thôn, bản, khu, tổ dân phố) of a commune-level unit, dated like the units:
