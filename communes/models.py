@@ -436,9 +436,24 @@ class CommuneGroupAssignment(models.Model):
         return f"{self.commune} – {self.group} ({self.year_from}–{self.year_to or ''})"
 
 
+# The commune group that khu vực II and III communes belong to in 2026-2030 (commune-groups.csv).
+GROUP_OF_AREA_2_3 = "N3"
+
+
 class CommuneDesignationQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         return self.filter(valid_on_q(day))
+
+    def proposed_groups(self, communes, day: datetime.date) -> dict[int, str]:
+        """Commune id -> the code of the commune group its area class on `day` proposes: xã
+        nhóm 3 for khu vực II and III (51/2025/QĐ-TTg; ntm-reference §18.3). Nothing for the
+        others: group 1 or 2 rests on facts the classes do not give. A suggestion for a person
+        to confirm (the admin, `propose_commune_groups`), never written (one query)."""
+        rows = self.valid_on(day).filter(
+            commune__in=communes,
+            kind__in=[CommuneDesignation.Kind.AREA_2, CommuneDesignation.Kind.AREA_3],
+        )
+        return dict.fromkeys(rows.values_list("commune_id", flat=True), GROUP_OF_AREA_2_3)
 
     def border_on(self, day: datetime.date):
         """Border designations in force on `day` (the report's border line)."""
