@@ -42,6 +42,8 @@ class VillageRow:
     recognised_in_year: int = 0
     disadvantaged: int = 0
     left_disadvantaged: int = 0
+    # Villages of the demo's invented data among `villages`: the report says so.
+    illustrative: int = 0
 
     def __add__(self, other: "VillageRow") -> "VillageRow":
         return VillageRow(
@@ -56,6 +58,7 @@ class VillageRow:
                     "recognised_in_year",
                     "disadvantaged",
                     "left_disadvantaged",
+                    "illustrative",
                 )
             ),
         )
@@ -113,6 +116,7 @@ def village_figures(
             new=Count("pk", filter=Q(is_new=True)),
             dbkk=Count("pk", filter=Q(is_dbkk=True)),
             left=Count("pk", filter=Q(was_dbkk=True, is_dbkk=False)),
+            illustrative=Count("pk", filter=Q(illustrative=True)),
         )
         .order_by("grp")
     )
@@ -126,6 +130,7 @@ def village_figures(
             r["new"],
             r["dbkk"],
             r["left"],
+            r["illustrative"],
         )
         for r in rows
     ]
