@@ -39,6 +39,17 @@ ROLE_PERMISSIONS = {
         "criteria.add_certification",
         "criteria.change_certification",
         "communes.view_commune",
+        # Villages, their recognitions and ĐBKK status, scoped to the province
+        # (can_edit_villages); never deleted (a village ends by a date).
+        "communes.view_village",
+        "communes.add_village",
+        "communes.change_village",
+        "communes.view_villagerecognition",
+        "communes.add_villagerecognition",
+        "communes.change_villagerecognition",
+        "communes.view_villagedesignation",
+        "communes.add_villagedesignation",
+        "communes.change_villagedesignation",
     ],
     DISTRICT_GROUP: [
         "criteria.view_assessment",
@@ -224,6 +235,43 @@ def can_view_province(user, province) -> bool:
 
 def can_view_national(user) -> bool:
     return user.is_authenticated and user.is_superuser
+
+
+# --- Villages -------------------------------------------------------------------------------
+
+
+def can_view_villages(user, commune) -> bool:
+    """A commune's villages, their recognitions and ĐBKK status: whoever sees the commune."""
+    return can_view_commune(user, commune)
+
+
+def can_edit_villages(user, commune) -> bool:
+    """Add and change the villages of `commune` (the admin, the villages workbook): the
+    province's staff and admins, while their unit is in force."""
+    scope = _writing_scope(user)
+    return (scope.is_admin or scope.is_province_staff) and scope.covers_commune(commune)
+
+
+def can_load_villages(user) -> bool:
+    """Whether the role loads villages workbooks at all; each row's commune is checked again
+    with `can_edit_villages`."""
+    scope = _writing_scope(user)
+    return scope.is_admin or scope.is_province_staff
+
+
+def visible_communes(user) -> QuerySet[Commune]:
+    """The units whose villages `user` sees (the admin's lists filter on it); none without a
+    role."""
+    return _scope_or_none(user).communes()
+
+
+def editable_communes(user) -> QuerySet[Commune]:
+    """The units whose villages `user` may change: its province's for province staff, every
+    unit for admins, none for anyone else."""
+    scope = _writing_scope(user)
+    if not (scope.is_admin or scope.is_province_staff):
+        return Commune.objects.none()
+    return scope.communes()
 
 
 # --- Assessments ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import (
@@ -90,6 +91,9 @@ class GroupAssignmentInline(LabelledTabularInline):
 
 
 class DesignationInline(LabelledTabularInline):
+    """Dated designations: ĐBKK, ATK, border (the province report's border line), area class
+    (khu vực I, II, III: proposes the 2026-2030 group, shown beside the groups)."""
+
     model = CommuneDesignation
     fields = ("kind", "poor_district", "valid_from", "valid_to", "source", "note")
     extra = 0
@@ -133,6 +137,18 @@ class CommuneAdmin(FoldedSearchMixin, ChangesFiguresAdmin, admin.ModelAdmin):
     autocomplete_fields = ("province", "district")
     list_select_related = ("district",)
     inlines = [GroupAssignmentInline, DesignationInline, PredecessorInline]
+    readonly_fields = ("proposed_group",)
+
+    @admin.display(description=_("nhóm xã đề xuất (theo khu vực, năm nay)"))
+    def proposed_group(self, obj):
+        """A suggestion from the area class in force today; the groups are set by a person
+        in "phân nhóm xã" below, never from this."""
+        if obj is None or obj.pk is None:
+            return "—"
+        code = CommuneDesignation.objects.proposed_groups([obj.pk], timezone.localdate()).get(
+            obj.pk
+        )
+        return code or _("không đề xuất (chỉ xã khu vực II, III được đề xuất nhóm 3)")
 
     def save_model(self, request, obj, form, change):
         obj.refresh_search_name()
@@ -158,9 +174,9 @@ class CommuneGroupAssignmentAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
 
 
 @admin.register(CommuneDesignation)
-class CommuneDesignationAdmin(admin.ModelAdmin):
-    """Read by the assessment form and the services when an assessment is saved (the stored
-    figures do not change until then): no data version to count."""
+class CommuneDesignationAdmin(ChangesFiguresAdmin, admin.ModelAdmin):
+    """Read by the assessment form and the services when an assessment is saved, and by the
+    province report's border line as at its day: a change counts a data version."""
 
     list_display = ("commune", "kind", "poor_district", "valid_from", "valid_to", "source")
     list_filter = ("kind", "poor_district", "commune__province")

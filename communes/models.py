@@ -111,6 +111,19 @@ class Province(models.Model):
         verbose_name=_("hình thành từ"),
     )
 
+    # Whether the province's own rules require a smart village (thôn thông minh) recognised and
+    # in force for the model-commune tier (the 2021-2025 model commune needs one, 319/QĐ-TTg,
+    # ntm-reference §18.4): data the province sets, off unless it says so; checked by
+    # criteria.certifications.
+    model_tier_needs_smart_village = models.BooleanField(
+        _("xã NTM kiểu mẫu cần thôn thông minh"),
+        default=False,
+        help_text=_(
+            "Đánh dấu khi quy định của tỉnh yêu cầu xã có ít nhất một thôn được công nhận "
+            "thôn thông minh còn hiệu lực để được công nhận xã NTM kiểu mẫu."
+        ),
+    )
+
     objects = ProvinceQuerySet.as_manager()
 
     class Meta:
@@ -423,16 +436,38 @@ class CommuneGroupAssignment(models.Model):
         return f"{self.commune} – {self.group} ({self.year_from}–{self.year_to or ''})"
 
 
+# The commune group that khu vực II and III communes belong to in 2026-2030 (commune-groups.csv).
+GROUP_OF_AREA_2_3 = "N3"
+
+
 class CommuneDesignationQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         return self.filter(valid_on_q(day))
+
+    def proposed_groups(self, communes, day: datetime.date) -> dict[int, str]:
+        """Commune id -> the code of the commune group its area class on `day` proposes: xã
+        nhóm 3 for khu vực II and III (51/2025/QĐ-TTg; ntm-reference §18.3). Nothing for the
+        others: group 1 or 2 rests on facts the classes do not give. A suggestion for a person
+        to confirm (the admin, `propose_commune_groups`), never written (one query)."""
+        rows = self.valid_on(day).filter(
+            commune__in=communes,
+            kind__in=[CommuneDesignation.Kind.AREA_2, CommuneDesignation.Kind.AREA_3],
+        )
+        return dict.fromkeys(rows.values_list("commune_id", flat=True), GROUP_OF_AREA_2_3)
+
+    def border_on(self, day: datetime.date):
+        """Border designations in force on `day` (the report's border line)."""
+        return self.valid_on(day).filter(kind=CommuneDesignation.Kind.BORDER)
 
     def on_northern_mountain_levels(self, day: datetime.date):
         """The designations that put a commune on the Trung du và miền núi phía Bắc levels on
         `day` under 318/QĐ-TTg: xã đặc biệt khó khăn and xã an toàn khu of poor districts and
         of districts that left poverty in 2018-2020 (ntm-reference §3, §15.1). Which sets
         apply the rule is the set's own data (criteria.CriteriaSet.designated_region)."""
-        return self.valid_on(day).filter(poor_district=True)
+        return self.valid_on(day).filter(
+            poor_district=True,
+            kind__in=[CommuneDesignation.Kind.DISADVANTAGED, CommuneDesignation.Kind.SAFE_ZONE],
+        )
 
 
 class CommuneDesignation(models.Model):
@@ -446,11 +481,17 @@ class CommuneDesignation(models.Model):
     class Kind(models.TextChoices):
         DISADVANTAGED = "dbkk", _("Xã đặc biệt khó khăn")
         SAFE_ZONE = "atk", _("Xã an toàn khu")
+        BORDER = "bien_gioi", _("Xã biên giới")
+        # The ethnic-minority and mountainous area classes (khu vực I, II, III): group 3 of
+        # 2026-2030 follows classes II and III (ntm-reference §18.3), proposed, never set.
+        AREA_1 = "kv1", _("Xã khu vực I")
+        AREA_2 = "kv2", _("Xã khu vực II")
+        AREA_3 = "kv3", _("Xã khu vực III")
 
     commune = models.ForeignKey(
         Commune, on_delete=models.CASCADE, related_name="designations", verbose_name=_("xã")
     )
-    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     poor_district = models.BooleanField(
         _("thuộc huyện nghèo hoặc huyện thoát nghèo giai đoạn 2018–2020"),
         default=False,
@@ -473,8 +514,8 @@ class CommuneDesignation(models.Model):
 
     class Meta:
         ordering = ["commune", "kind", "valid_from"]
-        verbose_name = _("phân loại xã (ĐBKK, ATK)")
-        verbose_name_plural = _("phân loại xã (ĐBKK, ATK)")
+        verbose_name = _("phân loại xã (ĐBKK, ATK, biên giới, khu vực)")
+        verbose_name_plural = _("phân loại xã (ĐBKK, ATK, biên giới, khu vực)")
         constraints = [
             # A classification starts once per day and kind; later decisions are new rows.
             models.UniqueConstraint(
@@ -597,3 +638,209 @@ class ProvinceReportSettings(models.Model):
         defaults, unsaved; national and district reports print the defaults."""
         saved = getattr(province, "report_settings", None) if province is not None else None
         return saved or cls(province=province)
+
+
+# --- Villages ---------------------------------------------------------------------------------
+
+
+class VillageQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_on_q(day))
+
+    def of_communes(self, communes):
+        """The villages of `communes` (a queryset of units: the user's scope, a report's)."""
+        return self.filter(commune__in=communes)
+
+    def with_status_on(self, day: datetime.date):
+        """Annotated `disadvantaged_on_day` (a ĐBKK designation in force on `day`), in the same
+        query."""
+        return self.annotate(
+            disadvantaged_on_day=models.Exists(
+                VillageDesignation.objects.valid_on(day).filter(
+                    village=models.OuterRef("pk"), kind=VillageDesignation.Kind.DISADVANTAGED
+                )
+            )
+        )
+
+
+class Village(models.Model):
+    """A village (thôn, bản, khu, tổ dân phố) of a commune-level unit, dated like the units:
+    villages merge and are renamed by decisions of the province. A merged village ends
+    (`valid_to`) and names its `successor`; its recognitions stay on its own record."""
+
+    class Kind(models.TextChoices):
+        THON = "thon", _("Thôn")
+        BAN = "ban", _("Bản")
+        KHU = "khu", _("Khu")
+        TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("xã")
+    )
+    # The official code where the province issued one; many lists have none.
+    code = models.CharField(_("mã thôn"), max_length=20, blank=True)
+    name = models.CharField(_("tên"), max_length=100)
+    # fold(name), written with the name by every writer: the loader keys villages without a
+    # code on it, so "Nà Làng" and "Na Lang" are one village.
+    search_name = models.CharField(_("tên không dấu"), max_length=100, blank=True, editable=False)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("sáp nhập vào"),
+        help_text=_("Thôn mới hình thành khi thôn này sáp nhập (thôn này kết thúc hiệu lực)."),
+    )
+    source = models.CharField(
+        _("căn cứ"),
+        max_length=300,
+        blank=True,
+        help_text=_("Quyết định hoặc danh sách của tỉnh ghi nhận thôn này."),
+    )
+    # The demo's invented villages: the pages say "minh họa" beside them.
+    illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commune", "name", "valid_from"]
+        verbose_name = _("thôn")
+        verbose_name_plural = _("thôn")
+        constraints = [
+            # The loader keys coded villages on (commune, code): one current village per code.
+            models.UniqueConstraint(
+                fields=["commune", "code"],
+                condition=~Q(code="") & Q(valid_to__isnull=True),
+                name="village_code_unique_current",
+            ),
+            # ... and villages without a code on (commune, folded name, start).
+            models.UniqueConstraint(
+                fields=["commune", "search_name", "valid_from"],
+                condition=Q(code=""),
+                name="village_name_unique_start",
+            ),
+            validity_ordered("village_validity_ordered"),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("pk")), name="village_successor_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.commune.name})"
+
+    def refresh_search_name(self) -> None:
+        self.search_name = fold(self.name)
+
+    def exists_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+
+class VillageDesignationQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_on_q(day))
+
+
+class VillageDesignation(models.Model):
+    """A dated classification of a village: thôn đặc biệt khó khăn (ntm-reference §9.4), from
+    the province's decision on the ethnic-minority and mountainous area (Lạng Sơn: 29/01/2026,
+    1,646 villages, 385 ĐBKK, §18.3). A village leaving the list is the row ended
+    (`valid_to`), never deleted."""
+
+    class Kind(models.TextChoices):
+        DISADVANTAGED = "dbkk", _("Thôn đặc biệt khó khăn")
+
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="designations", verbose_name=_("thôn")
+    )
+    kind = models.CharField(
+        _("loại"), max_length=8, choices=Kind.choices, default=Kind.DISADVANTAGED
+    )
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    source = models.CharField(
+        _("căn cứ (quyết định)"),
+        max_length=300,
+        help_text=_("Số, ngày và cơ quan ban hành quyết định phân loại thôn."),
+    )
+
+    objects = VillageDesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village", "kind", "valid_from"]
+        verbose_name = _("phân loại thôn (ĐBKK)")
+        verbose_name_plural = _("phân loại thôn (ĐBKK)")
+        constraints = [
+            # The loader keys designations on this; a later decision is a new row.
+            models.UniqueConstraint(
+                fields=["village", "kind", "valid_from"], name="village_designation_unique_start"
+            ),
+            validity_ordered("village_designation_validity_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} – {self.get_kind_display()} ({self.source})"
+
+
+class VillageRecognitionQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date):
+        """Decided on or before `day` and not revoked by then."""
+        return self.filter(decided_on__lte=day).exclude(revoked_on__lte=day)
+
+
+class VillageRecognition(models.Model):
+    """A decision recognising a village (thôn đạt chuẩn NTM, khu dân cư NTM kiểu mẫu, thôn
+    thông minh) under the province's set (Lạng Sơn: 738/QĐ-UBND of 19/04/2019 and
+    1271/QĐ-UBND of 16/07/2019, ntm-reference §18.4). It stays on the village it was decided
+    for: a village formed by a merger inherits none."""
+
+    class Kind(models.TextChoices):
+        NTM = "ntm", _("Thôn đạt chuẩn NTM")
+        MODEL = "kieu_mau", _("Khu dân cư NTM kiểu mẫu")
+        SMART = "thong_minh", _("Thôn thông minh")
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("thôn")
+    )
+    kind = models.CharField(_("loại công nhận"), max_length=16, choices=Kind.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    decided_on = models.DateField(_("ngày quyết định"))
+    recognised_year = models.PositiveSmallIntegerField(_("năm đạt chuẩn"))
+    legal_basis = models.CharField(
+        _("bộ tiêu chí áp dụng"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bộ tiêu chí của tỉnh làm căn cứ, ví dụ «738/QĐ-UBND ngày 19/04/2019»."),
+    )
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=100, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = VillageRecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village", "decided_on"]
+        verbose_name = _("công nhận thôn")
+        verbose_name_plural = _("công nhận thôn")
+        constraints = [
+            # One decision recognises a village once for a kind.
+            models.UniqueConstraint(
+                fields=["village", "kind", "decision_number"], name="village_recognition_unique"
+            ),
+            # in_force_on reads [decided_on, revoked_on).
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("decided_on")),
+                name="village_recognition_revoked_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} – {self.get_kind_display()} ({self.decision_number})"

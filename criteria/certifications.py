@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from communes.models import Commune
+from communes.models import Commune, VillageRecognition
 from communes.versions import bump_data_version
 from criteria.models import (
     TIER_BELOW,
@@ -56,14 +56,17 @@ def certification_refusal(
     criteria_needed: int,
     tier: str = Tier.NTM,
     holds_tier_below: bool = False,
+    smart_village_missing: bool = False,
 ) -> str | None:
     """The certification rule on plain values: None when the assessment of `tier` for the
     recognised year (its `status`, None when there is none) is approved and meets all
     `criteria_needed` criteria of its set and, for a higher tier, the commune holds the
     certification of the tier below (`holds_tier_below`, models.TIER_BELOW) in force on the
-    decision's date; else the code of what it lacks (no_approved_assessment,
-    no_standard_certification, empty_criteria_set, criteria_not_all_met). The seeders ask
-    this; the rest ask `certification_eligibility`, which says it in words."""
+    decision's date; for the model tier where the province requires it, a smart village
+    (`smart_village_missing`, see `smart_village_missing_on`); else the code of what it lacks
+    (no_approved_assessment, no_standard_certification, empty_criteria_set,
+    criteria_not_all_met, no_smart_village). The seeders ask this; the rest ask
+    `certification_eligibility`, which says it in words."""
     if status != Assessment.Status.APPROVED:
         return "no_approved_assessment"
     if TIER_BELOW.get(tier) is not None and not holds_tier_below:
@@ -74,6 +77,8 @@ def certification_refusal(
         return "empty_criteria_set"
     if criteria_met < criteria_needed:
         return "criteria_not_all_met"
+    if tier == Tier.MODEL and smart_village_missing:
+        return "no_smart_village"
     return None
 
 
@@ -85,6 +90,7 @@ def certification_eligibility(
     criteria_needed: int,
     tier: str = Tier.NTM,
     holds_tier_below: bool = False,
+    smart_village_missing: bool = False,
 ) -> None:
     """`certification_refusal` as a ValidationError with its message. `certification_check`
     reads the values from the database for the form, the admin and the seeders; the import
@@ -95,7 +101,16 @@ def certification_eligibility(
         criteria_needed=criteria_needed,
         tier=tier,
         holds_tier_below=holds_tier_below,
+        smart_village_missing=smart_village_missing,
     )
+    if refusal == "no_smart_village":
+        raise ValidationError(
+            _(
+                "Xã chưa có thôn được công nhận thôn thông minh còn hiệu lực: quy định của tỉnh "
+                "yêu cầu ít nhất một thôn thông minh để công nhận xã NTM kiểu mẫu."
+            ),
+            code=refusal,
+        )
     if refusal == "no_approved_assessment":
         if tier == Tier.NTM:
             message = _("Xã chưa có đánh giá đã phê duyệt cho năm %(year)s.") % {"year": year}
@@ -133,6 +148,22 @@ def holds_tier_below_on(*, commune: Commune, tier: str, day: datetime.date) -> b
     )
 
 
+def smart_village_missing_on(*, commune: Commune, tier: str, day: datetime.date) -> bool:
+    """Whether the model tier is refused for want of a smart village (thôn thông minh): only
+    where the province's data says its rules require one (Province.model_tier_needs_smart_village,
+    off by default; the 2021-2025 model commune needs one, ntm-reference §18.4), and no village
+    of `commune` holds a smart-village recognition in force on `day`. No query for other tiers
+    or provinces without the rule (the province comes with the commune when selected), one
+    otherwise."""
+    if tier != Tier.MODEL or not commune.province.model_tier_needs_smart_village:
+        return False
+    return not (
+        VillageRecognition.objects.in_force_on(day)
+        .filter(village__commune=commune, kind=VillageRecognition.Kind.SMART)
+        .exists()
+    )
+
+
 def _tier_below_missing(tier: str) -> ValidationError:
     below = TIER_BELOW[tier]
     return ValidationError(
@@ -165,8 +196,9 @@ def certification_check(
         .select_related("criteria_set")
         .first()
     )
+    day = decision_date or datetime.date(year, 12, 31)
     holds_tier_below = assessment is not None and holds_tier_below_on(
-        commune=commune, tier=tier, day=decision_date or datetime.date(year, 12, 31)
+        commune=commune, tier=tier, day=day
     )
     if assessment is not None:
         if criteria_set is None:
@@ -184,6 +216,8 @@ def certification_check(
         criteria_needed=criteria_set.criteria.count() if assessment else 0,
         tier=tier,
         holds_tier_below=holds_tier_below,
+        smart_village_missing=assessment is not None
+        and smart_village_missing_on(commune=commune, tier=tier, day=day),
     )
     return assessment
 

@@ -296,6 +296,7 @@ def seed_demo() -> SeedReport:
         report.certifications_created += 1
     seed_transcribed_2022(report, admin)
     seed_baseline_2026(report, admin)
+    seed_demo_villages()
     from practices.demo import seed_demo_practices  # issue 8: example good practices
 
     seed_demo_practices(user=admin)
@@ -303,6 +304,82 @@ def seed_demo() -> SeedReport:
 
     seed_demo_boundaries(PROVINCE_CODE)
     return report
+
+
+# Illustrative villages of xã Bằng Mạc (06475) for the commune page: invented names, marked
+# "minh họa" wherever shown. The recognitions cite Lạng Sơn's real sets as their basis
+# (738/QĐ-UBND of 19/04/2019, thôn NTM; 1271/QĐ-UBND of 16/07/2019, khu dân cư kiểu mẫu;
+# ntm-reference §18.4) under invented decision numbers. No ĐBKK village: the decision of
+# 29/01/2026 lists none in Bằng Mạc (§18.3).
+DEMO_VILLAGES = [
+    # name, kind, [(recognition kind, decision, decided on, year, legal basis)]
+    (
+        "Thôn Minh Họa Một",
+        "thon",
+        [
+            (
+                "ntm",
+                "MH-01/QĐ-UBND",
+                datetime.date(2020, 10, 15),
+                2020,
+                "738/QĐ-UBND ngày 19/04/2019",
+            )
+        ],
+    ),
+    (
+        "Thôn Minh Họa Hai",
+        "thon",
+        [
+            (
+                "ntm",
+                "MH-02/QĐ-UBND",
+                datetime.date(2020, 10, 15),
+                2020,
+                "738/QĐ-UBND ngày 19/04/2019",
+            ),
+            (
+                "kieu_mau",
+                "MH-03/QĐ-UBND",
+                datetime.date(2021, 11, 20),
+                2021,
+                "1271/QĐ-UBND ngày 16/07/2019",
+            ),
+        ],
+    ),
+    ("Bản Minh Họa Ba", "ban", []),
+]
+DEMO_VILLAGE_NOTE = "Dữ liệu minh họa (demo): tên thôn và số quyết định là giả định."
+
+
+def seed_demo_villages() -> None:
+    """The illustrative villages of xã Bằng Mạc and their recognitions; a second run changes
+    nothing (keyed on the commune, the name and the decision number)."""
+    from communes.models import Village, VillageRecognition
+
+    commune = commune_of_two_tiers("06475")
+    if commune is None:
+        return
+    for name, kind, recognitions in DEMO_VILLAGES:
+        village = Village.objects.filter(commune=commune, name=name, code="").first()
+        if village is None:
+            village = Village(
+                commune=commune, name=name, kind=kind, illustrative=True, note=DEMO_VILLAGE_NOTE
+            )
+            village.refresh_search_name()
+            village.save()
+        for rkind, number, decided_on, year, basis in recognitions:
+            VillageRecognition.objects.get_or_create(
+                village=village,
+                kind=rkind,
+                decision_number=number,
+                defaults={
+                    "decided_on": decided_on,
+                    "recognised_year": year,
+                    "legal_basis": basis,
+                    "illustrative": True,
+                    "note": DEMO_VILLAGE_NOTE,
+                },
+            )
 
 
 def seed_transcribed_2022(report: SeedReport, user) -> None:

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -316,9 +317,19 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         }
         for cert in commune.certifications.select_related("created_by", "criteria_set")
     ]
+    village_day = _village_day(request, commune)
     ctx = {
         "commune": commune,
         "year_param": request.GET.get("year", ""),
+        "village_day": village_day,
+        # The commune's villages on the day shown, their ĐBKK status and recognitions (two
+        # queries).
+        "villages": list(
+            commune.villages.valid_on(village_day)
+            .with_status_on(village_day)
+            .prefetch_related("recognitions")
+            .order_by("name")
+        ),
         "lineage": lineage_profile(commune),
         "successors": list(
             commune.successor_links.select_related("successor").order_by("successor__code")
@@ -336,6 +347,18 @@ def _render_commune(request, commune, scope, *, status=200, **forms) -> HttpResp
         or CertificationForm(initial=_certify_initial(request)),
     }
     return render(request, "pages/commune_detail.html", ctx, status=status)
+
+
+def _village_day(request: HttpRequest, commune: Commune) -> datetime.date:
+    """The day the villages are shown on: 31/12 of the year asked, else today, within the
+    unit's own validity (an ended unit shows its villages of its last day)."""
+    year = _year(request, 0)
+    day = year_end(year) if year else timezone.localdate()
+    if commune.valid_to is not None and day > commune.valid_to:
+        day = commune.valid_to
+    if commune.valid_from is not None and day < commune.valid_from:
+        day = commune.valid_from
+    return day
 
 
 def _certify_initial(request: HttpRequest) -> dict:

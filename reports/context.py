@@ -82,6 +82,8 @@ def report_context(
             with_communes=not area.is_national,
             as_at=as_at,
             communes=area.communes,
+            # The villages and the border line: the province report's (reports.figures.villages).
+            with_villages=area.is_province,
         )
     except ValidationError as exc:  # no criteria set in force that year
         raise NoCriteriaSet(area, year, exc.messages[0]) from exc

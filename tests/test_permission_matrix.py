@@ -859,3 +859,23 @@ def test_admin_pages_with_their_own_check(client, objects, name, persona):
     if expected[persona] != 200:
         assert answer in (expected[persona], 405), (name, persona)
     assert (list(Indicator.objects.values_list()), list(Threshold.objects.values_list())) == before
+
+
+# The villages workbook's upload (admin:communes_village_load) sits behind the admin's own staff
+# check and then asks accounts.roles.can_load_villages: every persona without the admin's staff
+# flag is sent to the admin's login; an admin loads. (Staff flags given to a province's staff
+# and a district official: tests/communes/test_village_admin.py.)
+VILLAGES_LOAD = row(302, 302, 302, 302, 302, 200, 302, n=302, c2=302, f=302)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_villages_upload(client, objects, persona):
+    from communes.models import Village
+
+    url = reverse("admin:communes_village_load")
+    client = as_persona(client, objects, persona)
+    assert client.get(url).status_code == VILLAGES_LOAD[persona], persona
+    before = list(Village.objects.values_list())
+    answer = client.post(url, {"apply": "1"}).status_code
+    assert answer == 302  # to a login, or back to the upload (nothing previewed to apply)
+    assert list(Village.objects.values_list()) == before

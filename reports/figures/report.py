@@ -51,6 +51,13 @@ from reports.figures.units import (
     new_units,
     unit_counts,
 )
+from reports.figures.villages import (
+    BorderLine,
+    VillageFigures,
+    border_codes,
+    border_line,
+    village_figures,
+)
 
 # The numbers of a report's sections, as the administration writes them.
 SECTION_NUMBERS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -97,6 +104,9 @@ class ReportFigures:
     previous_set: CriteriaSet | None = None
     # From 2026 (a set judged by commune group): the year set's criteria per group.
     per_criterion_by_group: list[GroupCriterionRow] = field(default_factory=list)
+    # The province report's villages and border-commune line (reports.figures.villages).
+    villages: VillageFigures | None = None
+    border: BorderLine | None = None
 
     @property
     def day(self) -> datetime.date:
@@ -258,6 +268,7 @@ def report_figures(
     with_communes: bool = True,
     communes: QuerySet[Commune],
     as_at: datetime.date | None = None,
+    with_villages: bool = False,
 ) -> ReportFigures:
     """Every figure of a report for the programme communes among `communes` (the units of the
     report's area: `Commune.objects.filter(province=...)`, all of them for the country), with
@@ -273,7 +284,8 @@ def report_figures(
     and the lineage of the units formed since (1); the recognitions of the year decided later
     (1), the units in scope by kind, in the programme or not (1) and the dossiers in progress
     (1). Thirteen queries, seventeen with the communes; one more for the table by commune group
-    when the set is keyed by group (2026-2030).
+    when the set is keyed by group (2026-2030); two more `with_villages` (the province report:
+    the village counts and the border communes, reports.figures.villages).
 
     `grouping` picks the table's rows: BY_DISTRICT (province report; BY_FORMER_DISTRICT from
     01/07/2025, when districts no longer exist), BY_PROVINCE (national summary) or None
@@ -363,6 +375,11 @@ def report_figures(
         commune_rows = []
         judgements = judgement_counts(year, provisional, scope_qs)
     years = [y for y in years_with_data(communes) if y <= year]
+    villages = border = None
+    if with_villages:
+        villages = village_figures(year, as_at, communes, by_group=by_group)
+        if with_communes:
+            border = border_line(border_codes(as_at, scope_qs), commune_rows)
     return ReportFigures(
         year=year,
         provisional=provisional,
@@ -392,4 +409,6 @@ def report_figures(
         judgements=judgements,
         late_recognitions=late_recognitions(year, scope_qs, with_rows=with_communes),
         units=unit_counts(as_at, communes),
+        villages=villages,
+        border=border,
     )

@@ -66,6 +66,8 @@ def report_workbook(
     if figures.areas:
         _areas_sheet(wb, figures)
     _progress_sheet(wb, figures)
+    if figures.villages is not None or figures.border is not None:
+        _villages_sheet(wb, figures)
     if figures.late_recognitions and figures.late_recognitions.rows:
         late_sheet(wb, figures)
     if figures.ended_certified:
@@ -274,6 +276,51 @@ def _plan_sheet(wb: Workbook, plans: Sequence) -> None:
         [22, 30, 12, 12, 10],
         rows,
         [None, None, "0.##", "0.##", PERCENT],
+    )
+
+
+def _villages_sheet(wb: Workbook, f: ReportFigures) -> None:
+    """The province report's border line and village counts (reports.figures.villages)."""
+    rows = []
+    if f.border is not None:
+        rows.append(
+            [_("Xã biên giới đạt chuẩn"), f.border.certified, None, None, None, None, None, None]
+        )
+        rows.append([_("Số xã biên giới"), f.border.communes, None, None, None, None, None, None])
+        rows.append([_("Tiêu chí bình quân xã biên giới"), f.border.average, *[None] * 6])
+    if f.villages is not None:
+        listed = f.villages.rows if f.villages.by_group else []
+        for r in [*listed, f.villages.total]:
+            label = _("Tổng") if r.group == "*" else (r.group or _("Chưa phân nhóm"))
+            rows.append(
+                [
+                    label,
+                    r.villages,
+                    r.ntm,
+                    r.model,
+                    r.smart,
+                    r.recognised_in_year,
+                    r.disadvantaged,
+                    r.left_disadvantaged,
+                ]
+            )
+    table_sheet(
+        wb,
+        _("Thôn, xã biên giới"),
+        [
+            _("Nhóm xã / chỉ tiêu"),
+            _("Số thôn"),
+            _("Thôn đạt chuẩn NTM"),
+            _("Khu dân cư NTM kiểu mẫu"),
+            _("Thôn thông minh"),
+            _("Công nhận cho năm báo cáo"),
+            _("Thôn ĐBKK"),
+            _("Ra khỏi danh sách ĐBKK trong năm"),
+        ],
+        [30, 10, 12, 12, 12, 12, 10, 14],
+        rows,
+        # Column B holds the border average too: General shows both 12 and 1.5 as they are.
+        [None, None, INT, INT, INT, INT, INT, INT],
     )
 
 

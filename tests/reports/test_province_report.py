@@ -127,8 +127,9 @@ def test_query_count_is_fixed(client, django_user_model, django_assert_num_queri
     # what the
     # counted results rest on (1); the recognitions of the year decided later and the units in
     # scope by kind (issue 13), one query each; the set of the year before and the dossiers in
-    # progress (issue 23); the shapes of the province's map (issue 29).
-    with django_assert_num_queries(27):
+    # progress (issue 23); the shapes of the province's map, the villages and the border
+    # communes (issue 29); the data versions of the chart's earlier years (issue 27).
+    with django_assert_num_queries(29):
         response = client.get(URL)
     assert response.status_code == 200
     # Unchanged data: the access check, the version, the cached body (and, on the province
@@ -144,8 +145,9 @@ def test_query_count_with_practices_to_learn_from(
     login(client, django_user_model, "province")
     # The demo's example practices are dated 2018: two more queries fetch them.
     # + plans, data version, ended and new units, judgements, late recognitions, units, the
-    # set of the year before and the dossiers in progress; the map's shapes (issue 29).
-    with django_assert_num_queries(29):
+    # set of the year before and the dossiers in progress; the map's shapes, the villages and
+    # border communes (issue 29); the chart's versions (issue 27).
+    with django_assert_num_queries(31):
         response = client.get(URL.replace("2017", "2018"))
     assert response.status_code == 200
     assert "Ví dụ minh họa" in response.content.decode()
