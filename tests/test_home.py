@@ -143,12 +143,13 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, django_user_model,
     groups' names too), the plan of the year and the report links: the same count whatever
     the number of communes; then the province's map (issue 29), read with the province report
     of the year from the report's cache (the province and its data version: two queries), or
-    computed and cached with it the first time (the report's own fixed count)."""
+    computed and cached with it the first time (the report's own fixed count, with its
+    villages, border communes and the chart's versions)."""
     login(client, django_user_model, "province")
     client.get(HOME)  # warm the content-type and permission caches
     with CaptureQueriesContext(connection) as queries:
         client.get(HOME, {"year": 2017})
-    assert len(queries) == 36, [q["sql"][:80] for q in queries]
+    assert len(queries) == 39, [q["sql"][:80] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         client.get(HOME, {"year": 2017})
     assert len(queries) == 17, [q["sql"][:80] for q in queries]
