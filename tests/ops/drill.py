@@ -25,12 +25,13 @@ FIGURE_KEYS = ("year", "as_at", "provisional", "figures", "plans", "data_date", 
 
 
 def plain(value):
-    """`value` as JSON-ready data: dataclasses as their fields, rows as their model, id and
-    text, dates and decimals as text."""
+    """`value` as JSON-ready data: dataclasses as their fields, rows as their model and id,
+    dates and decimals as text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, models.Model):
-        return [value._meta.label, value.pk, str(value)]
+        # Its label and id (a restore keeps ids): str() would query related rows one by one.
+        return [value._meta.label, value.pk]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
