@@ -109,3 +109,55 @@ class Membership(models.Model):
             return True
         stored = Membership.objects.filter(pk=self.pk).values_list(field, flat=True).first()
         return stored != getattr(self, field)
+
+
+class NotificationPreference(models.Model):
+    """What mail a user wants (accounts/notifications.py). No row: the defaults (mail on)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("người dùng"),
+    )
+    email = models.BooleanField(
+        _("nhận thông báo qua email"),
+        default=True,
+        help_text=_(
+            "Thư báo khi đánh giá được gửi duyệt, bị trả lại hoặc được phê duyệt, và khi xã "
+            "được công nhận."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("tùy chọn thông báo")
+        verbose_name_plural = _("tùy chọn thông báo")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'email' if self.email else '-'}"
+
+
+class SentNotification(models.Model):
+    """One mail sent: an event (`event`, e.g. "assessment-approved:12:v5") to one user. The
+    worker writes the row in the transaction that sends the mail, so a task that is run again
+    (a retry, a second worker) sends nobody the same event twice."""
+
+    event = models.CharField(_("sự kiện"), max_length=120)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("người nhận"),
+    )
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thông báo đã gửi")
+        verbose_name_plural = _("thông báo đã gửi")
+        constraints = [
+            # Each event reaches each user once (accounts.notifications.deliver).
+            models.UniqueConstraint(fields=["event", "user"], name="sent_notification_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.user}"

@@ -17,11 +17,13 @@ the same predicates again.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Membership
 from communes.models import Commune
 
 PROVINCE_GROUP = "Cán bộ tỉnh"
@@ -366,6 +368,41 @@ def can_create_assessments(user) -> bool:
     return (scope.is_admin or scope.is_province_staff or scope.is_commune) and user.has_perm(
         "criteria.add_assessment"
     )
+
+
+# --- Who is told (accounts/notifications.py) -----------------------------------------------
+
+
+def reviewers_of(commune) -> list:
+    """Who reviews `commune`'s assessments: the active staff of its province whom `can_review`
+    lets approve, return and certify (not admins: they oversee the country, the province does
+    the review). One query for the candidates, then the predicate on each (a handful)."""
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__role=Membership.Role.PROVINCE_STAFF,
+            membership__province_id=commune.province_id,
+        )
+        .select_related("membership__province")
+        .order_by("pk")
+    )
+    return [user for user in candidates if _can_review_commune(user, commune)]
+
+
+def officials_of(commune) -> list:
+    """The active officials of `commune` itself (its commune officials) who still see it."""
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__role=Membership.Role.COMMUNE_OFFICIAL,
+            membership__commune_id=commune.pk,
+        )
+        .select_related("membership__commune")
+        .order_by("pk")
+    )
+    return [user for user in candidates if can_view_commune(user, commune)]
 
 
 # --- Certification dossiers ----------------------------------------------------------------

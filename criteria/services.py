@@ -6,12 +6,14 @@ checked and written in `criteria.certifications`."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.notifications import Event, notify
 from communes.models import Commune
 from communes.versions import bump_data_version
 from criteria.applicable import (
@@ -319,6 +321,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     a._history_user = user
     a.save()
     _changed(a, approved_figures=False)
+    _notify(a, Event.SUBMITTED, user)
     return a
 
 
@@ -336,6 +339,7 @@ def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     a._history_user = user
     a.save()
     _changed(a, approved_figures=True)
+    _notify(a, Event.APPROVED, user)
     return a
 
 
@@ -343,13 +347,15 @@ def assessment_approve(*, assessment: Assessment, user) -> Assessment:
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user, reason: str) -> Assessment:
     """Send a submitted assessment back to draft with a reason that the submitter sees."""
-    return _back_to_draft(
+    a = _back_to_draft(
         assessment,
         user,
         reason,
         {Assessment.Status.SUBMITTED},
         _("Chỉ trả lại được đánh giá đã gửi duyệt."),
     )
+    _notify(a, Event.RETURNED, user)
+    return a
 
 
 @revision()
@@ -381,3 +387,20 @@ def _back_to_draft(
     a.save()
     _changed(a, approved_figures=was_approved)
     return a
+
+
+def _notify(assessment: Assessment, event: Event, user) -> None:
+    """Mail the people `event` concerns once the transaction commits (accounts.notifications):
+    the province's reviewers of a submission, the author and the commune's officials of a
+    return or an approval. The version names this transition, so a retried task mails once."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(assessment)
+    notify(
+        event=event,
+        key=f"{assessment.pk}:v{assessment.version}",
+        commune=assessment.commune,
+        path=assessment.get_absolute_url(),
+        actor=user,
+        author_ids=(assessment.submitted_by_id, assessment.created_by_id),
+        details={"assessment": label, "reason": assessment.return_reason},
+    )

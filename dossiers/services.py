@@ -7,13 +7,15 @@ only writer."""
 import datetime
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.notifications import Event, notify
 from criteria.certifications import certification_check, certification_create, certifications_lock
 from criteria.models import Certification, Criterion, Indicator
 from dossiers.models import (
@@ -314,7 +316,30 @@ def certification_record(
     )
     if dossier is not None and dossier.certification_id is None:
         dossier_complete(dossier=dossier, certification=certification, user=user)
+    _notify_certified(certification, user=user)
     return certification
+
+
+def _notify_certified(certification: Certification, *, user) -> None:
+    """Mail the commune's officials once the decision is committed (accounts.notifications)."""
+    commune = certification.commune
+    with translation.override(settings.LANGUAGE_CODE):
+        details = {
+            "commune": commune.name,
+            "tier": certification.get_tier_display(),
+            "year": str(certification.recognised_year),
+            "decision": certification.decision_number,
+            "date": certification.decision_date.strftime("%d/%m/%Y"),
+            "authority": certification.authority,
+        }
+    notify(
+        event=Event.CERTIFIED,
+        key=str(certification.pk),
+        commune=commune,
+        path=commune.get_absolute_url(),
+        actor=user,
+        details=details,
+    )
 
 
 @transaction.atomic

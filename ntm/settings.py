@@ -370,6 +370,33 @@ NTM_IMPORT_MAX_COLUMNS = int(env("NTM_IMPORT_MAX_COLUMNS", "300"))
 NTM_IMPORT_MAX_PENDING = int(env("NTM_IMPORT_MAX_PENDING", "5"))
 NTM_IMPORT_MAX_PENDING_BYTES = int(env("NTM_IMPORT_MAX_PENDING_BYTES", str(50 * 1024 * 1024)))
 
+# Mail: the notifications of the review workflow (accounts/notifications.py), sent by the
+# background worker. Development prints them on the console; production sends through SMTP
+# (DJANGO_EMAIL_HOST ...; the password may come from DJANGO_EMAIL_HOST_PASSWORD_FILE). Django
+# 6.1's MAILERS (the EMAIL_HOST... settings are deprecated).
+EMAIL_BACKEND_PATH = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(env("DJANGO_EMAIL_PORT", "25")),
+        "username": env("DJANGO_EMAIL_HOST_USER"),
+        "password": env("DJANGO_EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+        "timeout": int(env("DJANGO_EMAIL_TIMEOUT", "20")),  # a stuck server never holds the worker
+    }
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "NTM <ntm@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as people reach it, for the links in mails (sent by the worker,
+# which has no request to take the host from). No trailing slash.
+NTM_BASE_URL = env("NTM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -108,6 +108,8 @@ GET_MATRIX = {
     "healthz": (lambda o: {}, row(200, 200, 200, 200, 200, 200, 200, n=200)),
     "readyz": (lambda o: {}, row(503, 503, 503, 503, 503, 503, 503, n=503)),
     "queue_count": (lambda o: {}, EVERYONE),
+    # One's own mail preference: everyone signed in, a user without a role too.
+    "accounts:notification_settings": (lambda o: {}, row(302, 200, 200, 200, 200, 200, 200, n=200)),
     "reports:province_report": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
     "reports:province_report_pdf": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
     "reports:province_report_xlsx": (lambda o: {"code": "98", "year": YEAR}, REPORT_98),
@@ -333,6 +335,13 @@ POST_MATRIX = {
     "set_language": Post(
         lambda o: {},
         lambda o: {"language": "en", "next": "/"},
+        row(302, 302, 302, 302, 302, 302, 302, n=302),
+        writes=False,
+    ),
+    # The user's own preference (no table of a province's: `fingerprint` does not see it).
+    "accounts:notification_settings": Post(
+        lambda o: {},
+        lambda o: {"email": ""},
         row(302, 302, 302, 302, 302, 302, 302, n=302),
         writes=False,
     ),

@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts import roles
+from accounts.models import Membership
 from accounts.roles import COMMUNE_GROUP, ROLE_PERMISSIONS, scope_for
 from communes.models import Commune
 from criteria.models import Assessment
-from tests.base import make_assessment
+from tests.base import make_assessment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +209,31 @@ def test_submitting_from_the_admin_is_for_those_who_submit(world):
         "official_b",
         "commune_official",
     }
+
+
+# --- Who is told (accounts/notifications.py) -------------------------------------------------
+
+
+def test_the_reviewers_of_a_commune_are_its_provinces_active_staff(world):
+    inactive = make_user(
+        "province-inactive", role=Membership.Role.PROVINCE_STAFF, province=world.province
+    )
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    assert roles.reviewers_of(world.commune_a1) == [world.province_staff]
+    assert roles.reviewers_of(world.commune_other) == [world.other_province_staff]
+
+
+def test_the_officials_of_a_commune_are_its_own(world):
+    make_user("commune-a2", role=Membership.Role.COMMUNE_OFFICIAL, commune=world.commune_a2)
+    assert roles.officials_of(world.commune_a1) == [world.commune_official]
+    assert roles.officials_of(world.commune_b1) == []
+
+
+def test_after_the_reform_the_officials_of_a_unit_are_not_those_of_the_unit_it_replaced(
+    reform_world,
+):
+    w = reform_world
+    make_user("old-dong", role=Membership.Role.COMMUNE_OFFICIAL, commune=w.old_dong)
+    assert roles.officials_of(w.dong_tay) == [w.commune_official]
+    assert roles.reviewers_of(w.dong_tay) == [w.province_staff]
