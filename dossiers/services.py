@@ -281,13 +281,15 @@ def certification_record(
     recognised_year: int | None = None,
     conditions: Mapping[str, object] | None = None,
     dossier_reason: str = "",
+    notify_officials: bool = True,
 ) -> Certification:
     """Record a certification decision made by the province: the one entry point for a
     decision on an assessment, called by the commune page, the dossier page (`dossier_decide`),
     the admin (`CertificationAdmin.save_model`) and the workbook import. Asks
     `certification_dossier_check`, then criteria.certifications.certification_create (the
     certification rules, its only writer; the history records `user`), then completes the
-    dossier, if any."""
+    dossier, if any, and mails the commune's officials (`notify_officials`; the workbook
+    import transcribes decisions, often years old, and mails no one)."""
     year = recognised_year if recognised_year is not None else decision_date.year
     # The commune's decisions one at a time (criteria.certifications), and its dossier's steps
     # (`dossier_lock`) wait for this decision, so the dossier read below stays as read.
@@ -316,7 +318,8 @@ def certification_record(
     )
     if dossier is not None and dossier.certification_id is None:
         dossier_complete(dossier=dossier, certification=certification, user=user)
-    _notify_certified(certification, user=user)
+    if notify_officials:
+        _notify_certified(certification, user=user)
     return certification
 
 

@@ -226,6 +226,7 @@ def _write_decision(plan: RowPlan, user) -> None:
             authority=f"Chủ tịch UBND tỉnh {plan.commune.province.name}",
             user=user,
             dossier_reason=new.dossier_reason,
+            notify_officials=False,  # a transcription of decisions: no mail per row
         )
     if revocation := plan.revocation:
         certification_revoke(

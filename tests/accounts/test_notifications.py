@@ -347,3 +347,24 @@ def test_the_task_refuses_an_unknown_event(world):
             details={},
         )
     assert mail.outbox == []
+
+
+def test_decisions_transcribed_by_the_workbook_import_mail_no_one(
+    people, queued, django_capture_on_commit_callbacks
+):
+    """The import records decisions already taken (often years old) through the same entry
+    point, without a mail per row; the page's and the dossier's decisions mail as above."""
+    make_assessment(people.commune_a1, YEAR, people.cset, met=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        certification = certification_record(
+            commune=people.commune_a1,
+            tier="ntm",
+            decision_number="124/QĐ-UBND",
+            decision_date=datetime.date(YEAR, 11, 15),
+            authority="Chủ tịch UBND tỉnh",
+            user=people.province_staff,
+            dossier_reason="Hồ sơ giấy lưu tại Sở",
+            notify_officials=False,
+        )
+    run_worker()
+    assert certification.pk and mail.outbox == []

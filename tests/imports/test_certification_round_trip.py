@@ -286,10 +286,25 @@ def test_a_new_decision_without_a_complete_dossier_or_a_reason_is_refused(place,
     assert (fingerprint(), decisions()) == (before, stored)
 
 
-def test_a_new_decision_with_a_reason_is_recorded_with_it(place):
+def test_a_new_decision_with_a_reason_is_recorded_with_it(
+    place, queued, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.models import Membership
+    from tests.base import make_user, run_worker
+
+    official = make_user(
+        "official-here", role=Membership.Role.COMMUNE_OFFICIAL, commune=place.commune
+    )
+    official.email = "official@example.vn"
+    official.save()
     row = new_decision(place, "Quyết định ban hành trước khi lập hồ sơ trên hệ thống")
-    report = import_rows(place, [row], dry_run=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_rows(place, [row], dry_run=False)
     assert report.applied and report.certifications == 1, report.lines()[:3]
+    run_worker()
+    assert mail.outbox == []  # a transcription of decisions mails no one
     cert = Certification.objects.get(commune=place.commune)
     assert (cert.recognised_year, cert.decision_date, cert.dossier_reason) == (
         2026,
