@@ -46,7 +46,7 @@ def test_server(transactional_db):
 
 def world_plan(world, host: str, tmp_path) -> loadtest.Plan:
     indicator = Indicator.objects.get(criterion__criteria_set=world.cset, code="1.2")
-    pages = loadtest.demo_pages(province="98", year=2027, district="981")
+    pages = loadtest.demo_pages(province="98", year=2027)
     return loadtest.Plan(
         hosts=[host],
         users=2,
