@@ -116,6 +116,18 @@ def _met_choice(met: bool | None) -> str:
     return "" if met is None else ("1" if met else "0")
 
 
+def _judged(criterion: Criterion, result: CriterionResult | None) -> bool | None:
+    """A whole-criterion mark as the form shows it again: None (not judged yet) for a criterion
+    that needs a reason and has neither a reason nor a "met". A draft saved with criteria left
+    "— Chưa đánh giá —" stores them as not met (they count 0); shown back as "Không đạt",
+    they would each ask for a reason at the next save."""
+    if result is None:
+        return None
+    if criterion.whole_reason and not result.met and not result.note.strip():
+        return None
+    return result.met
+
+
 @dataclass
 class IndicatorRow:
     indicator: Indicator
@@ -260,7 +272,7 @@ class AssessmentForm(forms.Form):
                     choices=MET_CHOICES,
                     required=False,
                 )
-                self.initial[flag] = _met_choice(result.met if result else None)
+                self.initial[flag] = _met_choice(_judged(criterion, result))
         if disabled:
             for f in self.fields.values():
                 f.disabled = True

@@ -75,6 +75,35 @@ def test_a_criterion_judged_as_a_whole_needs_a_reason(province_client):
     assert (assessment.criteria_set, assessment.criteria_met) == (cset, 1)
 
 
+def test_a_draft_saved_with_criteria_not_judged_yet_saves_again_as_it_reads(province_client):
+    """A 2026 form filled in two sittings: criterion 1 judged with its reason, the others left
+    "— Chưa đánh giá —". Read back as a browser sends it, the form saves again: the criteria
+    not judged are shown not judged (they count 0), not "Không đạt", which would each ask for
+    a reason (the load test found every second save refused)."""
+    from ops.form_fields import form_fields
+
+    cset = CriteriaSet.objects.get(code="xa-ntm-2026-2030")
+    first = province_client.post(url(2026), whole_criteria_data(cset, {1: ("1", "QĐ 12/QĐ-UBND")}))
+    assert first.status_code == 302
+    page = province_client.get(url(2026)).content.decode()
+    data = form_fields(page)
+    marks = {c.number: data[criterion_field(c.pk, "met")] for c in cset.criteria.all()}
+    assert marks == {1: "1"} | dict.fromkeys(range(2, 11), "")
+    data[criterion_field(cset.criteria.get(number=2).pk, "note")] = "Đang rà soát"
+    again = province_client.post(url(2026), data)
+    assert again.status_code == 302
+    assessment = Assessment.objects.get(commune__code=CODE, year=2026)
+    assert assessment.criteria_met == 1
+    # A criterion judged "Không đạt" with its reason keeps its mark.
+    data = form_fields(province_client.get(url(2026)).content.decode())
+    criterion_3 = cset.criteria.get(number=3).pk
+    data[criterion_field(criterion_3, "met")] = "0"
+    data[criterion_field(criterion_3, "note")] = "Chưa có quy hoạch"
+    assert province_client.post(url(2026), data).status_code == 302
+    data = form_fields(province_client.get(url(2026)).content.decode())
+    assert data[criterion_field(criterion_3, "met")] == "0"
+
+
 def test_overlapping_years_offer_the_sets_to_choose(province_client):
     body = province_client.get(url(2021)).content.decode()
     assert 'id="set-choices"' in body

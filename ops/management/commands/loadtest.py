@@ -172,11 +172,12 @@ class Command(BaseCommand):
         return servers
 
     def start_task_worker(self) -> list[subprocess.Popen]:
-        """The background worker that renders reports, when the tasks backend has one
-        (django-tasks-db's `db_worker`): without it a download would stay "being prepared"."""
-        if "db_worker" not in get_commands():
+        """The background worker that renders reports (`run_worker`: db_worker with its
+        heartbeat, as `make run` and a deployment start it): without a live heartbeat a
+        download's waiting page gives up at once (503)."""
+        if "run_worker" not in get_commands():
             return []
-        command = [sys.executable, "manage.py", "db_worker"]
+        command = [sys.executable, "manage.py", "run_worker"]
         env = self.production_env()
         return [subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)]  # noqa: S603
 
