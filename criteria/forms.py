@@ -272,7 +272,9 @@ class AssessmentForm(forms.Form):
                     choices=MET_CHOICES,
                     required=False,
                 )
-                self.initial[flag] = _met_choice(_judged(criterion, result))
+                # A locked page shows the stored mark: what the approved figures count.
+                met = result.met if disabled and result else _judged(criterion, result)
+                self.initial[flag] = _met_choice(met)
         if disabled:
             for f in self.fields.values():
                 f.disabled = True
