@@ -3,6 +3,7 @@ district official's proposal waits for publication (issue 8, "done when")."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from practices.models import Category, Practice
@@ -53,7 +54,10 @@ def test_province_staff_publish_a_practice_with_a_photo(page, live_server, setti
     page.click("button:has-text('Lưu')")
     page.click("button:has-text('Công bố')")
     assert page.locator("text=Đã công bố mô hình.").is_visible()
-    assert page.locator("img[alt='Trại ong']").evaluate("img => img.naturalWidth") == 320
+    # The photo loads lazily: scrolled to, as a person would, then loaded at its width.
+    photo_shown = page.locator("img[alt='Trại ong']")
+    photo_shown.scroll_into_view_if_needed()
+    expect(photo_shown).to_have_js_property("naturalWidth", 320)
 
     page.goto(live_server.url + reverse("practices:practice_list"))
     assert page.locator("text=Đề xuất của huyện A").is_visible()  # waiting, visible to staff
