@@ -27,6 +27,7 @@ from ntm.lib.workbook import (
     CellError,
     Limits,
     WorkbookError,
+    cell_text,
     check_columns,
     check_row,
     is_blank,
@@ -91,18 +92,6 @@ class VillageUpload:
             rows=[(number, dict(cells)) for number, cells in data["rows"]],
             errors=[CellError.from_data(e) for e in data["errors"]],
         )
-
-
-def cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _read_rows(rows, upload: VillageUpload) -> None:

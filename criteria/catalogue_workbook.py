@@ -36,6 +36,7 @@ from ntm.lib.workbook import (
     CellError,
     Limits,
     WorkbookError,
+    cell_text,
     check_columns,
     is_blank,
     read_named_sheets,
@@ -336,18 +337,6 @@ class Upload:
             ],
             errors=[CellError.from_data(e) for e in data["errors"]],
         )
-
-
-def cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def formula_error(row: int, column: str, cell: str) -> CellError:

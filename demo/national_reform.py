@@ -194,8 +194,6 @@ def seed_reform(*, provinces: list[Province], seed: int, user=None) -> ReformRep
                 continue
             rows.append((unit, YEAR, status, _input(catalogue, unit, met, chosen, rng, seed)))
             by_status[unit.pk] = status
-        for unit in programme:  # threshold_key reads the province without a query
-            unit.province = next(p for run in runs for p in run if p.pk == unit.province_id)
         assessments = assessments_bulk_create(rows=rows, catalogue=catalogue, user=user)
         report.assessments = len(assessments)
         needed = len(catalogue.criteria)

@@ -16,6 +16,7 @@ the XML of one row and of each part openpyxl parses whole; and a time budget, ch
 chunks of XML and between rows.
 """
 
+import datetime
 import re
 import time
 import zipfile
@@ -508,6 +509,19 @@ def row_cap(max_rows: int) -> WorkbookError:
         )
         % {"n": max_rows, "last": max_rows + 1},
     )
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a person typed: integral floats without ".0", dates as ISO days."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def is_blank(value: object) -> bool:

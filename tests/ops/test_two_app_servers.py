@@ -120,19 +120,24 @@ class AppServer:
         raise AssertionError(f"no answer on {self.url} in {START_SECONDS} s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
+        stop_group(self.process)
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started in its own group, with its children: SIGTERM, then SIGKILL."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        pass
 
 
 def server_env(database: SharedDatabase, storage: Path) -> dict[str, str]:

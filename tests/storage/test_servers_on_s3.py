@@ -10,9 +10,7 @@ test_two_app_servers.py starts them: gunicorn, each in its own directory and pro
 the environment a deployment would give them (NTM_S3_* of .env.example).
 """
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -36,6 +34,7 @@ from tests.ops.test_two_app_servers import (
     log_in,
     server_env,
     shared_database,
+    stop_group,
 )
 from tests.practices.conftest import PDF_BYTES, image_bytes, make_practice
 from tests.storage.conftest import S3Bucket
@@ -68,16 +67,7 @@ class Worker:
             )
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
+        stop_group(self.process)
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]
